@@ -1,0 +1,151 @@
+package storage
+
+import "time"
+
+// Pool is a user pool. Config is the pool's settings as an opaque JSON
+// document owned by the userpool package; storage never interprets it, so
+// settings can change without migrations.
+type Pool struct {
+	ID        string // "<region>_<9 alphanumerics>"
+	Region    string
+	Name      string
+	Config    []byte // JSON
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Client is an app client of a pool. SecretSealed is the client secret
+// sealed with the server key (empty when the client has none). Config is an
+// opaque JSON document owned by the userpool package.
+type Client struct {
+	ID           string // 26 lowercase alphanumerics, globally unique
+	PoolID       string
+	Name         string
+	SecretSealed []byte
+	Config       []byte // JSON
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// User is a user of a pool. Sub is immutable and unique across all pools.
+// Attributes holds every attribute except sub, keyed by attribute name.
+//
+// Lookups are the keys by which the user can be found (the username and, in
+// issue-3 terms, aliases); the store keeps them unique per pool and kind:
+// Put fails with ErrConflict when another user of the pool holds the same
+// (Kind, Key). The domain normalises keys (for example lower-cases them for
+// case-insensitive pools) before storing and before looking up.
+type User struct {
+	PoolID       string
+	Sub          string
+	Username     string // as given, case preserved
+	Status       string // UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, ...
+	Enabled      bool
+	Attributes   map[string]string
+	PasswordHash string // PHC string ("$argon2id$..."); empty when the user has no password
+	// SRPSalt and SRPVerifier are kept for USER_SRP_AUTH (hex, empty until set).
+	SRPSalt     string
+	SRPVerifier string
+	// MFA holds the user's MFA settings as an opaque JSON document owned by
+	// the userpool package (nil when none).
+	MFA []byte
+	// PasswordChangedAt is when the current password was set.
+	PasswordChangedAt time.Time
+	Lookups           []Lookup
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Lookup kinds.
+const (
+	LookupUsername          = "username"
+	LookupEmail             = "email"
+	LookupPhoneNumber       = "phone_number"
+	LookupPreferredUsername = "preferred_username"
+)
+
+// Lookup is one key by which a user is found.
+type Lookup struct {
+	Kind string
+	Key  string
+}
+
+// Code is a one-time code sent to a user (sign-up confirmation, password
+// reset, attribute verification). Only a hash of the code is stored. There is
+// at most one live code per (PoolID, Sub, Purpose); Put replaces it.
+type Code struct {
+	PoolID    string
+	Sub       string
+	Purpose   string // "signup", "forgot_password", "verify:email", ...
+	Hash      []byte
+	Attempts  int // failed attempts so far
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+// RefreshToken is an issued refresh token. ID is a hash of the opaque token
+// value; the value itself is never stored. OriginJTI is the origin_jti that
+// every access and ID token derived from it carries, so revoking the record
+// revokes those tokens on the self-service API too.
+type RefreshToken struct {
+	ID        []byte // SHA-256 of the opaque token
+	PoolID    string
+	ClientID  string
+	Sub       string
+	OriginJTI string
+	FamilyID  string // rotation family (the first token's OriginJTI)
+	DeviceKey string
+	AuthTime  time.Time
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt time.Time // zero while valid
+}
+
+// SigningKey is a pool's JWT signing key. PrivateSealed is the PKCS#8 DER
+// private key sealed with the server key. A key is used to sign while it is
+// the newest active key for its (PoolID, Use); it stays published in the
+// JWKS until RetireAt, after the last token it signed has expired.
+type SigningKey struct {
+	ID            string // kid
+	PoolID        string
+	Use           string // "id", "access" (and later "openid" for identity pools)
+	Algorithm     string // "RS256"
+	PrivateSealed []byte
+	PublicJWK     []byte // JSON
+	CreatedAt     time.Time
+	RetireAt      time.Time // zero while in use
+}
+
+// IdentityPool is an identity pool. Config is an opaque JSON document owned
+// by the identitypool package.
+type IdentityPool struct {
+	ID        string // "<region>:<uuid>"
+	Region    string
+	Name      string
+	Config    []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Identity is an identity in an identity pool.
+type Identity struct {
+	ID        string // "<region>:<uuid>"
+	PoolID    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// IdentityLogin links an identity to a login: a provider and the subject that
+// provider vouched for. When the provider is one of this server's user pools,
+// UserPoolID and UserSub name the user, which makes the user <-> identity
+// link a stored, indexed relation both ways. (Provider, Subject) is unique
+// within an identity pool: one login belongs to one identity.
+type IdentityLogin struct {
+	IdentityID     string
+	IdentityPoolID string
+	Provider       string // e.g. "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc" or a developer provider name
+	Subject        string
+	UserPoolID     string // empty unless Provider is a local user pool
+	UserSub        string // empty unless Provider is a local user pool
+	CreatedAt      time.Time
+}
