@@ -32,6 +32,8 @@ var (
 	// ErrConflict reports that a write would break a uniqueness rule
 	// (an id, a username, an alias, a login already taken).
 	ErrConflict = errors.New("storage: conflict")
+	// ErrBadPageToken reports a page token the backend did not issue.
+	ErrBadPageToken = errors.New("storage: bad page token")
 )
 
 // Store is an open backend.

@@ -1,0 +1,115 @@
+// Command cognate is the Cognate identity server.
+//
+//	cognate serve          run the server (flags: cognate serve -h)
+//	cognate credentials    print the root credentials of a data directory
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/cognate-dev/cognate/internal/app"
+	"github.com/cognate-dev/cognate/internal/config"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if config.IsHelp(err) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "cognate:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("a command is required")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "credentials":
+		return credentials(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}
+
+const usage = `Usage:
+  cognate serve [flags]        run the server (cognate serve -h lists flags)
+  cognate credentials [flags]  print the root credentials stored in the data directory
+`
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	cfg, err := config.Parse("serve", args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg, log, os.Getenv)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.Serve(ctx, func(addr string) { printBanner(stdout, cfg, a, addr) })
+}
+
+func credentials(args []string, stdout, stderr io.Writer) error {
+	cfg, err := config.Parse("credentials", args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.New(context.Background(), cfg, log, os.Getenv)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	id, key := a.RootCredentials()
+	fmt.Fprintf(stdout, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\n", id, key)
+	return nil
+}
+
+// printBanner tells a developer how to use the server that just started.
+func printBanner(w io.Writer, cfg config.Config, a *app.App, addr string) {
+	id, key := a.RootCredentials()
+	endpoint := "http://" + addr
+	fmt.Fprintf(w, "Cognate is listening on %s\n", endpoint)
+	if cfg.DatabaseURL != "" {
+		fmt.Fprintln(w, "Storage: PostgreSQL")
+	} else {
+		fmt.Fprintf(w, "Storage: SQLite in %s\n", cfg.DataDir)
+	}
+	switch {
+	case a.NewRoot:
+		fmt.Fprintf(w, "\nRoot credentials (generated now, shown once; `cognate credentials` prints them again):\n"+
+			"  export AWS_ACCESS_KEY_ID=%s\n  export AWS_SECRET_ACCESS_KEY=%s\n", id, key)
+	case cfg.RootAccessKeyID != "":
+		fmt.Fprintf(w, "\nRoot credentials: from COGNATE_ROOT_ACCESS_KEY_ID (%s)\n", id)
+	default:
+		fmt.Fprintf(w, "\nRoot credentials: access key %s (run `cognate credentials` to print the secret)\n", id)
+	}
+	fmt.Fprintf(w, `
+Try it with the AWS CLI:
+  export AWS_DEFAULT_REGION=us-east-1
+  aws cognito-idp create-user-pool --pool-name demo --endpoint-url %[1]s
+  aws cognito-idp list-user-pools --max-results 10 --endpoint-url %[1]s
+
+`, endpoint)
+}

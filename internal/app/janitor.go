@@ -1,0 +1,37 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// janitorInterval is how often expired state is swept.
+const janitorInterval = 10 * time.Minute
+
+// janitor removes expired refresh tokens and signing keys no longer
+// published, until ctx is done. Every node may run it: the deletes are
+// idempotent.
+func (a *App) janitor(ctx context.Context) {
+	t := time.NewTicker(janitorInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			a.sweep(ctx)
+		}
+	}
+}
+
+func (a *App) sweep(ctx context.Context) {
+	now := time.Now()
+	if n, err := a.store.Tokens().DeleteExpired(ctx, now); err != nil {
+		a.log.Warn("janitor: expired refresh tokens", "err", err)
+	} else if n > 0 {
+		a.log.Debug("janitor: expired refresh tokens removed", "count", n)
+	}
+	if _, err := a.tokens.Prune(ctx); err != nil {
+		a.log.Warn("janitor: retired signing keys", "err", err)
+	}
+}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+)
+
+var poolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+
+// routes mounts the AWS APIs and the plain HTTP endpoints.
+func (a *App) routes(api http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /{$}", api)
+	mux.Handle("OPTIONS /{$}", api)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.jwks)
+	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.openIDConfiguration)
+	return mux
+}
+
+// jwks serves a pool's published signing keys.
+func (a *App) jwks(w http.ResponseWriter, r *http.Request) {
+	poolID := r.PathValue("pool")
+	if !a.poolExists(r, poolID) {
+		notFound(w)
+		return
+	}
+	doc, err := a.tokens.JWKS(r.Context(), poolID)
+	if err != nil {
+		a.log.Error("jwks", "pool", poolID, "err", err)
+		http.Error(w, `{"message":"Internal server error."}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, _ = w.Write(doc)
+}
+
+// openIDConfiguration serves the pool's OpenID Connect discovery document.
+func (a *App) openIDConfiguration(w http.ResponseWriter, r *http.Request) {
+	poolID := r.PathValue("pool")
+	if !a.poolExists(r, poolID) {
+		notFound(w)
+		return
+	}
+	issuer := a.cfg.PublicURL + "/" + poolID
+	doc := map[string]any{
+		"issuer":                                issuer,
+		"jwks_uri":                              issuer + "/.well-known/jwks.json",
+		"response_types_supported":              []string{"code", "token"},
+		"subject_types_supported":               []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_ = json.NewEncoder(w).Encode(doc)
+}
+
+func (a *App) poolExists(r *http.Request, poolID string) bool {
+	if !poolIDPattern.MatchString(poolID) {
+		return false
+	}
+	_, err := a.store.Pools().Get(r.Context(), poolID)
+	return err == nil
+}
+
+func notFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte(`{"message":"User pool not found"}`))
+}

@@ -1,0 +1,54 @@
+// Package awsmodel embeds the AWS API models (botocore's service-2.json,
+// gzip-compressed) that Cognate serves, and holds the Go wire types
+// generated from them (subpackages cognitoidp and cognitoidentity).
+//
+// The models are the authority for shapes, required members, constraints
+// and which operations are unsigned; internal/awsproto loads them to
+// validate requests. Regenerate the wire types with `go generate` after
+// updating a model from botocore's data directory.
+package awsmodel
+
+import (
+	"embed"
+	"sort"
+)
+
+//go:generate go run ./gen -service cognito-idp -package cognitoidp -out cognitoidp/types_gen.go
+//go:generate go run ./gen -service cognito-identity -package cognitoidentity -out cognitoidentity/types_gen.go
+
+//go:embed data
+var data embed.FS
+
+// versions maps a service name (botocore's directory name) to the API
+// version embedded for it.
+var versions = map[string]string{
+	"cognito-idp":      "2016-04-18",
+	"cognito-identity": "2014-06-30",
+	"sts":              "2011-06-15",
+	"iam":              "2010-05-08",
+}
+
+// Service returns the gzip-compressed botocore model (service-2.json.gz) of
+// the named service, e.g. "cognito-idp", or nil if it is not embedded. The
+// slice is shared: callers must not modify it.
+func Service(name string) []byte {
+	v, ok := versions[name]
+	if !ok {
+		return nil
+	}
+	b, err := data.ReadFile("data/" + name + "/" + v + "/service-2.json.gz")
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// Names lists the embedded services, sorted.
+func Names() []string {
+	names := make([]string, 0, len(versions))
+	for n := range versions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,22 @@
+// Package awsproto serves AWS JSON 1.1 services (Cognito user pools and
+// identity pools) the way AWS does, so that unmodified SDKs work.
+//
+// A request flows through Mux.ServeHTTP:
+//
+//  1. Every response gets an x-amzn-RequestId and CORS headers; OPTIONS is a
+//     CORS preflight.
+//  2. X-Amz-Target "<TargetPrefix>.<Operation>" picks the Service and its
+//     Handler; anything unknown is UnknownOperationException.
+//  3. The body is read up to MuxOptions.MaxBodyBytes.
+//  4. Operations the model does not mark unsigned (authtype "none") must carry
+//     a valid AWS Signature Version 4; the verified identity becomes
+//     RequestInfo.Caller. See sigv4.go.
+//  5. The body is checked against the botocore model: JSON syntax and types
+//     (SerializationException), then required members, lengths, ranges,
+//     patterns and enums (InvalidParameterException with AWS's
+//     "N validation errors detected: ..." wording). See validate.go.
+//  6. The Handler runs with RequestInfo in its context; its result is written
+//     as JSON, and an *Error as {"__type": ..., "message": ...}. Any other
+//     error or a panic is logged and answered with a 500
+//     InternalErrorException that reveals nothing.
+package awsproto

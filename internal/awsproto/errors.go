@@ -1,0 +1,69 @@
+package awsproto
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Error is an AWS protocol error: written as {"__type": Type, "message":
+// Message}, with the X-Amzn-ErrorType header set to Type.
+type Error struct {
+	// Type is the error code clients see, e.g. "NotAuthorizedException".
+	Type string
+	// Message is the human-readable text clients see.
+	Message string
+	// Status is the HTTP status; 0 means 400, or 500 for
+	// InternalErrorException.
+	Status int
+}
+
+// Error returns "Type: Message".
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return e.Type
+	}
+	return e.Type + ": " + e.Message
+}
+
+// HTTPStatus returns the status the error is written with.
+func (e *Error) HTTPStatus() int {
+	switch {
+	case e.Status != 0:
+		return e.Status
+	case e.Type == TypeInternalError:
+		return http.StatusInternalServerError
+	default:
+		return http.StatusBadRequest
+	}
+}
+
+// Errorf returns an *Error of the given type with a formatted message.
+func Errorf(typ, format string, args ...any) *Error {
+	return &Error{Type: typ, Message: fmt.Sprintf(format, args...)}
+}
+
+// Error types written by this package.
+const (
+	TypeInternalError       = "InternalErrorException"
+	TypeInvalidParameter    = "InvalidParameterException"
+	TypeSerialization       = "SerializationException"
+	TypeUnknownOperation    = "UnknownOperationException"
+	TypeMissingAuthToken    = "MissingAuthenticationTokenException"
+	TypeUnrecognizedClient  = "UnrecognizedClientException"
+	TypeInvalidSignature    = "InvalidSignatureException"
+	TypeIncompleteSignature = "IncompleteSignatureException"
+	msgInternal             = "Internal server error."
+	msgInvalidSignature     = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	msgUnrecognizedClient   = "The security token included in the request is invalid."
+	msgMissingAuthToken     = "Missing Authentication Token"
+)
+
+// ErrUnknownAccessKey is returned by a CredentialSource for an access key
+// (or session token) it does not know; clients see
+// UnrecognizedClientException.
+var ErrUnknownAccessKey = errors.New("awsproto: unknown access key")
+
+func internalError() *Error {
+	return &Error{Type: TypeInternalError, Message: msgInternal}
+}

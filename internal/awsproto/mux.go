@@ -1,0 +1,267 @@
+package awsproto
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Handler serves one operation. It gets the raw JSON body, already
+// validated against the model, and returns a value to marshal as the JSON
+// response (nil means {}) or an error (*Error reaches the client as is).
+type Handler func(ctx context.Context, body []byte) (any, error)
+
+// Service is one AWS JSON 1.1 service.
+type Service struct {
+	// TargetPrefix is the X-Amz-Target prefix; empty means Model's.
+	TargetPrefix string
+	// SigningName is the SigV4 service name; empty means Model's.
+	SigningName string
+	Model       *Model
+	// Handlers maps operation names (as in the model) to handlers.
+	Handlers map[string]Handler
+}
+
+// RequestInfo describes the request being served; handlers read it from
+// their context with Info.
+type RequestInfo struct {
+	// ID is the request id sent back as x-amzn-RequestId.
+	ID                 string
+	Service, Operation string
+	// Caller is the verified SigV4 identity; nil for an unsigned operation.
+	Caller              *Caller
+	SourceIP, UserAgent string
+}
+
+type infoKey struct{}
+
+// Info returns the RequestInfo of the request ctx belongs to, or nil.
+func Info(ctx context.Context) *RequestInfo {
+	ri, _ := ctx.Value(infoKey{}).(*RequestInfo)
+	return ri
+}
+
+// MuxOptions configures a Mux.
+type MuxOptions struct {
+	// MaxBodyBytes bounds request bodies; 0 means 1 MiB.
+	MaxBodyBytes int64
+	// Now is the clock for signature expiry; nil means time.Now.
+	Now func() time.Time
+	// Logger receives internal errors (never request bodies); nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Mux serves every registered service on POST (any path), routing by the
+// X-Amz-Target prefix, and answers CORS preflight requests.
+type Mux struct {
+	creds    CredentialSource
+	maxBody  int64
+	now      func() time.Time
+	log      *slog.Logger
+	mu       sync.Mutex // serialises Register
+	services atomic.Pointer[map[string]*Service]
+}
+
+// NewMux returns a Mux that verifies signatures against creds.
+func NewMux(creds CredentialSource, opts MuxOptions) *Mux {
+	m := &Mux{creds: creds, maxBody: opts.MaxBodyBytes, now: opts.Now, log: opts.Logger}
+	if m.maxBody <= 0 {
+		m.maxBody = 1 << 20
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.log == nil {
+		m.log = slog.Default()
+	}
+	m.services.Store(&map[string]*Service{})
+	return m
+}
+
+// Register adds s. It panics if s has no model or names a handler for an
+// operation the model does not define: both are programming errors. It is
+// safe to call while serving.
+func (m *Mux) Register(s *Service) {
+	if s.Model == nil {
+		panic("awsproto: Register: service without a model")
+	}
+	c := &Service{TargetPrefix: s.TargetPrefix, SigningName: s.SigningName, Model: s.Model, Handlers: maps.Clone(s.Handlers)}
+	if c.TargetPrefix == "" {
+		c.TargetPrefix = s.Model.TargetPrefix()
+	}
+	if c.SigningName == "" {
+		c.SigningName = s.Model.SigningName()
+	}
+	for op := range c.Handlers {
+		if !c.Model.HasOperation(op) {
+			panic(fmt.Sprintf("awsproto: Register: %s has no operation %q", c.TargetPrefix, op))
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	next := maps.Clone(*m.services.Load())
+	next[c.TargetPrefix] = c
+	m.services.Store(&next)
+}
+
+// ServeHTTP implements http.Handler.
+func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := uuid.NewString()
+	h := w.Header()
+	h["x-amzn-RequestId"] = []string{id} // AWS's spelling; clients match case-insensitively
+	setCORS(h, r)
+	if r.Method == http.MethodOptions {
+		preflight(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		h.Set("Allow", "POST, OPTIONS")
+		m.writeError(w, &Error{Type: TypeUnknownOperation, Message: "Only POST is supported.", Status: http.StatusMethodNotAllowed})
+		return
+	}
+	out, err := m.serve(r, id)
+	if err != nil {
+		var ae *Error
+		if !errors.As(err, &ae) {
+			m.log.LogAttrs(r.Context(), slog.LevelError, "awsproto: internal error",
+				slog.String("request_id", id), slog.String("target", r.Header.Get("X-Amz-Target")), slog.Any("error", err))
+			ae = internalError()
+		}
+		m.writeError(w, ae)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// serve runs one request and returns the marshalled response body.
+func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
+	target := r.Header.Get("X-Amz-Target")
+	prefix, op, _ := strings.Cut(target, ".")
+	svc := (*m.services.Load())[prefix]
+	if svc == nil || op == "" || !svc.Model.HasOperation(op) || svc.Handlers[op] == nil {
+		return nil, Errorf(TypeUnknownOperation, "Unknown operation %q.", target)
+	}
+	body, err := m.readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	info := &RequestInfo{
+		ID:        id,
+		Service:   svc.SigningName,
+		Operation: op,
+		SourceIP:  sourceIP(r.RemoteAddr),
+		UserAgent: r.UserAgent(),
+	}
+	ctx := r.Context()
+	if svc.Model.RequiresSigV4(op) {
+		caller, err := verifySigV4(ctx, r, body, svc.SigningName, m.creds, m.now())
+		if err != nil {
+			return nil, err
+		}
+		info.Caller = caller
+	}
+	clean, verr := svc.Model.validate(op, body)
+	if verr != nil {
+		return nil, verr
+	}
+	out, err := callHandler(context.WithValue(ctx, infoKey{}, info), svc.Handlers[op], clean)
+	if err != nil {
+		return nil, err
+	}
+	return marshalOutput(out)
+}
+
+// callHandler runs h, turning a panic into an error.
+func callHandler(ctx context.Context, h Handler, body []byte) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = fmt.Errorf("panic in handler: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return h(ctx, body)
+}
+
+func (m *Mux) readBody(r *http.Request) ([]byte, error) {
+	tooLarge := Errorf(TypeSerialization, "Request body exceeds the maximum size of %d bytes.", m.maxBody)
+	if r.ContentLength > m.maxBody {
+		return nil, tooLarge
+	}
+	var body []byte
+	var err error
+	if r.ContentLength >= 0 {
+		body = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(r.Body, body)
+	} else {
+		body, err = io.ReadAll(io.LimitReader(r.Body, m.maxBody+1))
+		if int64(len(body)) > m.maxBody {
+			return nil, tooLarge
+		}
+	}
+	if err != nil {
+		return nil, Errorf(TypeSerialization, "Could not read the request body.")
+	}
+	return body, nil
+}
+
+func marshalOutput(out any) ([]byte, error) {
+	switch v := out.(type) {
+	case nil:
+		return []byte("{}"), nil
+	case json.RawMessage:
+		return v, nil
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("awsproto: marshal response: %w", err)
+	}
+	if string(b) == "null" {
+		return []byte("{}"), nil
+	}
+	return b, nil
+}
+
+func (m *Mux) writeError(w http.ResponseWriter, e *Error) {
+	body, err := json.Marshal(struct {
+		Type    string `json:"__type"`
+		Message string `json:"message,omitempty"`
+	}{e.Type, e.Message})
+	if err != nil {
+		body = []byte(`{"__type":"InternalErrorException"}`)
+	}
+	w.Header()["x-amzn-ErrorType"] = []string{e.Type}
+	writeJSON(w, e.HTTPStatus(), body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/x-amz-json-1.1")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body) // the client went away: nothing to do
+}
+
+func sourceIP(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return remoteAddr
+	}
+	return host
+}

@@ -1,0 +1,317 @@
+package awsproto
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Caller is the verified SigV4 identity of a signed request.
+type Caller struct {
+	AccessKeyID string
+	// Region and Service come from the credential scope.
+	Region, Service string
+	// Principal is what the CredentialSource returned for the key, e.g. an
+	// IAM user or assumed-role ARN.
+	Principal    string
+	SessionToken string
+}
+
+// Credential is what a CredentialSource returns for an access key.
+type Credential struct {
+	SecretAccessKey string
+	Principal       string
+}
+
+// CredentialSource resolves access keys for SigV4 verification. It returns
+// ErrUnknownAccessKey (possibly wrapped) for an unknown key or a session
+// token that does not belong to it; it may return an *Error (for example
+// ExpiredTokenException), which is passed to the client as is. Any other
+// error is logged and answered with InternalErrorException.
+type CredentialSource interface {
+	LookupCredential(ctx context.Context, accessKeyID, sessionToken string) (Credential, error)
+}
+
+const (
+	sigAlgorithm = "AWS4-HMAC-SHA256"
+	amzDateFmt   = "20060102T150405Z"
+	maxSkew      = 15 * time.Minute
+)
+
+// sigV4Auth is a parsed Authorization header.
+type sigV4Auth struct {
+	accessKeyID, date, region, service, terminator string
+	signedHeaders                                  []string
+	signedHeadersRaw                               string
+	signature                                      string
+}
+
+// verifySigV4 checks the AWS Signature Version 4 of r (whose body has been
+// read into body) for the given signing name. See
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName string, creds CredentialSource, now time.Time) (*Caller, error) {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		return nil, &Error{Type: TypeMissingAuthToken, Message: msgMissingAuthToken}
+	}
+	auth, err := parseAuthorization(header)
+	if err != nil {
+		return nil, err
+	}
+	if auth.terminator != "aws4_request" {
+		return nil, Errorf(TypeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", auth.terminator)
+	}
+	if auth.service != signingName {
+		return nil, Errorf(TypeInvalidSignature, "Credential should be scoped to correct service: '%s'. ", signingName)
+	}
+	if !slices.Contains(auth.signedHeaders, "host") {
+		return nil, Errorf(TypeInvalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	token := r.Header.Get("X-Amz-Security-Token")
+	if token != "" && !slices.Contains(auth.signedHeaders, "x-amz-security-token") {
+		return nil, Errorf(TypeInvalidSignature, "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	amzDate, signedAt, err := requestDate(r)
+	if err != nil {
+		return nil, err
+	}
+	if amzDate[:8] != auth.date {
+		return nil, Errorf(TypeInvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", auth.date, amzDate[:8], amzDate)
+	}
+
+	cred, err := creds.LookupCredential(ctx, auth.accessKeyID, token)
+	if errors.Is(err, ErrUnknownAccessKey) {
+		return nil, &Error{Type: TypeUnrecognizedClient, Message: msgUnrecognizedClient}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("awsproto: look up access key: %w", err)
+	}
+
+	now = now.UTC()
+	switch {
+	case now.Sub(signedAt) > maxSkew:
+		return nil, Errorf(TypeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
+			amzDate, now.Add(-maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
+	case signedAt.Sub(now) > maxSkew:
+		return nil, Errorf(TypeInvalidSignature, "Signature not yet current: %s is still later than %s (%s + 15 min.)",
+			amzDate, now.Add(maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
+	}
+
+	payloadHash := hashHex(body)
+	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" {
+		if !strings.EqualFold(h, payloadHash) {
+			return nil, Errorf(TypeInvalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+		}
+		payloadHash = h
+	}
+	scope := auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator
+	canonical := canonicalRequest(r, auth, payloadHash)
+	stringToSign := sigAlgorithm + "\n" + amzDate + "\n" + scope + "\n" + hashHex([]byte(canonical))
+	key := signingKey(cred.SecretAccessKey, auth.date, auth.region, auth.service)
+	want := hex.EncodeToString(hmacSHA256(key, stringToSign))
+	if !hmac.Equal([]byte(want), []byte(strings.ToLower(auth.signature))) {
+		return nil, &Error{Type: TypeInvalidSignature, Message: msgInvalidSignature}
+	}
+	return &Caller{
+		AccessKeyID:  auth.accessKeyID,
+		Region:       auth.region,
+		Service:      auth.service,
+		Principal:    cred.Principal,
+		SessionToken: token,
+	}, nil
+}
+
+// parseAuthorization parses "AWS4-HMAC-SHA256 Credential=AKID/20260101/
+// us-east-1/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date,
+// Signature=hex".
+func parseAuthorization(h string) (*sigV4Auth, error) {
+	alg, rest, _ := strings.Cut(strings.TrimSpace(h), " ")
+	if alg != sigAlgorithm {
+		return nil, Errorf(TypeIncompleteSignature, "Unsupported AWS 'algorithm': '%s'.", alg)
+	}
+	var cred, signed, sig string
+	for part := range strings.SplitSeq(rest, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "Credential":
+			cred = v
+		case "SignedHeaders":
+			signed = v
+		case "Signature":
+			sig = v
+		}
+	}
+	var missing []string
+	for _, p := range []struct{ name, val string }{{"Credential", cred}, {"Signature", sig}, {"SignedHeaders", signed}} {
+		if p.val == "" {
+			missing = append(missing, "Authorization header requires '"+p.name+"' parameter.")
+		}
+	}
+	if len(missing) > 0 {
+		return nil, Errorf(TypeIncompleteSignature, "%s Authorization=%s", strings.Join(missing, " "), h)
+	}
+	scope := strings.Split(cred, "/")
+	if len(scope) != 5 || scope[0] == "" || len(scope[1]) != 8 {
+		return nil, Errorf(TypeIncompleteSignature, "Credential should have the form 'AccessKeyId/YYYYMMDD/region/service/aws4_request'.")
+	}
+	return &sigV4Auth{
+		accessKeyID:      scope[0],
+		date:             scope[1],
+		region:           scope[2],
+		service:          scope[3],
+		terminator:       scope[4],
+		signedHeadersRaw: signed,
+		signedHeaders:    strings.Split(signed, ";"),
+		signature:        sig,
+	}, nil
+}
+
+// requestDate returns the request's X-Amz-Date (or Date) in ISO 8601 basic
+// form and as a time.
+func requestDate(r *http.Request) (string, time.Time, error) {
+	if v := r.Header.Get("X-Amz-Date"); v != "" {
+		t, err := time.Parse(amzDateFmt, v)
+		if err != nil {
+			return "", time.Time{}, Errorf(TypeIncompleteSignature, "Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", v)
+		}
+		return v, t, nil
+	}
+	if v := r.Header.Get("Date"); v != "" {
+		t, err := http.ParseTime(v)
+		if err != nil {
+			return "", time.Time{}, Errorf(TypeIncompleteSignature, "Date header is not a valid HTTP date: '%s'.", v)
+		}
+		return t.UTC().Format(amzDateFmt), t, nil
+	}
+	return "", time.Time{}, Errorf(TypeIncompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+}
+
+func canonicalRequest(r *http.Request, auth *sigV4Auth, payloadHash string) string {
+	var b strings.Builder
+	b.Grow(512)
+	b.WriteString(r.Method)
+	b.WriteByte('\n')
+	path := r.URL.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	b.WriteString(uriEncode(path, false))
+	b.WriteByte('\n')
+	b.WriteString(canonicalQuery(r.URL.RawQuery))
+	b.WriteByte('\n')
+	for _, name := range auth.signedHeaders {
+		b.WriteString(name)
+		b.WriteByte(':')
+		b.WriteString(canonicalHeaderValue(r, name))
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	b.WriteString(auth.signedHeadersRaw)
+	b.WriteByte('\n')
+	b.WriteString(payloadHash)
+	return b.String()
+}
+
+func canonicalHeaderValue(r *http.Request, name string) string {
+	var values []string
+	switch name {
+	case "host":
+		values = []string{r.Host}
+	default:
+		values = r.Header[http.CanonicalHeaderKey(name)]
+		if len(values) == 0 && name == "content-length" && r.ContentLength >= 0 {
+			values = []string{strconv.FormatInt(r.ContentLength, 10)}
+		}
+	}
+	if len(values) == 1 {
+		return collapseSpaces(values[0])
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = collapseSpaces(v)
+	}
+	return strings.Join(out, ",")
+}
+
+// collapseSpaces trims v and collapses runs of spaces to one.
+func collapseSpaces(v string) string {
+	v = strings.TrimSpace(v)
+	if !strings.Contains(v, "  ") {
+		return v
+	}
+	return strings.Join(strings.Fields(v), " ")
+}
+
+func canonicalQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return raw // the signature will not match
+	}
+	type kv struct{ k, v string }
+	var pairs []kv
+	for k, vs := range q {
+		for _, v := range vs {
+			pairs = append(pairs, kv{uriEncode(k, true), uriEncode(v, true)})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b kv) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return strings.Compare(a.v, b.v)
+	})
+	parts := make([]string, len(pairs))
+	for i, p := range pairs {
+		parts[i] = p.k + "=" + p.v
+	}
+	return strings.Join(parts, "&")
+}
+
+// uriEncode percent-encodes everything but unreserved characters (and '/'
+// unless encodeSlash), as SigV4 specifies.
+func uriEncode(s string, encodeSlash bool) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') ||
+			c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encodeSlash) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&15])
+	}
+	return b.String()
+}
+
+func signingKey(secret, date, region, service string) []byte {
+	k := hmacSHA256([]byte("AWS4"+secret), date)
+	k = hmacSHA256(k, region)
+	k = hmacSHA256(k, service)
+	return hmacSHA256(k, "aws4_request")
+}
+
+func hmacSHA256(key []byte, data string) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(data))
+	return h.Sum(nil)
+}
+
+func hashHex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

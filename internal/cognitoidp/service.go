@@ -1,0 +1,100 @@
+// Package cognitoidp serves the Amazon Cognito User Pools API
+// (AWSCognitoIdentityProviderService, AWS JSON 1.1) on top of the
+// userpool service: it routes each operation to its method and maps the
+// domain's errors to Cognito's exceptions. Validation against the AWS model,
+// SigV4 and the wire format belong to internal/awsproto.
+package cognitoidp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cognate-dev/cognate/internal/awsmodel"
+	"github.com/cognate-dev/cognate/internal/awsproto"
+	"github.com/cognate-dev/cognate/internal/userpool"
+)
+
+// New returns the User Pools API as an awsproto.Service.
+func New(up *userpool.Service) (*awsproto.Service, error) {
+	model, err := awsproto.LoadModel(awsmodel.Service("cognito-idp"))
+	if err != nil {
+		return nil, fmt.Errorf("cognitoidp: model: %w", err)
+	}
+	return &awsproto.Service{
+		TargetPrefix: "AWSCognitoIdentityProviderService",
+		SigningName:  "cognito-idp",
+		Model:        model,
+		Handlers:     handlers(up),
+	}, nil
+}
+
+// handlers lists the operations served, one line each.
+func handlers(up *userpool.Service) map[string]awsproto.Handler {
+	return map[string]awsproto.Handler{
+		// Pools and clients (signed).
+		"CreateUserPool":         op(up.CreateUserPool),
+		"DescribeUserPool":       op(up.DescribeUserPool),
+		"UpdateUserPool":         op(up.UpdateUserPool),
+		"DeleteUserPool":         op(up.DeleteUserPool),
+		"ListUserPools":          op(up.ListUserPools),
+		"CreateUserPoolClient":   op(up.CreateUserPoolClient),
+		"DescribeUserPoolClient": op(up.DescribeUserPoolClient),
+		"UpdateUserPoolClient":   op(up.UpdateUserPoolClient),
+		"DeleteUserPoolClient":   op(up.DeleteUserPoolClient),
+		"ListUserPoolClients":    op(up.ListUserPoolClients),
+
+		// Users, admin (signed).
+		"AdminCreateUser":        op(up.AdminCreateUser),
+		"AdminGetUser":           op(up.AdminGetUser),
+		"AdminDeleteUser":        op(up.AdminDeleteUser),
+		"AdminConfirmSignUp":     op(up.AdminConfirmSignUp),
+		"AdminSetUserPassword":   op(up.AdminSetUserPassword),
+		"AdminDisableUser":       op(up.AdminDisableUser),
+		"AdminEnableUser":        op(up.AdminEnableUser),
+		"AdminUserGlobalSignOut": op(up.AdminUserGlobalSignOut),
+
+		// Sign-up (unsigned, by ClientId).
+		"SignUp":                 op(up.SignUp),
+		"ConfirmSignUp":          op(up.ConfirmSignUp),
+		"ResendConfirmationCode": op(up.ResendConfirmationCode),
+
+		// Sign-in.
+		"InitiateAuth":                op(up.InitiateAuth),
+		"AdminInitiateAuth":           op(up.AdminInitiateAuth),
+		"RespondToAuthChallenge":      op(up.RespondToAuthChallenge),
+		"AdminRespondToAuthChallenge": op(up.AdminRespondToAuthChallenge),
+
+		// Self-service (unsigned, by access token) and sign-out.
+		"GetUser":       op(up.GetUser),
+		"GlobalSignOut": op(up.GlobalSignOut),
+		"RevokeToken":   op(up.RevokeToken),
+	}
+}
+
+// op adapts a userpool method: it passes the signed region down and maps
+// domain errors to wire errors.
+func op[In, Out any](fn func(context.Context, *In) (*Out, error)) awsproto.Handler {
+	return awsproto.Op(func(ctx context.Context, in *In) (*Out, error) {
+		if info := awsproto.Info(ctx); info != nil && info.Caller != nil {
+			ctx = userpool.WithRegion(ctx, info.Caller.Region)
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, wireError(err)
+		}
+		return out, nil
+	})
+}
+
+// wireError maps a domain error to the exception Cognito answers with. A
+// userpool.Error's Kind is the Cognito exception name; any other error is
+// internal and stays as it is (awsproto logs it and answers
+// InternalErrorException).
+func wireError(err error) error {
+	var e *userpool.Error
+	if errors.As(err, &e) {
+		return awsproto.Errorf(string(e.Kind), "%s", e.Message)
+	}
+	return err
+}

@@ -1,0 +1,278 @@
+// Package config holds the Cognate server's configuration value.
+//
+// A Config is built once at start-up (Default, then Parse for flags and
+// environment overrides, then Validate) and passed down by value; nothing in
+// this package is global. Secrets (the root secret access key and the SMTP
+// password) may come from files named by *_FILE environment variables so they
+// need not appear in a process listing or an environment dump, and
+// Config.LogValue redacts them when a Config is logged.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Default values, exported so help texts and tests agree with Default.
+const (
+	DefaultListen    = "127.0.0.1:7350"
+	DefaultDataDir   = "./cognate-data"
+	DefaultAccountID = "000000000000"
+	DefaultLogLevel  = "info"
+	DefaultSMTPPort  = 587
+)
+
+// STARTTLS modes for SMTP.StartTLS.
+const (
+	StartTLSAuto    = "auto"    // upgrade when the server offers STARTTLS
+	StartTLSRequire = "require" // fail unless the server offers STARTTLS
+	StartTLSOff     = "off"     // never upgrade (only for a local relay)
+)
+
+// Config is the server's configuration.
+type Config struct {
+	// Listen is the TCP address the HTTP server listens on (host:port).
+	Listen string
+	// DataDir holds the SQLite database and other local state.
+	DataDir string
+	// DatabaseURL selects PostgreSQL (postgres://...); empty means SQLite in DataDir.
+	DatabaseURL string
+	// AccountID is the 12-digit AWS account id used in ARNs.
+	AccountID string
+	// PublicURL is the externally visible base URL, the base of issuer URLs.
+	// It has no trailing slash. Parse defaults it to "http://" + Listen.
+	PublicURL string
+	// RootAccessKeyID and RootSecretAccessKey are the administrator's SigV4
+	// credentials. They come from the environment only, never from flags.
+	RootAccessKeyID     string
+	RootSecretAccessKey string
+	// SMTP configures outgoing email; an empty Host means the development outbox.
+	SMTP SMTP
+	// LogLevel is one of debug, info, warn, error.
+	LogLevel string
+}
+
+// SMTP configures the outgoing mail server.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	// From is the sender address, e.g. "Example <no-reply@example.com>".
+	From string
+	// StartTLS is one of StartTLSAuto, StartTLSRequire, StartTLSOff.
+	StartTLS string
+}
+
+// Enabled reports whether an SMTP server is configured.
+func (s SMTP) Enabled() bool { return s.Host != "" }
+
+// Default returns the configuration used when nothing is set. Its PublicURL is
+// derived from its Listen address.
+func Default() Config {
+	return Config{
+		Listen:    DefaultListen,
+		DataDir:   DefaultDataDir,
+		AccountID: DefaultAccountID,
+		PublicURL: "http://" + DefaultListen,
+		SMTP: SMTP{
+			Port:     DefaultSMTPPort,
+			StartTLS: StartTLSAuto,
+		},
+		LogLevel: DefaultLogLevel,
+	}
+}
+
+// Validate reports the first problem found in c, with a message naming the
+// flag to fix.
+func (c Config) Validate() error {
+	if err := validateListen(c.Listen); err != nil {
+		return err
+	}
+	if c.DatabaseURL == "" && strings.TrimSpace(c.DataDir) == "" {
+		return fmt.Errorf("--data-dir: must not be empty when --database-url is not set")
+	}
+	if c.DatabaseURL != "" {
+		if err := validateDatabaseURL(c.DatabaseURL); err != nil {
+			return err
+		}
+	}
+	if !isDigits(c.AccountID, 12) {
+		return fmt.Errorf("--account-id: %q is not 12 digits", c.AccountID)
+	}
+	if err := validatePublicURL(c.PublicURL); err != nil {
+		return err
+	}
+	if (c.RootAccessKeyID == "") != (c.RootSecretAccessKey == "") {
+		return fmt.Errorf("COGNATE_ROOT_ACCESS_KEY_ID and COGNATE_ROOT_SECRET_ACCESS_KEY must be set together")
+	}
+	if strings.ContainsFunc(c.RootAccessKeyID, isSpaceOrControl) {
+		return fmt.Errorf("COGNATE_ROOT_ACCESS_KEY_ID: must not contain spaces or control characters")
+	}
+	if err := c.SMTP.validate(); err != nil {
+		return err
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	return nil
+}
+
+// SlogLevel returns LogLevel as a slog.Level (info when LogLevel is invalid;
+// Validate reports that).
+func (c Config) SlogLevel() slog.Level {
+	l, _ := parseLevel(c.LogLevel)
+	return l
+}
+
+// LogValue implements slog.LogValuer, so logging a Config never prints the
+// root secret, the SMTP password or a password inside DatabaseURL.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("listen", c.Listen),
+		slog.String("data_dir", c.DataDir),
+		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.String("account_id", c.AccountID),
+		slog.String("public_url", c.PublicURL),
+		slog.String("root_access_key_id", c.RootAccessKeyID),
+		slog.String("root_secret_access_key", redact(c.RootSecretAccessKey)),
+		slog.Group("smtp",
+			slog.String("host", c.SMTP.Host),
+			slog.Int("port", c.SMTP.Port),
+			slog.String("username", c.SMTP.Username),
+			slog.String("password", redact(c.SMTP.Password)),
+			slog.String("from", c.SMTP.From),
+			slog.String("starttls", c.SMTP.StartTLS),
+		),
+		slog.String("log_level", c.LogLevel),
+	)
+}
+
+func (s SMTP) validate() error {
+	switch s.StartTLS {
+	case StartTLSAuto, StartTLSRequire, StartTLSOff:
+	default:
+		return fmt.Errorf("--smtp-starttls: %q is not one of auto, require, off", s.StartTLS)
+	}
+	if !s.Enabled() {
+		return nil
+	}
+	if strings.ContainsFunc(s.Host, isSpaceOrControl) || (strings.ContainsAny(s.Host, "/:@") && net.ParseIP(s.Host) == nil) {
+		return fmt.Errorf("--smtp-host: %q is not a host name or IP address", s.Host)
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		return fmt.Errorf("--smtp-port: %d is out of range 1-65535", s.Port)
+	}
+	if s.From == "" {
+		return fmt.Errorf("--smtp-from: required when --smtp-host is set")
+	}
+	if _, err := mail.ParseAddress(s.From); err != nil {
+		return fmt.Errorf("--smtp-from: %q is not an email address: %w", s.From, err)
+	}
+	if (s.Username == "") != (s.Password == "") {
+		return fmt.Errorf("--smtp-username and --smtp-password must be set together")
+	}
+	return nil
+}
+
+func validateListen(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--listen: %q is not host:port: %w", addr, err)
+	}
+	if strings.ContainsFunc(host, isSpaceOrControl) {
+		return fmt.Errorf("--listen: %q has an invalid host", addr)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("--listen: %q has an invalid port %q", addr, port)
+	}
+	return nil
+}
+
+func validateDatabaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url.Error quotes the URL, which may hold a password: don't wrap it.
+		return fmt.Errorf("--database-url: not a valid URL")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return fmt.Errorf("--database-url: scheme %q is not postgres or postgresql", u.Scheme)
+	}
+	return nil
+}
+
+func validatePublicURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("--public-url: %q is not a valid URL: %w", raw, err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("--public-url: scheme %q is not http or https", u.Scheme)
+	case u.Host == "":
+		return fmt.Errorf("--public-url: %q has no host", raw)
+	case u.User != nil:
+		return fmt.Errorf("--public-url: must not contain user information")
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.Contains(raw, "#"):
+		return fmt.Errorf("--public-url: %q must not have a query or fragment", raw)
+	case strings.HasSuffix(raw, "/"):
+		return fmt.Errorf("--public-url: %q must not end with a slash", raw)
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	switch s {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return slog.LevelInfo, fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", s)
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f }
+
+func redact(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+func redactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "REDACTED"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,267 @@
+package config
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultIsValid(t *testing.T) {
+	d := Default()
+	if err := d.Validate(); err != nil {
+		t.Fatalf("Default().Validate() = %v", err)
+	}
+	if d.Listen != "127.0.0.1:7350" || d.AccountID != "000000000000" || d.SMTP.Port != 587 ||
+		d.SMTP.StartTLS != "auto" || d.LogLevel != "info" || d.DataDir != "./cognate-data" ||
+		d.PublicURL != "http://127.0.0.1:7350" {
+		t.Fatalf("Default() = %+v", d)
+	}
+}
+
+func TestParse(t *testing.T) {
+	pwFile := writeFile(t, "file-pw\n")
+	rootFile := writeFile(t, "root-secret-from-file\r\n")
+
+	tests := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		check func(t *testing.T, c Config)
+	}{
+		{
+			name: "defaults",
+			check: func(t *testing.T, c Config) {
+				if c != Default() {
+					t.Errorf("got %+v, want Default()", c)
+				}
+			},
+		},
+		{
+			name: "flags",
+			args: []string{"--listen", "0.0.0.0:9000", "--data-dir=/var/lib/cognate", "--database-url", "postgres://u@db/x",
+				"--account-id", "123456789012", "--public-url", "https://id.example.com", "--smtp-host", "mail.example.com",
+				"--smtp-port", "2525", "--smtp-username", "u", "--smtp-password", "p", "--smtp-from", "a@example.com",
+				"--smtp-starttls", "require", "--log-level", "debug"},
+			check: func(t *testing.T, c Config) {
+				want := Config{Listen: "0.0.0.0:9000", DataDir: "/var/lib/cognate", DatabaseURL: "postgres://u@db/x",
+					AccountID: "123456789012", PublicURL: "https://id.example.com",
+					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
+					LogLevel: "debug"}
+				if c != want {
+					t.Errorf("got %+v\nwant %+v", c, want)
+				}
+			},
+		},
+		{
+			name: "public url follows listen",
+			args: []string{"--listen", "127.0.0.1:8080"},
+			check: func(t *testing.T, c Config) {
+				if c.PublicURL != "http://127.0.0.1:8080" {
+					t.Errorf("PublicURL = %q", c.PublicURL)
+				}
+			},
+		},
+		{
+			name: "env overrides defaults",
+			env: map[string]string{"COGNATE_LISTEN": "127.0.0.1:1", "COGNATE_SMTP_PORT": "465",
+				"COGNATE_SMTP_STARTTLS": "off", "COGNATE_DATABASE_URL": "postgresql://x/y"},
+			check: func(t *testing.T, c Config) {
+				if c.Listen != "127.0.0.1:1" || c.SMTP.Port != 465 || c.SMTP.StartTLS != "off" || c.DatabaseURL != "postgresql://x/y" {
+					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		{
+			name: "flag wins over env",
+			args: []string{"--log-level", "warn", "--smtp-port", "25"},
+			env:  map[string]string{"COGNATE_LOG_LEVEL": "error", "COGNATE_SMTP_PORT": "2525", "COGNATE_ACCOUNT_ID": "111111111111"},
+			check: func(t *testing.T, c Config) {
+				if c.LogLevel != "warn" || c.SMTP.Port != 25 || c.AccountID != "111111111111" {
+					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		{
+			name: "root credentials from env",
+			env:  map[string]string{EnvRootAccessKeyID: "AKIDEXAMPLE", EnvRootSecretAccessKey: "s3cret"},
+			check: func(t *testing.T, c Config) {
+				if c.RootAccessKeyID != "AKIDEXAMPLE" || c.RootSecretAccessKey != "s3cret" {
+					t.Errorf("got %q %q", c.RootAccessKeyID, c.RootSecretAccessKey)
+				}
+			},
+		},
+		{
+			name: "secrets from files",
+			env: map[string]string{EnvRootAccessKeyID: "AKIDEXAMPLE", EnvRootSecretAccessKey + "_FILE": rootFile,
+				"COGNATE_SMTP_PASSWORD_FILE": pwFile},
+			check: func(t *testing.T, c Config) {
+				if c.RootSecretAccessKey != "root-secret-from-file" || c.SMTP.Password != "file-pw" {
+					t.Errorf("got %q %q", c.RootSecretAccessKey, c.SMTP.Password)
+				}
+			},
+		},
+		{
+			name: "password flag wins over password file",
+			args: []string{"--smtp-password", "flag-pw"},
+			env:  map[string]string{"COGNATE_SMTP_PASSWORD_FILE": pwFile},
+			check: func(t *testing.T, c Config) {
+				if c.SMTP.Password != "flag-pw" {
+					t.Errorf("password = %q", c.SMTP.Password)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse("serve", tt.args, envOf(tt.env))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	pwFile := writeFile(t, "pw")
+	empty := writeFile(t, "\n")
+	twoLines := writeFile(t, "a\nb\n")
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string
+	}{
+		{"unknown flag", []string{"--nope"}, nil, "flag provided but not defined"},
+		{"positional", []string{"extra"}, nil, `unexpected argument "extra"`},
+		{"bad int flag", []string{"--smtp-port", "x"}, nil, "smtp-port"},
+		{"bad int env", nil, map[string]string{"COGNATE_SMTP_PORT": "x"}, `COGNATE_SMTP_PORT: invalid value "x"`},
+		{"env and file", nil, map[string]string{"COGNATE_SMTP_PASSWORD": "a", "COGNATE_SMTP_PASSWORD_FILE": pwFile}, "both set"},
+		{"missing file", nil, map[string]string{EnvRootSecretAccessKey + "_FILE": "/nonexistent/x"}, "COGNATE_ROOT_SECRET_ACCESS_KEY_FILE"},
+		{"empty file", nil, map[string]string{"COGNATE_SMTP_PASSWORD_FILE": empty}, "is empty"},
+		{"two-line file", nil, map[string]string{"COGNATE_SMTP_PASSWORD_FILE": twoLines}, "more than one line"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("serve", tt.args, envOf(tt.env))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Parse error = %v, want containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestParseHelp(t *testing.T) {
+	_, err := Parse("serve", []string{"-h"}, nil)
+	if !IsHelp(err) {
+		t.Fatalf("Parse(-h) error = %v, want flag.ErrHelp", err)
+	}
+	u := Usage("serve")
+	for _, want := range []string{"Usage of serve", "-smtp-starttls", "127.0.0.1:7350", "COGNATE_ROOT_SECRET_ACCESS_KEY"} {
+		if !strings.Contains(u, want) {
+			t.Errorf("Usage lacks %q:\n%s", want, u)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	smtpOK := SMTP{Host: "mail.example.com", Port: 587, From: "Example <no-reply@example.com>", StartTLS: "auto"}
+	tests := []struct {
+		name    string
+		mutate  func(c *Config)
+		wantErr string // "" means valid
+	}{
+		{"default", func(c *Config) {}, ""},
+		{"any interface", func(c *Config) { c.Listen = ":7350" }, ""},
+		{"ipv6 listen", func(c *Config) { c.Listen = "[::1]:7350" }, ""},
+		{"listen without port", func(c *Config) { c.Listen = "127.0.0.1" }, "--listen"},
+		{"listen bad port", func(c *Config) { c.Listen = "127.0.0.1:http" }, "invalid port"},
+		{"listen port too big", func(c *Config) { c.Listen = "127.0.0.1:70000" }, "invalid port"},
+		{"no data dir", func(c *Config) { c.DataDir = "" }, "--data-dir"},
+		{"no data dir with postgres", func(c *Config) { c.DataDir = ""; c.DatabaseURL = "postgres://localhost/db" }, ""},
+		{"mysql url", func(c *Config) { c.DatabaseURL = "mysql://localhost/db" }, `scheme "mysql"`},
+		{"account id short", func(c *Config) { c.AccountID = "12345" }, "not 12 digits"},
+		{"account id letters", func(c *Config) { c.AccountID = "12345678901a" }, "not 12 digits"},
+		{"public url https path", func(c *Config) { c.PublicURL = "https://example.com/cognito" }, ""},
+		{"public url ftp", func(c *Config) { c.PublicURL = "ftp://example.com" }, `scheme "ftp"`},
+		{"public url no scheme", func(c *Config) { c.PublicURL = "example.com" }, "scheme"},
+		{"public url slash", func(c *Config) { c.PublicURL = "https://example.com/" }, "slash"},
+		{"public url query", func(c *Config) { c.PublicURL = "https://example.com?a=b" }, "query"},
+		{"public url userinfo", func(c *Config) { c.PublicURL = "https://u:p@example.com" }, "user information"},
+		{"root key without secret", func(c *Config) { c.RootAccessKeyID = "AKID" }, "set together"},
+		{"root secret without key", func(c *Config) { c.RootSecretAccessKey = "s" }, "set together"},
+		{"root key with space", func(c *Config) { c.RootAccessKeyID = "AK ID"; c.RootSecretAccessKey = "s" }, "spaces"},
+		{"smtp ok", func(c *Config) { c.SMTP = smtpOK }, ""},
+		{"smtp ipv6", func(c *Config) { c.SMTP = smtpOK; c.SMTP.Host = "::1" }, ""},
+		{"smtp host with port", func(c *Config) { c.SMTP = smtpOK; c.SMTP.Host = "mail:25" }, "--smtp-host"},
+		{"smtp port zero", func(c *Config) { c.SMTP = smtpOK; c.SMTP.Port = 0 }, "--smtp-port"},
+		{"smtp no from", func(c *Config) { c.SMTP = smtpOK; c.SMTP.From = "" }, "--smtp-from: required"},
+		{"smtp bad from", func(c *Config) { c.SMTP = smtpOK; c.SMTP.From = "not an address" }, "--smtp-from"},
+		{"smtp user without password", func(c *Config) { c.SMTP = smtpOK; c.SMTP.Username = "u" }, "set together"},
+		{"smtp bad starttls", func(c *Config) { c.SMTP.StartTLS = "maybe" }, "--smtp-starttls"},
+		{"bad log level", func(c *Config) { c.LogLevel = "trace" }, "--log-level"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			tt.mutate(&c)
+			err := c.Validate()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Validate() = %v, want containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestSlogLevel(t *testing.T) {
+	for in, want := range map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError} {
+		c := Default()
+		c.LogLevel = in
+		if got := c.SlogLevel(); got != want {
+			t.Errorf("SlogLevel(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestLogValueRedactsSecrets(t *testing.T) {
+	c := Default()
+	c.RootAccessKeyID = "AKIDEXAMPLE"
+	c.RootSecretAccessKey = "root-secret-value"
+	c.SMTP.Password = "smtp-secret-value"
+	c.DatabaseURL = "postgres://user:db-secret-value@db/cognate?sslmode=disable&password=query-secret-value"
+	var b bytes.Buffer
+	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)
+	out := b.String()
+	for _, secret := range []string{"root-secret-value", "smtp-secret-value", "db-secret-value", "query-secret-value"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log output contains %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"AKIDEXAMPLE", "config.listen=127.0.0.1:7350", "user:xxxxx@db"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log output lacks %q:\n%s", want, out)
+		}
+	}
+}

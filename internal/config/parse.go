@@ -1,0 +1,159 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// EnvPrefix starts every environment variable Parse reads.
+const EnvPrefix = "COGNATE_"
+
+// Environment-only variables for the root credentials.
+const (
+	EnvRootAccessKeyID     = EnvPrefix + "ROOT_ACCESS_KEY_ID"
+	EnvRootSecretAccessKey = EnvPrefix + "ROOT_SECRET_ACCESS_KEY"
+)
+
+// isSecretFlag reports whether flag name holds a secret, which may also be
+// read from a file named by <ENV>_FILE and is never echoed in errors.
+func isSecretFlag(name string) bool { return name == "smtp-password" }
+
+// Parse builds a Config from Default, the flags in args and the environment
+// read through getenv. The FlagSet is named name (the subcommand) for error
+// messages. Every flag --foo-bar may also be set as COGNATE_FOO_BAR; a flag
+// given in args wins over the environment. The SMTP password and the root
+// credentials may instead be read from the file named by the same variable
+// with a _FILE suffix (COGNATE_SMTP_PASSWORD_FILE,
+// COGNATE_ROOT_SECRET_ACCESS_KEY_FILE, ...); setting both a variable and its
+// _FILE twin is an error. The root credentials come from the environment
+// only. An empty PublicURL defaults to "http://" + Listen.
+//
+// Parse does not call Validate. For -h or --help it returns an error
+// matching flag.ErrHelp; Usage gives the text to print.
+func Parse(name string, args []string, getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	cfg := Default()
+	cfg.PublicURL = ""
+	fs := newFlagSet(name, &cfg)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+
+	onCommandLine := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err != nil || onCommandLine[f.Name] {
+			return
+		}
+		env := EnvName(f.Name)
+		var v string
+		var ok bool
+		v, ok, err = lookup(env, isSecretFlag(f.Name), getenv)
+		if err != nil || !ok {
+			return
+		}
+		if setErr := fs.Set(f.Name, v); setErr != nil {
+			shown := fmt.Sprintf("%q", v)
+			if isSecretFlag(f.Name) {
+				shown = "(secret)"
+			}
+			err = fmt.Errorf("%s: invalid value %s: %w", env, shown, setErr)
+		}
+	})
+	if err != nil {
+		return Config{}, err
+	}
+
+	if cfg.RootAccessKeyID, _, err = lookup(EnvRootAccessKeyID, true, getenv); err != nil {
+		return Config{}, err
+	}
+	if cfg.RootSecretAccessKey, _, err = lookup(EnvRootSecretAccessKey, true, getenv); err != nil {
+		return Config{}, err
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.Listen
+	}
+	return cfg, nil
+}
+
+// Usage returns the flag help text for the subcommand name.
+func Usage(name string) string {
+	cfg := Default()
+	cfg.PublicURL = ""
+	fs := newFlagSet(name, &cfg)
+	var b bytes.Buffer
+	fs.SetOutput(&b)
+	fmt.Fprintf(&b, "Usage of %s:\n", name)
+	fs.PrintDefaults()
+	fmt.Fprintf(&b, "\nEvery flag --foo-bar may also be set as %sFOO_BAR (the flag wins).\n", EnvPrefix)
+	fmt.Fprintf(&b, "Root credentials: %s and %s (or *_FILE naming a file).\n", EnvRootAccessKeyID, EnvRootSecretAccessKey)
+	fmt.Fprintf(&b, "The SMTP password may also come from %s_FILE.\n", EnvName("smtp-password"))
+	return b.String()
+}
+
+// EnvName returns the environment variable that overrides flag name:
+// "smtp-host" -> "COGNATE_SMTP_HOST".
+func EnvName(flagName string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func newFlagSet(name string, cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`address` (host:port) to listen on")
+	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "`directory` for the SQLite database and local state")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL `URL` (postgres://...); empty means SQLite in --data-dir")
+	fs.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "12-digit AWS account `id` used in ARNs")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "external base `URL`, the base of issuer URLs (default http://<listen>)")
+	fs.StringVar(&cfg.SMTP.Host, "smtp-host", cfg.SMTP.Host, "SMTP server `host`; empty writes mail to the development outbox")
+	fs.IntVar(&cfg.SMTP.Port, "smtp-port", cfg.SMTP.Port, "SMTP server `port`")
+	fs.StringVar(&cfg.SMTP.Username, "smtp-username", cfg.SMTP.Username, "SMTP AUTH `user`")
+	fs.StringVar(&cfg.SMTP.Password, "smtp-password", cfg.SMTP.Password, "SMTP AUTH `password` (prefer "+EnvName("smtp-password")+"_FILE)")
+	fs.StringVar(&cfg.SMTP.From, "smtp-from", cfg.SMTP.From, "sender `address`, e.g. \"Example <no-reply@example.com>\"")
+	fs.StringVar(&cfg.SMTP.StartTLS, "smtp-starttls", cfg.SMTP.StartTLS, "STARTTLS `mode`: auto (when offered), require, off")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
+	return fs
+}
+
+// lookup reads env through getenv and, when fileAllowed, env_FILE from disk.
+// ok is false when neither is set.
+func lookup(env string, fileAllowed bool, getenv func(string) string) (v string, ok bool, err error) {
+	v = getenv(env)
+	if !fileAllowed {
+		return v, v != "", nil
+	}
+	path := getenv(env + "_FILE")
+	if path == "" {
+		return v, v != "", nil
+	}
+	if v != "" {
+		return "", false, fmt.Errorf("%s and %s_FILE are both set; set only one", env, env)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", false, fmt.Errorf("%s_FILE: %w", env, err)
+	}
+	v = strings.TrimRight(string(b), "\r\n")
+	if v == "" {
+		return "", false, fmt.Errorf("%s_FILE: %s is empty", env, path)
+	}
+	if strings.ContainsAny(v, "\r\n") {
+		return "", false, fmt.Errorf("%s_FILE: %s holds more than one line", env, path)
+	}
+	return v, true, nil
+}
+
+// IsHelp reports whether err is the result of -h or --help.
+func IsHelp(err error) bool { return errors.Is(err, flag.ErrHelp) }

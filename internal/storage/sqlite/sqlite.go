@@ -1,0 +1,108 @@
+// Package sqlite is the embedded storage backend: a single SQLite file
+// through the pure-Go driver modernc.org/sqlite.
+//
+// The file runs in WAL mode with synchronous=FULL, so a write that returned
+// has been fsynced. Writes go through one connection whose transactions
+// begin IMMEDIATE: writers queue in Go instead of failing with SQLITE_BUSY.
+// Reads outside a transaction use a separate pool of query-only
+// connections, which WAL lets run alongside the writer. Statements are
+// prepared once per connection and cached.
+//
+// The queries themselves are shared with PostgreSQL in package sqlstore.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
+)
+
+// DB is an open SQLite database.
+type DB struct {
+	*sqlstore.Store
+}
+
+var _ storage.Store = (*DB)(nil)
+
+// busyTimeoutMS bounds how long a connection waits for a lock held by
+// another process before failing.
+const busyTimeoutMS = 10000
+
+// Open opens (creating if needed) the database file at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" || path == ":memory:" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("sqlite: unsupported database path %q", path)
+	}
+	dsn := fmt.Sprintf("%s?_txlock=immediate&_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1",
+		path, busyTimeoutMS)
+	write, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil { // creates the file, sets WAL
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, convert(err))
+	}
+
+	read, err := sql.Open("sqlite", dsn+"&_query_only=1")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxLifetime(0)
+	read.SetConnMaxIdleTime(0)
+
+	b := &backend{write: newConn(write), read: newConn(read)}
+	if err := sqlstore.Migrate(ctx, b, nil); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	return &DB{Store: sqlstore.New(b)}, nil
+}
+
+// backend is the sqlstore.Backend over the writer and the reader pool.
+type backend struct {
+	write, read *conn
+}
+
+func (b *backend) Reader() sqlstore.Querier { return b.read }
+func (b *backend) Writer() sqlstore.Querier { return b.write }
+
+// Tx runs fn in a BEGIN IMMEDIATE transaction on the writer. SQLite with one
+// writer is serializable at any isolation asked for.
+func (b *backend) Tx(ctx context.Context, _ sqlstore.Isolation, fn func(sqlstore.Querier) error) error {
+	tx, err := b.write.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", convert(err))
+	}
+	if err := fn(&txConn{conn: b.write, tx: tx}); err != nil {
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("sqlite: rollback: %w", convert(rerr)))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", convert(err))
+	}
+	return nil
+}
+
+func (b *backend) Close() error {
+	return errors.Join(b.read.close(), b.write.close())
+}

@@ -1,0 +1,106 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migration is one numbered schema change.
+type Migration struct {
+	Version int    // from the file name: 0001_init.sql is 1
+	Name    string // the file name
+	SQL     string // as written, before any dialect rewrite
+}
+
+// Migrations returns the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, name := range names {
+		base := path.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a positive number and '_'", base)
+		}
+		b, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("migrations %s and %s share a number", out[i-1].Name, out[i].Name)
+		}
+	}
+	return out, nil
+}
+
+// Migrate applies the migrations b lacks, each in its own transaction,
+// recording them in schema_migrations. dialect rewrites a migration's SQL
+// for the database (nil leaves it as written). The caller keeps other
+// processes from migrating at the same time (SQLite's write lock,
+// PostgreSQL's advisory lock).
+func Migrate(ctx context.Context, b Backend, dialect func(string) string) error {
+	if dialect == nil {
+		dialect = func(s string) string { return s }
+	}
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	err = b.Tx(ctx, Atomic, func(q Querier) error {
+		_, err := q.Exec(ctx, dialect(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    BIGINT NOT NULL PRIMARY KEY,
+			name       TEXT NOT NULL,
+			applied_at BIGINT NOT NULL
+		)`))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	var newest int64
+	err = b.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest)
+	if err != nil {
+		return fmt.Errorf("migrate: read schema_migrations: %w", err)
+	}
+	if len(ms) > 0 && newest > int64(ms[len(ms)-1].Version) {
+		return fmt.Errorf("migrate: database is at version %d, newer than this binary's %d",
+			newest, ms[len(ms)-1].Version)
+	}
+	for _, m := range ms {
+		err := b.Tx(ctx, Atomic, func(q Querier) error {
+			var n int64
+			err := q.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n)
+			if err != nil || n > 0 {
+				return err
+			}
+			if _, err := q.Exec(ctx, dialect(m.SQL)); err != nil {
+				return err
+			}
+			_, err = q.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.Version, m.Name, micros(time.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// pools implements storage.Pools.
+type pools struct{ s scope }
+
+const poolCols = `id, region, name, config, created_at, updated_at`
+
+func scanPool(r Row) (storage.Pool, error) {
+	var p storage.Pool
+	var created, updated int64
+	if err := r.Scan(&p.ID, &p.Region, &p.Name, &p.Config, &created, &updated); err != nil {
+		return storage.Pool{}, err
+	}
+	p.Config = blob(p.Config)
+	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return p, nil
+}
+
+func (s pools) Create(ctx context.Context, p storage.Pool) error {
+	_, err := s.s.exec(ctx, `INSERT INTO pools (`+poolCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Region, p.Name, blob(p.Config), micros(p.CreatedAt), micros(p.UpdatedAt))
+	return wrap("pools: create "+p.ID, err)
+}
+
+func (s pools) Get(ctx context.Context, id string) (storage.Pool, error) {
+	p, err := scanPool(s.s.read().QueryRow(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
+	return p, wrap("pools: get "+id, err)
+}
+
+func (s pools) Update(ctx context.Context, p storage.Pool) error {
+	return wrap("pools: update "+p.ID, mustChange(s.s.exec(ctx,
+		`UPDATE pools SET name = ?, config = ?, updated_at = ? WHERE id = ?`,
+		p.Name, blob(p.Config), micros(p.UpdatedAt), p.ID)))
+}
+
+// Delete removes the pool; clients, users and their lookups, codes and
+// tokens go with it by foreign key. Signing keys are removed here, and
+// identity logins that named the pool's users lose the link.
+func (s pools) Delete(ctx context.Context, id string) error {
+	return wrap("pools: delete "+id, s.s.write(ctx, func(q Querier) error {
+		if _, err := q.Exec(ctx, `DELETE FROM signing_keys WHERE pool_id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `UPDATE identity_logins SET user_pool_id = '', user_sub = ''
+			WHERE user_pool_id = ?`, id); err != nil {
+			return err
+		}
+		return mustChange(q.Exec(ctx, `DELETE FROM pools WHERE id = ?`, id))
+	}))
+}
+
+func (s pools) List(ctx context.Context, pg storage.Page) ([]storage.Pool, string, error) {
+	after, err := decodeToken(pg.Token, 1)
+	if err != nil {
+		return nil, "", wrap("pools: list", err)
+	}
+	n := limit(pg)
+	rows, err := s.s.read().Query(ctx, `SELECT `+poolCols+` FROM pools WHERE id > ? ORDER BY id LIMIT ?`,
+		after[0], n+1)
+	items, err := collect(rows, err, scanPool)
+	if err != nil {
+		return nil, "", wrap("pools: list", err)
+	}
+	items, next := page(items, n, func(p storage.Pool) []string { return []string{p.ID} })
+	return items, next, nil
+}

@@ -1,0 +1,234 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// users implements storage.Users. A user is one row of users, which also
+// keeps its Lookups (as JSON, in the caller's order) so that a read is one
+// indexed row; user_lookups indexes the lookups and keeps them unique.
+type users struct{ s scope }
+
+const userCols = `pool_id, sub, username, status, enabled, attributes, password_hash,
+	srp_salt, srp_verifier, mfa, password_changed_at, lookups, created_at, updated_at`
+
+// userRow is a user as stored: the columns after pool_id and sub, in the
+// order of the INSERT and UPDATE statements below.
+func userRow(u storage.User) ([]any, error) {
+	attrs := u.Attributes
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	a, err := json.Marshal(attrs)
+	if err != nil {
+		return nil, fmt.Errorf("encode attributes: %w", err)
+	}
+	pairs := make([][2]string, len(u.Lookups))
+	usernameKey := ""
+	for i, l := range u.Lookups {
+		pairs[i] = [2]string{l.Kind, l.Key}
+		if l.Kind == storage.LookupUsername && usernameKey == "" {
+			usernameKey = l.Key
+		}
+	}
+	lk, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, fmt.Errorf("encode lookups: %w", err)
+	}
+	return []any{u.Username, usernameKey, u.Status, u.Enabled, string(a), u.PasswordHash,
+		u.SRPSalt, u.SRPVerifier, blob(u.MFA), micros(u.PasswordChangedAt), string(lk),
+		micros(u.CreatedAt), micros(u.UpdatedAt)}, nil
+}
+
+func scanUser(r Row) (storage.User, error) {
+	var u storage.User
+	var attrs, lookups string
+	var changed, created, updated int64
+	err := r.Scan(&u.PoolID, &u.Sub, &u.Username, &u.Status, &u.Enabled, &attrs, &u.PasswordHash,
+		&u.SRPSalt, &u.SRPVerifier, &u.MFA, &changed, &lookups, &created, &updated)
+	if err != nil {
+		return storage.User{}, err
+	}
+	if err := json.Unmarshal([]byte(attrs), &u.Attributes); err != nil {
+		return storage.User{}, fmt.Errorf("decode attributes of %s: %w", u.Sub, err)
+	}
+	if u.Attributes == nil {
+		u.Attributes = map[string]string{}
+	}
+	var pairs [][2]string
+	if err := json.Unmarshal([]byte(lookups), &pairs); err != nil {
+		return storage.User{}, fmt.Errorf("decode lookups of %s: %w", u.Sub, err)
+	}
+	if len(pairs) > 0 {
+		u.Lookups = make([]storage.Lookup, len(pairs))
+		for i, p := range pairs {
+			u.Lookups[i] = storage.Lookup{Kind: p[0], Key: p[1]}
+		}
+	}
+	u.MFA = blob(u.MFA)
+	u.PasswordChangedAt = fromMicros(changed)
+	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return u, nil
+}
+
+// Create adds the user and its lookups; ErrConflict if the sub or a lookup
+// is taken, ErrNotFound if the pool does not exist.
+func (s users) Create(ctx context.Context, u storage.User) error {
+	row, err := userRow(u)
+	if err != nil {
+		return wrap("users: create "+u.Sub, err)
+	}
+	return wrap("users: create "+u.Sub, s.s.write(ctx, func(q Querier) error {
+		args := append([]any{u.PoolID, u.Sub}, row...)
+		if _, err := q.Exec(ctx, `INSERT INTO users (pool_id, sub, username, username_key, status,
+			enabled, attributes, password_hash, srp_salt, srp_verifier, mfa, password_changed_at,
+			lookups, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			args...); err != nil {
+			return err
+		}
+		seen := make(map[storage.Lookup]bool, len(u.Lookups))
+		for _, l := range u.Lookups {
+			if seen[l] {
+				continue // a lookup listed twice is stored once
+			}
+			seen[l] = true
+			if err := addLookup(ctx, q, u.PoolID, u.Sub, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+func addLookup(ctx context.Context, q Querier, poolID, sub string, l storage.Lookup) error {
+	_, err := q.Exec(ctx, `INSERT INTO user_lookups (pool_id, kind, lookup_key, sub) VALUES (?, ?, ?, ?)`,
+		poolID, l.Kind, l.Key, sub)
+	if err != nil {
+		return fmt.Errorf("lookup %s: %w", l.Kind, err)
+	}
+	return nil
+}
+
+// Put replaces the user and changes only the lookups that differ.
+func (s users) Put(ctx context.Context, u storage.User) error {
+	row, err := userRow(u)
+	if err != nil {
+		return wrap("users: put "+u.Sub, err)
+	}
+	return wrap("users: put "+u.Sub, s.s.write(ctx, func(q Querier) error {
+		args := append(row, u.PoolID, u.Sub)
+		err := mustChange(q.Exec(ctx, `UPDATE users SET username = ?, username_key = ?, status = ?,
+			enabled = ?, attributes = ?, password_hash = ?, srp_salt = ?, srp_verifier = ?, mfa = ?,
+			password_changed_at = ?, lookups = ?, created_at = ?, updated_at = ?
+			WHERE pool_id = ? AND sub = ?`, args...))
+		if err != nil {
+			return err
+		}
+		rows, err := q.Query(ctx, `SELECT kind, lookup_key FROM user_lookups WHERE pool_id = ? AND sub = ?`,
+			u.PoolID, u.Sub)
+		old, err := collect(rows, err, func(r Row) (storage.Lookup, error) {
+			var l storage.Lookup
+			return l, r.Scan(&l.Kind, &l.Key)
+		})
+		if err != nil {
+			return err
+		}
+		keep := make(map[storage.Lookup]bool, len(u.Lookups))
+		for _, l := range u.Lookups {
+			keep[l] = true
+		}
+		for _, l := range old {
+			if keep[l] {
+				delete(keep, l) // already stored
+				continue
+			}
+			if _, err := q.Exec(ctx, `DELETE FROM user_lookups WHERE pool_id = ? AND kind = ? AND lookup_key = ?`,
+				u.PoolID, l.Kind, l.Key); err != nil {
+				return err
+			}
+		}
+		for _, l := range u.Lookups {
+			if !keep[l] {
+				continue
+			}
+			delete(keep, l) // a lookup listed twice is inserted once
+			if err := addLookup(ctx, q, u.PoolID, u.Sub, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+func (s users) GetBySub(ctx context.Context, poolID, sub string) (storage.User, error) {
+	u, err := scanUser(s.s.read().QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE pool_id = ? AND sub = ?`,
+		poolID, sub))
+	return u, wrap("users: get "+sub, err)
+}
+
+func (s users) GetByLookup(ctx context.Context, poolID, kind, key string) (storage.User, error) {
+	u, err := scanUser(s.s.read().QueryRow(ctx, `SELECT `+userCols+` FROM users
+		WHERE pool_id = ? AND sub = (SELECT sub FROM user_lookups
+			WHERE pool_id = ? AND kind = ? AND lookup_key = ?)`, poolID, poolID, kind, key))
+	return u, wrap("users: get by "+kind, err)
+}
+
+// Delete removes the user; lookups, codes and refresh tokens go with it by
+// foreign key, and identity logins that named it lose the link.
+func (s users) Delete(ctx context.Context, poolID, sub string) error {
+	return wrap("users: delete "+sub, s.s.write(ctx, func(q Querier) error {
+		if _, err := q.Exec(ctx, `UPDATE identity_logins SET user_pool_id = '', user_sub = ''
+			WHERE user_pool_id = ? AND user_sub = ?`, poolID, sub); err != nil {
+			return err
+		}
+		return mustChange(q.Exec(ctx, `DELETE FROM users WHERE pool_id = ? AND sub = ?`, poolID, sub))
+	}))
+}
+
+func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.User, string, error) {
+	after, err := decodeToken(pg.Token, 2)
+	if err != nil {
+		return nil, "", wrap("users: list", err)
+	}
+	n := limit(pg)
+	rows, err := s.s.read().Query(ctx, `SELECT `+userCols+`, username_key FROM users
+		WHERE pool_id = ? AND (username_key > ? OR (username_key = ? AND sub > ?))
+		ORDER BY username_key, sub LIMIT ?`, poolID, after[0], after[0], after[1], n+1)
+	type keyed struct {
+		u   storage.User
+		key string
+	}
+	items, err := collect(rows, err, func(r Row) (keyed, error) {
+		var k keyed
+		var err error
+		k.u, err = scanUser(extraCol{r, &k.key})
+		return k, err
+	})
+	if err != nil {
+		return nil, "", wrap("users: list", err)
+	}
+	items, next := page(items, n, func(k keyed) []string { return []string{k.key, k.u.Sub} })
+	out := make([]storage.User, len(items))
+	for i, k := range items {
+		out[i] = k.u
+	}
+	return out, next, nil
+}
+
+func (s users) Count(ctx context.Context, poolID string) (int, error) {
+	var n int64
+	err := s.s.read().QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
+	return int(n), wrap("users: count", err)
+}
+
+// extraCol scans one more column after the ones a scan function asks for.
+type extraCol struct {
+	r     Row
+	extra any
+}
+
+func (e extraCol) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra)...) }

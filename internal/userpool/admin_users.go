@@ -1,0 +1,296 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/messaging"
+	"github.com/cognate-dev/cognate/internal/secret"
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+const (
+	defaultInviteEmail   = "Your username is {username} and temporary password is {####}. "
+	defaultInviteSubject = "Your temporary password"
+	defaultInviteSMS     = "Your username is {username} and temporary password is {####}. "
+)
+
+// AdminCreateUser creates a user in FORCE_CHANGE_PASSWORD with a temporary
+// password and, unless suppressed, sends the invitation.
+func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRequest) (*cip.AdminCreateUserResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	tmp := in.TemporaryPassword
+	if in.MessageAction == "RESEND" {
+		return s.resendInvitation(ctx, p, in)
+	}
+	u, err := p.newUser(in.Username, in.UserAttributes, writer{admin: true}, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if tmp == "" {
+		tmp = p.generatePassword()
+	} else if err := p.checkPassword(tmp); err != nil {
+		return nil, err
+	}
+	if existing, err := s.findUser(ctx, p, in.Username); err != nil {
+		return nil, err
+	} else if existing != nil {
+		return nil, errorf(UsernameExists, "User account already exists")
+	}
+	if err := s.setPassword(u, tmp); err != nil {
+		return nil, err
+	}
+	u.Status = "FORCE_CHANGE_PASSWORD"
+	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
+		if e := (*Error)(nil); errors.As(err, &e) && e.Kind == UsernameExists {
+			return nil, errorf(UsernameExists, "User account already exists")
+		}
+		return nil, err
+	}
+	if in.MessageAction != "SUPPRESS" {
+		if err := s.sendInvitation(ctx, p, u, in.Username, tmp, in.DesiredDeliveryMediums); err != nil {
+			return nil, err
+		}
+	}
+	return &cip.AdminCreateUserResponse{User: userType(u)}, nil
+}
+
+// resendInvitation handles MessageAction=RESEND: a new temporary password
+// for a user who has not signed in yet, sent again.
+func (s *Service) resendInvitation(ctx context.Context, p *pool, in *cip.AdminCreateUserRequest) (*cip.AdminCreateUserResponse, error) {
+	u, err := s.mustFindUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != "FORCE_CHANGE_PASSWORD" {
+		return nil, errorf(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
+	}
+	tmp := in.TemporaryPassword
+	if tmp == "" {
+		tmp = p.generatePassword()
+	} else if err := p.checkPassword(tmp); err != nil {
+		return nil, err
+	}
+	if err := s.setPassword(u, tmp); err != nil {
+		return nil, err
+	}
+	u.UpdatedAt = s.now()
+	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+		return nil, err
+	}
+	if err := s.sendInvitation(ctx, p, u, in.Username, tmp, in.DesiredDeliveryMediums); err != nil {
+		return nil, err
+	}
+	return &cip.AdminCreateUserResponse{User: userType(u)}, nil
+}
+
+// sendInvitation sends the invitation with the temporary password through
+// each desired medium the user has an attribute for (SMS by default, as in
+// Cognito).
+func (s *Service) sendInvitation(ctx context.Context, p *pool, u *storage.User, username, tmp string, mediums []string) error {
+	if len(mediums) == 0 {
+		mediums = []string{"SMS"}
+	}
+	t := p.cfg.AdminCreateUserConfig.InviteMessageTemplate
+	if t == nil {
+		t = &cip.MessageTemplateType{}
+	}
+	fill := func(tpl string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(tpl, "{username}", username), "{####}", tmp)
+	}
+	for _, m := range mediums {
+		msg := messaging.Message{Kind: "invite", PoolID: u.PoolID, Username: u.Username, Code: tmp}
+		sender := s.messenger
+		switch {
+		case m == "EMAIL" && u.Attributes["email"] != "":
+			msg.To = u.Attributes["email"]
+			msg.Subject = orDefault(t.EmailSubject, defaultInviteSubject)
+			msg.Body = fill(orDefault(t.EmailMessage, defaultInviteEmail))
+		case m == "SMS" && u.Attributes["phone_number"] != "":
+			msg.To = u.Attributes["phone_number"]
+			msg.Body = fill(orDefault(t.SMSMessage, defaultInviteSMS))
+			sender = s.sms
+		default:
+			continue
+		}
+		if err := sender.Send(ctx, msg); err != nil {
+			s.log.Error("invitation delivery failed", "pool", u.PoolID, "medium", m, "err", err)
+			return errorf(CodeDeliveryFailure, "Unable to deliver the invitation.")
+		}
+	}
+	return nil
+}
+
+// generatePassword makes a temporary password that satisfies the policy.
+func (p *pool) generatePassword() string {
+	n := p.passwordPolicy().MinimumLength
+	if n < 12 {
+		n = 12
+	}
+	// One of each class, then random characters from all of them.
+	pw := secret.RandomString(1, "ABCDEFGHJKLMNPQRSTUVWXYZ") + secret.RandomString(1, "abcdefghijkmnpqrstuvwxyz") +
+		secret.RandomString(1, "23456789") + secret.RandomString(1, "^$*.[]{}()?!@#%&/,><:;|_~=+-")
+	return pw + secret.RandomString(n-4, secret.Alnum)
+}
+
+// AdminGetUser returns a user as an admin sees it.
+func (s *Service) AdminGetUser(ctx context.Context, in *cip.AdminGetUserRequest) (*cip.AdminGetUserResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.mustFindUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AdminGetUserResponse{
+		Username:             u.Username,
+		UserAttributes:       attributeList(u.Sub, u.Attributes, nil),
+		UserCreateDate:       awstime.New(u.CreatedAt),
+		UserLastModifiedDate: awstime.New(u.UpdatedAt),
+		Enabled:              ptr(u.Enabled),
+		UserStatus:           u.Status,
+	}, nil
+}
+
+// userType renders a user as UserType.
+func userType(u *storage.User) *cip.UserType {
+	return &cip.UserType{
+		Username:             u.Username,
+		Attributes:           attributeList(u.Sub, u.Attributes, nil),
+		UserCreateDate:       awstime.New(u.CreatedAt),
+		UserLastModifiedDate: awstime.New(u.UpdatedAt),
+		Enabled:              ptr(u.Enabled),
+		UserStatus:           u.Status,
+	}
+}
+
+// AdminDeleteUser deletes a user, its tokens and codes, and unlinks its
+// identities.
+func (s *Service) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserRequest) (*Empty, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.mustFindUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.Users().Delete(ctx, p.rec.ID, u.Sub)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, errorf(UserNotFound, msgUserNotFound)
+	}
+	return &Empty{}, err
+}
+
+// AdminConfirmSignUp confirms an UNCONFIRMED user without a code.
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSignUpRequest) (*cip.AdminConfirmSignUpResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.mustFindUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != "UNCONFIRMED" {
+		return nil, errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+	}
+	if err := s.confirm(ctx, p, u); err != nil {
+		return nil, err
+	}
+	_ = s.store.Codes().Delete(ctx, p.rec.ID, u.Sub, purposeSignUp)
+	return &cip.AdminConfirmSignUpResponse{}, nil
+}
+
+// AdminSetUserPassword sets a permanent (CONFIRMED) or temporary
+// (FORCE_CHANGE_PASSWORD) password.
+func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUserPasswordRequest) (*cip.AdminSetUserPasswordResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.mustFindUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkPassword(in.Password); err != nil {
+		return nil, err
+	}
+	if err := s.setPassword(u, in.Password); err != nil {
+		return nil, err
+	}
+	if boolv(in.Permanent) {
+		u.Status = "CONFIRMED"
+	} else {
+		u.Status = "FORCE_CHANGE_PASSWORD"
+	}
+	u.UpdatedAt = s.now()
+	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+		return nil, err
+	}
+	return &cip.AdminSetUserPasswordResponse{}, nil
+}
+
+// AdminDisableUser disables a user and revokes its tokens.
+func (s *Service) AdminDisableUser(ctx context.Context, in *cip.AdminDisableUserRequest) (*cip.AdminDisableUserResponse, error) {
+	if err := s.setEnabled(ctx, in.UserPoolId, in.Username, false); err != nil {
+		return nil, err
+	}
+	return &cip.AdminDisableUserResponse{}, nil
+}
+
+// AdminEnableUser enables a disabled user.
+func (s *Service) AdminEnableUser(ctx context.Context, in *cip.AdminEnableUserRequest) (*cip.AdminEnableUserResponse, error) {
+	if err := s.setEnabled(ctx, in.UserPoolId, in.Username, true); err != nil {
+		return nil, err
+	}
+	return &cip.AdminEnableUserResponse{}, nil
+}
+
+func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabled bool) error {
+	p, err := s.adminPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	u, err := s.mustFindUser(ctx, p, username)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	u.Enabled = enabled
+	u.UpdatedAt = now
+	return s.store.InTx(ctx, func(tx storage.Stores) error {
+		if err := tx.Users().Put(ctx, *u); err != nil {
+			return err
+		}
+		if !enabled {
+			_, err := tx.Tokens().RevokeUser(ctx, p.rec.ID, u.Sub, now)
+			return err
+		}
+		return nil
+	})
+}
+
+// AdminUserGlobalSignOut revokes every refresh token of the user, and with
+// them the access tokens they issued.
+func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *cip.AdminUserGlobalSignOutRequest) (*cip.AdminUserGlobalSignOutResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.mustFindUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.Tokens().RevokeUser(ctx, p.rec.ID, u.Sub, s.now()); err != nil {
+		return nil, err
+	}
+	return &cip.AdminUserGlobalSignOutResponse{}, nil
+}

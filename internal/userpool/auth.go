@@ -1,0 +1,230 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// authResult is the common answer of the sign-in operations: tokens, or
+// the next challenge.
+type authResult struct {
+	ChallengeName       string
+	Session             string
+	ChallengeParameters map[string]string
+	Result              *cip.AuthenticationResultType
+}
+
+// InitiateAuth starts a sign-in through an app client.
+func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest) (*cip.InitiateAuthResponse, error) {
+	cl, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, false)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.InitiateAuthResponse{ChallengeName: r.ChallengeName, Session: r.Session,
+		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result}, nil
+}
+
+// AdminInitiateAuth starts a sign-in from a trusted back end.
+func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAuthRequest) (*cip.AdminInitiateAuthResponse, error) {
+	if _, err := s.adminPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	p, cl, err := s.loadClientOfPool(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, true)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AdminInitiateAuthResponse{ChallengeName: r.ChallengeName, Session: r.Session,
+		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result}, nil
+}
+
+func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string, params map[string]string, admin bool) (*authResult, error) {
+	switch flow {
+	case "USER_PASSWORD_AUTH":
+		if !cl.allows("ALLOW_USER_PASSWORD_AUTH") {
+			return nil, errorf(InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
+		}
+		return s.passwordAuth(ctx, p, cl, params)
+	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
+		if !admin {
+			return nil, errorf(InvalidParameter, "Initiate Auth method not supported.")
+		}
+		if !cl.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
+			return nil, errorf(InvalidParameter, "Auth flow not enabled for this client")
+		}
+		return s.passwordAuth(ctx, p, cl, params)
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		if !cl.allows("ALLOW_REFRESH_TOKEN_AUTH") {
+			return nil, errorf(InvalidParameter, "Refresh Token flow not enabled for this client")
+		}
+		return s.refreshAuth(ctx, p, cl, params)
+	case "USER_SRP_AUTH":
+		if !cl.allows("ALLOW_USER_SRP_AUTH") {
+			return nil, errorf(InvalidParameter, "USER_SRP_AUTH flow not enabled for this client")
+		}
+		return nil, errorf(InvalidParameter, "USER_SRP_AUTH is not available on this server yet; use USER_PASSWORD_AUTH.")
+	default:
+		return nil, errorf(InvalidParameter, "The %s flow is not available on this server yet.", flow)
+	}
+}
+
+// passwordAuth checks USERNAME and PASSWORD. Unknown users cost the same
+// argon2id work as known ones, so timing doesn't reveal who exists.
+func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params map[string]string) (*authResult, error) {
+	username, pw := params["USERNAME"], params["PASSWORD"]
+	if username == "" {
+		return nil, errorf(InvalidParameter, "Missing required parameter USERNAME")
+	}
+	if pw == "" {
+		return nil, errorf(InvalidParameter, "Missing required parameter PASSWORD")
+	}
+	u, err := s.findUser(ctx, p, username)
+	if err != nil {
+		return nil, err
+	}
+	names := []string{username}
+	if u != nil {
+		names = append(names, u.Username)
+	}
+	if err := cl.checkSecretHash(params["SECRET_HASH"], names...); err != nil {
+		return nil, err
+	}
+	if u == nil || u.PasswordHash == "" {
+		s.hasher.VerifyDummy(pw)
+		if u == nil && !cl.preventsExistenceErrors() {
+			return nil, errorf(UserNotFound, msgUserNotFound)
+		}
+		return nil, errorf(NotAuthorized, msgBadCredentials)
+	}
+	ok, err := s.hasher.Verify(pw, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errorf(NotAuthorized, msgBadCredentials)
+	}
+	return s.afterPassword(ctx, p, cl, u)
+}
+
+// afterPassword decides what a user with a verified password gets.
+func (s *Service) afterPassword(ctx context.Context, p *pool, cl *client, u *storage.User) (*authResult, error) {
+	if !u.Enabled {
+		return nil, errorf(NotAuthorized, msgUserDisabled)
+	}
+	switch u.Status {
+	case "UNCONFIRMED":
+		return nil, errorf(UserNotConfirmed, msgNotConfirmed)
+	case "RESET_REQUIRED":
+		return nil, errorf(PasswordResetRequired, "Password reset required for the user")
+	case "FORCE_CHANGE_PASSWORD":
+		days := int32v(p.cfg.Policies.PasswordPolicy.TemporaryPasswordValidityDays, 7)
+		if s.now().After(u.PasswordChangedAt.Add(time.Duration(days) * 24 * time.Hour)) {
+			return nil, errorf(NotAuthorized, "Temporary password has expired and must be reset by an administrator.")
+		}
+		return s.newPasswordChallenge(p, cl, u)
+	}
+	res, err := s.issueTokens(ctx, p, cl, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &authResult{Result: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// newPasswordChallenge asks a user with a temporary password for a new one.
+func (s *Service) newPasswordChallenge(p *pool, cl *client, u *storage.User) (*authResult, error) {
+	sess, err := s.sealSession(cl, u, "NEW_PASSWORD_REQUIRED")
+	if err != nil {
+		return nil, err
+	}
+	attrs := map[string]string{}
+	for k, v := range u.Attributes {
+		if cl.clientReadable(k) {
+			attrs[k] = v
+		}
+	}
+	required := []string{}
+	for _, def := range p.cfg.SchemaAttributes {
+		if boolv(def.Required) && def.Name != "sub" && u.Attributes[def.Name] == "" {
+			required = append(required, "userAttributes."+def.Name)
+		}
+	}
+	a, _ := json.Marshal(attrs)
+	r, _ := json.Marshal(required)
+	return &authResult{
+		ChallengeName: "NEW_PASSWORD_REQUIRED",
+		Session:       sess,
+		ChallengeParameters: map[string]string{
+			"USER_ID_FOR_SRP":    u.Username,
+			"requiredAttributes": string(r),
+			"userAttributes":     string(a),
+		},
+	}, nil
+}
+
+// refreshAuth trades a refresh token for new access and ID tokens of the
+// same session (same origin_jti and auth_time).
+func (s *Service) refreshAuth(ctx context.Context, p *pool, cl *client, params map[string]string) (*authResult, error) {
+	tok := params["REFRESH_TOKEN"]
+	if tok == "" {
+		return nil, errorf(InvalidParameter, "Missing required parameter REFRESH_TOKEN")
+	}
+	rec, err := s.lookupRefreshToken(ctx, cl, tok)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.Users().GetBySub(ctx, p.rec.ID, rec.Sub)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, errorf(NotAuthorized, "Invalid Refresh Token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.checkSecretHash(params["SECRET_HASH"], u.Username, u.Sub, params["USERNAME"]); err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, errorf(NotAuthorized, msgUserDisabled)
+	}
+	res, err := s.issueTokens(ctx, p, cl, &u, &session{originJTI: rec.OriginJTI, familyID: rec.FamilyID, authTime: rec.AuthTime, eventID: rec.OriginJTI})
+	if err != nil {
+		return nil, err
+	}
+	return &authResult{Result: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// lookupRefreshToken finds a live refresh token issued to the client.
+func (s *Service) lookupRefreshToken(ctx context.Context, cl *client, tok string) (*storage.RefreshToken, error) {
+	rec, err := s.store.Tokens().Get(ctx, hashRefresh(tok))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, errorf(NotAuthorized, "Invalid Refresh Token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rec.ClientID != cl.rec.ID {
+		return nil, errorf(NotAuthorized, "Invalid Refresh Token")
+	}
+	if !rec.RevokedAt.IsZero() {
+		return nil, errorf(NotAuthorized, "Refresh Token has been revoked")
+	}
+	if !s.now().Before(rec.ExpiresAt) {
+		return nil, errorf(NotAuthorized, "Refresh Token has expired")
+	}
+	return &rec, nil
+}

@@ -1,0 +1,160 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// cacheTTL bounds how long a node serves a pool or client setting after
+// another node changed it. Local writes invalidate at once.
+const cacheTTL = 5 * time.Second
+
+// pool is a loaded user pool: the record and its parsed settings.
+type pool struct {
+	rec storage.Pool
+	cfg *cip.UserPoolType
+}
+
+// client is a loaded app client: the record, its parsed settings and its
+// secret in the clear ("" when it has none).
+type client struct {
+	rec    storage.Client
+	cfg    *cip.UserPoolClientType
+	secret string
+}
+
+type cacheEntry[T any] struct {
+	val     T
+	expires time.Time
+}
+
+// cache keeps parsed pools and clients for cacheTTL: every unsigned request
+// needs its client and pool, and parsing JSON settings each time would cost
+// more than the rest of a GetUser.
+type cache struct {
+	ttl     time.Duration
+	now     func() time.Time
+	mu      sync.RWMutex
+	pools   map[string]cacheEntry[*pool]
+	clients map[string]cacheEntry[*client]
+}
+
+func newCache(ttl time.Duration, now func() time.Time) *cache {
+	return &cache{ttl: ttl, now: now, pools: map[string]cacheEntry[*pool]{}, clients: map[string]cacheEntry[*client]{}}
+}
+
+func (c *cache) forgetPool(id string) {
+	c.mu.Lock()
+	delete(c.pools, id)
+	c.mu.Unlock()
+}
+
+func (c *cache) forgetClient(id string) {
+	c.mu.Lock()
+	delete(c.clients, id)
+	c.mu.Unlock()
+}
+
+// loadPool returns the pool with the given id, or ResourceNotFoundException.
+func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
+	c := s.cache
+	now := c.now()
+	c.mu.RLock()
+	e, ok := c.pools[id]
+	c.mu.RUnlock()
+	if ok && now.Before(e.expires) {
+		return e.val, nil
+	}
+	rec, err := s.store.Pools().Get(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, poolNotFound(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePool(rec)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.pools[id] = cacheEntry[*pool]{val: p, expires: now.Add(c.ttl)}
+	c.mu.Unlock()
+	return p, nil
+}
+
+func parsePool(rec storage.Pool) (*pool, error) {
+	cfg := &cip.UserPoolType{}
+	if err := json.Unmarshal(rec.Config, cfg); err != nil {
+		return nil, fmt.Errorf("userpool: pool %s settings: %w", rec.ID, err)
+	}
+	return &pool{rec: rec, cfg: cfg}, nil
+}
+
+// loadClient returns the client with the given id, or
+// ResourceNotFoundException.
+func (s *Service) loadClient(ctx context.Context, id string) (*client, error) {
+	c := s.cache
+	now := c.now()
+	c.mu.RLock()
+	e, ok := c.clients[id]
+	c.mu.RUnlock()
+	if ok && now.Before(e.expires) {
+		return e.val, nil
+	}
+	rec, err := s.store.Clients().Get(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, clientNotFound(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cl, err := s.parseClient(rec)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.clients[id] = cacheEntry[*client]{val: cl, expires: now.Add(c.ttl)}
+	c.mu.Unlock()
+	return cl, nil
+}
+
+func (s *Service) parseClient(rec storage.Client) (*client, error) {
+	cfg := &cip.UserPoolClientType{}
+	if err := json.Unmarshal(rec.Config, cfg); err != nil {
+		return nil, fmt.Errorf("userpool: client %s settings: %w", rec.ID, err)
+	}
+	cl := &client{rec: rec, cfg: cfg}
+	if len(rec.SecretSealed) > 0 {
+		plain, err := s.ring.Open(rec.SecretSealed, clientSecretAAD(rec.ID))
+		if err != nil {
+			return nil, fmt.Errorf("userpool: client %s secret: %w", rec.ID, err)
+		}
+		cl.secret = string(plain)
+	}
+	return cl, nil
+}
+
+func clientSecretAAD(clientID string) []byte { return []byte("client-secret:" + clientID) }
+
+// loadClientOfPool loads a client and checks it belongs to the pool.
+func (s *Service) loadClientOfPool(ctx context.Context, poolID, clientID string) (*pool, *client, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cl.rec.PoolID != poolID {
+		return nil, nil, clientNotFound(clientID)
+	}
+	return p, cl, nil
+}

@@ -1,0 +1,114 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// RespondToAuthChallenge answers a challenge through an app client.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cip.RespondToAuthChallengeRequest) (*cip.RespondToAuthChallengeResponse, error) {
+	cl, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.respond(ctx, p, cl, in.ChallengeName, in.Session, in.ChallengeResponses)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.RespondToAuthChallengeResponse{ChallengeName: r.ChallengeName, Session: r.Session,
+		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result}, nil
+}
+
+// AdminRespondToAuthChallenge answers a challenge from a trusted back end.
+func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *cip.AdminRespondToAuthChallengeRequest) (*cip.AdminRespondToAuthChallengeResponse, error) {
+	if _, err := s.adminPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	p, cl, err := s.loadClientOfPool(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.respond(ctx, p, cl, in.ChallengeName, in.Session, in.ChallengeResponses)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AdminRespondToAuthChallengeResponse{ChallengeName: r.ChallengeName, Session: r.Session,
+		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result}, nil
+}
+
+func (s *Service) respond(ctx context.Context, p *pool, cl *client, challenge, sess string, resp map[string]string) (*authResult, error) {
+	switch challenge {
+	case "NEW_PASSWORD_REQUIRED":
+		return s.respondNewPassword(ctx, p, cl, sess, resp)
+	default:
+		return nil, errorf(InvalidParameter, "The %s challenge is not available on this server yet.", challenge)
+	}
+}
+
+// respondNewPassword completes NEW_PASSWORD_REQUIRED: the new password,
+// plus any required attributes as "userAttributes.<name>".
+func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
+	st, err := s.openSession(cl, sess, "NEW_PASSWORD_REQUIRED")
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.Users().GetBySub(ctx, p.rec.ID, st.Sub)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, errorf(NotAuthorized, msgBadSession)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
+		return nil, err
+	}
+	if u.Status != "FORCE_CHANGE_PASSWORD" || st.Password != passwordFingerprint(&u) {
+		return nil, errorf(NotAuthorized, msgBadSession)
+	}
+	pw := resp["NEW_PASSWORD"]
+	if pw == "" {
+		return nil, errorf(InvalidParameter, "Missing required parameter NEW_PASSWORD")
+	}
+	if err := p.checkPassword(pw); err != nil {
+		return nil, err
+	}
+	var attrs []cip.AttributeType
+	for k, v := range resp {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			if old := u.Attributes[name]; old != "" && old != v {
+				if def, _ := p.schemaAttribute(name); boolv(def.Required) {
+					return nil, errorf(InvalidParameter, "Cannot modify the required attribute %s that already has a value.", name)
+				}
+			}
+			attrs = append(attrs, cip.AttributeType{Name: name, Value: v})
+		}
+	}
+	if err := p.checkAttributes(attrs, writer{client: cl}, false); err != nil {
+		return nil, err
+	}
+	setAttributes(u.Attributes, attrs)
+	if missing := p.missingRequired(u.Attributes); missing != "" {
+		return nil, errorf(InvalidParameter, "Missing required attribute %s.", missing)
+	}
+	if err := s.setPassword(&u, pw); err != nil {
+		return nil, err
+	}
+	u.Status = "CONFIRMED"
+	u.UpdatedAt = s.now()
+	if err := s.saveUser(ctx, s.store, p, &u, false); err != nil {
+		return nil, err
+	}
+	res, err := s.issueTokens(ctx, p, cl, &u, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &authResult{Result: res, ChallengeParameters: map[string]string{}}, nil
+}

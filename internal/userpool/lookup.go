@@ -1,0 +1,158 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// key normalises a username or alias for lookup: case-insensitive pools
+// compare lower-cased keys and keep the case the user gave for display.
+func (p *pool) key(v string) string {
+	if p.caseSensitive() {
+		return v
+	}
+	return strings.ToLower(v)
+}
+
+// aliasKinds are the attributes a user can sign in with besides the
+// username, in the order they are tried.
+var aliasKinds = []string{storage.LookupEmail, storage.LookupPhoneNumber, storage.LookupPreferredUsername}
+
+// lookupsFor computes the keys by which u can be found: the username
+// always; with UsernameAttributes, the email or phone number; with
+// AliasAttributes, each alias once the user is confirmed and (for email and
+// phone number) the value is verified.
+func (p *pool) lookupsFor(u *storage.User) []storage.Lookup {
+	out := []storage.Lookup{{Kind: storage.LookupUsername, Key: p.key(u.Username)}}
+	for _, kind := range aliasKinds {
+		v := u.Attributes[kind]
+		if v == "" {
+			continue
+		}
+		switch {
+		case p.usernameAttribute(kind):
+			out = append(out, storage.Lookup{Kind: kind, Key: p.key(v)})
+		case p.aliasAttribute(kind) && u.Status != "UNCONFIRMED" &&
+			(kind == storage.LookupPreferredUsername || u.Attributes[kind+"_verified"] == "true"):
+			out = append(out, storage.Lookup{Kind: kind, Key: p.key(v)})
+		}
+	}
+	return out
+}
+
+// findUser resolves what a caller calls a username: the username itself,
+// an email or phone number (UsernameAttributes or AliasAttributes), a
+// preferred_username alias, or the sub. It returns nil, nil when no user
+// matches.
+func (s *Service) findUser(ctx context.Context, p *pool, name string) (*storage.User, error) {
+	users := s.store.Users()
+	u, err := users.GetByLookup(ctx, p.rec.ID, storage.LookupUsername, p.key(name))
+	if err == nil {
+		return &u, nil
+	}
+	if !errors.Is(err, storage.ErrNotFound) {
+		return nil, err
+	}
+	for _, kind := range aliasKinds {
+		if !p.usernameAttribute(kind) && !p.aliasAttribute(kind) {
+			continue
+		}
+		u, err = users.GetByLookup(ctx, p.rec.ID, kind, p.key(name))
+		if err == nil {
+			return &u, nil
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if looksLikeUUID(name) {
+		u, err = users.GetBySub(ctx, p.rec.ID, strings.ToLower(name))
+		if err == nil {
+			return &u, nil
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// mustFindUser is findUser for admin operations: a missing user is
+// UserNotFoundException.
+func (s *Service) mustFindUser(ctx context.Context, p *pool, name string) (*storage.User, error) {
+	u, err := s.findUser(ctx, p, name)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, errorf(UserNotFound, msgUserNotFound)
+	}
+	return u, nil
+}
+
+func looksLikeUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// saveUser writes u with freshly computed lookups, turning a lookup
+// conflict into the exception Cognito gives for it.
+func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
+	u.Lookups = p.lookupsFor(u)
+	for _, l := range u.Lookups {
+		other, err := st.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if other.Sub != u.Sub {
+			return lookupConflict(p, l.Kind)
+		}
+	}
+	var err error
+	if create {
+		err = st.Users().Create(ctx, *u)
+	} else {
+		err = st.Users().Put(ctx, *u)
+	}
+	if errors.Is(err, storage.ErrConflict) {
+		return lookupConflict(p, storage.LookupUsername)
+	}
+	return err
+}
+
+func lookupConflict(p *pool, kind string) error {
+	switch {
+	case kind == storage.LookupUsername:
+		return errorf(UsernameExists, "User already exists")
+	case p.usernameAttribute(kind):
+		return errorf(UsernameExists, "An account with the given %s already exists.", attrWord(kind))
+	default:
+		return errorf(AliasExists, "An account with the given %s already exists.", attrWord(kind))
+	}
+}
+
+func attrWord(kind string) string {
+	if kind == storage.LookupPhoneNumber {
+		return "phone_number"
+	}
+	return kind
+}

@@ -1,0 +1,214 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/secret"
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// CreateUserPool creates a pool with the given settings and Cognito's
+// defaults for the rest, and its signing keys.
+func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequest) (*cip.CreateUserPoolResponse, error) {
+	region := regionFrom(ctx)
+	if region == "" {
+		return nil, errorf(InvalidParameter, "A region is required: sign the request with a credential scope.")
+	}
+	cfg := &cip.UserPoolType{
+		SchemaAttributes:      nil,
+		AliasAttributes:       in.AliasAttributes,
+		UsernameAttributes:    in.UsernameAttributes,
+		UsernameConfiguration: in.UsernameConfiguration,
+		UserPoolTags:          in.UserPoolTags,
+	}
+	if len(in.AliasAttributes) > 0 && len(in.UsernameAttributes) > 0 {
+		return nil, errorf(InvalidParameter, "Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.")
+	}
+	schema, err := buildSchema(in.Schema)
+	if err != nil {
+		return nil, err
+	}
+	cfg.SchemaAttributes = schema
+	applySettings(cfg, settings{
+		Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
+		AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
+		EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
+		VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
+		UserAttributeUpdateSettings: in.UserAttributeUpdateSettings, MfaConfiguration: in.MfaConfiguration,
+		DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
+		SmsConfiguration: in.SmsConfiguration, AdminCreateUserConfig: in.AdminCreateUserConfig,
+		UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting, UserPoolTier: in.UserPoolTier,
+	})
+	if err := validateSettings(cfg); err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	rec := storage.Pool{
+		ID:        region + "_" + secret.RandomString(9, secret.Alnum),
+		Region:    region,
+		Name:      in.PoolName,
+		Config:    doc,
+		CreatedAt: now,
+		UpdatedAt: now,
+	}
+	if err := s.tokens.EnsureKeys(ctx, rec.ID); err != nil {
+		return nil, fmt.Errorf("userpool: signing keys: %w", err)
+	}
+	if err := s.store.Pools().Create(ctx, rec); err != nil {
+		return nil, err
+	}
+	out, err := s.describePool(ctx, &pool{rec: rec, cfg: cfg})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.CreateUserPoolResponse{UserPool: out}, nil
+}
+
+// DescribeUserPool returns the pool's settings.
+func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPoolRequest) (*cip.DescribeUserPoolResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.describePool(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.DescribeUserPoolResponse{UserPool: out}, nil
+}
+
+func (s *Service) describePool(ctx context.Context, p *pool) (*cip.UserPoolType, error) {
+	n, err := s.store.Users().Count(ctx, p.rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := *p.cfg
+	out.Id = p.rec.ID
+	out.Name = p.rec.Name
+	out.Arn = s.poolARN(p.rec)
+	out.CreationDate = awstime.New(p.rec.CreatedAt)
+	out.LastModifiedDate = awstime.New(p.rec.UpdatedAt)
+	out.EstimatedNumberOfUsers = ptr(int32(n))
+	return &out, nil
+}
+
+// UpdateUserPool replaces the pool's mutable settings. As in Cognito, a
+// setting left out of the request returns to its default; the schema,
+// alias and username attributes and UsernameConfiguration cannot change.
+func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequest) (*cip.UpdateUserPoolResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &cip.UserPoolType{
+		SchemaAttributes:      p.cfg.SchemaAttributes,
+		AliasAttributes:       p.cfg.AliasAttributes,
+		UsernameAttributes:    p.cfg.UsernameAttributes,
+		UsernameConfiguration: p.cfg.UsernameConfiguration,
+		UserPoolTags:          p.cfg.UserPoolTags,
+	}
+	if in.UserPoolTags != nil {
+		cfg.UserPoolTags = in.UserPoolTags
+	}
+	applySettings(cfg, settings{
+		Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
+		AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
+		EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
+		VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
+		UserAttributeUpdateSettings: in.UserAttributeUpdateSettings, MfaConfiguration: in.MfaConfiguration,
+		DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
+		SmsConfiguration: in.SmsConfiguration, AdminCreateUserConfig: in.AdminCreateUserConfig,
+		UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting, UserPoolTier: in.UserPoolTier,
+	})
+	if err := validateSettings(cfg); err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rec := p.rec
+	rec.Config = doc
+	rec.UpdatedAt = s.now()
+	if in.PoolName != "" {
+		rec.Name = in.PoolName
+	}
+	err = s.store.Pools().Update(ctx, rec)
+	s.cache.forgetPool(rec.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, poolNotFound(rec.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &cip.UpdateUserPoolResponse{}, nil
+}
+
+// DeleteUserPool deletes the pool and everything in it, unless deletion
+// protection is on.
+func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequest) (*Empty, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if p.cfg.DeletionProtection == "ACTIVE" {
+		return nil, errorf(InvalidParameter, "The user pool %s cannot be deleted because deletion protection is activated.", p.rec.ID)
+	}
+	err = s.store.Pools().Delete(ctx, p.rec.ID)
+	s.cache.forgetPool(p.rec.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, poolNotFound(p.rec.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}
+
+// ListUserPools lists the pools of the caller's region. A page may hold
+// fewer than MaxResults pools (pools of other regions are left out of it);
+// callers follow NextToken as usual.
+func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsRequest) (*cip.ListUserPoolsResponse, error) {
+	region := regionFrom(ctx)
+	recs, next, err := s.store.Pools().List(ctx, storage.Page{Token: in.NextToken, Limit: int(int32v(in.MaxResults, 60))})
+	if err != nil {
+		return nil, pageError(err)
+	}
+	out := &cip.ListUserPoolsResponse{UserPools: []cip.UserPoolDescriptionType{}, NextToken: next}
+	for _, rec := range recs {
+		if region != "" && rec.Region != region {
+			continue
+		}
+		p, err := parsePool(rec)
+		if err != nil {
+			return nil, err
+		}
+		out.UserPools = append(out.UserPools, cip.UserPoolDescriptionType{
+			Id: rec.ID, Name: rec.Name, LambdaConfig: p.cfg.LambdaConfig, Status: "Enabled",
+			CreationDate: awstime.New(rec.CreatedAt), LastModifiedDate: awstime.New(rec.UpdatedAt),
+		})
+	}
+	return out, nil
+}
+
+// adminPool loads a pool for an admin operation: the pool must be in the
+// region the request was signed for.
+func (s *Service) adminPool(ctx context.Context, id string) (*pool, error) {
+	p, err := s.loadPool(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r := regionFrom(ctx); r != "" && r != p.rec.Region {
+		return nil, poolNotFound(id)
+	}
+	return p, nil
+}

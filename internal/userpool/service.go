@@ -1,0 +1,95 @@
+package userpool
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/cognate-dev/cognate/internal/messaging"
+	"github.com/cognate-dev/cognate/internal/password"
+	"github.com/cognate-dev/cognate/internal/secret"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/token"
+)
+
+// Deps are the parts a Service is built from.
+type Deps struct {
+	Store     storage.Store
+	Tokens    *token.Issuer
+	Ring      *secret.KeyRing
+	Hasher    *password.Hasher
+	Messenger messaging.Messenger
+	// SMS delivers text messages (codes to phone numbers); nil means
+	// Messenger.
+	SMS    messaging.Messenger
+	Logger *slog.Logger
+	// AccountID goes into ARNs; PublicURL is the base of token issuers.
+	AccountID string
+	PublicURL string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service implements the user-pool operations.
+type Service struct {
+	store     storage.Store
+	tokens    *token.Issuer
+	ring      *secret.KeyRing
+	hasher    *password.Hasher
+	messenger messaging.Messenger
+	sms       messaging.Messenger
+	log       *slog.Logger
+	accountID string
+	publicURL string
+	now       func() time.Time
+	cache     *cache
+}
+
+// New returns a Service.
+func New(d Deps) *Service {
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	sms := d.SMS
+	if sms == nil {
+		sms = d.Messenger
+	}
+	return &Service{
+		sms:       sms,
+		store:     d.Store,
+		tokens:    d.Tokens,
+		ring:      d.Ring,
+		hasher:    d.Hasher,
+		messenger: d.Messenger,
+		log:       log,
+		accountID: d.AccountID,
+		publicURL: d.PublicURL,
+		now:       func() time.Time { return now().UTC() },
+		cache:     newCache(cacheTTL, now),
+	}
+}
+
+type regionKey struct{}
+
+// WithRegion returns ctx carrying the region of a signed request (from its
+// SigV4 credential scope). Operations that create resources need it.
+func WithRegion(ctx context.Context, region string) context.Context {
+	return context.WithValue(ctx, regionKey{}, region)
+}
+
+func regionFrom(ctx context.Context) string {
+	r, _ := ctx.Value(regionKey{}).(string)
+	return r
+}
+
+// issuer returns the iss claim of a pool's tokens.
+func (s *Service) issuer(poolID string) string { return s.publicURL + "/" + poolID }
+
+func (s *Service) poolARN(p storage.Pool) string {
+	return "arn:aws:cognito-idp:" + p.Region + ":" + s.accountID + ":userpool/" + p.ID
+}

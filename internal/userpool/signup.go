@@ -1,0 +1,230 @@
+package userpool
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/google/uuid"
+)
+
+// SignUp registers a user through an app client. The user starts
+// UNCONFIRMED; a code goes to the first auto-verified attribute it has.
+func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignUpResponse, error) {
+	cl, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.checkSecretHash(in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	if boolv(p.cfg.AdminCreateUserConfig.AllowAdminCreateUserOnly) {
+		return nil, errorf(NotAuthorized, "SignUp is not permitted for this user pool")
+	}
+	if in.Password == "" {
+		return nil, errorf(InvalidParameter, "A password is required to sign up.")
+	}
+	u, err := p.newUser(in.Username, in.UserAttributes, writer{client: cl}, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkPassword(in.Password); err != nil {
+		return nil, err
+	}
+	if existing, err := s.findUser(ctx, p, in.Username); err != nil {
+		return nil, err
+	} else if existing != nil {
+		return nil, lookupConflict(p, storage.LookupUsername)
+	}
+	if err := s.setPassword(u, in.Password); err != nil {
+		return nil, err
+	}
+	u.Status = "UNCONFIRMED"
+	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
+		return nil, err
+	}
+	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.Sub}
+	if attr, ok := p.destination(u); ok {
+		code, err := s.newCode(ctx, u, purposeSignUp, signUpCodeTTL)
+		if err != nil {
+			return nil, err
+		}
+		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, u, attr, "signup", code); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// newUser builds a user record from a requested username and attributes,
+// applying UsernameAttributes (an email or phone number as username makes
+// the username the sub) and the schema.
+func (p *pool) newUser(username string, attrs []cip.AttributeType, w writer, now time.Time) (*storage.User, error) {
+	if err := p.checkAttributes(attrs, w, true); err != nil {
+		return nil, err
+	}
+	u := &storage.User{
+		PoolID:     p.rec.ID,
+		Sub:        uuid.NewString(),
+		Username:   username,
+		Enabled:    true,
+		Attributes: map[string]string{},
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}
+	setAttributes(u.Attributes, attrs)
+	if len(p.cfg.UsernameAttributes) > 0 {
+		attr, err := p.usernameAttributeOf(username)
+		if err != nil {
+			return nil, err
+		}
+		if v, ok := u.Attributes[attr]; ok && v != username {
+			return nil, errorf(InvalidParameter, "The %s attribute must match the username.", attr)
+		}
+		u.Attributes[attr] = username
+		u.Username = u.Sub
+	} else {
+		for _, a := range []string{"email", "phone_number"} {
+			if p.aliasAttribute(a) && p.looksLike(a, username) {
+				return nil, errorf(InvalidParameter, "Username cannot be of %s format, since user pool is configured for %s alias.", attrWord(a), attrWord(a))
+			}
+		}
+	}
+	if missing := p.missingRequired(u.Attributes); missing != "" {
+		return nil, schemaError(missing, "The attribute is required")
+	}
+	return u, nil
+}
+
+// usernameAttributeOf says which UsernameAttributes a username is.
+func (p *pool) usernameAttributeOf(username string) (string, error) {
+	for _, a := range p.cfg.UsernameAttributes {
+		if p.looksLike(a, username) {
+			return a, nil
+		}
+	}
+	if len(p.cfg.UsernameAttributes) == 2 {
+		return "", errorf(InvalidParameter, "Username should be either an email or a phone number.")
+	}
+	return "", errorf(InvalidParameter, "Username should be %s.", map[string]string{"email": "an email", "phone_number": "a phone number"}[p.cfg.UsernameAttributes[0]])
+}
+
+func (p *pool) looksLike(attr, v string) bool {
+	if attr == "email" {
+		return emailPattern.MatchString(v)
+	}
+	return phonePattern.MatchString(v)
+}
+
+// setPassword hashes a new password onto the user.
+func (s *Service) setPassword(u *storage.User, pw string) error {
+	h, err := s.hasher.Hash(pw)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = h
+	u.PasswordChangedAt = s.now()
+	return nil
+}
+
+// ConfirmSignUp confirms a user with the code sent at sign-up.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpRequest) (*cip.ConfirmSignUpResponse, error) {
+	cl, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.checkSecretHash(in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		if cl.preventsExistenceErrors() {
+			return nil, errorf(CodeMismatch, msgCodeMismatch)
+		}
+		return nil, errorf(UserNotFound, "Username/client id combination not found.")
+	}
+	if u.Status != "UNCONFIRMED" {
+		return nil, errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+	}
+	if err := s.checkCode(ctx, u, purposeSignUp, in.ConfirmationCode); err != nil {
+		return nil, err
+	}
+	if attr, ok := p.destination(u); ok {
+		u.Attributes[attr+"_verified"] = "true"
+	}
+	return &cip.ConfirmSignUpResponse{}, s.confirm(ctx, p, u)
+}
+
+// confirm marks a user CONFIRMED and saves it (which adds its aliases).
+func (s *Service) confirm(ctx context.Context, p *pool, u *storage.User) error {
+	u.Status = "CONFIRMED"
+	u.UpdatedAt = s.now()
+	return s.saveUser(ctx, s.store, p, u, false)
+}
+
+// ResendConfirmationCode sends a new sign-up code.
+func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeRequest) (*cip.ResendConfirmationCodeResponse, error) {
+	cl, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.checkSecretHash(in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		if cl.preventsExistenceErrors() {
+			return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}, nil
+		}
+		return nil, errorf(UserNotFound, "Username/client id combination not found.")
+	}
+	if u.Status != "UNCONFIRMED" {
+		return nil, errorf(InvalidParameter, "User is already confirmed.")
+	}
+	attr, ok := p.destination(u)
+	if !ok {
+		return nil, errorf(InvalidParameter, "Cannot resend codes. Auto verification not turned on.")
+	}
+	code, err := s.newCode(ctx, u, purposeSignUp, signUpCodeTTL)
+	if err != nil {
+		return nil, err
+	}
+	details, err := s.sendCode(ctx, p, u, attr, "signup", code)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: details}, nil
+}
+
+// fakeDelivery answers for an unknown user as if a code went out, so that
+// PreventUserExistenceErrors hides whether the user exists.
+func fakeDelivery(p *pool, username string) *cip.CodeDeliveryDetailsType {
+	if strings.HasPrefix(username, "+") || contains(p.cfg.AutoVerifiedAttributes, "phone_number") && !contains(p.cfg.AutoVerifiedAttributes, "email") {
+		return &cip.CodeDeliveryDetailsType{AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: maskPhone("+10000000000")}
+	}
+	dest := username
+	if !strings.Contains(dest, "@") {
+		dest = username + "@example.com"
+	}
+	return &cip.CodeDeliveryDetailsType{AttributeName: "email", DeliveryMedium: "EMAIL", Destination: maskEmail(dest)}
+}

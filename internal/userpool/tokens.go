@@ -1,0 +1,126 @@
+package userpool
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"time"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/secret"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/google/uuid"
+)
+
+// Token uses, as recorded in token_use and as the signing key's use.
+const (
+	useAccess = "access"
+	useID     = "id"
+)
+
+// accessClaims are an access token's claims (cognito-wire.md 3.3).
+type accessClaims struct {
+	Sub       string   `json:"sub"`
+	Groups    []string `json:"cognito:groups,omitempty"`
+	Iss       string   `json:"iss"`
+	ClientID  string   `json:"client_id"`
+	OriginJTI string   `json:"origin_jti"`
+	EventID   string   `json:"event_id"`
+	TokenUse  string   `json:"token_use"`
+	Scope     string   `json:"scope"`
+	AuthTime  int64    `json:"auth_time"`
+	Exp       int64    `json:"exp"`
+	Iat       int64    `json:"iat"`
+	JTI       string   `json:"jti"`
+	Username  string   `json:"username"`
+	DeviceKey string   `json:"device_key,omitempty"`
+}
+
+// session is one sign-in: what every token issued from it shares.
+type session struct {
+	originJTI string
+	familyID  string
+	authTime  time.Time
+	eventID   string
+}
+
+// issueTokens signs access and ID tokens for a user and, when withRefresh,
+// creates and stores a refresh token that starts a new session.
+func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *storage.User, sess *session) (*cip.AuthenticationResultType, error) {
+	now := s.now()
+	out := &cip.AuthenticationResultType{TokenType: "Bearer", ExpiresIn: ptr(int32(cl.accessTTL() / time.Second))}
+	if sess == nil {
+		sess = &session{originJTI: uuid.NewString(), authTime: now, eventID: uuid.NewString()}
+		sess.familyID = sess.originJTI
+		refresh := newRefreshToken()
+		err := s.store.Tokens().Create(ctx, storage.RefreshToken{
+			ID: hashRefresh(refresh), PoolID: p.rec.ID, ClientID: cl.rec.ID, Sub: u.Sub,
+			OriginJTI: sess.originJTI, FamilyID: sess.familyID, AuthTime: now,
+			CreatedAt: now, ExpiresAt: now.Add(cl.refreshTTL()),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out.RefreshToken = refresh
+	}
+	access, err := s.tokens.Sign(ctx, p.rec.ID, useAccess, accessClaims{
+		Sub: u.Sub, Iss: s.issuer(p.rec.ID), ClientID: cl.rec.ID, OriginJTI: sess.originJTI,
+		EventID: sess.eventID, TokenUse: useAccess, Scope: "aws.cognito.signin.user.admin",
+		AuthTime: sess.authTime.Unix(), Iat: now.Unix(), Exp: now.Add(cl.accessTTL()).Unix(),
+		JTI: uuid.NewString(), Username: u.Username,
+	})
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.tokens.Sign(ctx, p.rec.ID, useID, s.idClaims(p, cl, u, sess, now))
+	if err != nil {
+		return nil, err
+	}
+	out.AccessToken, out.IdToken = access, id
+	return out, nil
+}
+
+// idClaims builds an ID token's claims: the standard ones and every
+// attribute the client may read, typed as the schema says.
+func (s *Service) idClaims(p *pool, cl *client, u *storage.User, sess *session, now time.Time) map[string]any {
+	c := map[string]any{
+		"sub":              u.Sub,
+		"iss":              s.issuer(p.rec.ID),
+		"aud":              cl.rec.ID,
+		"cognito:username": u.Username,
+		"origin_jti":       sess.originJTI,
+		"event_id":         sess.eventID,
+		"token_use":        useID,
+		"auth_time":        sess.authTime.Unix(),
+		"iat":              now.Unix(),
+		"exp":              now.Add(cl.idTTL()).Unix(),
+		"jti":              uuid.NewString(),
+	}
+	for name, v := range u.Attributes {
+		if !cl.clientReadable(name) {
+			continue
+		}
+		def, _ := p.schemaAttribute(name)
+		switch def.AttributeDataType {
+		case "Boolean":
+			c[name] = v == "true"
+		case "Number":
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && name == "updated_at" {
+				c[name] = n
+			} else {
+				c[name] = v
+			}
+		default:
+			c[name] = v
+		}
+	}
+	return c
+}
+
+// newRefreshToken returns an opaque refresh token: 48 random bytes,
+// base64url. Only its hash is stored.
+func newRefreshToken() string {
+	return base64.RawURLEncoding.EncodeToString(secret.RandomBytes(48))
+}
+
+func hashRefresh(tok string) []byte { return secret.HashToken(tok) }
