@@ -18,6 +18,7 @@ func init() {
 		test{"Panic", testTxPanic},
 		test{"FailedMethodKeepsTx", testTxFailedMethodKeepsTx},
 		test{"ReadsOwnWrites", testTxReadsOwnWrites},
+		test{"Isolation", testTxIsolation},
 		test{"ErrorTypePassesThrough", testTxErrorTypePassesThrough},
 	)
 }
@@ -271,6 +272,31 @@ func testTxReadsOwnWrites(t *testing.T, f *fixture) {
 		}
 		return nil
 	}))
+}
+
+// testTxIsolation: until InTx commits, its writes are invisible outside.
+func testTxIsolation(t *testing.T, f *fixture) {
+	p := f.pool()
+	var c poolContents
+	must(t, f.InTx(f.ctx, func(tx storage.Stores) error {
+		renamed := p
+		renamed.Name = "renamed"
+		if err := tx.Pools().Update(f.ctx, renamed); err != nil {
+			return err
+		}
+		var err error
+		if c, err = f.txWrites(tx); err != nil {
+			return err
+		}
+		f.absent(c) // reads outside the transaction (not writes: see Store.InTx)
+		got, err := f.Pools().Get(f.ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		same(t, "pool read outside the transaction", got, wantPool(p))
+		return nil
+	}))
+	f.present(c)
 }
 
 type txError struct{ code int }
