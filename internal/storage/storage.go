@@ -29,6 +29,11 @@
 //     process being killed.
 //   - Listings are ordered bytewise (as Go compares strings), not by any
 //     locale's collation.
+//   - String fields hold text: valid UTF-8 without NUL bytes, kept byte for
+//     byte. A read by a key that is not such text finds nothing
+//     (ErrNotFound, or an empty listing); a write of it fails, with no
+//     sentinel, and changes nothing. Keys from requests need no checking
+//     before a lookup.
 //
 // internal/storage/conformance is this contract as tests; every backend
 // runs it.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -22,6 +23,18 @@ func userRow(u storage.User) ([]any, error) {
 	attrs := u.Attributes
 	if attrs == nil {
 		attrs = map[string]string{}
+	}
+	// Attributes and lookups are stored as JSON, which would silently
+	// replace invalid UTF-8: hold them to the text rule here.
+	for k, v := range attrs {
+		if !storable(k) || !storable(v) {
+			return nil, errBadText
+		}
+	}
+	for _, l := range u.Lookups {
+		if !storable(l.Kind) || !storable(l.Key) {
+			return nil, errBadText
+		}
 	}
 	a, err := json.Marshal(attrs)
 	if err != nil {
@@ -223,6 +236,9 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 func (s users) Count(ctx context.Context, poolID string) (int, error) {
 	var n int64
 	err := s.s.read().QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
+	if errors.Is(err, storage.ErrNotFound) { // a pool id no pool can have
+		return 0, nil
+	}
 	return int(n), wrap("users: count", err)
 }
 
