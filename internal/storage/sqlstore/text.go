@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -22,6 +23,15 @@ import (
 
 // errBadText refuses a write of text that cannot be stored.
 var errBadText = errors.New("storage: text must be valid UTF-8 without NUL bytes")
+
+// badTextErr is errBadText, or the context's error once ctx is done (the
+// contract reports a done context first).
+func badTextErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	return errBadText
+}
 
 // storable reports whether s is text both dialects store alike.
 func storable(s string) bool {
@@ -45,6 +55,9 @@ type reader struct{ q Querier }
 // QueryRow runs a query that returns at most one row.
 func (r reader) QueryRow(ctx context.Context, query string, args ...any) Row {
 	if badText(args) {
+		if err := ctx.Err(); err != nil {
+			return errRow{fmt.Errorf("storage: %w", err)}
+		}
 		return noRow{}
 	}
 	return r.q.QueryRow(ctx, query, args...)
@@ -53,6 +66,9 @@ func (r reader) QueryRow(ctx context.Context, query string, args ...any) Row {
 // Query runs a query that returns rows.
 func (r reader) Query(ctx context.Context, query string, args ...any) (Rows, error) {
 	if badText(args) {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("storage: %w", err)
+		}
 		return noRows{}, nil
 	}
 	return r.q.Query(ctx, query, args...)
@@ -76,21 +92,21 @@ type writer struct{ q Querier }
 
 func (w writer) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	if badText(args) {
-		return 0, errBadText
+		return 0, badTextErr(ctx)
 	}
 	return w.q.Exec(ctx, query, args...)
 }
 
 func (w writer) Query(ctx context.Context, query string, args ...any) (Rows, error) {
 	if badText(args) {
-		return nil, errBadText
+		return nil, badTextErr(ctx)
 	}
 	return w.q.Query(ctx, query, args...)
 }
 
 func (w writer) QueryRow(ctx context.Context, query string, args ...any) Row {
 	if badText(args) {
-		return errRow{errBadText}
+		return errRow{badTextErr(ctx)}
 	}
 	return w.q.QueryRow(ctx, query, args...)
 }
