@@ -62,12 +62,19 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := app.New(ctx, cfg, log, os.Getenv)
+	// Listen first: with --listen host:0 the bound port becomes part of the
+	// default public URL, which New bakes into issuer URLs.
+	ln, err := app.Listen(&cfg)
 	if err != nil {
 		return err
 	}
+	a, err := app.New(ctx, cfg, log, os.Getenv)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	defer a.Close()
-	return a.Serve(ctx, func(addr string) { printBanner(stdout, cfg, a, addr) })
+	return a.ServeListener(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
 }
 
 func credentials(args []string, stdout, stderr io.Writer) error {

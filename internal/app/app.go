@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -112,6 +113,17 @@ func (a *App) Close() error { return a.store.Close() }
 // requests (up to 30 s) and returns. ready, when non-nil, is called once
 // the listener is open.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	cfg := a.cfg
+	ln, err := Listen(&cfg)
+	if err != nil {
+		return err
+	}
+	return a.ServeListener(ctx, ln, ready)
+}
+
+// ServeListener is Serve on a listener the caller opened (with Listen), and
+// takes ownership of it.
+func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(addr string)) error {
 	srv := &http.Server{
 		Addr:              a.cfg.Listen,
 		Handler:           a.handler,
@@ -119,10 +131,6 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-	}
-	ln, err := listen(a.cfg.Listen)
-	if err != nil {
-		return err
 	}
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -1,5 +1,25 @@
 package app
 
-import "net"
+import (
+	"net"
 
-func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+	"github.com/cognate-dev/cognate/internal/config"
+)
+
+// Listen opens the TCP listener for cfg.Listen. With port 0 the kernel
+// picks a free port; cfg.Listen then becomes the bound address and, when
+// cfg.PublicURL is the default derived from it ("http://" + Listen), so
+// does the public URL, so that issuer and JWKS URLs name a reachable port.
+// Call it before New, which reads cfg.PublicURL.
+func Listen(cfg *config.Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, err
+	}
+	bound := ln.Addr().String()
+	if cfg.PublicURL == "http://"+cfg.Listen {
+		cfg.PublicURL = "http://" + bound
+	}
+	cfg.Listen = bound
+	return ln, nil
+}
