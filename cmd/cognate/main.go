@@ -62,8 +62,6 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	// Listen first: with --listen host:0 the bound port becomes part of the
-	// default public URL, which New bakes into issuer URLs.
 	ln, err := app.Listen(&cfg)
 	if err != nil {
 		return err
@@ -74,7 +72,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	return a.ServeListener(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
+	return a.Serve(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
 }
 
 func credentials(args []string, stdout, stderr io.Writer) error {

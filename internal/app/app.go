@@ -109,21 +109,10 @@ func (a *App) RootCredentials() (accessKeyID, secretAccessKey string) {
 // Close releases storage.
 func (a *App) Close() error { return a.store.Close() }
 
-// Serve listens on cfg.Listen until ctx is done, then finishes in-flight
-// requests (up to 30 s) and returns. ready, when non-nil, is called once
-// the listener is open.
-func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
-	cfg := a.cfg
-	ln, err := Listen(&cfg)
-	if err != nil {
-		return err
-	}
-	return a.ServeListener(ctx, ln, ready)
-}
-
-// ServeListener is Serve on a listener the caller opened (with Listen), and
-// takes ownership of it.
-func (a *App) ServeListener(ctx context.Context, ln net.Listener, ready func(addr string)) error {
+// Serve serves on ln (from Listen) until ctx is done, then finishes
+// in-flight requests (up to 30 s) and returns. ready, when non-nil, is
+// called once serving starts.
+func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string)) error {
 	srv := &http.Server{
 		Addr:              a.cfg.Listen,
 		Handler:           a.handler,

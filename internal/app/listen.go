@@ -1,25 +1,23 @@
 package app
 
 import (
+	"fmt"
 	"net"
 
 	"github.com/cognate-dev/cognate/internal/config"
 )
 
-// Listen opens the TCP listener for cfg.Listen. With port 0 the kernel
-// picks a free port; cfg.Listen then becomes the bound address and, when
-// cfg.PublicURL is the default derived from it ("http://" + Listen), so
-// does the public URL, so that issuer and JWKS URLs name a reachable port.
-// Call it before New, which reads cfg.PublicURL.
+// Listen opens cfg.Listen. When the public URL was derived from the listen
+// address (no --public-url given) it is rewritten to the address actually
+// bound, so "--listen 127.0.0.1:0" yields issuers with the real port.
+// Call it before New and pass the listener to Serve.
 func Listen(cfg *config.Config) (net.Listener, error) {
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("app: listen: %w", err)
 	}
-	bound := ln.Addr().String()
 	if cfg.PublicURL == "http://"+cfg.Listen {
-		cfg.PublicURL = "http://" + bound
+		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
-	cfg.Listen = bound
 	return ln, nil
 }
