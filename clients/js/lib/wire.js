@@ -12,7 +12,9 @@ globalThis.fetch = async function recordingFetch(input, init = {}) {
   const target = headers.get('x-amz-target') ?? '';
   let request;
   try { request = typeof init.body === 'string' ? JSON.parse(init.body) : undefined; } catch { request = init.body; }
-  const call = { target, op: target.split('.').pop(), request, status: 0, response: undefined };
+  const call = {
+    target, op: target.split('.').pop(), headers: [...headers.keys()], request, status: 0, response: undefined,
+  };
   calls.push(call);
   const resp = await realFetch(input, init);
   call.status = resp.status;
@@ -22,7 +24,8 @@ globalThis.fetch = async function recordingFetch(input, init = {}) {
 
 /**
  * watch starts a recording: its `calls` are the requests made since, each
- * { target, op, request, status, response }, and `ops` their operation names.
+ * { target, op, headers (names, lower case), request, status, response },
+ * and `ops` their operation names.
  */
 export function watch() {
   const start = calls.length;
