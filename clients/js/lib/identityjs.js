@@ -142,3 +142,8 @@ export function signUp(pool, username, password, attributes = {}) {
 export function confirmRegistration(user, code) {
   return nodeCallback((cb) => user.confirmRegistration(code, false, cb));
 }
+
+/** resendConfirmationCode asks for a new sign-up code. */
+export function resendConfirmationCode(user) {
+  return nodeCallback((cb) => user.resendConfirmationCode(cb));
+}

@@ -9,6 +9,7 @@ import {
   authenticate, cognitoUser, getSession, getUserAttributes, globalSignOut, refreshSession,
   signOut, updateAttributes, userPool,
 } from '../lib/identityjs.js';
+import { verifyWithDiscovery } from '../lib/jwt.js';
 import { watch } from '../lib/wire.js';
 
 const opts = { timeout: 60_000 };
@@ -52,6 +53,28 @@ test('USER_PASSWORD_AUTH signs in and returns the documented tokens', opts, asyn
   assert.equal(pool.getCurrentUser().getUsername(), u.username);
   const cached = await getSession(pool.getCurrentUser());
   assert.equal(cached.getAccessToken().getJwtToken(), r.session.getAccessToken().getJwtToken());
+});
+
+test('the tokens verify against the issuer discovery document and JWKS', opts, async () => {
+  const { ids, session } = await signedIn();
+  const idToken = session.getIdToken().getJwtToken();
+  const iss = session.getIdToken().decodePayload().iss;
+
+  for (const jwt of [idToken, session.getAccessToken().getJwtToken()]) {
+    const { header, payload, discovery } = await verifyWithDiscovery(jwt, iss);
+    assert.equal(discovery.issuer, iss);
+    assert.ok(header.kid, 'a kid');
+    assert.equal(payload.iss, iss);
+    assert.ok(payload.exp > payload.iat, 'exp after iat');
+    assert.ok(Math.abs(payload.iat - Date.now() / 1000) < 300, 'iat is now');
+  }
+  assert.ok(iss.endsWith(`/${ids.poolId}`), `issuer ${iss} names the pool`);
+  // A token with a changed payload does not verify.
+  const [h, p, sig] = idToken.split('.');
+  const forged = JSON.parse(Buffer.from(p, 'base64url'));
+  forged['cognito:username'] = 'mallory';
+  const forgedJwt = `${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}`;
+  await assert.rejects(verifyWithDiscovery(forgedJwt, iss), /signature does not verify/);
 });
 
 test('USER_PASSWORD_AUTH with a wrong password is NotAuthorizedException', opts, async () => {
