@@ -24,9 +24,10 @@ func FormatTimestamp(t time.Time) string {
 }
 
 // ParseTimestamp parses a TIMESTAMP in the clients' format. It also accepts
-// a zero-padded day and a one-digit hour, which other client ports write; the
-// weekday must be an English abbreviation but is not checked against the
-// date. Errors are ErrTimestamp.
+// what other client ports write: a day padded with a zero or a space
+// (strftime's %d and %e) and a one-digit hour. The weekday must be an English
+// abbreviation but is not checked against the date, since the signature covers
+// the string anyway. Errors are ErrTimestamp.
 func ParseTimestamp(s string) (time.Time, error) {
 	// The longest valid value is 31 bytes; refuse long input before parsing.
 	if len(s) > 40 {
