@@ -43,10 +43,10 @@ type piece struct {
 type matchMode uint8
 
 const (
-	modeExact matchMode = iota // equal, case-sensitive
-	modeFold                   // equal ignoring case
-	modeGlob                   // '*' and '?' wildcards, case-sensitive
-	modeGlobFold               // wildcards, ignoring case (actions)
+	modeExact    matchMode = iota // equal, case-sensitive
+	modeFold                      // equal ignoring case
+	modeGlob                      // '*' and '?' wildcards, case-sensitive
+	modeGlobFold                  // wildcards, ignoring case (actions)
 )
 
 // compileTemplate locates the policy variables in s when vars is true.
