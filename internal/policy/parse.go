@@ -80,6 +80,9 @@ func parse(doc string, k kind) (*Document, error) {
 	if err != nil || top == nil {
 		return nil, errorf(msgSyntax, "the document is not a JSON object")
 	}
+	if key, dup := duplicateKey([]byte(doc)); dup {
+		return nil, errorf(msgSyntax, "the key %q appears twice in one object", key)
+	}
 	d := &Document{Version: Version2008}
 	for _, name := range sortedKeys(top) {
 		switch name {
@@ -118,6 +121,51 @@ func parse(doc string, k kind) (*Document, error) {
 		d.Statements[i] = st
 	}
 	return d, nil
+}
+
+// duplicateKey finds a key that appears twice in one JSON object of the
+// valid JSON doc. Such a document means different things to different
+// readers (encoding/json keeps the last value), so it is refused.
+func duplicateKey(doc []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		expect bool // the next token in this object is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		top := len(stack) - 1
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if top >= 0 && stack[top].object {
+					stack[top].expect = true
+				}
+				stack = append(stack, frame{object: t == '{', keys: map[string]bool{}, expect: t == '{'})
+			default:
+				stack = stack[:top]
+			}
+			continue
+		case string:
+			if top >= 0 && stack[top].object && stack[top].expect {
+				if stack[top].keys[t] {
+					return t, true
+				}
+				stack[top].keys[t] = true
+				stack[top].expect = false
+				continue
+			}
+		}
+		if top >= 0 && stack[top].object {
+			stack[top].expect = true
+		}
+	}
 }
 
 // decodeObject decodes a JSON object into its members. A JSON null decodes

@@ -22,6 +22,9 @@ func TestParseErrors(t *testing.T) {
 		{"empty", Parse, ``, "Syntax errors in policy."},
 		{"JSON null", Parse, `null`, "Syntax errors in policy."},
 		{"an array", Parse, `[` + allowAll + `]`, "Syntax errors in policy."},
+		{"duplicate key", Parse, stmt(`{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}`), "Syntax errors in policy."},
+		{"duplicate condition key", Parse, stmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":"a","k":"b"}}}`), "Syntax errors in policy."},
+		{"duplicate top-level key", Parse, `{"Version":"2012-10-17","Statement":[],"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, "Syntax errors in policy."},
 		{"trailing data", Parse, stmt(allowAll) + `{}`, "Syntax errors in policy."},
 		{"unknown top-level field", Parse, `{"Version":"2012-10-17","Foo":1,"Statement":` + allowAll + `}`, "Unknown field Foo"},
 		{"field names are case-sensitive", Parse, `{"version":"2012-10-17","Statement":` + allowAll + `}`, "Unknown field version"},
@@ -124,6 +127,7 @@ func TestParseAccepts(t *testing.T) {
 		{"condition numbers and booleans", Parse, stmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":[10, 2.5e1]},"Bool":{"aws:SecureTransport":true}}}`)},
 		{"principal unique ID", ParseTrustPolicy, stmt(`{"Effect":"Allow","Principal":{"AWS":"AROAEXAMPLEID123456"},"Action":"sts:AssumeRole"}`)},
 		{"principal OIDC provider", ParseTrustPolicy, stmt(`{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:aud":"client"}}}`)},
+		{"same key in sibling objects", Parse, stmt(`[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":"a"},"StringLike":{"k":"b"}}},{"Effect":"Allow","Action":"*","Resource":"*"}]`)},
 		{"variables across resource colons", ParseIdentityPolicy, stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${cognito-identity.amazonaws.com:sub}/*"}`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
