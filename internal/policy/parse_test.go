@@ -90,7 +90,7 @@ func TestParseErrors(t *testing.T) {
 		{"managed: 2008-10-17", ParseManagedPolicy, `{"Version":"2008-10-17","Statement":` + allowAll + `}`, "Policy document must be version 2012-10-17 or greater."},
 		{"trust: no Principal", ParseTrustPolicy, stmt(`{"Effect":"Allow","Action":"sts:AssumeRole"}`), "Missing required field Principal"},
 		{"trust: Resource", ParseTrustPolicy, stmt(`{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}`), "Has prohibited field Resource"},
-		{"trust: not an STS action", ParseTrustPolicy, stmt(`{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","s3:GetObject"]}`), "AssumeRole policy may only specify STS AssumeRole actions."},
+		{"trust: not an STS action", ParseTrustPolicy, stmt(`{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","s3:GetObject"]}`), "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := tc.parse(tc.doc)
