@@ -78,3 +78,7 @@ func (s *Service) UpdateSystemAttribute(ctx context.Context, poolID, sub, name s
 	})
 	return true, err
 }
+
+// ForgetPool drops this node's cached copy of a pool, so that the next
+// request reloads its settings and read-only attributes.
+func (s *Service) ForgetPool(poolID string) { s.cache.forgetPool(poolID) }
