@@ -104,7 +104,9 @@ func (s *server) identityClient(id, key string) *cid.Client {
 
 // loginKey is the Logins key Amplify v6 forms from an ID token's iss: the
 // issuer without its scheme.
-func loginKey(poolID string) string { return strings.TrimPrefix(testPublicURL, "http://") + "/" + poolID }
+func loginKey(poolID string) string {
+	return strings.TrimPrefix(testPublicURL, "http://") + "/" + poolID
+}
 
 // awsKey is the Logins key boto3 users write.
 func awsKey(poolID string) string { return "cognito-idp.us-east-1.amazonaws.com/" + poolID }
