@@ -206,14 +206,27 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 		}
 	}
 
-	linked, err := ids.Logins(ctx, result.ID)
-	if err != nil {
-		return nil, err
+	// The identity's stored logins are needed only to link new ones, or to
+	// name the user when no user-pool login was presented; the common
+	// case (a known login) needs no read.
+	var linked []storage.IdentityLogin
+	loaded := false
+	load := func() error {
+		if loaded {
+			return nil
+		}
+		var err error
+		linked, err = ids.Logins(ctx, result.ID)
+		loaded = err == nil
+		return err
 	}
 	changed := false
 	for _, l := range ls {
 		if !l.linkable() || l.owner != "" {
 			continue
+		}
+		if err := load(); err != nil {
+			return nil, err
 		}
 		if err := oneLoginPerProvider(linked, l.provider, l.subject, l.kind == kindDeveloper, result.ID); err != nil {
 			return nil, err
@@ -232,7 +245,7 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 		ev.UserPoolID, ev.UserSub, ev.Username = l.userPoolID, l.userSub, l.username
 		events = append(events, ev)
 	}
-	if changed || (len(linked) > 0 && result.LinkedAt.IsZero()) {
+	if changed {
 		if result.LinkedAt.IsZero() {
 			result.LinkedAt = now
 		}
@@ -250,6 +263,9 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 		}
 	}
 	if r.userSub == "" && r.authenticated {
+		if err := load(); err != nil {
+			return nil, err
+		}
 		if err := r.userFromLinks(ctx, tx, linked); err != nil {
 			return nil, err
 		}
