@@ -63,6 +63,23 @@ func (f *fakeIssuer) last(t *testing.T) identitypool.CredentialRequest {
 	return f.reqs[len(f.reqs)-1]
 }
 
+// fakeOIDC stands in for the external-OIDC verifier until it is merged:
+// "valid:<sub>" is a good token, "down" an unreachable provider, anything
+// else an invalid token.
+type fakeOIDC struct{}
+
+func (fakeOIDC) VerifyOIDC(_ context.Context, arn, tok string) (*identitypool.OIDCToken, error) {
+	switch {
+	case strings.HasPrefix(tok, "valid:"):
+		sub := strings.TrimPrefix(tok, "valid:")
+		return &identitypool.OIDCToken{Issuer: "https://" + strings.SplitN(arn, "oidc-provider/", 2)[1], Subject: sub,
+			Audience: []string{"partner-app"}, Claims: map[string]any{"sub": sub, "aud": "partner-app", "tier": "gold"}}, nil
+	case tok == "down":
+		return nil, fmt.Errorf("%w: JWKS fetch failed", identitypool.ErrProviderUnavailable)
+	}
+	return nil, fmt.Errorf("%w: signature does not verify", identitypool.ErrInvalidToken)
+}
+
 // idServer is a server with the identity-pool API and a fake issuer.
 type idServer struct {
 	*server
@@ -75,7 +92,7 @@ func newIDServer(t *testing.T, backend string) *idServer {
 	cfg := newConfig(t, backend)
 	issuer := &fakeIssuer{}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.NewWithIdentityDeps(context.Background(), cfg, log, func(string) string { return "" }, issuer, nil)
+	a, err := app.NewWithIdentityDeps(context.Background(), cfg, log, func(string) string { return "" }, issuer, fakeOIDC{})
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}

@@ -356,3 +356,84 @@ func TestServerSideTokenCheck(t *testing.T) {
 		result(s.ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{IdentityId: aws.String(ids[checked]), Logins: fresh})).must(t)
 	})
 }
+
+func TestExternalOIDCLogins(t *testing.T) {
+	forEachIDBackend(t, func(t *testing.T, s *idServer) {
+		up := s.userPool()
+		out := result(s.ci.CreateIdentityPool(ctx, &cid.CreateIdentityPoolInput{
+			IdentityPoolName: aws.String("oidc"), OpenIdConnectProviderARNs: []string{"arn:aws:iam::000000000000:oidc-provider/login.partner.example"},
+			CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(awsKey(up.poolID)), ClientId: &up.clientID}},
+		})).must(t)
+		poolID := *out.IdentityPoolId
+		result(s.ci.SetIdentityPoolRoles(ctx, &cid.SetIdentityPoolRolesInput{
+			IdentityPoolId: &poolID, Roles: map[string]string{"authenticated": authRole},
+			RoleMappings: map[string]citypes.RoleMapping{"login.partner.example": {
+				Type: citypes.RoleMappingTypeRules, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeAuthenticatedRole,
+				RulesConfiguration: &citypes.RulesConfigurationType{Rules: []citypes.MappingRule{{
+					Claim: aws.String("tier"), MatchType: citypes.MappingRuleMatchTypeEquals, Value: aws.String("gold"),
+					RoleARN: aws.String("arn:aws:iam::000000000000:role/gold"),
+				}}},
+			}},
+		})).must(t)
+		logins := map[string]string{"login.partner.example": "valid:p-1"}
+		id := result(s.getID(poolID, logins)).must(t)
+		if again := result(s.getID(poolID, logins)).must(t); again != id {
+			t.Fatalf("same OIDC subject: %s, want %s", again, id)
+		}
+		result(s.ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{IdentityId: &id, Logins: logins})).must(t)
+		if r := s.issuer.last(t); r.RoleARN != "arn:aws:iam::000000000000:role/gold" || r.UserSub != "" ||
+			!slices.Contains(r.AMR, "login.partner.example:p-1") {
+			t.Fatalf("OIDC credentials %+v", r)
+		}
+		// Linking a user-pool login to the OIDC identity names the user.
+		tok := s.idToken(up, "kim")
+		result(s.ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{
+			IdentityId: &id, Logins: map[string]string{"login.partner.example": "valid:p-1", loginKey(up.poolID): tok},
+		})).must(t)
+		if got := result(s.getID(poolID, map[string]string{loginKey(up.poolID): tok})).must(t); got != id {
+			t.Fatalf("linked user-pool login resolves to %s, want %s", got, id)
+		}
+		if r := s.issuer.last(t); r.Username != "kim" || r.UserPoolID != up.poolID {
+			t.Fatalf("link not named in credentials: %+v", r)
+		}
+
+		_, err := s.getID(poolID, map[string]string{"login.partner.example": "forged"})
+		wantCode(t, err, "NotAuthorizedException", "Invalid login token. signature does not verify")
+		_, err = s.getID(poolID, map[string]string{"login.partner.example": "down"})
+		wantCode(t, err, "ExternalServiceException", "")
+		_, err = s.getID(poolID, map[string]string{"login.other.example": "valid:p-1"})
+		wantCode(t, err, "NotAuthorizedException", "Token is not from a supported provider")
+	})
+}
+
+func TestConcurrentFirstSignIn(t *testing.T) {
+	forEachIDBackend(t, func(t *testing.T, s *idServer) {
+		up := s.userPool()
+		poolID := s.identityPool(false, up)
+		tok := s.idToken(up, "lee")
+		const n = 8
+		ids := make(chan string, n)
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				id, err := s.getID(poolID, map[string]string{loginKey(up.poolID): tok})
+				ids <- id
+				errs <- err
+			}()
+		}
+		seen := map[string]bool{}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			seen[<-ids] = true
+		}
+		if len(seen) != 1 {
+			t.Fatalf("one login resolved to %d identities: %v", len(seen), seen)
+		}
+		list := result(s.ci.ListIdentities(ctx, &cid.ListIdentitiesInput{IdentityPoolId: &poolID, MaxResults: aws.Int32(60)})).must(t)
+		if len(list.Identities) != 1 {
+			t.Fatalf("%d identities stored, want 1", len(list.Identities))
+		}
+	})
+}
