@@ -130,6 +130,10 @@ func TestIdentityOwnerBothWays(t *testing.T) {
 		wantCode(t, err, "NotAuthorizedException", "deleted")
 		err = s.admin("ListUserIdentities", map[string]string{"UserPoolId": up.poolID, "Username": "hana"}, nil)
 		wantCode(t, err, "ResourceNotFoundException", "")
+		// Nor can a deleted user's token start an identity elsewhere.
+		third := s.identityPool(false, up)
+		_, err = s.getID(third, map[string]string{loginKey(up.poolID): tok})
+		wantCode(t, err, "NotAuthorizedException", "deleted")
 	})
 }
 

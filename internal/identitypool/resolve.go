@@ -231,6 +231,15 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 		if err := oneLoginPerProvider(linked, l.provider, l.subject, l.kind == kindDeveloper, result.ID); err != nil {
 			return nil, err
 		}
+		if l.kind == kindUserPool {
+			// A token outliving its deleted user must not link a login
+			// that names nobody.
+			if _, err := tx.Users().GetBySub(ctx, l.userPoolID, l.userSub); errors.Is(err, storage.ErrNotFound) {
+				return nil, errorf(NotAuthorized, "Invalid login token. The user has been deleted.")
+			} else if err != nil {
+				return nil, err
+			}
+		}
 		row := storage.IdentityLogin{
 			IdentityID: result.ID, IdentityPoolID: p.rec.ID, Provider: l.provider, Subject: l.subject,
 			UserPoolID: l.userPoolID, UserSub: l.userSub, CreatedAt: now,
