@@ -182,6 +182,18 @@ func TestIdentityIdWriteBack(t *testing.T) {
 		if v, ok := attrValue(u.UserAttributes, "custom:identity_id"); ok {
 			t.Fatalf("custom:identity_id still %q after the identity was deleted", v)
 		}
+
+		// So does deleting the identity pool.
+		id = result(s.getID(poolID, map[string]string{loginKey(up.poolID): s.idToken(up, "ivy")})).must(t)
+		u = result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &up.poolID, Username: aws.String("ivy")})).must(t)
+		if v, _ := attrValue(u.UserAttributes, "custom:identity_id"); v != id {
+			t.Fatalf("custom:identity_id = %q, want the new identity %s", v, id)
+		}
+		result(s.ci.DeleteIdentityPool(ctx, &cid.DeleteIdentityPoolInput{IdentityPoolId: &poolID})).must(t)
+		u = result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &up.poolID, Username: aws.String("ivy")})).must(t)
+		if v, ok := attrValue(u.UserAttributes, "custom:identity_id"); ok {
+			t.Fatalf("custom:identity_id still %q after the identity pool was deleted", v)
+		}
 	})
 }
 

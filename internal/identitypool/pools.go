@@ -124,6 +124,28 @@ func (s *Service) DeleteIdentityPool(ctx context.Context, in *ci.DeleteIdentityP
 	if err != nil {
 		return nil, err
 	}
+	// With the write-back option on, note whose attribute names which
+	// identity, to clear it once the identities are gone.
+	written := map[string][]storage.IdentityLogin{}
+	if p.cfg.IdentityIdAttribute != "" {
+		token := ""
+		for {
+			ids, next, err := s.store.Identities().List(ctx, p.rec.ID, storage.Page{Token: token, Limit: 60})
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				logins, err := s.store.Identities().Logins(ctx, id.ID)
+				if err != nil {
+					return nil, err
+				}
+				written[id.ID] = logins
+			}
+			if token = next; token == "" {
+				break
+			}
+		}
+	}
 	err = s.store.Identities().DeletePool(ctx, in.IdentityPoolId)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, poolNotFound(in.IdentityPoolId)
@@ -134,6 +156,9 @@ func (s *Service) DeleteIdentityPool(ctx context.Context, in *ci.DeleteIdentityP
 	e := s.newEvent(EventIdentityPoolDeleted)
 	e.IdentityPoolID = in.IdentityPoolId
 	s.record(ctx, e)
+	for id, logins := range written {
+		s.clearWriteBack(ctx, p, id, logins)
+	}
 	s.poolsChanged(p)
 	return &struct{}{}, nil
 }
