@@ -252,6 +252,12 @@ func TestGuestIdentities(t *testing.T) {
 				t.Fatal("HideDisabled listed the merged identity")
 			}
 		}
+		// Once the surviving identity is deleted, the merged one leads nowhere.
+		result(s.ci.DeleteIdentities(ctx, &cid.DeleteIdentitiesInput{IdentityIdsToDelete: []string{bob}})).must(t)
+		_, err = s.ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{
+			IdentityId: &other, Logins: map[string]string{loginKey(up.poolID): tok},
+		})
+		wantCode(t, err, "ResourceNotFoundException", "")
 
 		// Guest access ends when the pool stops allowing it.
 		third := result(s.getID(open, nil)).must(t)

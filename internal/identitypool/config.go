@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	ci "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidentity"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -43,7 +45,16 @@ type ipool struct {
 	cfg *poolConfig
 }
 
+// loadPool loads a pool through st. Outside a transaction (st is the
+// Service's store) the answer may come from the pool cache; callers must
+// not modify it. Inside one it is read fresh, for read-modify-write.
 func (s *Service) loadPool(ctx context.Context, st storage.Stores, id string) (*ipool, error) {
+	cached := st == storage.Stores(s.store)
+	if cached {
+		if p := s.pools.get(id, s.now()); p != nil {
+			return p, nil
+		}
+	}
 	rec, err := st.Identities().GetPool(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, poolNotFound(id)
@@ -51,7 +62,51 @@ func (s *Service) loadPool(ctx context.Context, st storage.Stores, id string) (*
 	if err != nil {
 		return nil, err
 	}
-	return parsePool(rec)
+	p, err := parsePool(rec)
+	if err == nil && cached {
+		s.pools.put(p, s.now())
+	}
+	return p, err
+}
+
+// poolCacheTTL bounds how long a node serves an identity pool's settings
+// after another node changed them; local writes invalidate at once.
+const poolCacheTTL = 5 * time.Second
+
+// poolCache keeps parsed identity pools: every GetId and
+// GetCredentialsForIdentity needs its pool's settings.
+type poolCache struct {
+	mu sync.Mutex
+	m  map[string]poolEntry
+}
+
+type poolEntry struct {
+	p       *ipool
+	expires time.Time
+}
+
+func (c *poolCache) get(id string, now time.Time) *ipool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[id]; ok && now.Before(e.expires) {
+		return e.p
+	}
+	return nil
+}
+
+func (c *poolCache) put(p *ipool, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]poolEntry{}
+	}
+	c.m[p.rec.ID] = poolEntry{p: p, expires: now.Add(poolCacheTTL)}
+}
+
+func (c *poolCache) forget(id string) {
+	c.mu.Lock()
+	delete(c.m, id)
+	c.mu.Unlock()
 }
 
 func parsePool(rec storage.IdentityPool) (*ipool, error) {

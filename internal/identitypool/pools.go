@@ -111,6 +111,9 @@ func (s *Service) savePool(ctx context.Context, st storage.Stores, p *ipool) err
 		return err
 	}
 	p.rec.Config, p.rec.UpdatedAt = doc, s.now()
+	// Forget the cached copy now and again when the caller's transaction
+	// is over (poolsChanged), so no reader caches the old settings.
+	s.pools.forget(p.rec.ID)
 	err = st.Identities().UpdatePool(ctx, p.rec)
 	if errors.Is(err, storage.ErrNotFound) {
 		return poolNotFound(p.rec.ID)
@@ -166,7 +169,11 @@ func (s *Service) DeleteIdentityPool(ctx context.Context, in *ci.DeleteIdentityP
 // poolsChanged drops cached answers that depend on the pool's settings.
 func (s *Service) poolsChanged(p *ipool) {
 	s.forgetReadOnly()
-	if s.userPoolsChanged == nil || p == nil {
+	if p == nil {
+		return
+	}
+	s.pools.forget(p.rec.ID)
+	if s.userPoolsChanged == nil {
 		return
 	}
 	for _, cp := range p.cfg.CognitoIdentityProviders {
@@ -189,6 +196,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *ci.SetIdentityPo
 		p.cfg.Roles, p.cfg.RoleMappings = in.Roles, in.RoleMappings
 		return s.savePool(ctx, tx, p)
 	})
+	s.pools.forget(in.IdentityPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -246,6 +254,7 @@ func (s *Service) SetPrincipalTagAttributeMap(ctx context.Context, in *ci.SetPri
 		}
 		return nil
 	})
+	s.pools.forget(in.IdentityPoolId)
 	return out, err
 }
 
@@ -287,6 +296,13 @@ func (s *Service) poolOfARN(ctx context.Context, st storage.Stores, arn string) 
 	return p, nil
 }
 
+// forgetARN drops the cached pool an ARN names.
+func (s *Service) forgetARN(arn string) {
+	if _, id, ok := strings.Cut(arn, ":identitypool/"); ok {
+		s.pools.forget(id)
+	}
+}
+
 // TagResource adds or replaces tags of an identity pool.
 func (s *Service) TagResource(ctx context.Context, in *ci.TagResourceInput) (*ci.TagResourceResponse, error) {
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {
@@ -303,6 +319,7 @@ func (s *Service) TagResource(ctx context.Context, in *ci.TagResourceInput) (*ci
 		}
 		return s.savePool(ctx, tx, p)
 	})
+	s.forgetARN(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +338,7 @@ func (s *Service) UntagResource(ctx context.Context, in *ci.UntagResourceInput) 
 		}
 		return s.savePool(ctx, tx, p)
 	})
+	s.forgetARN(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}

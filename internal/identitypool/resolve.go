@@ -98,7 +98,11 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 		if err != nil {
 			return nil, err
 		}
-		if id, merged, err = follow(ctx, ids, id); err != nil {
+		id, merged, err = follow(ctx, ids, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, identityNotFound(identityID) // merged into an identity since deleted
+		}
+		if err != nil {
 			return nil, err
 		}
 		target = &id
@@ -123,15 +127,21 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 			}
 			ownerID = row.IdentityID
 		}
-		o, err := ids.Get(ctx, ownerID)
-		if errors.Is(err, storage.ErrNotFound) {
-			return nil, errorf(NotAuthorized, "Invalid login token. Its identity no longer exists.")
-		}
-		if err != nil {
-			return nil, err
-		}
-		if o, _, err = follow(ctx, ids, o); err != nil {
-			return nil, err
+		var o storage.Identity
+		if target != nil && ownerID == target.ID {
+			o = *target // the common case: a login of the identity named
+		} else {
+			var err error
+			o, err = ids.Get(ctx, ownerID)
+			if err == nil {
+				o, _, err = follow(ctx, ids, o)
+			}
+			if errors.Is(err, storage.ErrNotFound) {
+				return nil, errorf(NotAuthorized, "Invalid login token. Its identity no longer exists.")
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 		if trusted && l.kind == kindDeveloper && target != nil && o.ID != target.ID {
 			return nil, errorf(DeveloperUserAlreadyRegistered,

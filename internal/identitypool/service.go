@@ -122,6 +122,7 @@ type Service struct {
 
 	userPoolsChanged func(userPoolID string)
 
+	pools    poolCache
 	keysOnce sync.Mutex // serialises creating the OpenID signing key
 	readOnly readOnlyCache
 }
