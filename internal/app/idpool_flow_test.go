@@ -155,6 +155,18 @@ func TestUserPoolSignInToCredentials(t *testing.T) {
 			t.Fatalf("amr %v", req.AMR)
 		}
 
+		// Attributes for access control: the default map tags the session
+		// with the client id and the user's sub.
+		result(s.ci.SetPrincipalTagAttributeMap(ctx, &cid.SetPrincipalTagAttributeMapInput{
+			IdentityPoolId: &poolID, IdentityProviderName: aws.String(awsKey(up.poolID)), UseDefaults: aws.Bool(true),
+		})).must(t)
+		result(s.ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{
+			IdentityId: &id, Logins: map[string]string{loginKey(up.poolID): tok2},
+		})).must(t)
+		if tags := s.issuer.last(t).PrincipalTags; len(tags) != 2 || tags["client"] != up.clientID || tags["username"] != sub {
+			t.Fatalf("principal tags %v", tags)
+		}
+
 		d := result(s.ci.DescribeIdentity(ctx, &cid.DescribeIdentityInput{IdentityId: &id})).must(t)
 		if !slices.Equal(d.Logins, []string{awsKey(up.poolID)}) {
 			t.Fatalf("logins %v", d.Logins)
