@@ -124,6 +124,9 @@ type Identities interface {
 	Get(ctx context.Context, id string) (Identity, error)
 	// Touch sets UpdatedAt.
 	Touch(ctx context.Context, id string, at time.Time) error
+	// Update replaces LinkedAt, MergedInto and UpdatedAt; ErrNotFound if
+	// absent.
+	Update(ctx context.Context, id Identity) error
 	// Delete removes the identity and its logins.
 	Delete(ctx context.Context, id string) error
 	List(ctx context.Context, poolID string, page Page) ([]Identity, string, error)
@@ -140,4 +143,13 @@ type Identities interface {
 	// LoginsOfUser lists every login, in every identity pool, that links
 	// to the given user: the identities that belong to a user.
 	LoginsOfUser(ctx context.Context, userPoolID, userSub string) ([]IdentityLogin, error)
+}
+
+// Audit stores the identity audit log. Events are immutable once recorded.
+type Audit interface {
+	// Record adds an event; ErrConflict if its ID is taken.
+	Record(ctx context.Context, e AuditEvent) error
+	// List returns the events matching f, newest first (by Time, then ID),
+	// and the token for the next page ("" when there is none).
+	List(ctx context.Context, f AuditFilter, page Page) ([]AuditEvent, string, error)
 }
