@@ -141,3 +141,34 @@ type Identities interface {
 	// to the given user: the identities that belong to a user.
 	LoginsOfUser(ctx context.Context, userPoolID, userSub string) ([]IdentityLogin, error)
 }
+
+// Security stores the per-user state that protects accounts: failed
+// password attempts and their lockout (Guard), rate windows that limit how
+// often a user may ask for codes, and the hashes of a user's previous
+// passwords. Pools.Delete removes a pool's state; Users.Delete removes a
+// user's password history (guards and windows of a deleted sub are inert
+// and age out through DeleteIdle).
+type Security interface {
+	// Guard returns the subject's state; ErrNotFound when none is stored.
+	Guard(ctx context.Context, poolID, subject string) (Guard, error)
+	// PutGuard creates or replaces the state of (PoolID, Subject).
+	PutGuard(ctx context.Context, g Guard) error
+	// DeleteGuard removes the subject's state; removing none is not an error.
+	DeleteGuard(ctx context.Context, poolID, subject string) error
+
+	// Hit counts one event of kind for the subject, atomically, and returns
+	// the number of events in the current window, this one included. A
+	// window lasts the given duration from its first event; an event after
+	// it starts a new window at now.
+	Hit(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration) (int, error)
+
+	// AddPassword records a password hash of the user at the given time and
+	// keeps only the newest keep hashes (none when keep <= 0).
+	AddPassword(ctx context.Context, poolID, sub, hash string, at time.Time, keep int) error
+	// Passwords returns up to n of the user's recorded hashes, newest first.
+	Passwords(ctx context.Context, poolID, sub string, n int) ([]string, error)
+
+	// DeleteIdle removes guards updated, and windows started, before the
+	// given time, and returns how many it removed.
+	DeleteIdle(ctx context.Context, before time.Time) (int, error)
+}

@@ -56,4 +56,5 @@ type Stores interface {
 	Keys() Keys
 	Settings() Settings
 	Identities() Identities
+	Security() Security
 }
