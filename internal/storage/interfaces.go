@@ -155,6 +155,14 @@ type Security interface {
 	PutGuard(ctx context.Context, g Guard) error
 	// DeleteGuard removes the subject's state; removing none is not an error.
 	DeleteGuard(ctx context.Context, poolID, subject string) error
+	// AddFailure counts one password attempt against the subject unless it
+	// is locked out at now. Atomically: when LockedUntil <= now (or no state
+	// is stored) it increments Failures, sets UpdatedAt to now and
+	// LockedUntil to now + lock(Failures) (unchanged when lock returns 0),
+	// and returns the new state and true; when locked it changes nothing and
+	// returns the stored state and false. Concurrent callers are serialized,
+	// so each sees a distinct count and none passes a lockout another set.
+	AddFailure(ctx context.Context, poolID, subject string, now time.Time, lock func(failures int) time.Duration) (Guard, bool, error)
 
 	// Hit counts one event of kind for the subject, atomically, and returns
 	// the number of events in the current window, this one included. A

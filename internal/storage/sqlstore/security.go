@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -109,4 +110,44 @@ func (s security) DeleteIdle(ctx context.Context, before time.Time) (int, error)
 		return err
 	})
 	return int(total), wrap("security: delete idle", err)
+}
+
+// AddFailure increments the count with an upsert that matches only an
+// unlocked row (the row lock it takes serializes concurrent callers until
+// commit), then sets the lockout the new count earns, in one transaction.
+func (s security) AddFailure(ctx context.Context, poolID, subject string, now time.Time, lock func(int) time.Duration) (storage.Guard, bool, error) {
+	g := storage.Guard{PoolID: poolID, Subject: subject}
+	counted := false
+	err := s.s.write(ctx, func(q Querier) error {
+		var failures, locked, updated int64
+		err := q.QueryRow(ctx, `INSERT INTO user_guards (pool_id, subject, failures, locked_until, updated_at)
+			VALUES (?, ?, 1, 0, ?)
+			ON CONFLICT (pool_id, subject) DO UPDATE SET failures = user_guards.failures + 1,
+				updated_at = excluded.updated_at
+			WHERE user_guards.locked_until <= ?
+			RETURNING failures, locked_until, updated_at`, poolID, subject, micros(now), micros(now)).
+			Scan(&failures, &locked, &updated)
+		if errors.Is(err, storage.ErrNotFound) {
+			// The row exists and is locked: report it as stored.
+			err = q.QueryRow(ctx, `SELECT failures, locked_until, updated_at FROM user_guards
+				WHERE pool_id = ? AND subject = ?`, poolID, subject).Scan(&failures, &locked, &updated)
+			g.Failures, g.LockedUntil, g.UpdatedAt = int(failures), fromMicros(locked), fromMicros(updated)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		counted = true
+		g.Failures, g.LockedUntil, g.UpdatedAt = int(failures), fromMicros(locked), fromMicros(updated)
+		if d := lock(g.Failures); d > 0 {
+			g.LockedUntil = now.Add(d)
+			_, err = q.Exec(ctx, `UPDATE user_guards SET locked_until = ? WHERE pool_id = ? AND subject = ?`,
+				micros(g.LockedUntil), poolID, subject)
+		}
+		return err
+	})
+	if err != nil {
+		return storage.Guard{}, false, wrap("security: add failure", err)
+	}
+	return g, counted, nil
 }

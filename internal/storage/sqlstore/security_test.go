@@ -123,6 +123,61 @@ func TestSecurityStore(t *testing.T) {
 				}
 			})
 
+			t.Run("AddFailure", func(t *testing.T) {
+				lock := func(n int) time.Duration {
+					if n < 3 {
+						return 0
+					}
+					return time.Duration(n) * time.Second
+				}
+				for i := 1; i <= 3; i++ {
+					g, ok, err := sec.AddFailure(ctx, poolID, "af", t0, lock)
+					if err != nil || !ok || g.Failures != i || !g.UpdatedAt.Equal(t0) {
+						t.Fatalf("failure %d: %+v %v %v", i, g, ok, err)
+					}
+					if i < 3 && !g.LockedUntil.IsZero() {
+						t.Fatalf("failure %d locked: %+v", i, g)
+					}
+				}
+				// Locked until t0+3s: not counted, state reported.
+				g, ok, err := sec.AddFailure(ctx, poolID, "af", t0.Add(time.Second), lock)
+				if err != nil || ok || g.Failures != 3 || !g.LockedUntil.Equal(t0.Add(3*time.Second)) {
+					t.Fatalf("while locked: %+v %v %v", g, ok, err)
+				}
+				g, ok, err = sec.AddFailure(ctx, poolID, "af", t0.Add(3*time.Second), lock)
+				if err != nil || !ok || g.Failures != 4 || !g.LockedUntil.Equal(t0.Add(7*time.Second)) {
+					t.Fatalf("after the lockout: %+v %v %v", g, ok, err)
+				}
+				if stored, _ := sec.Guard(ctx, poolID, "af"); stored != g {
+					t.Fatalf("stored %+v, returned %+v", stored, g)
+				}
+				// Concurrent attempts on a fresh subject: each is counted once,
+				// and none passes the lockout that the third one sets.
+				const workers = 8
+				var wg sync.WaitGroup
+				var mu sync.Mutex
+				passed := 0
+				for i := 0; i < workers; i++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, ok, err := sec.AddFailure(ctx, poolID, "burst", t0, lock)
+						if err != nil {
+							t.Error(err)
+						}
+						if ok {
+							mu.Lock()
+							passed++
+							mu.Unlock()
+						}
+					}()
+				}
+				wg.Wait()
+				if g, _ := sec.Guard(ctx, poolID, "burst"); passed != 3 || g.Failures != 3 {
+					t.Fatalf("burst: %d passed, stored %+v", passed, g)
+				}
+			})
+
 			t.Run("Hit", func(t *testing.T) {
 				for i := 1; i <= 3; i++ {
 					n, err := sec.Hit(ctx, poolID, sub, "forgot", t0.Add(time.Duration(i)*time.Minute), time.Hour)
