@@ -47,7 +47,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 		return nil, err
 	}
 	u.Status = "FORCE_CHANGE_PASSWORD"
-	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
+	if err := s.saveUserMovingAliases(ctx, p, u, true, boolv(in.ForceAliasCreation)); err != nil {
 		if e := (*Error)(nil); errors.As(err, &e) && e.Kind == UsernameExists {
 			return nil, errorf(UsernameExists, "User account already exists")
 		}
@@ -220,10 +220,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkPassword(in.Password); err != nil {
-		return nil, err
-	}
-	if err := s.setPassword(u, in.Password); err != nil {
+	if err := s.newPassword(ctx, p, u, in.Password); err != nil {
 		return nil, err
 	}
 	if boolv(in.Permanent) {
@@ -233,6 +230,9 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 	}
 	u.UpdatedAt = s.now()
 	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+		return nil, err
+	}
+	if err := s.passwordSaved(ctx, p, u); err != nil {
 		return nil, err
 	}
 	return &cip.AdminSetUserPasswordResponse{}, nil
