@@ -81,3 +81,20 @@ func fakeDelivery(p *pool, name string) *cip.CodeDeliveryDetailsType {
 	}
 	return &cip.CodeDeliveryDetailsType{AttributeName: "email", DeliveryMedium: "EMAIL", Destination: maskEmail(dest)}
 }
+
+// validateInvitation checks the invitation template carries the {####}
+// temporary-password placeholder, which the API reference requires (the
+// model's patterns already require it of verification templates).
+func validateInvitation(cfg *cip.UserPoolType) error {
+	a := cfg.AdminCreateUserConfig
+	if a == nil || a.InviteMessageTemplate == nil {
+		return nil
+	}
+	t := a.InviteMessageTemplate
+	for name, v := range map[string]string{"EmailMessage": t.EmailMessage, "SMSMessage": t.SMSMessage} {
+		if v != "" && !strings.Contains(v, "{####}") {
+			return errorf(InvalidParameter, "The invitation template's %s must contain the temporary password placeholder {####}.", name)
+		}
+	}
+	return nil
+}
