@@ -1,12 +1,15 @@
 package app_test
 
 import (
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
 )
 
 const lockedMsg = "Password attempts exceeded"
@@ -109,4 +112,48 @@ func TestLockoutHidesUnknownUsers(t *testing.T) {
 			wantCode(t, s.passwordSignIn(clientID, name, "Wrong-Horse-9"), "NotAuthorizedException", lockedMsg)
 		}
 	})
+}
+
+// TestConcurrentSignInsOfOneUser checks that many correct sign-ins of one
+// user at once all succeed (they queue; none is taken for a guess), and
+// that a burst of concurrent wrong guesses is held to the lockout.
+func TestConcurrentSignInsOfOneUser(t *testing.T) {
+	s := newClockServer(t, "sqlite", newTestClock()) // time stands still: no lockout runs out
+
+	poolID := s.pool(nil)
+	clientID, _ := s.appClient(poolID, false)
+	s.user(poolID, "dot", "Correct-Horse-9")
+	s.user(poolID, "eve", "Correct-Horse-9")
+	run := func(name, pw string, n int) []error {
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.passwordSignIn(clientID, name, pw)
+			}()
+		}
+		wg.Wait()
+		return errs
+	}
+	for _, err := range run("dot", "Correct-Horse-9", 12) {
+		if err != nil {
+			t.Fatalf("concurrent sign-in: %v", err)
+		}
+	}
+	checked := 0
+	for _, err := range run("eve", "Wrong-Horse-9", 12) {
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != "NotAuthorizedException" {
+			t.Fatalf("guess: %v", err)
+		}
+		if ae.ErrorMessage() == "Incorrect username or password." {
+			checked++
+		}
+	}
+	// Five free failures, plus at most one more per other concurrent slot.
+	if checked > 6 {
+		t.Fatalf("%d of 12 concurrent guesses were checked", checked)
+	}
 }

@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 	"encoding/hex"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/secret"
@@ -21,13 +23,9 @@ import (
 //   - past the 20th consecutive failure the wait keeps doubling from 15
 //     minutes up to 24 hours (so reaching 100 failures takes months);
 //   - the count is not forgotten after 15 quiet minutes, only on a correct
-//     password, on a new password (ConfirmForgotPassword, an admin's
-//     AdminSetUserPassword or AdminResetUserPassword), or after guardIdle
-//     without attempts.
-//
-// Every attempt is counted before the password is checked and uncounted
-// when it was right, so a burst of concurrent guesses cannot slip past a
-// lockout that one of them earns.
+//     password, on a new password (ConfirmForgotPassword, ChangePassword,
+//     an admin's AdminSetUserPassword), or after guardIdle without
+//     attempts.
 const (
 	freeFailures    = 5
 	cognitoCapUntil = 20
@@ -69,22 +67,88 @@ const (
 // password check passes: USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
 // ChangePassword's previous password and the SRP proof. A locked subject's
 // check is not run at all.
+//
+// On this node at most gateWidth checks of one subject run at a time, and
+// each reads the lockout once it is its turn, so a burst of concurrent
+// guesses meets the lockout that the first failures earn; concurrent
+// sign-ins of one user merely queue. A correct password costs one indexed
+// read (and a delete only after failures); a wrong one adds an atomic
+// write.
 func (s *Service) guardPassword(ctx context.Context, poolID, subject string, check func() (bool, error)) (passwordCheck, error) {
+	release, err := s.gates.enter(ctx, poolID+"\x00"+subject)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
 	sec := s.store.Security()
 	now := s.now()
-	if _, counted, err := sec.AddFailure(ctx, poolID, subject, now, lockoutAfter); err != nil {
+	g, err := sec.Guard(ctx, poolID, subject)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return 0, err
-	} else if !counted {
+	}
+	if now.Before(g.LockedUntil) {
 		return passwordLocked, nil
 	}
 	ok, err := check()
-	if err != nil || !ok {
-		return passwordWrong, err
-	}
-	if err := sec.DeleteGuard(ctx, poolID, subject); err != nil {
+	if err != nil {
 		return 0, err
 	}
-	return passwordOK, nil
+	if ok {
+		if g.Failures > 0 {
+			if err := sec.DeleteGuard(ctx, poolID, subject); err != nil {
+				return 0, err
+			}
+		}
+		return passwordOK, nil
+	}
+	// Not counted when another node's failure locked the subject meanwhile.
+	if _, _, err := sec.AddFailure(ctx, poolID, subject, now, lockoutAfter); err != nil {
+		return 0, err
+	}
+	return passwordWrong, nil
+}
+
+// gateWidth is how many password checks of one subject may run at once on
+// a node.
+const gateWidth = 2
+
+// gates holds a semaphore per subject with checks in flight.
+type gates struct {
+	mu sync.Mutex
+	m  map[string]*gate
+}
+
+type gate struct {
+	slots chan struct{}
+	users int // holders and waiters
+}
+
+func newGates() *gates { return &gates{m: map[string]*gate{}} }
+
+// enter waits for a slot of key's gate (or ctx) and returns its release.
+func (gs *gates) enter(ctx context.Context, key string) (func(), error) {
+	gs.mu.Lock()
+	g := gs.m[key]
+	if g == nil {
+		g = &gate{slots: make(chan struct{}, gateWidth)}
+		gs.m[key] = g
+	}
+	g.users++
+	gs.mu.Unlock()
+	leave := func() {
+		gs.mu.Lock()
+		if g.users--; g.users == 0 {
+			delete(gs.m, key)
+		}
+		gs.mu.Unlock()
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots; leave() }, nil
+	case <-ctx.Done():
+		leave()
+		return nil, ctx.Err()
+	}
 }
 
 // userSubject is the lockout subject of a user; unknownSubject that of a

@@ -43,6 +43,7 @@ type Service struct {
 	publicURL string
 	now       func() time.Time
 	cache     *cache
+	gates     *gates
 }
 
 // New returns a Service.
@@ -71,6 +72,7 @@ func New(d Deps) *Service {
 		publicURL: d.PublicURL,
 		now:       func() time.Time { return now().UTC() },
 		cache:     newCache(cacheTTL, now),
+		gates:     newGates(),
 	}
 }
 
