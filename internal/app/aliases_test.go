@@ -38,6 +38,12 @@ func TestEmailAliasAndForceAliasCreation(t *testing.T) {
 		_, err := s.idp.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(clientID), Username: aws.String("kim@example.com"), Password: aws.String("Correct-Horse-9")})
 		wantCode(t, err, "InvalidParameterException", "email")
 
+		_, err = s.idp.SignUp(ctx, &cip.SignUpInput{
+			ClientId: aws.String(clientID), Username: aws.String("kim"), Password: aws.String("Correct-Horse-9"),
+			UserAttributes: []types.AttributeType{attr("preferred_username", "kimmy")},
+		})
+		wantCode(t, err, "InvalidParameterException", "preferred_username")
+
 		code := s.signUpCode(clientID, "kim", attr("email", "kim@example.com"))
 		// Unconfirmed: the alias does not sign in yet.
 		wantCode(t, s.passwordSignIn(clientID, "kim@example.com", "Correct-Horse-9"), "UserNotFoundException", "")

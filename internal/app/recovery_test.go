@@ -141,10 +141,13 @@ func TestAdminResetUserPassword(t *testing.T) {
 			_, err := s.idp.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(poolID), Username: aws.String(name)})
 			return err
 		}
+		tok := s.signIn(clientID, "sam", "Correct-Horse-9")
 		if err := reset("sam"); err != nil {
 			t.Fatal(err)
 		}
 		code := s.lastCode()
+		_, err := s.idp.GetUser(ctx, &cip.GetUserInput{AccessToken: tok.AccessToken})
+		wantCode(t, err, "PasswordResetRequiredException", "")
 		if u := s.adminGetUser(poolID, "sam"); u.UserStatus != types.UserStatusTypeResetRequired {
 			t.Fatalf("status %s", u.UserStatus)
 		}

@@ -152,7 +152,7 @@ func (s *Service) afterPassword(ctx context.Context, p *pool, cl *client, u *sto
 	case "UNCONFIRMED":
 		return nil, errorf(UserNotConfirmed, msgNotConfirmed)
 	case "RESET_REQUIRED":
-		return nil, errorf(PasswordResetRequired, "Password reset required for the user")
+		return nil, errorf(PasswordResetRequired, msgResetRequired)
 	case "FORCE_CHANGE_PASSWORD":
 		days := int32v(p.cfg.Policies.PasswordPolicy.TemporaryPasswordValidityDays, 7)
 		if s.now().After(u.PasswordChangedAt.Add(time.Duration(days) * 24 * time.Hour)) {

@@ -20,6 +20,7 @@ const (
 	msgCannotReset           = "User password cannot be reset in the current state."
 	msgAdminOnlyRecovery     = "Contact administrator to reset password."
 	msgUnknownUsername       = "Username/client id combination not found."
+	msgResetRequired         = "Password reset required for the user"
 )
 
 // recoveryDestination picks where a password-reset code goes, by the

@@ -30,6 +30,14 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if in.Password == "" {
 		return nil, errorf(InvalidParameter, "A password is required to sign up.")
 	}
+	if p.aliasAttribute("preferred_username") {
+		for _, a := range in.UserAttributes {
+			if a.Name == "preferred_username" {
+				// Cognito: an alias preferred_username is set once confirmed.
+				return nil, errorf(InvalidParameter, "preferred_username can't be set at sign-up when it is an alias; set it once the user is confirmed.")
+			}
+		}
+	}
 	u, err := p.newUser(in.Username, in.UserAttributes, writer{client: cl}, s.now())
 	if err != nil {
 		return nil, err
