@@ -124,13 +124,23 @@ func TestDefaultMessages(t *testing.T) {
 		UserAttributes:         []types.AttributeType{attr("email", "kai@example.com")},
 		DesiredDeliveryMediums: []types.DeliveryMediumType{types.DeliveryMediumTypeEmail},
 	})).must(t)
+	_, err := s.idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(plain), Username: aws.String("lou"),
+		DesiredDeliveryMediums: []types.DeliveryMediumType{types.DeliveryMediumTypeEmail},
+	})
+	wantCode(t, err, "InvalidParameterException", "email")
+	_, err = s.idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(plain), Username: aws.String("lou"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{attr("email_verified", "true")},
+	})
+	wantCode(t, err, "InvalidParameterException", "email")
 	m := ms.last(t)
 	if m.header.Get("Subject") != "Your temporary password" || !strings.HasPrefix(m.body, "Your username is kai and temporary password is ") {
 		t.Fatalf("default invitation %q %q", m.header.Get("Subject"), m.body)
 	}
 
 	// Templates without the code placeholder are refused.
-	_, err := s.idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+	_, err = s.idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{
 		PoolName:                    aws.String("bad"),
 		VerificationMessageTemplate: &types.VerificationMessageTemplateType{EmailMessage: aws.String("no code here")},
 	})

@@ -33,6 +33,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 	if err != nil {
 		return nil, err
 	}
+	if err := checkInvitationTargets(u, in.DesiredDeliveryMediums); err != nil {
+		return nil, err
+	}
 	if tmp == "" {
 		tmp = p.generatePassword()
 	} else if err := p.checkPassword(tmp); err != nil {
@@ -293,4 +296,19 @@ func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *cip.AdminUserG
 		return nil, err
 	}
 	return &cip.AdminUserGlobalSignOutResponse{}, nil
+}
+
+// checkInvitationTargets applies AdminCreateUser's documented conditions:
+// an email address (phone number) must be given to mark it verified, and
+// an email address to send the invitation by EMAIL.
+func checkInvitationTargets(u *storage.User, mediums []string) error {
+	for _, a := range verifiable {
+		if u.Attributes[a+"_verified"] == "true" && u.Attributes[a] == "" {
+			return errorf(InvalidParameter, "%s_verified can't be true without a value for %s.", a, a)
+		}
+	}
+	if contains(mediums, "EMAIL") && u.Attributes["email"] == "" {
+		return errorf(InvalidParameter, "EMAIL delivery requires an email attribute.")
+	}
+	return nil
 }
