@@ -176,13 +176,17 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 	}
 	next.Status = "CONFIRMED"
 	next.UpdatedAt = s.now()
-	// An alias another account holds refuses the confirmation before the
-	// code is used, so it can be retried with ForceAliasCreation.
+	// The right code with an alias another account holds is refused
+	// without using the code up, so the confirmation can be retried with
+	// ForceAliasCreation.
 	force := boolv(in.ForceAliasCreation)
+	if err := s.verifyCode(ctx, u, purposeSignUp, "", in.ConfirmationCode); err != nil {
+		return nil, err
+	}
 	if err := s.aliasConflict(ctx, p, next, force); err != nil {
 		return nil, err
 	}
-	if err := s.checkCode(ctx, u, purposeSignUp, "", in.ConfirmationCode); err != nil {
+	if err := s.consumeCode(ctx, u, purposeSignUp); err != nil {
 		return nil, err
 	}
 	if err := s.saveUserMovingAliases(ctx, p, next, false, force); err != nil {

@@ -57,12 +57,13 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *cip.VerifyUserAtt
 	next.Attributes[attr+"_verified"] = "true"
 	delete(next.Attributes, pendingKey(attr))
 	next.UpdatedAt = s.now()
-	if to != "" {
-		if err := s.aliasConflict(ctx, c.pool, next, false); err != nil {
-			return nil, asAliasExists(err)
-		}
+	if err := s.verifyCode(ctx, c.user, purposeVerify+attr, to, in.Code); err != nil {
+		return nil, err
 	}
-	if err := s.checkCode(ctx, c.user, purposeVerify+attr, to, in.Code); err != nil {
+	if err := s.aliasConflict(ctx, c.pool, next, false); err != nil {
+		return nil, asAliasExists(err)
+	}
+	if err := s.consumeCode(ctx, c.user, purposeVerify+attr); err != nil {
 		return nil, err
 	}
 	if err := s.saveUser(ctx, s.store, c.pool, next, false); err != nil {
