@@ -57,4 +57,5 @@ type Stores interface {
 	Settings() Settings
 	Identities() Identities
 	Audit() Audit
+	Security() Security
 }
