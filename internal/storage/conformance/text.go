@@ -97,12 +97,14 @@ func testTextBadTextRefused(t *testing.T, f *fixture) {
 			badLookup.Lookups = append(badLookup.Lookups, storage.Lookup{Kind: storage.LookupEmail, Key: bad})
 			badAttribute := f.newUser(p.ID, "carol")
 			badAttribute.Attributes["name"] = bad
+			badDetail := storage.AuditEvent{ID: "evt-bad", Type: "T", Details: map[string]string{"k": bad}}
 			for i, err := range []error{
 				s.Pools().Create(ctx, storage.Pool{ID: bad}),
 				s.Pools().Update(ctx, badName),
 				s.Users().Create(ctx, badUsername),
 				s.Users().Create(ctx, badLookup),
 				s.Users().Create(ctx, badAttribute),
+				s.Audit().Record(ctx, badDetail),
 				s.Settings().Put(ctx, bad, []byte("v")),
 				second(s.Settings().PutIfAbsent(ctx, bad, []byte("v"))),
 			} {
@@ -122,6 +124,9 @@ func testTextBadTextRefused(t *testing.T, f *fixture) {
 		same(t, "pool", got, wantPool(p))
 		if n, err := f.Users().Count(f.ctx, p.ID); err != nil || n != 0 {
 			t.Fatalf("Count = %d, %v; want 0", n, err)
+		}
+		if es := f.events(storage.AuditFilter{}); len(es) != 0 {
+			t.Fatalf("events: %v", es)
 		}
 	}
 }

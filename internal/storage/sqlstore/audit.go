@@ -36,6 +36,11 @@ func scanAudit(r Row) (storage.AuditEvent, error) {
 
 // Record adds the event; ErrConflict if its ID is taken.
 func (s audit) Record(ctx context.Context, e storage.AuditEvent) error {
+	for k, v := range e.Details { // JSON would silently replace invalid UTF-8
+		if !storable(k) || !storable(v) {
+			return wrap("audit: record "+e.ID, badTextErr(ctx))
+		}
+	}
 	details := "{}"
 	if len(e.Details) > 0 {
 		b, err := json.Marshal(e.Details)
