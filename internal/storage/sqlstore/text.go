@@ -74,6 +74,14 @@ func (r reader) Query(ctx context.Context, query string, args ...any) (Rows, err
 	return r.q.Query(ctx, query, args...)
 }
 
+// Exec runs a statement (reads have none; it is here so that a reader is a
+// Querier) and refuses text as a write does.
+func (r reader) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	return writer(r).Exec(ctx, query, args...)
+}
+
+var _ Querier = reader{}
+
 type noRow struct{}
 
 func (noRow) Scan(...any) error { return storage.ErrNotFound }
