@@ -3,13 +3,15 @@ package app
 import (
 	"context"
 	"time"
+
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // janitorInterval is how often expired state is swept.
 const janitorInterval = 10 * time.Minute
 
-// janitor removes expired refresh tokens and signing keys no longer
-// published, until ctx is done. Every node may run it: the deletes are
+// janitor removes expired refresh tokens, signing keys no longer
+// published and auth events past their retention, until ctx is done. Every node may run it: the deletes are
 // idempotent.
 func (a *App) janitor(ctx context.Context) {
 	t := time.NewTicker(janitorInterval)
@@ -33,5 +35,8 @@ func (a *App) sweep(ctx context.Context) {
 	}
 	if _, err := a.tokens.Prune(ctx); err != nil {
 		a.log.Warn("janitor: retired signing keys", "err", err)
+	}
+	if _, err := a.store.AuthEvents().DeleteBefore(ctx, now.Add(-userpool.AuthEventRetention)); err != nil {
+		a.log.Warn("janitor: old auth events", "err", err)
 	}
 }

@@ -29,6 +29,9 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest)
 	if err != nil {
 		return nil, err
 	}
+	if in.UserContextData != nil {
+		ctx = WithSourceIP(ctx, in.UserContextData.IpAddress)
+	}
 	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, false)
 	if err != nil {
 		return nil, err
@@ -45,6 +48,9 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAu
 	p, cl, err := s.loadClientOfPool(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
 		return nil, err
+	}
+	if in.ContextData != nil {
+		ctx = WithSourceIP(ctx, in.ContextData.IpAddress)
 	}
 	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, true)
 	if err != nil {
@@ -117,9 +123,12 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 		return nil, err
 	}
 	if !ok {
+		s.recordAuthEvent(ctx, p, u.Sub, EventSignIn, eventFail, "Password")
 		return nil, errorf(NotAuthorized, msgBadCredentials)
 	}
-	return s.afterPassword(ctx, p, cl, u)
+	r, err := s.afterPassword(ctx, p, cl, u)
+	s.recordAuthEvent(ctx, p, u.Sub, EventSignIn, signInResponse(r, err), "Password")
+	return r, err
 }
 
 // afterPassword decides what a user with a verified password gets.

@@ -80,8 +80,9 @@ func applySettings(cfg *cip.UserPoolType, in settings) {
 	cfg.DeviceConfiguration = in.DeviceConfiguration
 	cfg.EmailConfiguration = in.EmailConfiguration
 	if cfg.EmailConfiguration == nil {
-		cfg.EmailConfiguration = &cip.EmailConfigurationType{EmailSendingAccount: "COGNITO_DEFAULT"}
+		cfg.EmailConfiguration = &cip.EmailConfigurationType{}
 	}
+	cfg.EmailConfiguration.EmailSendingAccount = orDefault(cfg.EmailConfiguration.EmailSendingAccount, "COGNITO_DEFAULT")
 	cfg.SmsConfiguration = in.SmsConfiguration
 	cfg.AdminCreateUserConfig = in.AdminCreateUserConfig
 	if cfg.AdminCreateUserConfig == nil {
@@ -93,6 +94,14 @@ func applySettings(cfg *cip.UserPoolType, in settings) {
 	if cfg.AdminCreateUserConfig.UnusedAccountValidityDays == nil {
 		cfg.AdminCreateUserConfig.UnusedAccountValidityDays = pp.TemporaryPasswordValidityDays
 	}
+	invite := cfg.AdminCreateUserConfig.InviteMessageTemplate
+	if invite == nil {
+		invite = &cip.MessageTemplateType{}
+		cfg.AdminCreateUserConfig.InviteMessageTemplate = invite
+	}
+	invite.SMSMessage = orDefault(invite.SMSMessage, defaultInviteSMS)
+	invite.EmailMessage = orDefault(invite.EmailMessage, defaultInviteEmail)
+	invite.EmailSubject = orDefault(invite.EmailSubject, defaultInviteSubject)
 	cfg.UserPoolAddOns = in.UserPoolAddOns
 	cfg.AccountRecoverySetting = in.AccountRecoverySetting
 	cfg.UserPoolTier = orDefault(in.UserPoolTier, "ESSENTIALS")
@@ -114,14 +123,16 @@ func applySettings(cfg *cip.UserPoolType, in settings) {
 }
 
 // validateSettings checks rules the model cannot express.
-func validateSettings(cfg *cip.UserPoolType) error {
+func validateSettings(cfg *poolConfig) error {
 	for _, a := range cfg.AutoVerifiedAttributes {
 		if a != "email" && a != "phone_number" {
 			return errorf(InvalidParameter, "Invalid AutoVerifiedAttributes: %s.", a)
 		}
 	}
-	if cfg.MfaConfiguration == "ON" && cfg.SmsConfiguration == nil && cfg.EmailConfiguration == nil {
-		return errorf(InvalidParameter, "MFA cannot be required without an MFA method configured.")
+	// MFA that is required or optional needs a factor: SMS (with an SMS
+	// configuration) here, or the factors of SetUserPoolMfaConfig.
+	if cfg.MfaConfiguration != "OFF" && !cfg.mfa().anyFactor() {
+		return errorf(InvalidParameter, "SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
 	}
 	return nil
 }
