@@ -1,0 +1,81 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+func TestAdminListUserAuthEvents(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *server) {
+		poolID := s.pool(&cip.CreateUserPoolInput{UserPoolTier: types.UserPoolTierTypePlus,
+			UserPoolAddOns: &types.UserPoolAddOnsType{AdvancedSecurityMode: types.AdvancedSecurityModeTypeAudit}})
+		clientID, _ := s.appClient(poolID, false)
+		s.user(poolID, "ann", "Passw0rd!")
+		before := time.Now().Add(-time.Second)
+
+		_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
+			ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "ann", "PASSWORD": "wrong-Passw0rd!"},
+		})
+		wantCode(t, err, "NotAuthorizedException", "")
+		result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
+			ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters:  map[string]string{"USERNAME": "ann", "PASSWORD": "Passw0rd!"},
+			UserContextData: &types.UserContextDataType{IpAddress: aws.String("192.0.2.7")},
+		})).must(t)
+		result(s.idp.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(clientID), Username: aws.String("bea"),
+			Password: aws.String("Passw0rd!"), UserAttributes: []types.AttributeType{attr("email", "bea@example.com")}})).must(t)
+
+		out := result(s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{
+			UserPoolId: aws.String(poolID), Username: aws.String("ann")})).must(t)
+		if len(out.AuthEvents) != 2 || out.NextToken != nil {
+			t.Fatalf("events %+v", out.AuthEvents)
+		}
+		pass, fail := out.AuthEvents[0], out.AuthEvents[1] // newest first
+		if pass.EventType != types.EventTypeSignIn || pass.EventResponse != types.EventResponseTypePass ||
+			aws.ToString(pass.EventContextData.IpAddress) != "192.0.2.7" || pass.CreationDate.Before(before) ||
+			len(pass.ChallengeResponses) != 1 || pass.ChallengeResponses[0].ChallengeResponse != types.ChallengeResponseSuccess ||
+			pass.EventId == nil || pass.EventRisk == nil {
+			t.Fatalf("successful sign-in event %+v", pass)
+		}
+		if fail.EventType != types.EventTypeSignIn || fail.EventResponse != types.EventResponseTypeFail ||
+			aws.ToString(fail.EventContextData.IpAddress) != "127.0.0.1" ||
+			fail.ChallengeResponses[0].ChallengeName != types.ChallengeNamePassword ||
+			fail.ChallengeResponses[0].ChallengeResponse != types.ChallengeResponseFailure ||
+			aws.ToString(fail.EventId) == aws.ToString(pass.EventId) {
+			t.Fatalf("failed sign-in event %+v", fail)
+		}
+
+		page := result(s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{
+			UserPoolId: aws.String(poolID), Username: aws.String("ann"), MaxResults: aws.Int32(1)})).must(t)
+		if len(page.AuthEvents) != 1 || page.NextToken == nil || aws.ToString(page.AuthEvents[0].EventId) != aws.ToString(pass.EventId) {
+			t.Fatalf("first page %+v", page)
+		}
+		page = result(s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{
+			UserPoolId: aws.String(poolID), Username: aws.String("ann"), MaxResults: aws.Int32(1), NextToken: page.NextToken})).must(t)
+		if len(page.AuthEvents) != 1 || page.NextToken != nil || aws.ToString(page.AuthEvents[0].EventId) != aws.ToString(fail.EventId) {
+			t.Fatalf("second page %+v", page)
+		}
+
+		signUp := result(s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{
+			UserPoolId: aws.String(poolID), Username: aws.String("bea")})).must(t)
+		if len(signUp.AuthEvents) != 1 || signUp.AuthEvents[0].EventType != types.EventTypeSignUp {
+			t.Fatalf("sign-up events %+v", signUp.AuthEvents)
+		}
+
+		_, err = s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{
+			UserPoolId: aws.String(poolID), Username: aws.String("nobody")})
+		wantCode(t, err, "UserNotFoundException", "")
+
+		// Without threat protection, Cognito keeps no history.
+		plain := s.pool(nil)
+		s.user(plain, "cy", "Passw0rd!")
+		_, err = s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{
+			UserPoolId: aws.String(plain), Username: aws.String("cy")})
+		wantCode(t, err, "UserPoolAddOnNotEnabledException", "")
+	})
+}
