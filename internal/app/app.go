@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -108,10 +109,10 @@ func (a *App) RootCredentials() (accessKeyID, secretAccessKey string) {
 // Close releases storage.
 func (a *App) Close() error { return a.store.Close() }
 
-// Serve listens on cfg.Listen until ctx is done, then finishes in-flight
-// requests (up to 30 s) and returns. ready, when non-nil, is called once
-// the listener is open.
-func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+// Serve serves on ln (from Listen) until ctx is done, then finishes
+// in-flight requests (up to 30 s) and returns. ready, when non-nil, is
+// called once serving starts.
+func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string)) error {
 	srv := &http.Server{
 		Addr:              a.cfg.Listen,
 		Handler:           a.handler,
@@ -119,10 +120,6 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-	}
-	ln, err := listen(a.cfg.Listen)
-	if err != nil {
-		return err
 	}
 	if ready != nil {
 		ready(ln.Addr().String())
