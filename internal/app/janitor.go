@@ -28,6 +28,9 @@ func (a *App) janitor(ctx context.Context) {
 
 func (a *App) sweep(ctx context.Context) {
 	now := time.Now()
+	if _, err := a.store.AuthEvents().DeleteBefore(ctx, now.Add(-userpool.AuthEventRetention)); err != nil {
+		a.log.Warn("janitor: old auth events", "err", err)
+	}
 	if n, err := a.store.Tokens().DeleteExpired(ctx, now); err != nil {
 		a.log.Warn("janitor: expired refresh tokens", "err", err)
 	} else if n > 0 {
@@ -35,8 +38,5 @@ func (a *App) sweep(ctx context.Context) {
 	}
 	if _, err := a.tokens.Prune(ctx); err != nil {
 		a.log.Warn("janitor: retired signing keys", "err", err)
-	}
-	if _, err := a.store.AuthEvents().DeleteBefore(ctx, now.Add(-userpool.AuthEventRetention)); err != nil {
-		a.log.Warn("janitor: old auth events", "err", err)
 	}
 }

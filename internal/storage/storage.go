@@ -51,11 +51,11 @@ type Stores interface {
 	Pools() Pools
 	Clients() Clients
 	Users() Users
+	Groups() Groups
+	AuthEvents() AuthEvents
 	Codes() Codes
 	Tokens() Tokens
 	Keys() Keys
 	Settings() Settings
 	Identities() Identities
-	Groups() Groups
-	AuthEvents() AuthEvents
 }

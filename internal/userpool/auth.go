@@ -66,7 +66,8 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 		if !cl.allows("ALLOW_USER_PASSWORD_AUTH") {
 			return nil, errorf(InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
 		}
-		return s.passwordAuth(ctx, p, cl, params)
+		r, err := s.passwordAuth(ctx, p, cl, params)
+		return s.auditSignIn(ctx, p, params["USERNAME"], r, err)
 	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
 		if !admin {
 			return nil, errorf(InvalidParameter, "Initiate Auth method not supported.")
@@ -74,7 +75,8 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 		if !cl.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
 			return nil, errorf(InvalidParameter, "Auth flow not enabled for this client")
 		}
-		return s.passwordAuth(ctx, p, cl, params)
+		r, err := s.passwordAuth(ctx, p, cl, params)
+		return s.auditSignIn(ctx, p, params["USERNAME"], r, err)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		if !cl.allows("ALLOW_REFRESH_TOKEN_AUTH") {
 			return nil, errorf(InvalidParameter, "Refresh Token flow not enabled for this client")
@@ -123,12 +125,9 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 		return nil, err
 	}
 	if !ok {
-		s.recordAuthEvent(ctx, p, u.Sub, EventSignIn, eventFail, "Password")
 		return nil, errorf(NotAuthorized, msgBadCredentials)
 	}
-	r, err := s.afterPassword(ctx, p, cl, u)
-	s.recordAuthEvent(ctx, p, u.Sub, EventSignIn, signInResponse(r, err), "Password")
-	return r, err
+	return s.afterPassword(ctx, p, cl, u)
 }
 
 // afterPassword decides what a user with a verified password gets.

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
@@ -81,15 +82,32 @@ func (s *Service) recordAuthEvent(ctx context.Context, p *pool, sub, eventType, 
 	}
 }
 
-// signInResponse is the event response of a sign-in step's outcome.
-func signInResponse(r *authResult, err error) string {
+// auditSignIn records the outcome of a password sign-in as a SignIn event
+// of the user the name resolves to, when the pool records events, and
+// passes the outcome on. Only auditing pools pay for the user lookup; a
+// name no user holds, or a request refused before its password was
+// checked, records nothing.
+func (s *Service) auditSignIn(ctx context.Context, p *pool, name string, r *authResult, err error) (*authResult, error) {
+	if !p.auditing() || name == "" {
+		return r, err
+	}
+	var perr *Error
+	if errors.As(err, &perr) && (perr.Kind == InvalidParameter || perr.Kind == UserNotFound) {
+		return r, err
+	}
+	u, ferr := s.findUser(ctx, p, name)
+	if ferr != nil || u == nil {
+		return r, err
+	}
+	response := eventPass
 	switch {
 	case err != nil:
-		return eventFail
+		response = eventFail
 	case r != nil && r.ChallengeName != "":
-		return eventInProgress
+		response = eventInProgress
 	}
-	return eventPass
+	s.recordAuthEvent(ctx, p, u.Sub, EventSignIn, response, "Password")
+	return r, err
 }
 
 // authEventsOutput is AdminListUserAuthEvents' answer: AuthEvents is

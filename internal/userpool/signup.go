@@ -49,7 +49,6 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
 		return nil, err
 	}
-	s.recordAuthEvent(ctx, p, u.Sub, EventSignUp, eventPass, "")
 	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.Sub}
 	if attr, ok := p.destination(u); ok {
 		code, err := s.newCode(ctx, u, purposeSignUp, signUpCodeTTL)
@@ -60,6 +59,7 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 			return nil, err
 		}
 	}
+	s.recordAuthEvent(ctx, p, u.Sub, EventSignUp, eventPass, "")
 	return out, nil
 }
 
