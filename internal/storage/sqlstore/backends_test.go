@@ -78,13 +78,13 @@ func freshDatabase(t *testing.T, base string) string {
 	return u.String()
 }
 
-var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // mkPool creates a pool.
 func mkPool(t *testing.T, st storage.Stores, id string) {
 	t.Helper()
 	if err := st.Pools().Create(ctx, storage.Pool{ID: id, Region: "us-east-1", Name: id, Config: []byte("{}"),
-		CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		CreatedAt: epoch, UpdatedAt: epoch}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -94,7 +94,7 @@ func mkUser(t *testing.T, st storage.Stores, poolID, sub, username string, attrs
 	t.Helper()
 	u := storage.User{PoolID: poolID, Sub: sub, Username: username, Status: "CONFIRMED", Enabled: true,
 		Attributes: attrs, Lookups: []storage.Lookup{{Kind: storage.LookupUsername, Key: username}},
-		CreatedAt: t0, UpdatedAt: t0}
+		CreatedAt: epoch, UpdatedAt: epoch}
 	if err := st.Users().Create(ctx, u); err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestGroups(t *testing.T) {
 		mkPool(t, st, "p1")
 		mkPool(t, st, "p2")
 		admins := storage.Group{PoolID: "p1", Name: "admins", Description: "the admins",
-			RoleARN: "arn:aws:iam::000000000000:role/admin", Precedence: 0, CreatedAt: t0, UpdatedAt: t0}
+			RoleARN: "arn:aws:iam::000000000000:role/admin", Precedence: 0, CreatedAt: epoch, UpdatedAt: epoch}
 		if err := st.Groups().Create(ctx, admins); err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestGroups(t *testing.T) {
 		}
 
 		upd := admins
-		upd.Description, upd.RoleARN, upd.Precedence, upd.UpdatedAt = "", "", 7, t0.Add(time.Hour)
+		upd.Description, upd.RoleARN, upd.Precedence, upd.UpdatedAt = "", "", 7, epoch.Add(time.Hour)
 		if err := st.Groups().Update(ctx, upd); err != nil {
 			t.Fatal(err)
 		}
@@ -224,13 +224,13 @@ func TestAuthEvents(t *testing.T) {
 		for i := 0; i < 5; i++ {
 			e := storage.AuthEvent{PoolID: "p1", Sub: "s1", ID: string(rune('a' + i)), Type: "SignIn",
 				Response: "Pass", IPAddress: "192.0.2.1", Details: []byte(`{"x":1}`),
-				CreatedAt: t0.Add(time.Duration(i/2) * time.Minute)} // pairs share a time
+				CreatedAt: epoch.Add(time.Duration(i/2) * time.Minute)} // pairs share a time
 			if err := st.AuthEvents().Add(ctx, e); err != nil {
 				t.Fatal(err)
 			}
 			want = append([]string{e.ID}, want...)
 		}
-		if err := st.AuthEvents().Add(ctx, storage.AuthEvent{PoolID: "p1", Sub: "ghost", ID: "z", CreatedAt: t0}); !errors.Is(err, storage.ErrNotFound) {
+		if err := st.AuthEvents().Add(ctx, storage.AuthEvent{PoolID: "p1", Sub: "ghost", ID: "z", CreatedAt: epoch}); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("event of a missing user: %v", err)
 		}
 		var got []string
@@ -254,13 +254,13 @@ func TestAuthEvents(t *testing.T) {
 		}
 		es, _, _ := st.AuthEvents().List(ctx, "p1", "s1", storage.Page{Limit: 1})
 		if e := es[0]; e.Type != "SignIn" || e.Response != "Pass" || e.IPAddress != "192.0.2.1" ||
-			string(e.Details) != `{"x":1}` || !e.CreatedAt.Equal(t0.Add(2*time.Minute)) {
+			string(e.Details) != `{"x":1}` || !e.CreatedAt.Equal(epoch.Add(2*time.Minute)) {
 			t.Fatalf("event read back as %+v", e)
 		}
 		if es, _, _ := st.AuthEvents().List(ctx, "p1", "s2", storage.Page{}); len(es) != 0 {
 			t.Fatalf("another user's events: %v", es)
 		}
-		n, err := st.AuthEvents().DeleteBefore(ctx, t0.Add(time.Minute))
+		n, err := st.AuthEvents().DeleteBefore(ctx, epoch.Add(time.Minute))
 		if err != nil || n != 2 {
 			t.Fatalf("delete before: %d, %v", n, err)
 		}
