@@ -33,14 +33,15 @@ func (s authEvents) Add(ctx context.Context, e storage.AuthEvent) error {
 // List pages backwards through the primary key (pool_id, sub, created_at,
 // id); the token is the last event's (created_at, id).
 func (s authEvents) List(ctx context.Context, poolID, sub string, pg storage.Page) ([]storage.AuthEvent, string, error) {
-	after, err := decodeToken(pg.Token, 2)
+	l := listing{kind: "auth_events", scope: poolID + "/" + sub}
+	after, err := l.decode(pg.Token, 2)
 	if err != nil {
 		return nil, "", wrap("auth events: list", err)
 	}
 	before := int64(1<<63 - 1)
 	if pg.Token != "" {
 		if before, err = strconv.ParseInt(after[0], 10, 64); err != nil {
-			return nil, "", wrap("auth events: list", errBadToken)
+			return nil, "", wrap("auth events: list", storage.ErrBadPageToken)
 		}
 	}
 	n := limit(pg)
@@ -51,7 +52,7 @@ func (s authEvents) List(ctx context.Context, poolID, sub string, pg storage.Pag
 	if err != nil {
 		return nil, "", wrap("auth events: list", err)
 	}
-	items, next := page(items, n, func(e storage.AuthEvent) []string {
+	items, next := page(items, n, l, func(e storage.AuthEvent) []string {
 		return []string{strconv.FormatInt(micros(e.CreatedAt), 10), e.ID}
 	})
 	return items, next, nil

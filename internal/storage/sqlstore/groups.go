@@ -56,7 +56,8 @@ func (s groups) Delete(ctx context.Context, poolID, name string) error {
 }
 
 func (s groups) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.Group, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	l := listing{kind: "groups", scope: poolID}
+	after, err := l.decode(pg.Token, 1)
 	if err != nil {
 		return nil, "", wrap("groups: list", err)
 	}
@@ -67,7 +68,7 @@ func (s groups) List(ctx context.Context, poolID string, pg storage.Page) ([]sto
 	if err != nil {
 		return nil, "", wrap("groups: list", err)
 	}
-	items, next := page(items, n, func(g storage.Group) []string { return []string{g.Name} })
+	items, next := page(items, n, l, func(g storage.Group) []string { return []string{g.Name} })
 	return items, next, nil
 }
 
@@ -89,7 +90,8 @@ func (s groups) RemoveMember(ctx context.Context, poolID, name, sub string) erro
 var userColsU = "u." + strings.Join(strings.Fields(strings.ReplaceAll(userCols, ",", " ")), ", u.")
 
 func (s groups) Members(ctx context.Context, poolID, name string, pg storage.Page) ([]storage.User, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	l := listing{kind: "group_members", scope: poolID + "/" + name}
+	after, err := l.decode(pg.Token, 1)
 	if err != nil {
 		return nil, "", wrap("groups: members of "+name, err)
 	}
@@ -102,7 +104,7 @@ func (s groups) Members(ctx context.Context, poolID, name string, pg storage.Pag
 	if err != nil {
 		return nil, "", wrap("groups: members of "+name, err)
 	}
-	items, next := page(items, n, func(u storage.User) []string { return []string{u.Sub} })
+	items, next := page(items, n, l, func(u storage.User) []string { return []string{u.Sub} })
 	return items, next, nil
 }
 

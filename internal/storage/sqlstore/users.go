@@ -191,7 +191,8 @@ func (s users) Delete(ctx context.Context, poolID, sub string) error {
 }
 
 func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.User, string, error) {
-	after, err := decodeToken(pg.Token, 2)
+	l := listing{kind: "users", scope: poolID}
+	after, err := l.decode(pg.Token, 2)
 	if err != nil {
 		return nil, "", wrap("users: list", err)
 	}
@@ -212,7 +213,7 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 	if err != nil {
 		return nil, "", wrap("users: list", err)
 	}
-	items, next := page(items, n, func(k keyed) []string { return []string{k.key, k.u.Sub} })
+	items, next := page(items, n, l, func(k keyed) []string { return []string{k.key, k.u.Sub} })
 	out := make([]storage.User, len(items))
 	for i, k := range items {
 		out[i] = k.u

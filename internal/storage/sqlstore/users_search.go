@@ -128,7 +128,14 @@ var (
 )
 
 func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, pg storage.Page) ([]storage.User, string, error) {
-	after, err := decodeToken(pg.Token, 2)
+	// A token resumes only the search that issued it: same pool, key,
+	// kind of match and value.
+	op := "="
+	if f.Prefix {
+		op = "^="
+	}
+	l := listing{kind: "users_search", scope: poolID + "\n" + f.Key + "\n" + op + "\n" + f.Value}
+	after, err := l.decode(pg.Token, 2)
 	if err != nil {
 		return nil, "", wrap("users: search", err)
 	}
@@ -145,9 +152,6 @@ func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, 
 	case f.Key == storage.SearchEnabled:
 		if f.Prefix || (f.Value != "true" && f.Value != "false") {
 			return nil, "", nil
-		}
-		if pg.Token != "" && after[0] != f.Value {
-			return nil, "", wrap("users: search", errBadToken)
 		}
 		plan, value = &planEnabled, f.Value == "true"
 	case storage.SearchableAttribute(f.Key):
@@ -184,7 +188,7 @@ func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, 
 	if err != nil {
 		return nil, "", wrap("users: search", err)
 	}
-	items, next := page(items, n, func(x found) []string { return []string{x.key, x.u.Sub} })
+	items, next := page(items, n, l, func(x found) []string { return []string{x.key, x.u.Sub} })
 	out := make([]storage.User, 0, len(items))
 	for _, x := range items {
 		if plan == &planAttr && !matches(x.u.Attributes[f.Key], f) {
