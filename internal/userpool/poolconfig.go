@@ -39,6 +39,16 @@ func (c *poolConfig) mfa() mfaSettings {
 // anyFactor reports whether some MFA factor is on.
 func (m mfaSettings) anyFactor() bool { return m.SMS || m.SoftwareToken || m.Email != nil }
 
+// validateMFA checks that MFA which is required or optional has a factor:
+// SMS (with an SMS configuration) from CreateUserPool or UpdateUserPool,
+// or the factors of SetUserPoolMfaConfig.
+func validateMFA(cfg *poolConfig) error {
+	if cfg.MfaConfiguration != "OFF" && !cfg.mfa().anyFactor() {
+		return errorf(InvalidParameter, "SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
+	}
+	return nil
+}
+
 // updatePool changes a pool's stored settings in one transaction: fn gets
 // the record and settings read inside it and edits them; they are saved
 // with a new LastModifiedDate unless fn fails. The pool's cache entry is

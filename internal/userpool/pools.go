@@ -51,7 +51,10 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if cfg.MfaConfiguration != "OFF" && cfg.SmsConfiguration != nil {
 		cfg.MFA = &mfaSettings{SMS: true}
 	}
-	if err := validateSettings(cfg); err != nil {
+	if err := validateSettings(&cfg.UserPoolType); err != nil {
+		return nil, err
+	}
+	if err := validateMFA(cfg); err != nil {
 		return nil, err
 	}
 	doc, err := json.Marshal(cfg)
@@ -168,7 +171,10 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 			m.SMS = true // MFA turned on here uses SMS, as at creation
 		}
 		cfg.MFA = &m
-		if err := validateSettings(cfg); err != nil {
+		if err := validateSettings(&cfg.UserPoolType); err != nil {
+			return err
+		}
+		if err := validateMFA(cfg); err != nil {
 			return err
 		}
 		*old = *cfg

@@ -123,16 +123,14 @@ func applySettings(cfg *cip.UserPoolType, in settings) {
 }
 
 // validateSettings checks rules the model cannot express.
-func validateSettings(cfg *poolConfig) error {
+func validateSettings(cfg *cip.UserPoolType) error {
 	for _, a := range cfg.AutoVerifiedAttributes {
 		if a != "email" && a != "phone_number" {
 			return errorf(InvalidParameter, "Invalid AutoVerifiedAttributes: %s.", a)
 		}
 	}
-	// MFA that is required or optional needs a factor: SMS (with an SMS
-	// configuration) here, or the factors of SetUserPoolMfaConfig.
-	if cfg.MfaConfiguration != "OFF" && !cfg.mfa().anyFactor() {
-		return errorf(InvalidParameter, "SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
+	if cfg.MfaConfiguration == "ON" && cfg.SmsConfiguration == nil && cfg.EmailConfiguration == nil {
+		return errorf(InvalidParameter, "MFA cannot be required without an MFA method configured.")
 	}
 	return nil
 }
