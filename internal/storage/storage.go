@@ -78,4 +78,6 @@ type Stores interface {
 	Keys() Keys
 	Settings() Settings
 	Identities() Identities
+	Audit() Audit
+	Security() Security
 }

@@ -45,12 +45,18 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 			return errorf(InvalidParameter, "Attributes did not conform to the schema: Type for attribute {%s} could not be determined", a.Name)
 		}
 		if !w.admin {
-			if boolv(def.DeveloperOnlyAttribute) || strings.HasPrefix(a.Name, "dev:") || !w.client.canWrite(a.Name) {
+			// p.readOnly: attributes the server maintains (an identity
+			// pool's identity-id write-back) are never client-writable.
+			if boolv(def.DeveloperOnlyAttribute) || strings.HasPrefix(a.Name, "dev:") || !w.client.canWrite(a.Name) ||
+				p.readOnly[a.Name] {
 				return errorf(NotAuthorized, "A client attempted to write unauthorized attribute")
 			}
 		}
 		if !creating && !boolv(def.Mutable) {
 			return schemaError(a.Name, "Attribute cannot be updated. (changing an immutable attribute)")
+		}
+		if a.Value == "" && !creating {
+			continue // a deletion
 		}
 		if err := checkValue(def, a.Value); err != nil {
 			return err
@@ -139,6 +145,9 @@ func attributeList(sub string, attrs map[string]string, read func(string) bool) 
 	out = append(out, cip.AttributeType{Name: "sub", Value: sub})
 	names := make([]string, 0, len(attrs))
 	for n := range attrs {
+		if strings.HasPrefix(n, pendingPrefix) {
+			continue
+		}
 		if read == nil || read(n) {
 			names = append(names, n)
 		}
@@ -152,5 +161,5 @@ func attributeList(sub string, attrs map[string]string, read func(string) bool) 
 
 // clientReadable reports whether an app client may read attribute name.
 func (c *client) clientReadable(name string) bool {
-	return !strings.HasPrefix(name, "dev:") && c.canRead(name)
+	return !strings.HasPrefix(name, "dev:") && !strings.HasPrefix(name, pendingPrefix) && c.canRead(name)
 }
