@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -65,6 +66,35 @@ func TestAdminListUserAuthEvents(t *testing.T) {
 			UserPoolId: aws.String(poolID), Username: aws.String("bea")})).must(t)
 		if len(signUp.AuthEvents) != 1 || signUp.AuthEvents[0].EventType != types.EventTypeSignUp {
 			t.Fatalf("sign-up events %+v", signUp.AuthEvents)
+		}
+
+		// Resending a code, a password change (refused, then made) and a
+		// password reset request are recorded too.
+		result(s.idp.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{
+			ClientId: aws.String(clientID), Username: aws.String("bea")})).must(t)
+		tokens := s.signIn(clientID, "ann", "Passw0rd!")
+		_, err = s.idp.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: tokens.AccessToken,
+			PreviousPassword: aws.String("Wr0ng-password!"), ProposedPassword: aws.String("N3w-Passw0rd!")})
+		wantCode(t, err, "NotAuthorizedException", "")
+		result(s.idp.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: tokens.AccessToken,
+			PreviousPassword: aws.String("Passw0rd!"), ProposedPassword: aws.String("N3w-Passw0rd!")})).must(t)
+		result(s.idp.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(poolID),
+			Username: aws.String("ann"), UserAttributes: []types.AttributeType{attr("email", "ann@example.com"), attr("email_verified", "true")}})).must(t)
+		result(s.idp.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: aws.String(clientID), Username: aws.String("ann")})).must(t)
+		kinds := func(username string) []string {
+			out := result(s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{
+				UserPoolId: aws.String(poolID), Username: aws.String(username)})).must(t)
+			var ks []string
+			for _, e := range out.AuthEvents {
+				ks = append(ks, string(e.EventType)+"/"+string(e.EventResponse))
+			}
+			return ks
+		}
+		if got, want := kinds("ann"), []string{"ForgotPassword/Pass", "PasswordChange/Pass", "PasswordChange/Fail", "SignIn/Pass", "SignIn/Pass", "SignIn/Fail"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("ann's events %v, want %v", got, want)
+		}
+		if got, want := kinds("bea"), []string{"ResendCode/Pass", "SignUp/Pass"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("bea's events %v, want %v", got, want)
 		}
 
 		_, err = s.idp.AdminListUserAuthEvents(ctx, &cip.AdminListUserAuthEventsInput{

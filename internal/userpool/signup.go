@@ -252,5 +252,6 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 	if err != nil {
 		return nil, err
 	}
+	s.recordAuthEvent(ctx, p, u.Sub, EventResendCode, eventPass, "")
 	return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: details}, nil
 }
