@@ -6,10 +6,10 @@
 //   - Records are plain values; backends copy them in and out, so a caller
 //     may keep or change what it got without affecting the store.
 //   - Records read back as written, except that times are kept to the
-//     microsecond and read back in UTC (the zero time stays zero), an empty
-//     byte slice reads back as nil, an empty slice of records (such as
-//     User.Lookups) reads back as nil, and User.Attributes reads back as a
-//     non-nil map. Slices keep their order.
+//     microsecond and read back in UTC (the zero time stays zero), and an
+//     empty byte slice, slice or map reads back as nil, but for
+//     User.Attributes, which reads back as a non-nil map. Slices keep their
+//     order.
 //   - Every method honours ctx: once ctx is done, a method fails with an
 //     error wrapping ctx.Err() and writes nothing.
 //   - A "not found" is reported as ErrNotFound, a uniqueness violation as
@@ -29,6 +29,11 @@
 //     process being killed.
 //   - Listings are ordered bytewise (as Go compares strings), not by any
 //     locale's collation.
+//   - String fields hold text: valid UTF-8 without NUL bytes, kept byte for
+//     byte. A read by a key that is not such text finds nothing
+//     (ErrNotFound, or an empty listing); a write of it fails, with no
+//     sentinel, and changes nothing. Keys from requests need no checking
+//     before a lookup.
 //
 // internal/storage/conformance is this contract as tests; every backend
 // runs it.

@@ -27,22 +27,26 @@ func (f *fixture) calls(ctx context.Context) map[string]func() error {
 	ip := f.identityPool()
 	id := f.identity(ip.ID)
 	return map[string]func() error{
-		"Pools.Get":            func() error { return second(f.Pools().Get(ctx, p.ID)) },
-		"Pools.Create":         func() error { return f.Pools().Create(ctx, storage.Pool{ID: "us-east-1_ctx000000"}) },
-		"Pools.Delete":         func() error { return f.Pools().Delete(ctx, p.ID) },
-		"Pools.List":           func() error { _, _, err := f.Pools().List(ctx, storage.Page{}); return err },
-		"Clients.Get":          func() error { return second(f.Clients().Get(ctx, c.ID)) },
-		"Users.Create":         func() error { return f.Users().Create(ctx, f.newUser(p.ID, "ctx")) },
-		"Users.Put":            func() error { return f.Users().Put(ctx, u) },
-		"Users.GetByLookup":    func() error { return second(f.Users().GetByLookup(ctx, p.ID, storage.LookupUsername, "alice")) },
-		"Users.List":           func() error { _, _, err := f.Users().List(ctx, p.ID, storage.Page{}); return err },
-		"Users.Count":          func() error { return second(f.Users().Count(ctx, p.ID)) },
-		"Codes.AddAttempt":     func() error { return second(f.Codes().AddAttempt(ctx, p.ID, u.Sub, "signup")) },
-		"Tokens.Create":        func() error { return f.Tokens().Create(ctx, f.newToken(c, u)) },
-		"Tokens.RevokeUser":    func() error { return second(f.Tokens().RevokeUser(ctx, p.ID, u.Sub, at(0))) },
-		"Keys.List":            func() error { return second(f.Keys().List(ctx, p.ID)) },
-		"Settings.Get":         func() error { return second(f.Settings().Get(ctx, "x")) },
-		"Settings.PutIfAbsent": func() error { return second(f.Settings().PutIfAbsent(ctx, "x", []byte("v"))) },
+		"Pools.Get":         func() error { return second(f.Pools().Get(ctx, p.ID)) },
+		"Pools.Create":      func() error { return f.Pools().Create(ctx, storage.Pool{ID: "us-east-1_ctx000000"}) },
+		"Pools.Delete":      func() error { return f.Pools().Delete(ctx, p.ID) },
+		"Pools.List":        func() error { _, _, err := f.Pools().List(ctx, storage.Page{}); return err },
+		"Clients.Get":       func() error { return second(f.Clients().Get(ctx, c.ID)) },
+		"Users.Create":      func() error { return f.Users().Create(ctx, f.newUser(p.ID, "ctx")) },
+		"Users.Put":         func() error { return f.Users().Put(ctx, u) },
+		"Users.GetByLookup": func() error { return second(f.Users().GetByLookup(ctx, p.ID, storage.LookupUsername, "alice")) },
+		"Users.GetByLookup (not text)": func() error {
+			return second(f.Users().GetByLookup(ctx, p.ID, storage.LookupUsername, "\xff"))
+		},
+		"Users.Create (not text)": func() error { return f.Users().Create(ctx, f.newUser(p.ID, "\x00")) },
+		"Users.List":              func() error { _, _, err := f.Users().List(ctx, p.ID, storage.Page{}); return err },
+		"Users.Count":             func() error { return second(f.Users().Count(ctx, p.ID)) },
+		"Codes.AddAttempt":        func() error { return second(f.Codes().AddAttempt(ctx, p.ID, u.Sub, "signup")) },
+		"Tokens.Create":           func() error { return f.Tokens().Create(ctx, f.newToken(c, u)) },
+		"Tokens.RevokeUser":       func() error { return second(f.Tokens().RevokeUser(ctx, p.ID, u.Sub, at(0))) },
+		"Keys.List":               func() error { return second(f.Keys().List(ctx, p.ID)) },
+		"Settings.Get":            func() error { return second(f.Settings().Get(ctx, "x")) },
+		"Settings.PutIfAbsent":    func() error { return second(f.Settings().PutIfAbsent(ctx, "x", []byte("v"))) },
 		"Identities.AddLogin": func() error {
 			return f.Identities().AddLogin(ctx, storage.IdentityLogin{IdentityID: id.ID, IdentityPoolID: ip.ID, Provider: "p", Subject: "s"})
 		},

@@ -17,6 +17,7 @@ func init() {
 		test{"ListPools", testIdentityListPools},
 		test{"CreateGet", testIdentityCreateGet},
 		test{"CreateTaken", testIdentityCreateTaken},
+		test{"Update", testIdentityUpdate},
 		test{"Touch", testIdentityTouch},
 		test{"Delete", testIdentityDelete},
 		test{"List", testIdentityList},
@@ -39,7 +40,7 @@ func wantIdentityPool(p storage.IdentityPool) storage.IdentityPool {
 
 // wantIdentity is id as the store reads it back.
 func wantIdentity(id storage.Identity) storage.Identity {
-	id.CreatedAt, id.UpdatedAt = stored(id.CreatedAt), stored(id.UpdatedAt)
+	id.LinkedAt, id.CreatedAt, id.UpdatedAt = stored(id.LinkedAt), stored(id.CreatedAt), stored(id.UpdatedAt)
 	return id
 }
 
@@ -148,7 +149,8 @@ func testIdentityListPools(t *testing.T, f *fixture) {
 
 func testIdentityCreateGet(t *testing.T, f *fixture) {
 	p := f.identityPool()
-	id := storage.Identity{ID: f.identityID(), PoolID: p.ID, CreatedAt: at(0), UpdatedAt: at(time.Minute)}
+	id := storage.Identity{ID: f.identityID(), PoolID: p.ID, LinkedAt: at(time.Second), MergedInto: "us-east-1:other",
+		CreatedAt: at(0), UpdatedAt: at(time.Minute)}
 	must(t, f.Identities().Create(f.ctx, id))
 	got, err := f.Identities().Get(f.ctx, id.ID)
 	must(t, err)
@@ -168,6 +170,32 @@ func testIdentityCreateTaken(t *testing.T, f *fixture) {
 	got, err := f.Identities().Get(f.ctx, id.ID)
 	must(t, err)
 	same(t, "identity", got, wantIdentity(id))
+}
+
+// testIdentityUpdate: Update replaces LinkedAt, MergedInto and UpdatedAt,
+// and nothing else.
+func testIdentityUpdate(t *testing.T, f *fixture) {
+	p := f.identityPool()
+	id := f.identity(p.ID)
+	upd := id
+	upd.PoolID = f.identityPool().ID // not updatable
+	upd.CreatedAt = at(time.Hour)    // not updatable
+	upd.LinkedAt = at(time.Minute)
+	upd.MergedInto = f.identity(p.ID).ID
+	upd.UpdatedAt = at(2 * time.Hour)
+	must(t, f.Identities().Update(f.ctx, upd))
+	got, err := f.Identities().Get(f.ctx, id.ID)
+	must(t, err)
+	want := id
+	want.LinkedAt, want.MergedInto, want.UpdatedAt = upd.LinkedAt, upd.MergedInto, upd.UpdatedAt
+	same(t, "updated identity", got, wantIdentity(want))
+
+	want.LinkedAt, want.MergedInto = time.Time{}, "" // and back
+	must(t, f.Identities().Update(f.ctx, want))
+	got, err = f.Identities().Get(f.ctx, id.ID)
+	must(t, err)
+	same(t, "updated identity", got, wantIdentity(want))
+	wantErr(t, f.Identities().Update(f.ctx, storage.Identity{ID: f.identityID()}), storage.ErrNotFound)
 }
 
 func testIdentityTouch(t *testing.T, f *fixture) {

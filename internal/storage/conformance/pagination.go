@@ -31,13 +31,19 @@ func testPaginationForeignTokens(t *testing.T, f *fixture) {
 		f.user(p.ID, "bob")
 		ip := f.identityPool()
 		f.identity(ip.ID)
-		f.identity(ip.ID)
 		listings["clients "+name] = keysOf(func(ctx context.Context, pg storage.Page) ([]storage.Client, string, error) {
 			return f.Clients().List(ctx, p.ID, pg)
 		}, func(c storage.Client) string { return c.ID })
 		listings["users "+name] = keysOf(func(ctx context.Context, pg storage.Page) ([]storage.User, string, error) {
 			return f.Users().List(ctx, p.ID, pg)
 		}, func(u storage.User) string { return u.Sub })
+		id := f.identity(ip.ID)
+		_, u := f.poolUser()
+		f.event(id, u, at(0))
+		f.event(id, u, at(0))
+		listings["audit "+name] = keysOf(func(ctx context.Context, pg storage.Page) ([]storage.AuditEvent, string, error) {
+			return f.Audit().List(ctx, storage.AuditFilter{IdentityID: id.ID}, pg)
+		}, func(e storage.AuditEvent) string { return e.ID })
 		listings["identities "+name] = keysOf(func(ctx context.Context, pg storage.Page) ([]storage.Identity, string, error) {
 			return f.Identities().List(ctx, ip.ID, pg)
 		}, func(id storage.Identity) string { return id.ID })

@@ -388,6 +388,13 @@ func testUserList(t *testing.T, f *fixture) {
 	must(t, err)
 	same(t, "listed user", items[2], f.getUser(p.ID, items[2].Sub))
 	checkBadTokens(t, f.ctx, list, next)
+
+	// Put moves a user whose username key changes.
+	alice, err := f.Users().GetByLookup(f.ctx, p.ID, storage.LookupUsername, "alice")
+	must(t, err)
+	alice.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: "zz-alice"}}
+	must(t, f.Users().Put(f.ctx, alice))
+	checkPaging(t, f.ctx, list, []string{"no-name-1", "no-name-2", "Zed", "_x", "bob", "mallory", "alice", "émile"})
 }
 
 func testUserCount(t *testing.T, f *fixture) {

@@ -53,9 +53,7 @@ func (s audit) Record(ctx context.Context, e storage.AuditEvent) error {
 // List returns matching events newest first; the page token is the sort
 // key (time, id) of the last event returned.
 func (s audit) List(ctx context.Context, f storage.AuditFilter, pg storage.Page) ([]storage.AuditEvent, string, error) {
-	// A token resumes only a listing with the same filter.
-	l := listing{kind: "audit", scope: strings.Join([]string{f.IdentityID, f.UserPoolID, f.UserSub,
-		strconv.FormatInt(micros(f.From), 10), strconv.FormatInt(micros(f.To), 10)}, "\n")}
+	l := listing{kind: "audit", scope: auditScope(f)}
 	after, err := l.decode(pg.Token, 2)
 	if err != nil {
 		return nil, "", wrap("audit: list", err)
@@ -105,4 +103,12 @@ func (s audit) List(ctx context.Context, f storage.AuditFilter, pg storage.Page)
 		return []string{strconv.FormatInt(micros(e.Time), 10), e.ID}
 	})
 	return items, next, nil
+}
+
+// auditScope names the filter of an audit listing for its page tokens, so
+// that a token resumes only a listing with the same filter.
+func auditScope(f storage.AuditFilter) string {
+	b, _ := json.Marshal([]string{f.IdentityID, f.UserPoolID, f.UserSub,
+		strconv.FormatInt(micros(f.From), 10), strconv.FormatInt(micros(f.To), 10)}) // []string always marshals
+	return string(b)
 }
