@@ -81,6 +81,54 @@ type Users interface {
 	List(ctx context.Context, poolID string, page Page) ([]User, string, error)
 	// Count returns the number of users in the pool.
 	Count(ctx context.Context, poolID string) (int, error)
+	// Search returns the pool's users that match f, ordered by the value
+	// matched and then by sub, with the token for the next page ("" when
+	// there is none). It reads an index: the username lookup, the status
+	// or enabled columns, or the attribute index that Create and Put keep
+	// in the same transaction as the user. A page may hold fewer than
+	// Limit users while more follow. Keys other than those of UserFilter
+	// and SearchableAttribute match no user.
+	Search(ctx context.Context, poolID string, f UserFilter, page Page) ([]User, string, error)
+}
+
+// Groups stores the groups of a pool and their members. Membership is
+// indexed both ways: a group's members and a user's groups are each one
+// indexed read. Deleting a user or a group removes its memberships.
+type Groups interface {
+	// Create fails with ErrConflict if the pool has a group of that name,
+	// ErrNotFound if the pool does not exist.
+	Create(ctx context.Context, g Group) error
+	Get(ctx context.Context, poolID, name string) (Group, error)
+	// Update replaces Description, RoleARN, Precedence and UpdatedAt;
+	// ErrNotFound if absent.
+	Update(ctx context.Context, g Group) error
+	// Delete removes the group and its memberships; ErrNotFound if absent.
+	Delete(ctx context.Context, poolID, name string) error
+	// List returns the pool's groups ordered by name.
+	List(ctx context.Context, poolID string, page Page) ([]Group, string, error)
+	// AddMember puts the user in the group (a no-op when it is there
+	// already); ErrNotFound if the group or the user does not exist.
+	AddMember(ctx context.Context, poolID, name, sub string) error
+	// RemoveMember takes the user out of the group (a no-op when it is not
+	// a member).
+	RemoveMember(ctx context.Context, poolID, name, sub string) error
+	// Members returns the group's users ordered by sub.
+	Members(ctx context.Context, poolID, name string, page Page) ([]User, string, error)
+	// OfUser returns every group the user belongs to, ordered by name, in
+	// one indexed query: token issuing reads it on each sign-in and refresh.
+	OfUser(ctx context.Context, poolID, sub string) ([]Group, error)
+}
+
+// AuthEvents stores users' authentication history. Deleting a user
+// removes its events.
+type AuthEvents interface {
+	// Add records an event; ErrNotFound if the user does not exist.
+	Add(ctx context.Context, e AuthEvent) error
+	// List returns the user's events, newest first.
+	List(ctx context.Context, poolID, sub string, page Page) ([]AuthEvent, string, error)
+	// DeleteBefore removes events created before the given time and
+	// returns how many it removed.
+	DeleteBefore(ctx context.Context, before time.Time) (int, error)
 }
 
 // Codes stores one-time codes, at most one per (pool, sub, purpose).

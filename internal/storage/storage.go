@@ -76,6 +76,8 @@ type Stores interface {
 	Pools() Pools
 	Clients() Clients
 	Users() Users
+	Groups() Groups
+	AuthEvents() AuthEvents
 	Codes() Codes
 	Tokens() Tokens
 	Keys() Keys

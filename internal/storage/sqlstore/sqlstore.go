@@ -116,6 +116,8 @@ type scope struct {
 func (s scope) Pools() storage.Pools           { return pools{s} }
 func (s scope) Clients() storage.Clients       { return clients{s} }
 func (s scope) Users() storage.Users           { return users{s} }
+func (s scope) Groups() storage.Groups         { return groups{s} }
+func (s scope) AuthEvents() storage.AuthEvents { return authEvents{s} }
 func (s scope) Codes() storage.Codes           { return codes{s} }
 func (s scope) Tokens() storage.Tokens         { return tokens{s} }
 func (s scope) Keys() storage.Keys             { return keys{s} }

@@ -113,7 +113,7 @@ func (s users) Create(ctx context.Context, u storage.User) error {
 				return err
 			}
 		}
-		return nil
+		return indexUser(ctx, q, u, false)
 	}))
 }
 
@@ -173,7 +173,7 @@ func (s users) Put(ctx context.Context, u storage.User) error {
 				return err
 			}
 		}
-		return nil
+		return indexUser(ctx, q, u, true)
 	}))
 }
 
@@ -190,8 +190,9 @@ func (s users) GetByLookup(ctx context.Context, poolID, kind, key string) (stora
 	return u, wrap("users: get by "+kind, err)
 }
 
-// Delete removes the user; lookups, codes and refresh tokens go with it by
-// foreign key, and identity logins that named it lose the link.
+// Delete removes the user; lookups, search entries, group memberships,
+// auth events, codes and refresh tokens go with it by foreign key, and
+// identity logins that named it lose the link.
 func (s users) Delete(ctx context.Context, poolID, sub string) error {
 	return wrap("users: delete "+sub, s.s.write(ctx, func(q Querier) error {
 		if _, err := q.Exec(ctx, `UPDATE identity_logins SET user_pool_id = '', user_sub = ''
