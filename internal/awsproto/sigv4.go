@@ -24,21 +24,46 @@ type Caller struct {
 	// IAM user or assumed-role ARN.
 	Principal    string
 	SessionToken string
+	// Session is the CredentialSource's description of temporary
+	// credentials (nil for long-term ones such as the root credentials).
+	Session any
 }
 
 // Credential is what a CredentialSource returns for an access key.
 type Credential struct {
 	SecretAccessKey string
 	Principal       string
+	// Session is non-nil for temporary credentials (a session token's
+	// contents); it reaches handlers as Caller.Session. Services refuse
+	// temporary credentials except for the operations they allow (see
+	// Service.SessionOperations).
+	Session any
 }
 
 // CredentialSource resolves access keys for SigV4 verification. It returns
 // ErrUnknownAccessKey (possibly wrapped) for an unknown key or a session
-// token that does not belong to it; it may return an *Error (for example
-// ExpiredTokenException), which is passed to the client as is. Any other
-// error is logged and answered with InternalErrorException.
+// token that does not belong to it, and ErrExpiredToken (possibly wrapped)
+// for a genuine session token whose lifetime is over; clients see each
+// protocol's wording of those. It may return an *Error, which is passed to
+// the client as is. Any other error is logged and answered with
+// InternalErrorException.
 type CredentialSource interface {
 	LookupCredential(ctx context.Context, accessKeyID, sessionToken string) (Credential, error)
+}
+
+// CredentialChain asks each source in turn and returns the first answer
+// that is not ErrUnknownAccessKey.
+type CredentialChain []CredentialSource
+
+// LookupCredential implements CredentialSource.
+func (c CredentialChain) LookupCredential(ctx context.Context, accessKeyID, sessionToken string) (Credential, error) {
+	for _, src := range c {
+		cred, err := src.LookupCredential(ctx, accessKeyID, sessionToken)
+		if !errors.Is(err, ErrUnknownAccessKey) {
+			return cred, err
+		}
+	}
+	return Credential{}, ErrUnknownAccessKey
 }
 
 const (
@@ -55,11 +80,34 @@ type sigV4Auth struct {
 	signature                                      string
 }
 
+// signedRequest is the part of an HTTP request that a SigV4 signature
+// covers.
+type signedRequest struct {
+	method, path, rawQuery, host string // path as escaped on the wire
+	header                       http.Header
+	contentLength                int64 // -1 when unknown
+	payloadHash                  string
+}
+
 // verifySigV4 checks the AWS Signature Version 4 of r (whose body has been
-// read into body) for the given signing name. See
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+// read into body) for the given signing name.
 func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName string, creds CredentialSource, now time.Time) (*Caller, error) {
-	header := r.Header.Get("Authorization")
+	return verify(ctx, &signedRequest{
+		method:        r.Method,
+		path:          r.URL.EscapedPath(),
+		rawQuery:      r.URL.RawQuery,
+		host:          r.Host,
+		header:        r.Header,
+		contentLength: r.ContentLength,
+		payloadHash:   hashHex(body),
+	}, signingName, creds, now)
+}
+
+// verify checks the signature of r; an empty signingName accepts any
+// service in the credential scope. See
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+func verify(ctx context.Context, r *signedRequest, signingName string, creds CredentialSource, now time.Time) (*Caller, error) {
+	header := r.header.Get("Authorization")
 	if header == "" {
 		return nil, &Error{Type: TypeMissingAuthToken, Message: msgMissingAuthToken}
 	}
@@ -70,13 +118,13 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 	if auth.terminator != "aws4_request" {
 		return nil, Errorf(TypeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", auth.terminator)
 	}
-	if auth.service != signingName {
+	if signingName != "" && auth.service != signingName {
 		return nil, Errorf(TypeInvalidSignature, "Credential should be scoped to correct service: '%s'. ", signingName)
 	}
 	if !slices.Contains(auth.signedHeaders, "host") {
 		return nil, Errorf(TypeInvalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
-	token := r.Header.Get("X-Amz-Security-Token")
+	token := r.header.Get("X-Amz-Security-Token")
 	if token != "" && !slices.Contains(auth.signedHeaders, "x-amz-security-token") {
 		return nil, Errorf(TypeInvalidSignature, "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
 	}
@@ -89,8 +137,11 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 	}
 
 	cred, err := creds.LookupCredential(ctx, auth.accessKeyID, token)
-	if errors.Is(err, ErrUnknownAccessKey) {
+	switch {
+	case errors.Is(err, ErrUnknownAccessKey):
 		return nil, &Error{Type: TypeUnrecognizedClient, Message: msgUnrecognizedClient}
+	case errors.Is(err, ErrExpiredToken):
+		return nil, &Error{Type: TypeExpiredToken, Message: msgExpiredToken}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("awsproto: look up access key: %w", err)
@@ -106,8 +157,8 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 			amzDate, now.Add(maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
 	}
 
-	payloadHash := hashHex(body)
-	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" {
+	payloadHash := r.payloadHash
+	if h := r.header.Get("X-Amz-Content-Sha256"); h != "" {
 		if !strings.EqualFold(h, payloadHash) {
 			return nil, Errorf(TypeInvalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
 		}
@@ -127,6 +178,7 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 		Service:      auth.service,
 		Principal:    cred.Principal,
 		SessionToken: token,
+		Session:      cred.Session,
 	}, nil
 }
 
@@ -177,15 +229,15 @@ func parseAuthorization(h string) (*sigV4Auth, error) {
 
 // requestDate returns the request's X-Amz-Date (or Date) in ISO 8601 basic
 // form and as a time.
-func requestDate(r *http.Request) (string, time.Time, error) {
-	if v := r.Header.Get("X-Amz-Date"); v != "" {
+func requestDate(r *signedRequest) (string, time.Time, error) {
+	if v := r.header.Get("X-Amz-Date"); v != "" {
 		t, err := time.Parse(amzDateFmt, v)
 		if err != nil {
 			return "", time.Time{}, Errorf(TypeIncompleteSignature, "Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", v)
 		}
 		return v, t, nil
 	}
-	if v := r.Header.Get("Date"); v != "" {
+	if v := r.header.Get("Date"); v != "" {
 		t, err := http.ParseTime(v)
 		if err != nil {
 			return "", time.Time{}, Errorf(TypeIncompleteSignature, "Date header is not a valid HTTP date: '%s'.", v)
@@ -195,18 +247,18 @@ func requestDate(r *http.Request) (string, time.Time, error) {
 	return "", time.Time{}, Errorf(TypeIncompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
 }
 
-func canonicalRequest(r *http.Request, auth *sigV4Auth, payloadHash string) string {
+func canonicalRequest(r *signedRequest, auth *sigV4Auth, payloadHash string) string {
 	var b strings.Builder
 	b.Grow(512)
-	b.WriteString(r.Method)
+	b.WriteString(r.method)
 	b.WriteByte('\n')
-	path := r.URL.EscapedPath()
+	path := r.path
 	if path == "" {
 		path = "/"
 	}
 	b.WriteString(uriEncode(path, false))
 	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(r.URL.RawQuery))
+	b.WriteString(canonicalQuery(r.rawQuery))
 	b.WriteByte('\n')
 	for _, name := range auth.signedHeaders {
 		b.WriteString(name)
@@ -221,15 +273,15 @@ func canonicalRequest(r *http.Request, auth *sigV4Auth, payloadHash string) stri
 	return b.String()
 }
 
-func canonicalHeaderValue(r *http.Request, name string) string {
+func canonicalHeaderValue(r *signedRequest, name string) string {
 	var values []string
 	switch name {
 	case "host":
-		values = []string{r.Host}
+		values = []string{r.host}
 	default:
-		values = r.Header[http.CanonicalHeaderKey(name)]
-		if len(values) == 0 && name == "content-length" && r.ContentLength >= 0 {
-			values = []string{strconv.FormatInt(r.ContentLength, 10)}
+		values = r.header[http.CanonicalHeaderKey(name)]
+		if len(values) == 0 && name == "content-length" && r.contentLength >= 0 {
+			values = []string{strconv.FormatInt(r.contentLength, 10)}
 		}
 	}
 	if len(values) == 1 {
