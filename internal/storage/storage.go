@@ -56,4 +56,6 @@ type Stores interface {
 	Keys() Keys
 	Settings() Settings
 	Identities() Identities
+	Roles() Roles
+	OIDCProviders() OIDCProviders
 }
