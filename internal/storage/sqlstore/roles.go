@@ -95,7 +95,7 @@ func (s roles) Delete(ctx context.Context, id string) error {
 func (s roles) List(ctx context.Context, pathPrefix string, pg storage.Page) ([]storage.Role, string, error) {
 	after, err := decodeToken(pg.Token, 1)
 	if err != nil {
-		return nil, "", wrap("roles: list", err)
+		return nil, "", wrap("roles: list", badToken(err))
 	}
 	if pathPrefix == "" {
 		pathPrefix = "/"
@@ -170,7 +170,7 @@ func (s roles) Policies(ctx context.Context, roleID string) ([]storage.RolePolic
 func (s roles) ListPolicies(ctx context.Context, roleID string, pg storage.Page) ([]storage.RolePolicy, string, error) {
 	after, err := decodeToken(pg.Token, 1)
 	if err != nil {
-		return nil, "", wrap("roles: list policies", err)
+		return nil, "", wrap("roles: list policies", badToken(err))
 	}
 	n := limit(pg)
 	rows, err := s.s.read().Query(ctx, `SELECT `+rolePolicyCols+` FROM iam_role_policies
@@ -186,6 +186,11 @@ func (s roles) ListPolicies(ctx context.Context, roleID string, pg storage.Page)
 func (s roles) DeletePolicy(ctx context.Context, roleID, name string) error {
 	return wrap("roles: delete policy "+name, mustChange(s.s.exec(ctx,
 		`DELETE FROM iam_role_policies WHERE role_id = ? AND name = ?`, roleID, name)))
+}
+
+// badToken marks a page token error with storage.ErrBadPageToken.
+func badToken(err error) error {
+	return fmt.Errorf("%w: %w", storage.ErrBadPageToken, err)
 }
 
 var _ storage.Roles = roles{}
