@@ -161,3 +161,12 @@ func writeXML(w http.ResponseWriter, status int, body []byte) {
 	w.WriteHeader(status)
 	_, _ = w.Write(body) // the client went away: nothing to do
 }
+
+// QueryErrorCode returns the code and message the query protocol (STS,
+// IAM) gives a protocol-level error such as one VerifyRequest returns:
+// InvalidSignatureException is SignatureDoesNotMatch,
+// UnrecognizedClientException is InvalidClientTokenId, and so on.
+func QueryErrorCode(e *Error) (code, message string) {
+	q := commonQueryError(e)
+	return q.code, q.message
+}
