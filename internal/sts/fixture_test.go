@@ -2,10 +2,10 @@ package sts
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"context"
 	"io"
 	"log/slog"
 	"net/http/httptest"
