@@ -241,7 +241,11 @@ func malformedQuery() *Error {
 // signed request, else by the action.
 func (m *QueryMux) route(r *http.Request, params queryParams, action string) *QueryService {
 	services := *m.services.Load()
-	if name := scopeService(r.Header.Get("Authorization")); name != "" {
+	cred := params.Get("X-Amz-Credential") // a presigned URL's
+	if _, c, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
+		cred = c
+	}
+	if name := scopeService(cred); name != "" {
 		for _, s := range services {
 			if s.SigningName == name {
 				return s
@@ -266,14 +270,10 @@ func (m *QueryMux) route(r *http.Request, params queryParams, action string) *Qu
 	return defines
 }
 
-// scopeService returns the service name of a SigV4 Authorization header's
-// credential scope ("Credential=AKID/20260101/us-east-1/sts/aws4_request"),
-// or "".
-func scopeService(auth string) string {
-	_, cred, ok := strings.Cut(auth, "Credential=")
-	if !ok {
-		return ""
-	}
+// scopeService returns the service name of a SigV4 credential
+// ("AKID/20260101/us-east-1/sts/aws4_request", possibly followed by the
+// rest of an Authorization header), or "".
+func scopeService(cred string) string {
 	if end := strings.IndexAny(cred, ", "); end >= 0 {
 		cred = cred[:end]
 	}

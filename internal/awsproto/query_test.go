@@ -2,13 +2,16 @@ package awsproto
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -460,5 +463,101 @@ func TestIsQueryRequest(t *testing.T) {
 		if got := IsQueryRequest(tt.r); got != tt.want {
 			t.Errorf("%s %v: got %v", tt.r.Method, tt.r.Header, got)
 		}
+	}
+}
+
+func TestQueryPresignedURL(t *testing.T) {
+	var now atomic.Pointer[time.Time]
+	start := time.Now()
+	now.Store(&start)
+	srv := newQueryServer(t, func() time.Time { return *now.Load() })
+	ctx := context.Background()
+	presigner := sts.NewPresignClient(stsClient(srv, testSessionKey, testSessionToken, false))
+	pre, err := presigner.PresignGetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func() (int, string) {
+		req, _ := http.NewRequest(pre.Method, pre.URL, nil)
+		for k, v := range pre.SignedHeader {
+			req.Header[k] = v
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	status, body := call()
+	if status != 200 || !strings.Contains(body, "<Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn>") || !strings.Contains(body, "<IdentityId>us-east-1:claims</IdentityId>") {
+		t.Fatalf("presigned %s: %d %s", pre.Method, status, body)
+	}
+
+	tampered := strings.Replace(pre.URL, "Action=GetCallerIdentity", "Action=GetCallerIdentity&Extra=1", 1)
+	req, _ := http.NewRequest(pre.Method, tampered, nil)
+	for k, v := range pre.SignedHeader {
+		req.Header[k] = v
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.Contains(string(b), "<Code>SignatureDoesNotMatch</Code>") {
+		t.Fatalf("tampered presigned URL: %d %s", resp.StatusCode, b)
+	}
+
+	later := start.Add(16 * time.Minute)
+	now.Store(&later)
+	if status, body := call(); status != 403 || !strings.Contains(body, "<Code>SignatureDoesNotMatch</Code><Message>Signature expired") {
+		t.Fatalf("expired presigned URL: %d %s", status, body)
+	}
+}
+
+// FuzzFormJSON checks that any form turns into valid JSON or a
+// SerializationException, never a panic.
+func FuzzFormJSON(f *testing.F) {
+	f.Add("RoleName=r&AssumeRolePolicyDocument=%7B%7D&Tags.member.1.Key=k&Tags.member.1.Value=v")
+	f.Add("Url=https%3A%2F%2Fx&ClientIDList=&ThumbprintList.member.2=t")
+	f.Add("MaxSessionDuration=-1.5e3&Tags.member.x.Key=1&Tags.member.-1.Key=2&Tags.member.99999999999999999999.Key=3")
+	m := loadModel(f, "iam")
+	f.Fuzz(func(t *testing.T, form string) {
+		q, err := url.ParseQuery(form)
+		if err != nil {
+			return
+		}
+		for _, op := range []string{"CreateRole", "CreateOpenIDConnectProvider", "ListRoles"} {
+			doc, qerr := m.formJSON(op, q)
+			if qerr != nil {
+				if qerr.Type != TypeSerialization {
+					t.Fatalf("%s: error type %s", op, qerr.Type)
+				}
+				continue
+			}
+			if !json.Valid(doc) {
+				t.Fatalf("%s: invalid JSON %s", op, doc)
+			}
+			_, _ = m.validate(op, doc)
+		}
+	})
+}
+
+// TestFormJSONLargeList checks that a body full of list members is read in
+// reasonable time (no quadratic work).
+func TestFormJSONLargeList(t *testing.T) {
+	m := loadModel(t, "iam")
+	q := url.Values{"Url": {"https://x"}}
+	for i := 1; i <= 50000; i++ {
+		q.Set("ClientIDList.member."+strconv.Itoa(i), "c")
+	}
+	start := time.Now()
+	if _, err := m.formJSON("CreateOpenIDConnectProvider", q); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("50,000 list members took %v", d)
 	}
 }

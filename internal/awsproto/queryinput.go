@@ -70,12 +70,10 @@ func (f *formReader) indices(p string) []int {
 		if err != nil || n <= 0 || rest[0] == '+' {
 			continue
 		}
-		if !slices.Contains(out, n) {
-			out = append(out, n)
-		}
+		out = append(out, n)
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // present reports whether the request carries a value for a member of

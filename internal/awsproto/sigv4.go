@@ -78,6 +78,7 @@ type sigV4Auth struct {
 	signedHeaders                                  []string
 	signedHeadersRaw                               string
 	signature                                      string
+	presigned                                      bool // from the query string
 }
 
 // signedRequest is the part of an HTTP request that a SigV4 signature
@@ -107,13 +108,37 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 // service in the credential scope. See
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 func verify(ctx context.Context, r *signedRequest, signingName string, creds CredentialSource, now time.Time) (*Caller, error) {
-	header := r.header.Get("Authorization")
-	if header == "" {
-		return nil, &Error{Type: TypeMissingAuthToken, Message: msgMissingAuthToken}
-	}
-	auth, err := parseAuthorization(header)
-	if err != nil {
-		return nil, err
+	var (
+		auth          *sigV4Auth
+		token         string
+		pre           *presign
+		err           error
+		amzDate       string
+		signedAt      time.Time
+		headerPayload = r.header.Get("X-Amz-Content-Sha256")
+	)
+	if header := r.header.Get("Authorization"); header != "" {
+		if auth, err = parseAuthorization(header); err != nil {
+			return nil, err
+		}
+		token = r.header.Get("X-Amz-Security-Token")
+		if token != "" && !slices.Contains(auth.signedHeaders, "x-amz-security-token") {
+			return nil, Errorf(TypeInvalidSignature, "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
+		}
+		if amzDate, signedAt, err = requestDate(r); err != nil {
+			return nil, err
+		}
+	} else {
+		if pre, err = parsePresigned(r.rawQuery); err != nil {
+			return nil, err
+		}
+		if pre == nil {
+			return nil, &Error{Type: TypeMissingAuthToken, Message: msgMissingAuthToken}
+		}
+		auth, token, amzDate, signedAt = pre.auth, pre.token, pre.amzDate, pre.signedAt
+		if pre.payload != "" {
+			headerPayload = pre.payload
+		}
 	}
 	if auth.terminator != "aws4_request" {
 		return nil, Errorf(TypeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", auth.terminator)
@@ -123,14 +148,6 @@ func verify(ctx context.Context, r *signedRequest, signingName string, creds Cre
 	}
 	if !slices.Contains(auth.signedHeaders, "host") {
 		return nil, Errorf(TypeInvalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
-	}
-	token := r.header.Get("X-Amz-Security-Token")
-	if token != "" && !slices.Contains(auth.signedHeaders, "x-amz-security-token") {
-		return nil, Errorf(TypeInvalidSignature, "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
-	}
-	amzDate, signedAt, err := requestDate(r)
-	if err != nil {
-		return nil, err
 	}
 	if amzDate[:8] != auth.date {
 		return nil, Errorf(TypeInvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", auth.date, amzDate[:8], amzDate)
@@ -149,7 +166,10 @@ func verify(ctx context.Context, r *signedRequest, signingName string, creds Cre
 
 	now = now.UTC()
 	switch {
-	case now.Sub(signedAt) > maxSkew:
+	case pre != nil && now.After(signedAt.Add(pre.expires)):
+		return nil, Errorf(TypeInvalidSignature, "Signature expired: %s is now earlier than %s (%s + %d s.)",
+			signedAt.Add(pre.expires).Format(amzDateFmt), now.Format(amzDateFmt), amzDate, int(pre.expires/time.Second))
+	case pre == nil && now.Sub(signedAt) > maxSkew:
 		return nil, Errorf(TypeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
 			amzDate, now.Add(-maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
 	case signedAt.Sub(now) > maxSkew:
@@ -158,18 +178,22 @@ func verify(ctx context.Context, r *signedRequest, signingName string, creds Cre
 	}
 
 	payloadHash := r.payloadHash
-	if h := r.header.Get("X-Amz-Content-Sha256"); h != "" {
-		if !strings.EqualFold(h, payloadHash) {
+	if h := headerPayload; h != "" {
+		// A presigned URL may leave a request without a body unsigned.
+		unsigned := pre != nil && h == unsignedPayload && payloadHash == emptyHash
+		if !unsigned && !strings.EqualFold(h, payloadHash) {
 			return nil, Errorf(TypeInvalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
 		}
 		payloadHash = h
 	}
-	scope := auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator
-	canonical := canonicalRequest(r, auth, payloadHash)
-	stringToSign := sigAlgorithm + "\n" + amzDate + "\n" + scope + "\n" + hashHex([]byte(canonical))
 	key := signingKey(cred.SecretAccessKey, auth.date, auth.region, auth.service)
-	want := hex.EncodeToString(hmacSHA256(key, stringToSign))
-	if !hmac.Equal([]byte(want), []byte(strings.ToLower(auth.signature))) {
+	ok := signatureMatches(r, auth, key, amzDate, payloadHash)
+	if !ok && pre != nil && headerPayload == "" && payloadHash == emptyHash {
+		// botocore presigns with UNSIGNED-PAYLOAD, and says so only in the
+		// canonical request; a request without a body loses nothing.
+		ok = signatureMatches(r, auth, key, amzDate, unsignedPayload)
+	}
+	if !ok {
 		return nil, &Error{Type: TypeInvalidSignature, Message: msgInvalidSignature}
 	}
 	return &Caller{
@@ -180,6 +204,16 @@ func verify(ctx context.Context, r *signedRequest, signingName string, creds Cre
 		SessionToken: token,
 		Session:      cred.Session,
 	}, nil
+}
+
+// signatureMatches reports whether auth's signature is the one key makes
+// for r with the given payload hash.
+func signatureMatches(r *signedRequest, auth *sigV4Auth, key []byte, amzDate, payloadHash string) bool {
+	scope := auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator
+	canonical := canonicalRequest(r, auth, payloadHash)
+	stringToSign := sigAlgorithm + "\n" + amzDate + "\n" + scope + "\n" + hashHex([]byte(canonical))
+	want := hex.EncodeToString(hmacSHA256(key, stringToSign))
+	return hmac.Equal([]byte(want), []byte(strings.ToLower(auth.signature)))
 }
 
 // parseAuthorization parses "AWS4-HMAC-SHA256 Credential=AKID/20260101/
@@ -258,7 +292,7 @@ func canonicalRequest(r *signedRequest, auth *sigV4Auth, payloadHash string) str
 	}
 	b.WriteString(uriEncode(path, false))
 	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(r.rawQuery))
+	b.WriteString(canonicalQuery(r.rawQuery, auth.presigned))
 	b.WriteByte('\n')
 	for _, name := range auth.signedHeaders {
 		b.WriteString(name)
@@ -303,13 +337,18 @@ func collapseSpaces(v string) string {
 	return strings.Join(strings.Fields(v), " ")
 }
 
-func canonicalQuery(raw string) string {
+// canonicalQuery sorts and encodes the query; a presigned request's
+// signature parameter is left out.
+func canonicalQuery(raw string, presigned bool) string {
 	if raw == "" {
 		return ""
 	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return raw // the signature will not match
+	}
+	if presigned {
+		delete(q, "X-Amz-Signature")
 	}
 	type kv struct{ k, v string }
 	var pairs []kv

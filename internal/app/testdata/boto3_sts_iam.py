@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import boto3
 import botocore.exceptions
@@ -91,6 +93,15 @@ vended = boto3.session.Session(aws_access_key_id=creds["AccessKeyId"], aws_secre
 who = vended.client("sts", endpoint_url=endpoint).get_caller_identity()
 check(who["Arn"] == out["AssumedRoleUser"]["Arn"] and who["UserId"] == out["AssumedRoleUser"]["AssumedRoleId"], who)
 client_error(lambda: vended.client("iam", endpoint_url=endpoint).list_roles(), "AccessDenied", 403)
+
+# A presigned GetCallerIdentity URL (as Kubernetes authenticators use them).
+url = vended.client("sts", endpoint_url=endpoint).generate_presigned_url("get_caller_identity", ExpiresIn=60, HttpMethod="GET")
+try:
+    with urllib.request.urlopen(url) as resp:
+        body = resp.read().decode()
+except urllib.error.HTTPError as e:
+    body = "%s %s" % (e.code, e.read().decode())
+check("<Arn>" + who["Arn"] + "</Arn>" in body, "presigned GetCallerIdentity: " + body)
 forged = boto3.session.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                                aws_session_token=creds["SessionToken"][:-8] + "AAAAAAAA", region_name="us-east-1")
 client_error(lambda: forged.client("sts", endpoint_url=endpoint).get_caller_identity(), "InvalidClientTokenId", 403)
