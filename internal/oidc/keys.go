@@ -145,7 +145,7 @@ func (v *Verifier) fetch(ctx context.Context, issuer string) (*jose.JSONWebKeySe
 		return nil, &Error{Kind: ErrInvalidToken, Message: msgNoKey,
 			Detail: fmt.Sprintf("discovery document names issuer %q, not %q", doc.Issuer, issuer)}
 	}
-	if !allowedURL(doc.JWKSURI) {
+	if !allowedURL(doc.JWKSURI) || (isHTTP(doc.JWKSURI) && !isHTTP(issuer)) {
 		return nil, &Error{Kind: ErrInvalidToken, Message: msgNoKey, Detail: fmt.Sprintf("jwks_uri %q is not https", doc.JWKSURI)}
 	}
 	var set jose.JSONWebKeySet
@@ -188,8 +188,11 @@ func (v *Verifier) getJSON(ctx context.Context, rawURL string, dst any) error {
 	return nil
 }
 
+// isHTTP reports whether raw is a plain-HTTP URL.
+func isHTTP(raw string) bool { return strings.HasPrefix(strings.ToLower(raw), "http:") }
+
 // allowedURL reports whether keys may be fetched from raw: https, or http
-// to a loopback host.
+// to a loopback host (only for an issuer that is itself such a host).
 func allowedURL(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {

@@ -156,7 +156,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityR
 		SessionName:    in.RoleSessionName,
 		Provider:       in.Token.Provider,
 		Subject:        in.Token.Subject,
-		Audience:       in.Token.Audience,
+		Audience:       sessionAudience(in.Token),
 		AMR:            in.Token.AMR,
 		IdentityID:     in.IdentityID,
 		IdentityPoolID: in.IdentityPoolID,
@@ -215,6 +215,15 @@ func (s *Service) record(ctx context.Context, in WebIdentityRequest, c *Credenti
 		return fmt.Errorf("sts: record issuance: %w", err)
 	}
 	return nil
+}
+
+// sessionAudience is what <provider>:aud holds: the azp when the token has
+// one, else its aud values.
+func sessionAudience(t WebIdentity) []string {
+	if t.AuthorizedParty != "" {
+		return []string{t.AuthorizedParty}
+	}
+	return t.Audience
 }
 
 // audienceOf is the audience AssumeRoleWithWebIdentity reports: the azp
