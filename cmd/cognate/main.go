@@ -62,12 +62,17 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.SlogLevel()}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := app.New(ctx, cfg, log, os.Getenv)
+	ln, err := app.Listen(&cfg)
 	if err != nil {
 		return err
 	}
+	a, err := app.New(ctx, cfg, log, os.Getenv)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	defer a.Close()
-	return a.Serve(ctx, func(addr string) { printBanner(stdout, cfg, a, addr) })
+	return a.Serve(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
 }
 
 func credentials(args []string, stdout, stderr io.Writer) error {

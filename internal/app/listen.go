@@ -1,5 +1,23 @@
 package app
 
-import "net"
+import (
+	"fmt"
+	"net"
 
-func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+	"github.com/cognate-dev/cognate/internal/config"
+)
+
+// Listen opens cfg.Listen. When the public URL was derived from the listen
+// address (no --public-url given) it is rewritten to the address actually
+// bound, so "--listen 127.0.0.1:0" yields issuers with the real port.
+// Call it before New and pass the listener to Serve.
+func Listen(cfg *config.Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("app: listen: %w", err)
+	}
+	if cfg.PublicURL == "http://"+cfg.Listen {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	return ln, nil
+}

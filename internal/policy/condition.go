@@ -115,7 +115,7 @@ type condition struct {
 type condValue struct {
 	tmpl   template     // string families and Bool
 	arn    *arnPattern  // famARN
-	num    float64      // famNumeric
+	num    number       // famNumeric
 	date   time.Time    // famDate
 	prefix netip.Prefix // famIP
 	bin    string       // famBinary: the decoded bytes
@@ -205,7 +205,7 @@ func (c *condition) matchAny(v string, ctx map[string][]string) bool {
 			return false
 		}
 		for i := range c.values {
-			if compare(c.op.cmp, cmpFloat(n, c.values[i].num)) {
+			if compare(c.op.cmp, n.compare(c.values[i].num)) {
 				return true
 			}
 		}
@@ -237,17 +237,6 @@ func (c *condition) matchAny(v string, ctx map[string][]string) bool {
 		}
 	}
 	return false
-}
-
-// cmpFloat returns -1, 0 or +1 as a is less than, equal to or greater than b.
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // compare applies comparison op to the result of comparing the request

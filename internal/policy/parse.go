@@ -23,7 +23,7 @@ const (
 	msgNoPrincipal     = "Missing required field Principal"
 	msgHasPrincipal    = "Policy document should not specify a principal."
 	msgHasResource     = "Has prohibited field Resource"
-	msgTrustActions    = "AssumeRole policy may only specify STS AssumeRole actions."
+	msgTrustActions    = "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity"
 	msgMissingEffect   = "Missing required field Effect"
 	msgUnknownFieldFmt = "Unknown field %s"
 )
@@ -75,10 +75,30 @@ type rawStatement struct {
 	actionElem, resourceElem, prinKey string // which of each pair is present
 }
 
+// actions returns the values of the Action or NotAction element.
+func (st *rawStatement) actions() []string {
+	if st.actionElem == "NotAction" {
+		return st.notAction
+	}
+	return st.action
+}
+
+// resources returns the values of the Resource or NotResource element.
+func (st *rawStatement) resources() []string {
+	if st.resourceElem == "NotResource" {
+		return st.notResource
+	}
+	return st.resource
+}
+
+// parse decodes doc, validates it as a policy of kind k and compiles it.
 func parse(doc string, k kind) (*Document, error) {
 	top, err := decodeObject([]byte(doc))
 	if err != nil || top == nil {
 		return nil, errorf(msgSyntax, "the document is not a JSON object")
+	}
+	if key, dup := duplicateKey([]byte(doc)); dup {
+		return nil, errorf(msgSyntax, "the key %q appears twice in one object", key)
 	}
 	d := &Document{Version: Version2008}
 	for _, name := range sortedKeys(top) {
@@ -118,6 +138,51 @@ func parse(doc string, k kind) (*Document, error) {
 		d.Statements[i] = st
 	}
 	return d, nil
+}
+
+// duplicateKey finds a key that appears twice in one JSON object of the
+// valid JSON doc. Such a document means different things to different
+// readers (encoding/json keeps the last value), so it is refused.
+func duplicateKey(doc []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		expect bool // the next token in this object is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		top := len(stack) - 1
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if top >= 0 && stack[top].object {
+					stack[top].expect = true
+				}
+				stack = append(stack, frame{object: t == '{', keys: map[string]bool{}, expect: t == '{'})
+			default:
+				stack = stack[:top]
+			}
+			continue
+		case string:
+			if top >= 0 && stack[top].object && stack[top].expect {
+				if stack[top].keys[t] {
+					return t, true
+				}
+				stack[top].keys[t] = true
+				stack[top].expect = false
+				continue
+			}
+		}
+		if top >= 0 && stack[top].object {
+			stack[top].expect = true
+		}
+	}
 }
 
 // decodeObject decodes a JSON object into its members. A JSON null decodes
@@ -198,8 +263,8 @@ func decodeStatement(raw json.RawMessage, st *rawStatement) *Error {
 	if len(raw) == 0 || raw[0] != '{' {
 		return errorf(msgSyntax, "a statement must be an object")
 	}
-	m, err := decodeObject(raw)
-	if err != nil {
+	m, jerr := decodeObject(raw)
+	if jerr != nil {
 		return errorf(msgSyntax, "a statement must be an object")
 	}
 	st.has = make(map[string]bool, len(m))
@@ -220,50 +285,73 @@ func decodeStatement(raw json.RawMessage, st *rawStatement) *Error {
 			return errorf(msgSyntax, "Effect must be a string")
 		}
 	}
-	pairs := []struct {
-		a, b string
-		da   *[]string
-		db   *[]string
-		elem *string
-	}{
-		{"Action", "NotAction", &st.action, &st.notAction, &st.actionElem},
-		{"Resource", "NotResource", &st.resource, &st.notResource, &st.resourceElem},
+	var vals []string
+	var err *Error
+	if st.actionElem, vals, err = decodeEither(m, "Action", "NotAction"); err != nil {
+		return err
 	}
-	for _, p := range pairs {
-		if st.has[p.a] && st.has[p.b] {
-			return errorf(msgSyntax, "both %s and %s", p.a, p.b)
-		}
-		for name, dst := range map[string]*[]string{p.a: p.da, p.b: p.db} {
-			if raw, has := m[name]; has {
-				if *dst, ok = decodeStrings(raw); !ok {
-					return errorf(msgSyntax, "%s must be a string or an array of strings", name)
-				}
-				*p.elem = name
-			}
-		}
+	if st.actionElem == "Action" {
+		st.action = vals
+	} else {
+		st.notAction = vals
+	}
+	if st.resourceElem, vals, err = decodeEither(m, "Resource", "NotResource"); err != nil {
+		return err
+	}
+	if st.resourceElem == "Resource" {
+		st.resource = vals
+	} else {
+		st.notResource = vals
 	}
 	if st.has["Principal"] && st.has["NotPrincipal"] {
 		return errorf(msgSyntax, "both Principal and NotPrincipal")
 	}
-	for name, dst := range map[string]**PrincipalElement{"Principal": &st.principal, "NotPrincipal": &st.notPrincipal} {
-		if raw, has := m[name]; has {
-			pe, err := decodePrincipal(raw)
-			if err != nil {
-				err.Detail = name + ": " + err.Detail
-				return err
-			}
-			*dst = pe
-			st.prinKey = name
+	for _, name := range []string{"Principal", "NotPrincipal"} {
+		raw, has := m[name]
+		if !has {
+			continue
+		}
+		pe, perr := decodePrincipal(raw)
+		if perr != nil {
+			perr.Detail = name + ": " + perr.Detail
+			return perr
+		}
+		st.prinKey = name
+		if name == "Principal" {
+			st.principal = pe
+		} else {
+			st.notPrincipal = pe
 		}
 	}
 	if raw, has := m["Condition"]; has {
-		conds, err := decodeConditions(raw)
-		if err != nil {
+		if st.conditions, err = decodeConditions(raw); err != nil {
 			return err
 		}
-		st.conditions = conds
 	}
 	return nil
+}
+
+// decodeEither decodes whichever of the elements a and b (e.g. Action and
+// NotAction) is present, as a string or an array of strings. name is ""
+// when neither is.
+func decodeEither(m map[string]json.RawMessage, a, b string) (name string, vals []string, err *Error) {
+	rawA, hasA := m[a]
+	rawB, hasB := m[b]
+	switch {
+	case hasA && hasB:
+		return "", nil, errorf(msgSyntax, "both %s and %s", a, b)
+	case hasA:
+		name = a
+	case hasB:
+		name, rawA = b, rawB
+	default:
+		return "", nil, nil
+	}
+	vals, ok := decodeStrings(rawA)
+	if !ok {
+		return "", nil, errorf(msgSyntax, "%s must be a string or an array of strings", name)
+	}
+	return name, vals, nil
 }
 
 // decodePrincipal decodes "*" or {"<type>": id or [ids]}.

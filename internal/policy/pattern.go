@@ -21,6 +21,16 @@ type template struct {
 	pieces []piece
 	// wild reports whether raw's glob text holds '*' or '?'.
 	wild bool
+	// segs is raw split at '*' when raw has no variable and no '?': such a
+	// pattern matches by comparing its literal segments, fast.
+	segs []string
+	// ascii reports whether raw is ASCII (segs then also serve
+	// case-insensitive matching).
+	ascii bool
+	// lead is the literal text before the first variable, and leadGlob its
+	// length up to the first wildcard: a value must start with it.
+	lead     string
+	leadGlob int
 }
 
 type pieceKind uint8
@@ -54,6 +64,10 @@ func compileTemplate(s string, vars bool) template {
 	t := template{raw: s}
 	if !vars || !strings.Contains(s, "${") {
 		t.wild = strings.ContainsAny(s, "*?")
+		if t.wild && !strings.Contains(s, "?") {
+			t.segs = strings.Split(s, "*")
+			t.ascii = isASCII(s)
+		}
 		return t
 	}
 	var lit strings.Builder // pending glob text
@@ -90,7 +104,13 @@ func compileTemplate(s string, vars bool) template {
 	}
 	flush()
 	if nvars == 0 && len(t.pieces) == 1 && t.pieces[0].kind == pieceGlob {
-		t.pieces = nil // "${" that was no variable: plain text after all
+		return compileTemplate(s, false) // "${" that was no variable: plain text after all
+	}
+	if p := t.pieces[0]; p.kind == pieceGlob {
+		t.lead, t.leadGlob = p.text, len(p.text)
+		if i := strings.IndexAny(p.text, "*?"); i >= 0 {
+			t.leadGlob = i
+		}
 	}
 	return t
 }
@@ -160,14 +180,28 @@ const maxStackVars = 8
 // no value, and a value with no value matches nothing (IAM: "Policy
 // variables with no value").
 func (t *template) match(s string, ctx map[string][]string, mode matchMode) bool {
+	glob := mode == modeGlob || mode == modeGlobFold
+	fold := mode == modeFold || mode == modeGlobFold
 	if t.pieces == nil {
 		switch {
-		case mode == modeExact || (mode == modeGlob && !t.wild):
+		case !glob || !t.wild:
+			if fold {
+				return strings.EqualFold(t.raw, s)
+			}
 			return t.raw == s
-		case mode == modeFold || (mode == modeGlobFold && !t.wild):
-			return strings.EqualFold(t.raw, s)
+		case t.segs != nil && !fold:
+			return starMatch(t.segs, s, false)
+		case t.segs != nil && t.ascii && isASCII(s):
+			return starMatch(t.segs, s, true)
 		}
-		return globMatch(t.raw, s, mode == modeGlobFold)
+		return globMatch(t.raw, s, fold)
+	}
+	n := len(t.lead)
+	if glob {
+		n = t.leadGlob
+	}
+	if n > 0 && !hasPrefix(s, t.lead[:n], fold) {
+		return false
 	}
 	var buf [maxStackVars]string
 	vals := buf[:0]
@@ -182,9 +216,68 @@ func (t *template) match(s string, ctx map[string][]string, mode matchMode) bool
 		}
 		vals = append(vals, v)
 	}
-	glob := mode == modeGlob || mode == modeGlobFold
-	fold := mode == modeFold || mode == modeGlobFold
 	return piecesMatch(t.pieces, vals, s, glob, fold)
+}
+
+// hasPrefix reports whether s starts with prefix, ignoring case when fold
+// is set.
+func hasPrefix(s, prefix string, fold bool) bool {
+	if !fold {
+		return strings.HasPrefix(s, prefix)
+	}
+	if isASCII(prefix) {
+		return len(s) >= len(prefix) && isASCII(s[:len(prefix)]) && strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	return true // let the full matcher decide
+}
+
+// starMatch matches s against a pattern given as its segments between
+// '*'s (segs has at least two): the first must start s, the last end it,
+// and the others appear in order between them. With fold, segs and s are
+// ASCII and compare ignoring case.
+func starMatch(segs []string, s string, fold bool) bool {
+	first, last := segs[0], segs[len(segs)-1]
+	if len(s) < len(first)+len(last) || !equalASCII(s[:len(first)], first, fold) || !equalASCII(s[len(s)-len(last):], last, fold) {
+		return false
+	}
+	s = s[len(first) : len(s)-len(last)]
+	for _, mid := range segs[1 : len(segs)-1] {
+		i := indexASCII(s, mid, fold)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(mid):]
+	}
+	return true
+}
+
+func equalASCII(a, b string, fold bool) bool {
+	if fold {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+func indexASCII(s, sub string, fold bool) int {
+	if !fold {
+		return strings.Index(s, sub)
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isASCII reports whether s is 7-bit ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // resolve returns the value of variable p in ctx.
@@ -225,24 +318,41 @@ type cursor struct{ i, off int }
 // piecesMatch matches s against the concatenation of pieces (variables
 // replaced by vals). With glob set, '*' and '?' in glob pieces are
 // wildcards. It is the classic greedy matcher that backtracks to the last
-// star, so it runs in O(len(pattern)·len(s)) without allocating.
+// star, comparing runs of literal text at once; it runs in
+// O(len(pattern)·len(s)) without allocating.
 func piecesMatch(pieces []piece, vals []string, s string, glob, fold bool) bool {
-	text := func(c cursor) string {
+	// run returns the literal text at c up to the next wildcard, and the
+	// wildcard at c (0 if none).
+	run := func(c cursor) (string, byte) {
 		p := &pieces[c.i]
 		if p.kind == pieceVar {
-			return vals[p.vi]
+			return vals[p.vi][c.off:], 0
 		}
-		return p.text
+		text := p.text[c.off:]
+		if !glob || p.kind != pieceGlob {
+			return text, 0
+		}
+		if w := indexWild(text); w > 0 {
+			return text[:w], 0
+		} else if w == 0 {
+			return "", text[0]
+		}
+		return text, 0
 	}
 	// norm moves c past the ends of pieces.
 	norm := func(c cursor) cursor {
-		for c.i < len(pieces) && c.off >= len(text(c)) {
+		for c.i < len(pieces) {
+			p := &pieces[c.i]
+			n := len(p.text)
+			if p.kind == pieceVar {
+				n = len(vals[p.vi])
+			}
+			if c.off < n {
+				break
+			}
 			c = cursor{c.i + 1, 0}
 		}
 		return c
-	}
-	isWild := func(c cursor, w byte) bool {
-		return glob && pieces[c.i].kind == pieceGlob && pieces[c.i].text[c.off] == w
 	}
 	pc := norm(cursor{})
 	sx := 0
@@ -250,25 +360,23 @@ func piecesMatch(pieces []piece, vals []string, s string, glob, fold bool) bool 
 	starS := 0
 	for sx < len(s) {
 		if pc.i < len(pieces) {
-			switch {
-			case isWild(pc, '*'):
+			lit, wild := run(pc)
+			switch wild {
+			case '*':
 				star = norm(cursor{pc.i, pc.off + 1})
 				starS = sx
 				pc = star
 				continue
-			case isWild(pc, '?'):
+			case '?':
 				_, n := utf8.DecodeRuneInString(s[sx:])
 				sx += n
 				pc = norm(cursor{pc.i, pc.off + 1})
 				continue
-			default:
-				pr, pn := utf8.DecodeRuneInString(text(pc)[pc.off:])
-				sr, sn := utf8.DecodeRuneInString(s[sx:])
-				if pr == sr || (fold && equalFoldRune(pr, sr)) {
-					sx += sn
-					pc = norm(cursor{pc.i, pc.off + pn})
-					continue
-				}
+			}
+			if n, ok := prefixLen(s[sx:], lit, fold); ok {
+				sx += n
+				pc = norm(cursor{pc.i, pc.off + len(lit)})
+				continue
 			}
 		}
 		if star.i < 0 {
@@ -279,10 +387,43 @@ func piecesMatch(pieces []piece, vals []string, s string, glob, fold bool) bool 
 		sx = starS
 		pc = star
 	}
-	for pc.i < len(pieces) && isWild(pc, '*') {
+	for pc.i < len(pieces) {
+		if _, wild := run(pc); wild != '*' {
+			break
+		}
 		pc = norm(cursor{pc.i, pc.off + 1})
 	}
 	return pc.i == len(pieces)
+}
+
+// indexWild returns the index of the first '*' or '?' in s, or -1.
+func indexWild(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' || s[i] == '?' {
+			return i
+		}
+	}
+	return -1
+}
+
+// prefixLen reports whether s starts with lit (ignoring case when fold is
+// set) and how many bytes of s that prefix takes.
+func prefixLen(s, lit string, fold bool) (int, bool) {
+	if !fold {
+		return len(lit), strings.HasPrefix(s, lit)
+	}
+	n := 0
+	for _, lr := range lit {
+		if n >= len(s) {
+			return 0, false
+		}
+		sr, sn := utf8.DecodeRuneInString(s[n:])
+		if sr != lr && !equalFoldRune(sr, lr) {
+			return 0, false
+		}
+		n += sn
+	}
+	return n, true
 }
 
 // equalFoldRune reports whether a and b are equal under simple Unicode case

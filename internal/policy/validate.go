@@ -47,20 +47,20 @@ func validate(d *Document, raws []rawStatement, k kind) *Error {
 	}
 	for i := range raws {
 		st := &raws[i]
-		if st.actionElem == "" || len(st.action)+len(st.notAction) == 0 {
+		if len(st.actions()) == 0 {
 			return errorf(msgNoActions, "Statement[%d]", i)
 		}
 	}
 	for i := range raws {
 		st := &raws[i]
 		needed := k == kindIdentity || k == kindManaged
-		if (needed && st.resourceElem == "") || (st.resourceElem != "" && len(st.resource)+len(st.notResource) == 0) {
+		if (needed || st.resourceElem != "") && len(st.resources()) == 0 {
 			return errorf(msgNoResources, "Statement[%d]", i)
 		}
 	}
 	for i := range raws {
 		st := &raws[i]
-		for _, r := range append(st.resource[:len(st.resource):len(st.resource)], st.notResource...) {
+		for _, r := range st.resources() {
 			if err := checkResource(r); err != nil {
 				err.Detail = fmt.Sprintf("Statement[%d]: %s", i, r)
 				return err
@@ -69,7 +69,7 @@ func validate(d *Document, raws []rawStatement, k kind) *Error {
 	}
 	for i := range raws {
 		st := &raws[i]
-		for _, a := range append(st.action[:len(st.action):len(st.action)], st.notAction...) {
+		for _, a := range st.actions() {
 			if err := checkAction(a); err != nil {
 				err.Detail = fmt.Sprintf("Statement[%d]: %s", i, a)
 				return err
@@ -114,7 +114,7 @@ func checkKind(st *rawStatement, k kind) *Error {
 		if st.prinKey == "" {
 			return errorf(msgNoPrincipal, "no Principal in a trust policy")
 		}
-		for _, a := range append(st.action[:len(st.action):len(st.action)], st.notAction...) {
+		for _, a := range st.actions() {
 			vendor, _, _ := strings.Cut(a, ":")
 			if !strings.EqualFold(vendor, "sts") {
 				return errorf(msgTrustActions, "action %q in a trust policy", a)
@@ -192,22 +192,14 @@ func compileStatement(raw *rawStatement, vars bool) (Statement, *Error) {
 	}
 	c := &st.c
 	c.deny = raw.effect == EffectDeny
-	actions := raw.action
-	if raw.actionElem == "NotAction" {
-		c.notAction, actions = true, raw.notAction
-	}
-	for _, a := range actions {
+	c.notAction = raw.actionElem == "NotAction"
+	for _, a := range raw.actions() {
 		c.actions = append(c.actions, compileTemplate(a, false))
 	}
-	if raw.resourceElem != "" {
-		resources := raw.resource
-		c.hasResource = true
-		if raw.resourceElem == "NotResource" {
-			c.notResource, resources = true, raw.notResource
-		}
-		for _, r := range resources {
-			c.resources = append(c.resources, compileARN(r, vars))
-		}
+	c.hasResource = raw.resourceElem != ""
+	c.notResource = raw.resourceElem == "NotResource"
+	for _, r := range raw.resources() {
+		c.resources = append(c.resources, compileARN(r, vars))
 	}
 	switch {
 	case raw.principal != nil:

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"encoding/base64"
 	"math"
 	"net/netip"
@@ -9,17 +10,37 @@ import (
 	"time"
 )
 
+// number is a Numeric* operand. Integers compare exactly (account IDs and
+// the like exceed float64's precision); other numbers as float64.
+type number struct {
+	f     float64
+	i     int64
+	isInt bool
+}
+
 // parseNumber parses a Numeric* operand: an integer or decimal number
 // ("10", "-2.5", "1e3"). Hexadecimal, NaN and infinities are refused.
-func parseNumber(s string) (float64, bool) {
+func parseNumber(s string) (number, bool) {
 	if s == "" || strings.Trim(s, "0123456789+-.eE") != "" {
-		return 0, false
+		return number{}, false
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return number{f: float64(i), i: i, isInt: true}, true
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, false
+		return number{}, false
 	}
-	return f, true
+	return number{f: f}, true
+}
+
+// compare returns -1, 0 or +1 as n is less than, equal to or greater than
+// m.
+func (n number) compare(m number) int {
+	if n.isInt && m.isInt {
+		return cmp.Compare(n.i, m.i)
+	}
+	return cmp.Compare(n.f, m.f)
 }
 
 // dateLayouts are the W3C profile of ISO 8601 that Date* operators take

@@ -58,4 +58,5 @@ type Stores interface {
 	Identities() Identities
 	Roles() Roles
 	OIDCProviders() OIDCProviders
+	Audit() Audit
 }

@@ -85,6 +85,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleW
 		UserPoolID:      v.UserPoolID,
 		Username:        v.Username,
 		UserSub:         v.UserSub,
+		PrincipalTags:   v.PrincipalTags,
 		Policy:          in.Policy,
 	}
 	if info := awsproto.Info(ctx); info != nil {

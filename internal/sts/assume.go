@@ -51,6 +51,9 @@ type WebIdentity struct {
 	AMR []string
 	// Email is the email claim, if any (<provider>:email).
 	Email string
+	// Claims are all of the token's claims, for callers that map claims
+	// to roles or tags; they are not sealed into the session.
+	Claims map[string]any
 }
 
 // WebIdentityRequest asks for credentials for a role on the strength of a
@@ -81,6 +84,9 @@ type WebIdentityRequest struct {
 	// Operation names what the credentials are for in the audit log; ""
 	// means "AssumeRoleWithWebIdentity".
 	Operation string
+	// Recorded means the caller records the issuance itself (identity
+	// pools' GetCredentialsForIdentity does): the recorder is not called.
+	Recorded bool
 }
 
 // AssumeRoleWithWebIdentity vends credentials for in.RoleARN. It loads the
@@ -184,7 +190,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityR
 
 // record hands the issuance to the recorder, if any.
 func (s *Service) record(ctx context.Context, in WebIdentityRequest, c *Credentials) error {
-	if s.recorder == nil {
+	if s.recorder == nil || in.Recorded {
 		return nil
 	}
 	op := in.Operation

@@ -19,9 +19,13 @@ import (
 // (cognito-identity.amazonaws.com:aud, :sub, :amr), as in AWS.
 const CognitoProvider = "cognito-identity.amazonaws.com"
 
-// CognitoKeys is the token.Issuer pool id under which identity pools keep
-// the keys that sign their OpenID tokens (GetOpenIdToken).
-const CognitoKeys = "cognito-identity"
+// CognitoKeys and CognitoKeyUse are the token.Issuer pool id and key use
+// under which identity pools keep the keys that sign their OpenID tokens
+// (GetOpenIdToken).
+const (
+	CognitoKeys   = "cognito-identity"
+	CognitoKeyUse = "openid"
+)
 
 // Service is STS: it vends temporary credentials for roles and verifies
 // them. It is safe for concurrent use.

@@ -18,6 +18,9 @@ import (
 // with the link it names when it is an identity pool token.
 type VerifiedToken struct {
 	WebIdentity
+	// PrincipalTags are the session tags the token passes in its
+	// "https://aws.amazon.com/tags" claim.
+	PrincipalTags map[string]string
 	// Set for identity pool tokens: the identity (sub), its pool (aud) and
 	// the user pool user linked to the identity, if any.
 	IdentityID     string
@@ -92,7 +95,37 @@ func (s *Service) verifyOIDC(ctx context.Context, p storage.OIDCProvider, iss, t
 		AuthorizedParty: c.AuthorizedParty,
 		AMR:             c.AMR,
 		Email:           c.Email,
-	}}, nil
+		Claims:          c.Raw,
+	}, PrincipalTags: sessionTags(c.Raw)}, nil
+}
+
+// tagsClaim carries session tags in a web identity token, as AWS documents
+// for AssumeRoleWithWebIdentity:
+// {"https://aws.amazon.com/tags": {"principal_tags": {"k": ["v"]}}}.
+const tagsClaim = "https://aws.amazon.com/tags"
+
+// sessionTags reads the principal tags a token passes (the first value of
+// each).
+func sessionTags(claims map[string]any) map[string]string {
+	tags, _ := claims[tagsClaim].(map[string]any)
+	pt, _ := tags["principal_tags"].(map[string]any)
+	if len(pt) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(pt))
+	for k, v := range pt {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case []any:
+			if len(x) > 0 {
+				if s, ok := x[0].(string); ok {
+					out[k] = s
+				}
+			}
+		}
+	}
+	return out
 }
 
 // oidcError maps an oidc.Error to STS's error.
@@ -117,6 +150,10 @@ type cognitoClaims struct {
 	Aud stringOrList `json:"aud"`
 	AMR []string     `json:"amr"`
 	Exp float64      `json:"exp"`
+	// Tags are the principal tags GetOpenIdToken passes on.
+	Tags struct {
+		PrincipalTags map[string][]string `json:"principal_tags"`
+	} `json:"https://aws.amazon.com/tags"`
 }
 
 // stringOrList reads a JSON string or list of strings.
@@ -140,7 +177,7 @@ func (l *stringOrList) UnmarshalJSON(b []byte) error {
 // identity it names and the user linked to that identity.
 func (s *Service) verifyCognitoToken(ctx context.Context, tok string) (*VerifiedToken, error) {
 	var c cognitoClaims
-	err := s.tokens.Verify(ctx, CognitoKeys, tok, &c)
+	err := s.tokens.VerifyUse(ctx, CognitoKeys, CognitoKeyUse, tok, &c)
 	switch {
 	case errors.Is(err, token.ErrExpired):
 		var peek cognitoClaims
@@ -175,6 +212,14 @@ func (s *Service) verifyCognitoToken(ctx context.Context, tok string) (*Verified
 		},
 		IdentityID:     identity.ID,
 		IdentityPoolID: identity.PoolID,
+	}
+	for k, vs := range c.Tags.PrincipalTags {
+		if len(vs) > 0 {
+			if v.PrincipalTags == nil {
+				v.PrincipalTags = map[string]string{}
+			}
+			v.PrincipalTags[k] = vs[0]
+		}
 	}
 	if err := s.linkedUser(ctx, v); err != nil {
 		return nil, err

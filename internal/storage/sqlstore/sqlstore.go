@@ -125,6 +125,7 @@ func (s scope) Roles() storage.Roles           { return roles{s} }
 func (s scope) OIDCProviders() storage.OIDCProviders {
 	return oidcProviders{s}
 }
+func (s scope) Audit() storage.Audit { return audit{s} }
 
 // read returns the querier for reads.
 func (s scope) read() Querier {
