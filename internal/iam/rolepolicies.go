@@ -77,7 +77,7 @@ func (s *Service) ListRolePolicies(ctx context.Context, in *ListRolePoliciesInpu
 	if err != nil {
 		return nil, err
 	}
-	pg, _ := page(in.Marker, in.MaxItems)
+	pg := page(in.Marker, in.MaxItems)
 	ps, next, err := s.store.Roles().ListPolicies(ctx, r.ID, pg)
 	if err != nil {
 		return nil, badMarker(err)

@@ -100,7 +100,7 @@ type ListRolesOutput struct {
 // ListRoles lists roles by name. As in IAM, listed roles carry no tags,
 // permissions boundary or last use.
 func (s *Service) ListRoles(ctx context.Context, in *ListRolesInput) (*ListRolesOutput, error) {
-	pg, _ := page(in.Marker, in.MaxItems)
+	pg := page(in.Marker, in.MaxItems)
 	roles, next, err := s.store.Roles().List(ctx, in.PathPrefix, pg)
 	if err != nil {
 		return nil, badMarker(err)

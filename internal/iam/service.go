@@ -106,12 +106,12 @@ func storeError(err error, notFound func() error) error {
 }
 
 // page reads a Marker/MaxItems pair (IAM's default page is 100 items).
-func page(marker string, maxItems *int) (storage.Page, error) {
+func page(marker string, maxItems *int) storage.Page {
 	n := 100
 	if maxItems != nil {
 		n = *maxItems
 	}
-	return storage.Page{Token: marker, Limit: n}, nil
+	return storage.Page{Token: marker, Limit: n}
 }
 
 // badMarker is IAM's answer for a Marker it did not issue.
