@@ -238,7 +238,9 @@ func TestVendedCredentialsExpireAndRotate(t *testing.T) {
 	if v, _ := rotated.Version(mustDecode(t, fresh.SessionToken)); v != 2 {
 		t.Fatalf("new tokens sealed under key %d, want 2", v)
 	}
+	// A ring without the old key (a restart, so no cached sessions).
 	f.sts.ring, _ = secret.NewKeyRing(map[uint32][]byte{2: bytesOf(9)}, 2)
+	f.sts.sessions = newSessionCache(sessionCacheSize)
 	if _, err := f.sts.OpenSession(c.AccessKeyID, c.SessionToken); !errors.Is(err, awsproto.ErrUnknownAccessKey) {
 		t.Fatalf("token of a retired key: %v", err)
 	}

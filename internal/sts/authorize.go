@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -126,7 +127,7 @@ func (s *Service) AuthorizeRequest(ctx context.Context, in AuthorizeInput) (*Aut
 		SessionName:    sess.SessionName,
 		Expiration:     sess.ExpiresAt(),
 		Provider:       sess.Provider,
-		AMR:            sess.AMR,
+		AMR:            slices.Clone(sess.AMR),
 		IdentityID:     sess.IdentityID,
 		IdentityPoolID: sess.IdentityPoolID,
 		PrincipalTags:  maps.Clone(sess.PrincipalTags),

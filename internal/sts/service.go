@@ -40,6 +40,7 @@ type Service struct {
 	recorder      IssuanceRecorder
 	now           func() time.Time
 	log           *slog.Logger
+	sessions      *sessionCache
 }
 
 // Deps are what New needs.
@@ -84,8 +85,13 @@ func New(d Deps) *Service {
 		recorder:      d.Recorder,
 		now:           d.Now,
 		log:           d.Logger,
+		sessions:      newSessionCache(sessionCacheSize),
 	}
 }
+
+// sessionCacheSize bounds the opened sessions kept (about a kilobyte
+// each).
+const sessionCacheSize = 10000
 
 // SetRecorder sets the issuance recorder (nil for none). Call it before
 // serving.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/awsproto"
@@ -134,12 +135,24 @@ func (s *Service) mint(sess *Session, now time.Time, d time.Duration) (*Credenti
 // with awsproto.ErrUnknownAccessKey when the token is not one of this
 // server's or belongs to another access key id, and with
 // awsproto.ErrExpiredToken when the credentials have expired.
+//
+// Opened sessions are cached (by access key id and token), so a client
+// making many calls costs one decryption; a cached session still expires
+// on time. The returned Session is shared: callers must not modify it.
 func (s *Service) OpenSession(accessKeyID, sessionToken string) (*Session, error) {
 	if !strings.HasPrefix(accessKeyID, "ASIA") || sessionToken == "" {
 		return nil, awsproto.ErrUnknownAccessKey
 	}
+	now := s.now()
+	key := accessKeyID + "\x00" + sessionToken
+	if sess := s.sessions.get(key); sess != nil {
+		if now.Unix() >= sess.Expiration {
+			return nil, awsproto.ErrExpiredToken
+		}
+		return sess, nil
+	}
 	var sess Session
-	err := s.ring.OpenJSON(sessionToken, sessionAAD(accessKeyID), s.now(), &sess)
+	err := s.ring.OpenJSON(sessionToken, sessionAAD(accessKeyID), now, &sess)
 	switch {
 	case errors.Is(err, secret.ErrExpired):
 		return nil, awsproto.ErrExpiredToken
@@ -147,7 +160,35 @@ func (s *Service) OpenSession(accessKeyID, sessionToken string) (*Session, error
 		return nil, awsproto.ErrUnknownAccessKey
 	}
 	sess.AccessKeyID = accessKeyID
+	s.sessions.put(key, &sess)
 	return &sess, nil
+}
+
+// sessionCache keeps opened sessions. When it holds max of them it starts
+// afresh: a crude bound, enough to keep active clients' sessions warm.
+type sessionCache struct {
+	mu  sync.RWMutex
+	max int
+	m   map[string]*Session
+}
+
+func newSessionCache(max int) *sessionCache {
+	return &sessionCache{max: max, m: make(map[string]*Session)}
+}
+
+func (c *sessionCache) get(key string) *Session {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[key]
+}
+
+func (c *sessionCache) put(key string, sess *Session) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		c.m = make(map[string]*Session)
+	}
+	c.m[key] = sess
 }
 
 // LookupCredential implements awsproto.CredentialSource for vended
