@@ -38,6 +38,9 @@
 // <ErrorResponse><Error><Type><Code><Message></Error><RequestId>, with the
 // statuses the models and AWS's common errors give (xml.go).
 //
+// Signatures may also come in the query string of a presigned URL
+// (presign.go), as for Kubernetes-style GetCallerIdentity tokens.
+//
 // VerifyRequest (verify.go) checks the signature of a request some other
 // server received, for resource servers that accept vended credentials.
 package awsproto

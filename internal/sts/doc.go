@@ -12,7 +12,8 @@
 // (provider, subject, audience, amr), the identity pool identity, the
 // linked user pool user and the principal tags. Any node holding the
 // server key can therefore verify a SigV4 signature made with them
-// without storage: Service implements awsproto.CredentialSource. A token
+// without storage: Service implements awsproto.CredentialSource (opened
+// sessions are cached, so a busy client costs one decryption). A token
 // presented with another access key id, altered in any way, or sealed
 // under a key the ring no longer holds is unknown (InvalidClientTokenId,
 // UnrecognizedClientException); an expired one is ExpiredToken
