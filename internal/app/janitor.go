@@ -34,4 +34,7 @@ func (a *App) sweep(ctx context.Context) {
 	if _, err := a.tokens.Prune(ctx); err != nil {
 		a.log.Warn("janitor: retired signing keys", "err", err)
 	}
+	if _, err := a.users.PruneSecurity(ctx); err != nil {
+		a.log.Warn("janitor: idle sign-in guards", "err", err)
+	}
 }

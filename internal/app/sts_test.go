@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,9 +112,9 @@ type federation struct {
 	roleARN     string
 }
 
-func newFederation(t *testing.T, backend string) *federation {
+func newFederation(t *testing.T, backend string, opts ...app.Option) *federation {
 	is := newOIDCIssuer(t)
-	s := startWith(t, backend, app.WithHTTPClient(is.srv.Client()))
+	s := startWith(t, backend, append(opts, app.WithHTTPClient(is.srv.Client()))...)
 	c := s.iamClient(false)
 	prov := result(c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url: aws.String(is.url()), ClientIDList: []string{"my-app"},
@@ -305,4 +306,28 @@ func TestQueryProtocolRouting(t *testing.T) {
 	if resp.StatusCode != 404 {
 		t.Fatalf("GET / without Action: %d", resp.StatusCode)
 	}
+}
+
+// TestVendedCredentialsExpire checks that credentials stop working when
+// they expire, with ExpiredToken on the query protocol and
+// ExpiredTokenException on the JSON protocol.
+func TestVendedCredentialsExpire(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	f := newFederation(t, "sqlite", app.WithClock(clock))
+	out := result(f.assume(f.issuer.token(t, map[string]any{"sub": "user-1", "aud": "my-app"}, nil), 900)).must(t)
+	c := out.Credentials
+	client := f.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	result(client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})).must(t)
+
+	mu.Lock()
+	now = now.Add(15 * time.Minute)
+	mu.Unlock()
+	_, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	wantCode(t, err, "ExpiredToken", "The security token included in the request is expired")
+	_, err = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(f.http.URL), HTTPClient: f.http.Client(), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))}).
+		ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(1)})
+	wantCode(t, err, "ExpiredTokenException", "The security token included in the request is expired")
 }

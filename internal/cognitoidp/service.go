@@ -69,6 +69,20 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"GetUser":       op(up.GetUser),
 		"GlobalSignOut": op(up.GlobalSignOut),
 		"RevokeToken":   op(up.RevokeToken),
+
+		// Attributes, verification and recovery (issue 3).
+		"AddCustomAttributes":              op(up.AddCustomAttributes),
+		"UpdateUserAttributes":             op(up.UpdateUserAttributes),
+		"DeleteUserAttributes":             op(up.DeleteUserAttributes),
+		"AdminUpdateUserAttributes":        op(up.AdminUpdateUserAttributes),
+		"AdminDeleteUserAttributes":        op(up.AdminDeleteUserAttributes),
+		"GetUserAttributeVerificationCode": op(up.GetUserAttributeVerificationCode),
+		"VerifyUserAttribute":              op(up.VerifyUserAttribute),
+		"ForgotPassword":                   op(up.ForgotPassword),
+		"ConfirmForgotPassword":            op(up.ConfirmForgotPassword),
+		"ChangePassword":                   op(up.ChangePassword),
+		"AdminResetUserPassword":           op(up.AdminResetUserPassword),
+		"DeleteUser":                       op(up.DeleteUser),
 	}
 }
 

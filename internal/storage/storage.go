@@ -59,4 +59,5 @@ type Stores interface {
 	Roles() Roles
 	OIDCProviders() OIDCProviders
 	Audit() Audit
+	Security() Security
 }

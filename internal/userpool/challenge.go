@@ -80,6 +80,9 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	if err := p.checkPassword(pw); err != nil {
 		return nil, err
 	}
+	if err := s.checkHistory(ctx, p, &u, pw); err != nil {
+		return nil, err
+	}
 	var attrs []cip.AttributeType
 	for k, v := range resp {
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
@@ -104,6 +107,9 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	u.Status = "CONFIRMED"
 	u.UpdatedAt = s.now()
 	if err := s.saveUser(ctx, s.store, p, &u, false); err != nil {
+		return nil, err
+	}
+	if err := s.passwordSaved(ctx, p, &u); err != nil {
 		return nil, err
 	}
 	res, err := s.issueTokens(ctx, p, cl, &u, nil)

@@ -49,6 +49,7 @@ type Service struct {
 	now       func() time.Time
 	cache     *cache
 	readOnly  func(ctx context.Context, poolID string) ([]string, error)
+	gates     *gates
 }
 
 // New returns a Service.
@@ -78,6 +79,7 @@ func New(d Deps) *Service {
 		now:       func() time.Time { return now().UTC() },
 		cache:     newCache(cacheTTL, now),
 		readOnly:  d.ReadOnlyAttributes,
+		gates:     newGates(),
 	}
 }
 

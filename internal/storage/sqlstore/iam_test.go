@@ -19,9 +19,9 @@ import (
 	"github.com/cognate-dev/cognate/internal/storage/sqlite"
 )
 
-// eachBackend runs fn on a fresh SQLite store and, when
+// eachIAMBackend runs fn on a fresh SQLite store and, when
 // COGNATE_TEST_POSTGRES_URL is set, a fresh PostgreSQL database.
-func eachBackend(t *testing.T, fn func(t *testing.T, s storage.Store)) {
+func eachIAMBackend(t *testing.T, fn func(t *testing.T, s storage.Store)) {
 	ctx := context.Background()
 	t.Run("sqlite", func(t *testing.T) {
 		db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
@@ -65,14 +65,14 @@ func eachBackend(t *testing.T, fn func(t *testing.T, s storage.Store)) {
 	})
 }
 
-var t0 = time.Date(2026, 3, 4, 5, 6, 7, 123456000, time.UTC)
+var iamT0 = time.Date(2026, 3, 4, 5, 6, 7, 123456000, time.UTC)
 
 func TestRoles(t *testing.T) {
-	eachBackend(t, func(t *testing.T, s storage.Store) {
+	eachIAMBackend(t, func(t *testing.T, s storage.Store) {
 		ctx := context.Background()
 		rs := s.Roles()
 		app := storage.Role{ID: "AROAAPP00000000000001", Name: "App", Path: "/svc/", AssumeRolePolicy: `{"Version":"2012-10-17"}`,
-			Description: "d", MaxSessionDuration: 3600, Tags: []storage.Tag{{Key: "b", Value: "2"}, {Key: "a", Value: ""}}, CreatedAt: t0, UpdatedAt: t0}
+			Description: "d", MaxSessionDuration: 3600, Tags: []storage.Tag{{Key: "b", Value: "2"}, {Key: "a", Value: ""}}, CreatedAt: iamT0, UpdatedAt: iamT0}
 		if err := rs.Create(ctx, app); err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestRoles(t *testing.T) {
 			if i == 0 {
 				path = "/svc/x/"
 			}
-			r := storage.Role{ID: "AROAOTHER00000000000" + name, Name: name, Path: path, AssumeRolePolicy: "{}", MaxSessionDuration: 3600, CreatedAt: t0, UpdatedAt: t0}
+			r := storage.Role{ID: "AROAOTHER00000000000" + name, Name: name, Path: path, AssumeRolePolicy: "{}", MaxSessionDuration: 3600, CreatedAt: iamT0, UpdatedAt: iamT0}
 			if err := rs.Create(ctx, r); err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func TestRoles(t *testing.T) {
 			t.Fatalf("List /svc/ = %+v, %v", svc, err)
 		}
 
-		app.AssumeRolePolicy, app.Tags, app.UpdatedAt = "{}", nil, t0.Add(time.Hour)
+		app.AssumeRolePolicy, app.Tags, app.UpdatedAt = "{}", nil, iamT0.Add(time.Hour)
 		if err := rs.Update(ctx, app); err != nil {
 			t.Fatal(err)
 		}
@@ -128,13 +128,13 @@ func TestRoles(t *testing.T) {
 			t.Fatalf("after Update: %+v", got)
 		}
 
-		p := storage.RolePolicy{RoleID: app.ID, Name: "read", Document: `{"v":1}`, CreatedAt: t0, UpdatedAt: t0}
+		p := storage.RolePolicy{RoleID: app.ID, Name: "read", Document: `{"v":1}`, CreatedAt: iamT0, UpdatedAt: iamT0}
 		if err := rs.PutPolicy(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		p.Document, p.UpdatedAt = `{"v":2}`, t0.Add(time.Minute)
+		p.Document, p.UpdatedAt = `{"v":2}`, iamT0.Add(time.Minute)
 		replaced := p
-		replaced.CreatedAt = t0.Add(time.Minute) // ignored on replace
+		replaced.CreatedAt = iamT0.Add(time.Minute) // ignored on replace
 		if err := rs.PutPolicy(ctx, replaced); err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,7 @@ func TestRoles(t *testing.T) {
 		if err := rs.PutPolicy(ctx, storage.RolePolicy{RoleID: "AROAMISSING", Name: "x", Document: "{}"}); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("PutPolicy on a missing role: %v", err)
 		}
-		_ = rs.PutPolicy(ctx, storage.RolePolicy{RoleID: app.ID, Name: "admin", Document: "{}", CreatedAt: t0, UpdatedAt: t0})
+		_ = rs.PutPolicy(ctx, storage.RolePolicy{RoleID: app.ID, Name: "admin", Document: "{}", CreatedAt: iamT0, UpdatedAt: iamT0})
 		all, err := rs.Policies(ctx, app.ID)
 		if err != nil || len(all) != 2 || all[0].Name != "admin" || all[1].Name != "read" {
 			t.Fatalf("Policies = %+v, %v", all, err)
@@ -179,11 +179,11 @@ func TestRoles(t *testing.T) {
 }
 
 func TestOIDCProviders(t *testing.T) {
-	eachBackend(t, func(t *testing.T, s storage.Store) {
+	eachIAMBackend(t, func(t *testing.T, s storage.Store) {
 		ctx := context.Background()
 		ps := s.OIDCProviders()
 		p := storage.OIDCProvider{URL: "issuer.example/tenant", ClientIDs: []string{"b", "a"},
-			Thumbprints: []string{"0123456789012345678901234567890123456789"}, CreatedAt: t0, UpdatedAt: t0}
+			Thumbprints: []string{"0123456789012345678901234567890123456789"}, CreatedAt: iamT0, UpdatedAt: iamT0}
 		if err := ps.Create(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -193,11 +193,11 @@ func TestOIDCProviders(t *testing.T) {
 		if got, err := ps.Get(ctx, p.URL); err != nil || !reflect.DeepEqual(got, p) {
 			t.Fatalf("Get = %+v, %v", got, err)
 		}
-		p.ClientIDs, p.Tags, p.UpdatedAt = nil, []storage.Tag{{Key: "k", Value: "v"}}, t0.Add(time.Hour)
+		p.ClientIDs, p.Tags, p.UpdatedAt = nil, []storage.Tag{{Key: "k", Value: "v"}}, iamT0.Add(time.Hour)
 		if err := ps.Update(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		_ = ps.Create(ctx, storage.OIDCProvider{URL: "a.example", CreatedAt: t0, UpdatedAt: t0})
+		_ = ps.Create(ctx, storage.OIDCProvider{URL: "a.example", CreatedAt: iamT0, UpdatedAt: iamT0})
 		list, err := ps.List(ctx)
 		if err != nil || len(list) != 2 || list[0].URL != "a.example" || !reflect.DeepEqual(list[1], p) {
 			t.Fatalf("List = %+v, %v", list, err)

@@ -125,7 +125,8 @@ func (s scope) Roles() storage.Roles           { return roles{s} }
 func (s scope) OIDCProviders() storage.OIDCProviders {
 	return oidcProviders{s}
 }
-func (s scope) Audit() storage.Audit { return audit{s} }
+func (s scope) Audit() storage.Audit       { return audit{s} }
+func (s scope) Security() storage.Security { return security{s} }
 
 // read returns the querier for reads.
 func (s scope) read() Querier {
