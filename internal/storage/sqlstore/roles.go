@@ -93,12 +93,13 @@ func (s roles) Delete(ctx context.Context, id string) error {
 }
 
 func (s roles) List(ctx context.Context, pathPrefix string, pg storage.Page) ([]storage.Role, string, error) {
-	after, err := decodeToken(pg.Token, 1)
-	if err != nil {
-		return nil, "", wrap("roles: list", badToken(err))
-	}
 	if pathPrefix == "" {
 		pathPrefix = "/"
+	}
+	l := listing{kind: "roles", scope: pathPrefix}
+	after, err := l.decode(pg.Token, 1)
+	if err != nil {
+		return nil, "", wrap("roles: list", err)
 	}
 	n := limit(pg)
 	rows, err := s.s.read().Query(ctx, `SELECT `+roleCols+`, name_key FROM iam_roles
@@ -126,7 +127,7 @@ func (s roles) List(ctx context.Context, pathPrefix string, pg storage.Page) ([]
 	if err != nil {
 		return nil, "", wrap("roles: list", err)
 	}
-	items, next := page(items, n, func(k keyed) []string { return []string{k.key} })
+	items, next := page(items, n, l, func(k keyed) []string { return []string{k.key} })
 	out := make([]storage.Role, len(items))
 	for i, k := range items {
 		out[i] = k.r
@@ -168,9 +169,10 @@ func (s roles) Policies(ctx context.Context, roleID string) ([]storage.RolePolic
 }
 
 func (s roles) ListPolicies(ctx context.Context, roleID string, pg storage.Page) ([]storage.RolePolicy, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	l := listing{kind: "role policies", scope: roleID}
+	after, err := l.decode(pg.Token, 1)
 	if err != nil {
-		return nil, "", wrap("roles: list policies", badToken(err))
+		return nil, "", wrap("roles: list policies", err)
 	}
 	n := limit(pg)
 	rows, err := s.s.read().Query(ctx, `SELECT `+rolePolicyCols+` FROM iam_role_policies
@@ -179,18 +181,13 @@ func (s roles) ListPolicies(ctx context.Context, roleID string, pg storage.Page)
 	if err != nil {
 		return nil, "", wrap("roles: list policies", err)
 	}
-	items, next := page(items, n, func(p storage.RolePolicy) []string { return []string{p.Name} })
+	items, next := page(items, n, l, func(p storage.RolePolicy) []string { return []string{p.Name} })
 	return items, next, nil
 }
 
 func (s roles) DeletePolicy(ctx context.Context, roleID, name string) error {
 	return wrap("roles: delete policy "+name, mustChange(s.s.exec(ctx,
 		`DELETE FROM iam_role_policies WHERE role_id = ? AND name = ?`, roleID, name)))
-}
-
-// badToken marks a page token error with storage.ErrBadPageToken.
-func badToken(err error) error {
-	return fmt.Errorf("%w: %w", storage.ErrBadPageToken, err)
 }
 
 var _ storage.Roles = roles{}
