@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cognate-dev/cognate/internal/benchcpu"
 )
 
 // Vectors made with the reference implementation's CLI (Debian package
@@ -171,23 +173,27 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 
 func BenchmarkHash(b *testing.B) {
 	h := NewHasher(1)
+	b.ReportAllocs()
+	done := benchcpu.Start(b)
 	for b.Loop() {
 		if _, err := h.Hash("Passw0rd!"); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+	done()
 }
 
 func BenchmarkVerify(b *testing.B) {
 	h := NewHasher(1)
 	phc, _ := h.Hash("Passw0rd!")
+	b.ReportAllocs()
+	done := benchcpu.Start(b)
 	for b.Loop() {
 		if ok, _ := h.Verify("Passw0rd!", phc); !ok {
 			b.Fatal("Verify failed")
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+	done()
 }
 
 // BenchmarkVerifyParallel measures throughput of the default Hasher under
@@ -195,6 +201,8 @@ func BenchmarkVerify(b *testing.B) {
 // goroutines).
 func BenchmarkVerifyParallel(b *testing.B) {
 	phc, _ := Hash("Passw0rd!")
+	b.ReportAllocs()
+	done := benchcpu.Start(b)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if ok, _ := Verify("Passw0rd!", phc); !ok {
@@ -202,5 +210,5 @@ func BenchmarkVerifyParallel(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+	done()
 }
