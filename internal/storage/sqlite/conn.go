@@ -20,6 +20,9 @@ import (
 type conn struct {
 	db    *sql.DB
 	stmts sync.Map // query string -> *sql.Stmt
+	// detachRows makes QueryRow check ctx before it starts and then run
+	// unaffected by ctx's end (see QueryRow); set on the reader pool.
+	detachRows bool
 }
 
 func newConn(db *sql.DB) *conn { return &conn{db: db} }
@@ -67,7 +70,19 @@ func (c *conn) Query(ctx context.Context, query string, args ...any) (sqlstore.R
 	return newRows(st.QueryContext(ctx, args...))
 }
 
+// QueryRow runs a query for one row. On the reader pool (detachRows) a
+// context already done fails it at once, as on the writer, but once it has
+// started it runs to the end whatever happens to ctx: these are indexed
+// lookups of one row, over in microseconds, and a cancellable context
+// makes both database/sql and the driver start a watcher goroutine per
+// query, which costs more CPU than the lookup itself.
 func (c *conn) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	if c.detachRows {
+		if err := ctx.Err(); err != nil {
+			return errRow{fmt.Errorf("sqlite: %w", err)}
+		}
+		ctx = context.WithoutCancel(ctx)
+	}
 	st, err := c.stmt(ctx, query)
 	if err != nil {
 		return errRow{err}

@@ -6,7 +6,9 @@
 // begin IMMEDIATE: writers queue in Go instead of failing with SQLITE_BUSY.
 // Reads outside a transaction use a separate pool of query-only
 // connections, which WAL lets run alongside the writer. Statements are
-// prepared once per connection and cached.
+// prepared once per connection and cached. Single-row reads check their
+// context before they start and are not interrupted after (see
+// conn.QueryRow): they are the hot path of every token check.
 //
 // The queries themselves are shared with PostgreSQL in package sqlstore.
 package sqlite
@@ -69,6 +71,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetConnMaxIdleTime(0)
 
 	b := &backend{write: newConn(write), read: newConn(read)}
+	b.read.detachRows = true
 	if err := sqlstore.Migrate(ctx, b, nil); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
