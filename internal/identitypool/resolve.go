@@ -61,12 +61,26 @@ func (s *Service) open(ctx context.Context, identityID string, logins map[string
 //   - logins that belong to other identities merge those into the result;
 //     logins that belong to none are linked to it (one per public
 //     provider: a second is ResourceConflictException).
+//
+// Most requests present logins already linked to their identity, which
+// changes nothing. Those are first resolved on committed data without a
+// transaction (readOnly): the writer is not taken, so they neither wait
+// for nor hold up writes. Any other outcome, an error included, is decided
+// again in the transaction. A read-only success is consistent: it found
+// every login linked to the identity it returns, and a merge or deletion
+// moves or removes the logins with the identity in one transaction, so at
+// the time of the last read that was the answer.
 func (s *Service) resolve(ctx context.Context, p *ipool, identityID string, ls []*login, trusted bool) (*resolution, error) {
+	if !trusted {
+		if res, err := s.resolveTx(ctx, s.store, p, identityID, ls, false, true); err == nil {
+			return res, nil
+		}
+	}
 	var res *resolution
 	run := func() error {
 		return s.store.InTx(ctx, func(tx storage.Stores) error {
 			var err error
-			res, err = s.resolveTx(ctx, tx, p, identityID, ls, trusted)
+			res, err = s.resolveTx(ctx, tx, p, identityID, ls, trusted, false)
 			return err
 		})
 	}
@@ -82,7 +96,12 @@ func (s *Service) resolve(ctx context.Context, p *ipool, identityID string, ls [
 	return res, nil
 }
 
-func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, identityID string, ls []*login, trusted bool) (*resolution, error) {
+// errNeedsWrite stops a read-only resolution that would change something.
+var errNeedsWrite = errors.New("identitypool: resolution needs a transaction")
+
+// resolveTx resolves in tx. With readOnly it reads through tx (then the
+// store itself) and fails with errNeedsWrite before any write.
+func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, identityID string, ls []*login, trusted, readOnly bool) (*resolution, error) {
 	ids := tx.Identities()
 	now := s.now()
 	r := &resolution{svc: s, pool: p, logins: ls, authenticated: len(ls) > 0}
@@ -160,6 +179,9 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 		if len(ls) == 0 && !p.cfg.AllowUnauthenticatedIdentities {
 			return nil, errorf(NotAuthorized, msgUnauthDisabled)
 		}
+		if readOnly {
+			return nil, errNeedsWrite
+		}
 		result = storage.Identity{ID: p.rec.Region + ":" + uuid.NewString(), PoolID: p.rec.ID, CreatedAt: now, UpdatedAt: now}
 		if err := ids.Create(ctx, result); err != nil {
 			return nil, err
@@ -193,6 +215,9 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 		}
 	}
 
+	if readOnly && (guestMerged != nil || mergesOthers(owners, result.ID)) {
+		return nil, errNeedsWrite
+	}
 	if guestMerged != nil {
 		ev, err := s.merge(ctx, tx, r, *guestMerged, &result, now)
 		if err != nil {
@@ -234,6 +259,9 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 	for _, l := range ls {
 		if !l.linkable() || l.owner != "" {
 			continue
+		}
+		if readOnly {
+			return nil, errNeedsWrite // a new link
 		}
 		if err := load(); err != nil {
 			return nil, err
@@ -394,6 +422,17 @@ func oldest(m map[string]storage.Identity) storage.Identity {
 		}
 	}
 	return best
+}
+
+// mergesOthers reports whether owners holds identities other than result,
+// which resolving merges into it.
+func mergesOthers(owners map[string]storage.Identity, result string) bool {
+	for id := range owners {
+		if id != result {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {
