@@ -56,4 +56,6 @@ type Stores interface {
 	Keys() Keys
 	Settings() Settings
 	Identities() Identities
+	Devices() Devices
+	Nonces() Nonces
 }

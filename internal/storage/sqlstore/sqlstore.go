@@ -121,6 +121,8 @@ func (s scope) Tokens() storage.Tokens         { return tokens{s} }
 func (s scope) Keys() storage.Keys             { return keys{s} }
 func (s scope) Settings() storage.Settings     { return settings{s} }
 func (s scope) Identities() storage.Identities { return identities{s} }
+func (s scope) Devices() storage.Devices       { return devices{s} }
+func (s scope) Nonces() storage.Nonces         { return nonces{s} }
 
 // read returns the querier for reads.
 func (s scope) read() Querier {
