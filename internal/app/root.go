@@ -20,8 +20,11 @@ type rootCredentials struct {
 }
 
 const (
-	rootSetting = "root-credentials"
-	rootAAD     = "root-credentials"
+	// rootPrincipal is the Caller.Principal of requests signed with the
+	// root credentials: the administrator.
+	rootPrincipal = "root"
+	rootSetting   = "root-credentials"
+	rootAAD       = "root-credentials"
 )
 
 // LookupCredential implements awsproto.CredentialSource.
@@ -29,7 +32,7 @@ func (r rootCredentials) LookupCredential(_ context.Context, accessKeyID, sessio
 	if sessionToken != "" || !secret.Equal(accessKeyID, r.AccessKeyID) {
 		return awsproto.Credential{}, awsproto.ErrUnknownAccessKey
 	}
-	return awsproto.Credential{SecretAccessKey: r.SecretAccessKey, Principal: "root"}, nil
+	return awsproto.Credential{SecretAccessKey: r.SecretAccessKey, Principal: rootPrincipal}, nil
 }
 
 // loadRootCredentials takes the root credentials from the environment, or

@@ -17,6 +17,9 @@ func (a *App) routes(api http.Handler) http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	// Identity-pool OpenID tokens: issuer <public-url>/cognito-identity.
+	mux.HandleFunc("GET /cognito-identity/.well-known/jwks.json", a.openIDJWKS)
+	mux.HandleFunc("GET /cognito-identity/.well-known/openid-configuration", a.openIDDiscovery)
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.jwks)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.openIDConfiguration)
 	return mux

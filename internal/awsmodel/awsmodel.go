@@ -1,6 +1,7 @@
 // Package awsmodel embeds the AWS API models (botocore's service-2.json,
 // gzip-compressed) that Cognate serves, and holds the Go wire types
-// generated from them (subpackages cognitoidp and cognitoidentity).
+// generated from them (subpackages cognitoidp, cognitoidentity and
+// cognateadmin, the last for Cognate's own CognateAdmin model).
 //
 // The models are the authority for shapes, required members, constraints
 // and which operations are unsigned; internal/awsproto loads them to
@@ -15,6 +16,7 @@ import (
 
 //go:generate go run ./gen -service cognito-idp -package cognitoidp -out cognitoidp/types_gen.go
 //go:generate go run ./gen -service cognito-identity -package cognitoidentity -out cognitoidentity/types_gen.go
+//go:generate go run ./gen -service cognate-admin -package cognateadmin -out cognateadmin/types_gen.go
 
 //go:embed data
 var data embed.FS
@@ -26,6 +28,11 @@ var versions = map[string]string{
 	"cognito-identity": "2014-06-30",
 	"sts":              "2011-06-15",
 	"iam":              "2010-05-08",
+	// cognate-admin is Cognate's own CognateAdmin extension API (the
+	// user <-> identity link, the audit log, request authorization),
+	// written in botocore's format so that awsproto validates it and
+	// boto3 can load it as a custom model.
+	"cognate-admin": "2026-11-01",
 }
 
 // Service returns the gzip-compressed botocore model (service-2.json.gz) of

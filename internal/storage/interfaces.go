@@ -128,6 +128,9 @@ type Identities interface {
 	Get(ctx context.Context, id string) (Identity, error)
 	// Touch sets UpdatedAt.
 	Touch(ctx context.Context, id string, at time.Time) error
+	// Update replaces LinkedAt, MergedInto and UpdatedAt; ErrNotFound if
+	// absent.
+	Update(ctx context.Context, id Identity) error
 	// Delete removes the identity and its logins.
 	Delete(ctx context.Context, id string) error
 	List(ctx context.Context, poolID string, page Page) ([]Identity, string, error)
@@ -177,4 +180,13 @@ type Nonces interface {
 	// DeleteExpired removes nonces that expired before the given time and
 	// returns how many it removed.
 	DeleteExpired(ctx context.Context, before time.Time) (int, error)
+}
+
+// Audit stores the identity audit log. Events are immutable once recorded.
+type Audit interface {
+	// Record adds an event; ErrConflict if its ID is taken.
+	Record(ctx context.Context, e AuditEvent) error
+	// List returns the events matching f, newest first (by Time, then ID),
+	// and the token for the next page ("" when there is none).
+	List(ctx context.Context, f AuditFilter, page Page) ([]AuditEvent, string, error)
 }

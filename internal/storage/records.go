@@ -132,10 +132,18 @@ type IdentityPool struct {
 
 // Identity is an identity in an identity pool.
 type Identity struct {
-	ID        string // "<region>:<uuid>"
-	PoolID    string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID     string // "<region>:<uuid>"
+	PoolID string
+	// LinkedAt is when a login was first linked to the identity; zero for
+	// a guest (unauthenticated) identity that never had one. An identity
+	// that had logins stays authenticated after losing them all: AWS makes
+	// it inaccessible rather than a guest again.
+	LinkedAt time.Time
+	// MergedInto names the identity this one was merged into ("" unless
+	// merged); a merged identity is disabled and has no logins.
+	MergedInto string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // IdentityLogin links an identity to a login: a provider and the subject that
@@ -173,4 +181,32 @@ type Device struct {
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 	LastAuthenticatedAt time.Time
+}
+
+// AuditEvent is one entry of the identity audit log: a credential or token
+// issuance, a link change, an identity deletion or merge. The user fields
+// name the user-pool user involved, as they were at the time ("" when the
+// event involves no local user).
+type AuditEvent struct {
+	ID             string // unique, assigned by the caller (sortable: time-ordered)
+	Time           time.Time
+	Type           string // e.g. "CredentialsIssued", "LoginLinked"
+	IdentityID     string
+	IdentityPoolID string
+	UserPoolID     string
+	Username       string
+	UserSub        string
+	RoleARN        string
+	// Details holds event-specific facts (provider, source, other
+	// identity id, ...), stored as JSON.
+	Details map[string]string
+}
+
+// AuditFilter selects audit events. Empty fields match everything; From
+// and To bound Time (inclusive, zero means unbounded).
+type AuditFilter struct {
+	IdentityID string
+	UserPoolID string
+	UserSub    string
+	From, To   time.Time
 }

@@ -58,4 +58,5 @@ type Stores interface {
 	Identities() Identities
 	Devices() Devices
 	Nonces() Nonces
+	Audit() Audit
 }

@@ -45,7 +45,10 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 			return errorf(InvalidParameter, "Attributes did not conform to the schema: Type for attribute {%s} could not be determined", a.Name)
 		}
 		if !w.admin {
-			if boolv(def.DeveloperOnlyAttribute) || strings.HasPrefix(a.Name, "dev:") || !w.client.canWrite(a.Name) {
+			// p.readOnly: attributes the server maintains (an identity
+			// pool's identity-id write-back) are never client-writable.
+			if boolv(def.DeveloperOnlyAttribute) || strings.HasPrefix(a.Name, "dev:") || !w.client.canWrite(a.Name) ||
+				p.readOnly[a.Name] {
 				return errorf(NotAuthorized, "A client attempted to write unauthorized attribute")
 			}
 		}

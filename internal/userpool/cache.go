@@ -20,6 +20,9 @@ const cacheTTL = 5 * time.Second
 type pool struct {
 	rec storage.Pool
 	cfg *cip.UserPoolType
+	// readOnly names attributes the server maintains, which no app client
+	// may write (Deps.ReadOnlyAttributes); nil when there are none.
+	readOnly map[string]bool
 }
 
 // client is a loaded app client: the record, its parsed settings and its
@@ -82,6 +85,18 @@ func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
 	p, err := parsePool(rec)
 	if err != nil {
 		return nil, err
+	}
+	if s.readOnly != nil {
+		names, err := s.readOnly(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("userpool: read-only attributes of %s: %w", id, err)
+		}
+		for _, n := range names {
+			if p.readOnly == nil {
+				p.readOnly = map[string]bool{}
+			}
+			p.readOnly[n] = true
+		}
 	}
 	c.mu.Lock()
 	c.pools[id] = cacheEntry[*pool]{val: p, expires: now.Add(c.ttl)}

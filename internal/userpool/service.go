@@ -28,6 +28,11 @@ type Deps struct {
 	PublicURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ReadOnlyAttributes, when set, names attributes of a pool that no
+	// app client may write, whatever its WriteAttributes say: those the
+	// server itself maintains (an identity pool's identity-id write-back
+	// attribute). It is asked when a pool is loaded into the cache.
+	ReadOnlyAttributes func(ctx context.Context, poolID string) ([]string, error)
 }
 
 // Service implements the user-pool operations.
@@ -43,6 +48,7 @@ type Service struct {
 	publicURL string
 	now       func() time.Time
 	cache     *cache
+	readOnly  func(ctx context.Context, poolID string) ([]string, error)
 }
 
 // New returns a Service.
@@ -71,6 +77,7 @@ func New(d Deps) *Service {
 		publicURL: d.PublicURL,
 		now:       func() time.Time { return now().UTC() },
 		cache:     newCache(cacheTTL, now),
+		readOnly:  d.ReadOnlyAttributes,
 	}
 }
 

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -39,7 +38,7 @@ func blob(b []byte) []byte {
 }
 
 // errBadToken reports a page token this store did not issue.
-var errBadToken = errors.New("invalid page token")
+var errBadToken = fmt.Errorf("invalid page token: %w", storage.ErrBadPageToken)
 
 // encodeToken makes the opaque token that resumes after the given sort key.
 func encodeToken(key ...string) string {

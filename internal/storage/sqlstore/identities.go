@@ -65,23 +65,31 @@ func (s identities) ListPools(ctx context.Context, pg storage.Page) ([]storage.I
 	return items, next, nil
 }
 
-const identityCols = `id, pool_id, created_at, updated_at`
+const identityCols = `id, pool_id, linked_at, merged_into, created_at, updated_at`
 
 func scanIdentity(r Row) (storage.Identity, error) {
 	var i storage.Identity
-	var created, updated int64
-	if err := r.Scan(&i.ID, &i.PoolID, &created, &updated); err != nil {
+	var linked, created, updated int64
+	if err := r.Scan(&i.ID, &i.PoolID, &linked, &i.MergedInto, &created, &updated); err != nil {
 		return storage.Identity{}, err
 	}
+	i.LinkedAt = fromMicros(linked)
 	i.CreatedAt, i.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return i, nil
 }
 
 // Create adds the identity; ErrNotFound if its pool does not exist.
 func (s identities) Create(ctx context.Context, id storage.Identity) error {
-	_, err := s.s.exec(ctx, `INSERT INTO identities (`+identityCols+`) VALUES (?, ?, ?, ?)`,
-		id.ID, id.PoolID, micros(id.CreatedAt), micros(id.UpdatedAt))
+	_, err := s.s.exec(ctx, `INSERT INTO identities (`+identityCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+		id.ID, id.PoolID, micros(id.LinkedAt), id.MergedInto, micros(id.CreatedAt), micros(id.UpdatedAt))
 	return wrap("identities: create "+id.ID, err)
+}
+
+// Update replaces LinkedAt, MergedInto and UpdatedAt.
+func (s identities) Update(ctx context.Context, id storage.Identity) error {
+	return wrap("identities: update "+id.ID, mustChange(s.s.exec(ctx,
+		`UPDATE identities SET linked_at = ?, merged_into = ?, updated_at = ? WHERE id = ?`,
+		micros(id.LinkedAt), id.MergedInto, micros(id.UpdatedAt), id.ID)))
 }
 
 func (s identities) Get(ctx context.Context, id string) (storage.Identity, error) {

@@ -123,6 +123,7 @@ func (s scope) Settings() storage.Settings     { return settings{s} }
 func (s scope) Identities() storage.Identities { return identities{s} }
 func (s scope) Devices() storage.Devices       { return devices{s} }
 func (s scope) Nonces() storage.Nonces         { return nonces{s} }
+func (s scope) Audit() storage.Audit           { return audit{s} }
 
 // read returns the querier for reads.
 func (s scope) read() Querier {

@@ -1,0 +1,16 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/cognate-dev/cognate/internal/config"
+	"github.com/cognate-dev/cognate/internal/identitypool"
+)
+
+// NewWithIdentityDeps is New with the identity pool's collaborators given,
+// for tests (until the STS service is merged, a hand-written fake issuer).
+func NewWithIdentityDeps(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(string) string,
+	creds identitypool.CredentialIssuer, oidc identitypool.OIDCVerifier) (*App, error) {
+	return newApp(ctx, cfg, log, getenv, identityDeps{credentials: creds, oidc: oidc})
+}
