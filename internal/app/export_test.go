@@ -12,5 +12,5 @@ import (
 // for tests (until the STS service is merged, a hand-written fake issuer).
 func NewWithIdentityDeps(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(string) string,
 	creds identitypool.CredentialIssuer, oidc identitypool.OIDCVerifier) (*App, error) {
-	return newApp(ctx, cfg, log, getenv, identityDeps{credentials: creds, oidc: oidc})
+	return New(ctx, cfg, log, getenv, func(a *App) { a.identityDeps = identityDeps{credentials: creds, oidc: oidc} })
 }

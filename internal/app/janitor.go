@@ -8,7 +8,7 @@ import (
 // janitorInterval is how often expired state is swept.
 const janitorInterval = 10 * time.Minute
 
-// janitor removes expired refresh tokens and signing keys no longer
+// janitor removes expired refresh tokens, nonces and signing keys no longer
 // published, until ctx is done. Every node may run it: the deletes are
 // idempotent.
 func (a *App) janitor(ctx context.Context) {
@@ -33,5 +33,11 @@ func (a *App) sweep(ctx context.Context) {
 	}
 	if _, err := a.tokens.Prune(ctx); err != nil {
 		a.log.Warn("janitor: retired signing keys", "err", err)
+	}
+	if _, err := a.users.PruneSecurity(ctx); err != nil {
+		a.log.Warn("janitor: idle sign-in guards", "err", err)
+	}
+	if _, err := a.store.Nonces().DeleteExpired(ctx, now); err != nil {
+		a.log.Warn("janitor: expired nonces", "err", err)
 	}
 }

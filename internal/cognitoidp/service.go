@@ -70,6 +70,20 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"GlobalSignOut": op(up.GlobalSignOut),
 		"RevokeToken":   op(up.RevokeToken),
 
+		// Attributes, verification and recovery (issue 3).
+		"AddCustomAttributes":              op(up.AddCustomAttributes),
+		"UpdateUserAttributes":             op(up.UpdateUserAttributes),
+		"DeleteUserAttributes":             op(up.DeleteUserAttributes),
+		"AdminUpdateUserAttributes":        op(up.AdminUpdateUserAttributes),
+		"AdminDeleteUserAttributes":        op(up.AdminDeleteUserAttributes),
+		"GetUserAttributeVerificationCode": op(up.GetUserAttributeVerificationCode),
+		"VerifyUserAttribute":              op(up.VerifyUserAttribute),
+		"ForgotPassword":                   op(up.ForgotPassword),
+		"ConfirmForgotPassword":            op(up.ConfirmForgotPassword),
+		"ChangePassword":                   op(up.ChangePassword),
+		"AdminResetUserPassword":           op(up.AdminResetUserPassword),
+		"DeleteUser":                       op(up.DeleteUser),
+
 		// SRP, MFA, devices and refresh-token rotation (issue 4).
 		"GetTokensFromRefreshToken": op(up.GetTokensFromRefreshToken),
 		"AssociateSoftwareToken":    op(up.AssociateSoftwareToken),

@@ -48,8 +48,10 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("messaging: outbox: %w", err)
 	}
 	now := o.now()
-	env, err := render(from, m, now)
-	if err != nil {
+	var env envelope
+	if isPhoneNumber(m.To) {
+		env = renderSMS(m, now)
+	} else if env, err = render(from, m, now); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(o.dir, 0o700); err != nil {
@@ -94,4 +96,31 @@ func fileKind(kind string) string {
 		return "message"
 	}
 	return k
+}
+
+// isPhoneNumber reports whether to is an E.164 phone number: the outbox
+// also stands in for an SMS gateway.
+func isPhoneNumber(to string) bool {
+	if len(to) < 2 || to[0] != '+' {
+		return false
+	}
+	for _, c := range to[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// renderSMS writes a text message as a minimal RFC 5322 message addressed
+// to the phone number, so it sits in the outbox beside the emails.
+func renderSMS(m Message, now time.Time) envelope {
+	var b strings.Builder
+	b.WriteString("From: SMS <sms@cognate.invalid>\r\n")
+	b.WriteString("To: " + m.To + "\r\n")
+	b.WriteString("Subject: SMS\r\n")
+	b.WriteString("Date: " + now.Format(time.RFC1123Z) + "\r\n")
+	b.WriteString("Content-Type: text/plain; charset=UTF-8\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(m.Body, "\n", "\r\n") + "\r\n")
+	return envelope{to: m.To, data: []byte(b.String())}
 }

@@ -190,3 +190,42 @@ type Audit interface {
 	// and the token for the next page ("" when there is none).
 	List(ctx context.Context, f AuditFilter, page Page) ([]AuditEvent, string, error)
 }
+
+// Security stores the per-user state that protects accounts: failed
+// password attempts and their lockout (Guard), rate windows that limit how
+// often a user may ask for codes, and the hashes of a user's previous
+// passwords. Pools.Delete removes a pool's state; Users.Delete removes a
+// user's password history (guards and windows of a deleted sub are inert
+// and age out through DeleteIdle).
+type Security interface {
+	// Guard returns the subject's state; ErrNotFound when none is stored.
+	Guard(ctx context.Context, poolID, subject string) (Guard, error)
+	// PutGuard creates or replaces the state of (PoolID, Subject).
+	PutGuard(ctx context.Context, g Guard) error
+	// DeleteGuard removes the subject's state; removing none is not an error.
+	DeleteGuard(ctx context.Context, poolID, subject string) error
+	// AddFailure counts one password attempt against the subject unless it
+	// is locked out at now. Atomically: when LockedUntil <= now (or no state
+	// is stored) it increments Failures, sets UpdatedAt to now and
+	// LockedUntil to now + lock(Failures) (unchanged when lock returns 0),
+	// and returns the new state and true; when locked it changes nothing and
+	// returns the stored state and false. Concurrent callers are serialized,
+	// so each sees a distinct count and none passes a lockout another set.
+	AddFailure(ctx context.Context, poolID, subject string, now time.Time, lock func(failures int) time.Duration) (Guard, bool, error)
+
+	// Hit counts one event of kind for the subject, atomically, and returns
+	// the number of events in the current window, this one included. A
+	// window lasts the given duration from its first event; an event after
+	// it starts a new window at now.
+	Hit(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration) (int, error)
+
+	// AddPassword records a password hash of the user at the given time and
+	// keeps only the newest keep hashes (none when keep <= 0).
+	AddPassword(ctx context.Context, poolID, sub, hash string, at time.Time, keep int) error
+	// Passwords returns up to n of the user's recorded hashes, newest first.
+	Passwords(ctx context.Context, poolID, sub string, n int) ([]string, error)
+
+	// DeleteIdle removes guards updated, and windows started, before the
+	// given time, and returns how many it removed.
+	DeleteIdle(ctx context.Context, before time.Time) (int, error)
+}

@@ -210,3 +210,16 @@ type AuditFilter struct {
 	UserSub    string
 	From, To   time.Time
 }
+
+// Guard is the failed-password state of one sign-in subject: a user's sub
+// or, for a name no user holds, a hash of that name (so that a lockout looks
+// the same whether or not the user exists). Failures counts consecutive
+// failed attempts; LockedUntil is when the current temporary lockout ends
+// (zero when none). The userpool package decides the schedule.
+type Guard struct {
+	PoolID      string
+	Subject     string
+	Failures    int
+	LockedUntil time.Time
+	UpdatedAt   time.Time
+}

@@ -59,4 +59,5 @@ type Stores interface {
 	Devices() Devices
 	Nonces() Nonces
 	Audit() Audit
+	Security() Security
 }

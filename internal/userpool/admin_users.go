@@ -33,6 +33,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 	if err != nil {
 		return nil, err
 	}
+	if err := checkInvitationTargets(u, in.DesiredDeliveryMediums); err != nil {
+		return nil, err
+	}
 	if tmp == "" {
 		tmp = p.generatePassword()
 	} else if err := p.checkPassword(tmp); err != nil {
@@ -47,7 +50,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 		return nil, err
 	}
 	u.Status = "FORCE_CHANGE_PASSWORD"
-	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
+	if err := s.saveUserMovingAliases(ctx, p, u, true, boolv(in.ForceAliasCreation)); err != nil {
 		if e := (*Error)(nil); errors.As(err, &e) && e.Kind == UsernameExists {
 			return nil, errorf(UsernameExists, "User account already exists")
 		}
@@ -225,10 +228,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkPassword(in.Password); err != nil {
-		return nil, err
-	}
-	if err := s.setPassword(u, in.Password); err != nil {
+	if err := s.newPassword(ctx, p, u, in.Password); err != nil {
 		return nil, err
 	}
 	if boolv(in.Permanent) {
@@ -238,6 +238,9 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 	}
 	u.UpdatedAt = s.now()
 	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+		return nil, err
+	}
+	if err := s.passwordSaved(ctx, p, u); err != nil {
 		return nil, err
 	}
 	return &cip.AdminSetUserPasswordResponse{}, nil
@@ -298,4 +301,19 @@ func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *cip.AdminUserG
 		return nil, err
 	}
 	return &cip.AdminUserGlobalSignOutResponse{}, nil
+}
+
+// checkInvitationTargets applies AdminCreateUser's documented conditions:
+// an email address (phone number) must be given to mark it verified, and
+// an email address to send the invitation by EMAIL.
+func checkInvitationTargets(u *storage.User, mediums []string) error {
+	for _, a := range verifiable {
+		if u.Attributes[a+"_verified"] == "true" && u.Attributes[a] == "" {
+			return errorf(InvalidParameter, "%s_verified can't be true without a value for %s.", a, a)
+		}
+	}
+	if contains(mediums, "EMAIL") && u.Attributes["email"] == "" {
+		return errorf(InvalidParameter, "EMAIL delivery requires an email attribute.")
+	}
+	return nil
 }

@@ -55,6 +55,9 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 		if !creating && !boolv(def.Mutable) {
 			return schemaError(a.Name, "Attribute cannot be updated. (changing an immutable attribute)")
 		}
+		if a.Value == "" && !creating {
+			continue // a deletion
+		}
 		if err := checkValue(def, a.Value); err != nil {
 			return err
 		}
@@ -142,6 +145,9 @@ func attributeList(sub string, attrs map[string]string, read func(string) bool) 
 	out = append(out, cip.AttributeType{Name: "sub", Value: sub})
 	names := make([]string, 0, len(attrs))
 	for n := range attrs {
+		if strings.HasPrefix(n, pendingPrefix) {
+			continue
+		}
 		if read == nil || read(n) {
 			names = append(names, n)
 		}
@@ -155,5 +161,5 @@ func attributeList(sub string, attrs map[string]string, read func(string) bool) 
 
 // clientReadable reports whether an app client may read attribute name.
 func (c *client) clientReadable(name string) bool {
-	return !strings.HasPrefix(name, "dev:") && c.canRead(name)
+	return !strings.HasPrefix(name, "dev:") && !strings.HasPrefix(name, pendingPrefix) && c.canRead(name)
 }

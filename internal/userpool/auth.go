@@ -97,8 +97,10 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 	}
 }
 
-// passwordAuth checks USERNAME and PASSWORD. Unknown users cost the same
-// argon2id work as known ones, so timing doesn't reveal who exists.
+// passwordAuth checks USERNAME and PASSWORD under the user's lockout.
+// Unknown users cost the same argon2id work as known ones, and with
+// PreventUserExistenceErrors they are locked out the same way, so neither
+// timing nor answers reveal who exists.
 func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params map[string]string) (*authResult, error) {
 	username, pw := params["USERNAME"], params["PASSWORD"]
 	if username == "" {
@@ -118,24 +120,43 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 	if err := cl.checkSecretHash(params["SECRET_HASH"], names...); err != nil {
 		return nil, err
 	}
-	if u == nil || u.PasswordHash == "" {
+	if u == nil && !cl.preventsExistenceErrors() {
 		s.hasher.VerifyDummy(pw)
-		if u == nil && !cl.preventsExistenceErrors() {
-			return nil, errorf(UserNotFound, msgUserNotFound)
-		}
-		return nil, errorf(NotAuthorized, msgBadCredentials)
+		return nil, errorf(UserNotFound, msgUserNotFound)
 	}
-	ok, err := s.hasher.Verify(pw, u.PasswordHash)
+	res, err := s.checkUserPassword(ctx, p, u, username, pw)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	switch res {
+	case passwordLocked:
+		return nil, errorf(NotAuthorized, msgAttemptsExceeded)
+	case passwordWrong:
 		return nil, errorf(NotAuthorized, msgBadCredentials)
 	}
 	if err := s.upgradeSRP(ctx, u, pw); err != nil {
 		return nil, err
 	}
 	return s.afterPassword(ctx, p, cl, u, params["DEVICE_KEY"])
+}
+
+// checkUserPassword verifies pw for u (nil when name matches no user, or a
+// user without a password: both fail after the same hash work) under the
+// lockout.
+func (s *Service) checkUserPassword(ctx context.Context, p *pool, u *storage.User, name, pw string) (passwordCheck, error) {
+	if u == nil || u.PasswordHash == "" {
+		subject := unknownSubject(p, name)
+		if u != nil {
+			subject = userSubject(u)
+		}
+		return s.guardPassword(ctx, p.rec.ID, subject, func() (bool, error) {
+			s.hasher.VerifyDummy(pw)
+			return false, nil
+		})
+	}
+	return s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
+		return s.hasher.Verify(pw, u.PasswordHash)
+	})
 }
 
 // afterPassword decides what a user with a verified password gets;
@@ -148,7 +169,7 @@ func (s *Service) afterPassword(ctx context.Context, p *pool, cl *client, u *sto
 	case "UNCONFIRMED":
 		return nil, errorf(UserNotConfirmed, msgNotConfirmed)
 	case "RESET_REQUIRED":
-		return nil, errorf(PasswordResetRequired, "Password reset required for the user")
+		return nil, errorf(PasswordResetRequired, msgResetRequired)
 	case "FORCE_CHANGE_PASSWORD":
 		days := int32v(p.cfg.Policies.PasswordPolicy.TemporaryPasswordValidityDays, 7)
 		if s.now().After(u.PasswordChangedAt.Add(time.Duration(days) * 24 * time.Hour)) {

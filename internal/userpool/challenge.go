@@ -84,6 +84,9 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	if err := p.checkPassword(pw); err != nil {
 		return nil, err
 	}
+	if err := s.checkHistory(ctx, p, &u, pw); err != nil {
+		return nil, err
+	}
 	var attrs []cip.AttributeType
 	for k, v := range resp {
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
@@ -108,6 +111,9 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	u.Status = "CONFIRMED"
 	u.UpdatedAt = s.now()
 	if err := s.saveUser(ctx, s.store, p, &u, false); err != nil {
+		return nil, err
+	}
+	if err := s.passwordSaved(ctx, p, &u); err != nil {
 		return nil, err
 	}
 	return s.continueSignIn(ctx, p, cl, &u, flowState{Device: resp["DEVICE_KEY"]})

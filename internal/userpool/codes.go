@@ -3,47 +3,74 @@ package userpool
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
-	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
-// Code purposes and lifetimes.
+// Code purposes and lifetimes (Cognito's quotas: sign-up and attribute
+// verification codes last 24 hours, forgot-password codes 1 hour).
 const (
 	purposeSignUp = "signup"
+	purposeForgot = "forgot_password"
+	// purposeVerify is "verify:<attribute>".
+	purposeVerify = "verify:"
 
 	signUpCodeTTL = 24 * time.Hour
-	// maxCodeAttempts is how many wrong guesses a code survives; the next
-	// one destroys it, so a 6-digit code gives a guesser at most a
-	// 5-in-a-million chance per code sent.
+	verifyCodeTTL = 24 * time.Hour
+	forgotCodeTTL = time.Hour
+
+	// maxCodeAttempts is how many wrong guesses a code survives; after
+	// that it is dead even for the right code, so a 6-digit code gives a
+	// guesser at most a 5-in-a-million chance per code sent.
 	maxCodeAttempts = 5
 )
 
-func codeHash(poolID, sub, purpose, code string) []byte {
-	return secret.HashToken(poolID + "\x00" + sub + "\x00" + purpose + "\x00" + code)
+// codeHash binds a code to its user, purpose and binding (for attribute
+// verification, the value the code was sent to: a code never verifies a
+// value it was not sent to).
+func codeHash(poolID, sub, purpose, binding, code string) []byte {
+	return secret.HashToken(poolID + "\x00" + sub + "\x00" + purpose + "\x00" + binding + "\x00" + code)
 }
 
 // newCode creates and stores a fresh 6-digit code, replacing any earlier
 // one for the same purpose, and returns it in the clear for delivery.
-func (s *Service) newCode(ctx context.Context, u *storage.User, purpose string, ttl time.Duration) (string, error) {
+func (s *Service) newCode(ctx context.Context, u *storage.User, purpose, binding string, ttl time.Duration) (string, error) {
 	code := secret.RandomString(6, secret.Digits)
 	now := s.now()
 	err := s.store.Codes().Put(ctx, storage.Code{
 		PoolID: u.PoolID, Sub: u.Sub, Purpose: purpose,
-		Hash:      codeHash(u.PoolID, u.Sub, purpose, code),
+		Hash:      codeHash(u.PoolID, u.Sub, purpose, binding, code),
 		ExpiresAt: now.Add(ttl), CreatedAt: now,
 	})
 	return code, err
 }
 
-// checkCode verifies a code: wrong codes count against the code's attempt
-// limit; the right code is consumed (single use).
-func (s *Service) checkCode(ctx context.Context, u *storage.User, purpose, given string) error {
+// checkCode verifies a code and consumes it (single use); see verifyCode.
+func (s *Service) checkCode(ctx context.Context, u *storage.User, purpose, binding, given string) error {
+	if err := s.verifyCode(ctx, u, purpose, binding, given); err != nil {
+		return err
+	}
+	return s.consumeCode(ctx, u, purpose)
+}
+
+// consumeCode deletes a verified code. If a concurrent request consumed it
+// first, the code counts as used: ExpiredCodeException.
+func (s *Service) consumeCode(ctx context.Context, u *storage.User, purpose string) error {
+	err := s.store.Codes().Delete(ctx, u.PoolID, u.Sub, purpose)
+	if errors.Is(err, storage.ErrNotFound) {
+		return errorf(ExpiredCode, msgCodeExpired)
+	}
+	return err
+}
+
+// verifyCode checks a code without consuming it. A wrong code
+// counts against the code's attempts; once they are spent the code is
+// dead: sign-up codes are deleted (TooManyFailedAttemptsException, as the
+// fifth wrong sign-up code is answered), other codes answer
+// LimitExceededException until a new one is requested.
+func (s *Service) verifyCode(ctx context.Context, u *storage.User, purpose, binding, given string) error {
 	codes := s.store.Codes()
 	c, err := codes.Get(ctx, u.PoolID, u.Sub, purpose)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -56,91 +83,43 @@ func (s *Service) checkCode(ctx context.Context, u *storage.User, purpose, given
 		_ = codes.Delete(ctx, u.PoolID, u.Sub, purpose)
 		return errorf(ExpiredCode, msgCodeExpired)
 	}
-	if !secret.Equal(string(c.Hash), string(codeHash(u.PoolID, u.Sub, purpose, given))) {
+	if c.Attempts >= maxCodeAttempts {
+		return codesExhausted(purpose)
+	}
+	if !secret.Equal(string(c.Hash), string(codeHash(u.PoolID, u.Sub, purpose, binding, given))) {
 		n, err := codes.AddAttempt(ctx, u.PoolID, u.Sub, purpose)
 		if err != nil {
 			return err
 		}
-		if n >= maxCodeAttempts {
+		if n >= maxCodeAttempts && purpose == purposeSignUp {
 			if err := codes.Delete(ctx, u.PoolID, u.Sub, purpose); err != nil && !errors.Is(err, storage.ErrNotFound) {
 				return err
 			}
-			return errorf(TooManyFailedAttempts, "Too many failed attempts. Request a new code.")
+			return codesExhausted(purpose)
+		}
+		if n > maxCodeAttempts {
+			return codesExhausted(purpose)
 		}
 		return errorf(CodeMismatch, msgCodeMismatch)
 	}
-	if c.Attempts >= maxCodeAttempts {
-		return errorf(TooManyFailedAttempts, "Too many failed attempts. Request a new code.")
-	}
-	err = codes.Delete(ctx, u.PoolID, u.Sub, purpose)
-	if errors.Is(err, storage.ErrNotFound) {
-		// Consumed by a concurrent request: single use.
-		return errorf(ExpiredCode, msgCodeExpired)
-	}
-	return err
+	return nil
 }
 
-// destination picks where a verification code goes: the auto-verified
-// attribute the user has, email first. ok is false when there is none.
+func codesExhausted(purpose string) error {
+	if purpose == purposeSignUp {
+		return errorf(TooManyFailedAttempts, "Too many failed attempts. Request a new code.")
+	}
+	return errorf(LimitExceeded, msgLimitExceeded)
+}
+
+// destination picks where a sign-up code goes: the auto-verified attribute
+// the user has, the phone number first (Cognito texts the phone when both
+// need verification). ok is false when there is none.
 func (p *pool) destination(u *storage.User) (attr string, ok bool) {
-	for _, a := range []string{"email", "phone_number"} {
+	for _, a := range []string{"phone_number", "email"} {
 		if contains(p.cfg.AutoVerifiedAttributes, a) && u.Attributes[a] != "" {
 			return a, true
 		}
 	}
 	return "", false
-}
-
-// sendCode delivers a code to the user's email or phone number through the
-// messenger, using the pool's templates, and describes the delivery.
-func (s *Service) sendCode(ctx context.Context, p *pool, u *storage.User, attr, kind, code string) (*cip.CodeDeliveryDetailsType, error) {
-	t := p.cfg.VerificationMessageTemplate
-	msg := messaging.Message{Kind: kind, PoolID: u.PoolID, Username: u.Username, Code: code, To: u.Attributes[attr]}
-	details := &cip.CodeDeliveryDetailsType{AttributeName: attr}
-	sender := s.messenger
-	if attr == "email" {
-		msg.Subject = t.EmailSubject
-		msg.Body = strings.ReplaceAll(t.EmailMessage, "{####}", code)
-		details.DeliveryMedium = "EMAIL"
-		details.Destination = maskEmail(msg.To)
-	} else {
-		msg.Body = strings.ReplaceAll(t.SmsMessage, "{####}", code)
-		sender = s.sms
-		details.DeliveryMedium = "SMS"
-		details.Destination = maskPhone(msg.To)
-	}
-	if err := sender.Send(ctx, msg); err != nil {
-		s.log.Error("code delivery failed", "pool", u.PoolID, "medium", details.DeliveryMedium, "err", err)
-		return nil, errorf(CodeDeliveryFailure, "Unable to deliver the code to %s.", details.Destination)
-	}
-	return details, nil
-}
-
-// maskEmail shows an address as Cognito does: "j***@e***.com".
-func maskEmail(addr string) string {
-	at := strings.LastIndexByte(addr, '@')
-	if at <= 0 {
-		return "***"
-	}
-	local, domain := addr[:at], addr[at+1:]
-	tld := ""
-	if dot := strings.LastIndexByte(domain, '.'); dot > 0 {
-		tld = domain[dot:]
-		domain = domain[:dot]
-	}
-	first := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		return s[:1]
-	}
-	return fmt.Sprintf("%s***@%s***%s", first(local), first(domain), tld)
-}
-
-// maskPhone keeps the last four digits: "+*******1234".
-func maskPhone(phone string) string {
-	if len(phone) <= 5 {
-		return "+****"
-	}
-	return "+" + strings.Repeat("*", len(phone)-5) + phone[len(phone)-4:]
 }

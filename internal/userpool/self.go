@@ -74,6 +74,9 @@ func (s *Service) authenticate(ctx context.Context, accessToken string) (*caller
 	if !u.Enabled {
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
+	if u.Status == "RESET_REQUIRED" {
+		return nil, errorf(PasswordResetRequired, msgResetRequired)
+	}
 	cl, err := s.loadClient(ctx, c.ClientID)
 	if errors.As(err, &perr) {
 		return nil, errorf(NotAuthorized, msgRevokedToken)

@@ -51,6 +51,7 @@ type Service struct {
 	readOnly  func(ctx context.Context, poolID string) ([]string, error)
 	secret    serverSecret
 	fakeSRP   fakeSRP
+	gates     *gates
 }
 
 // New returns a Service.
@@ -80,6 +81,7 @@ func New(d Deps) *Service {
 		now:       func() time.Time { return now().UTC() },
 		cache:     newCache(cacheTTL, now),
 		readOnly:  d.ReadOnlyAttributes,
+		gates:     newGates(),
 	}
 }
 

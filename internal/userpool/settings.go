@@ -123,7 +123,7 @@ func validateSettings(cfg *cip.UserPoolType) error {
 	if cfg.MfaConfiguration == "ON" && cfg.SmsConfiguration == nil && cfg.EmailConfiguration == nil {
 		return errorf(InvalidParameter, "MFA cannot be required without an MFA method configured.")
 	}
-	return nil
+	return validateInvitation(cfg)
 }
 
 func orDefault(v, def string) string {

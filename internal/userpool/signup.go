@@ -2,10 +2,10 @@ package userpool
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/google/uuid"
 )
@@ -30,6 +30,14 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if in.Password == "" {
 		return nil, errorf(InvalidParameter, "A password is required to sign up.")
 	}
+	if p.aliasAttribute("preferred_username") {
+		for _, a := range in.UserAttributes {
+			if a.Name == "preferred_username" {
+				// Cognito: an alias preferred_username is set once confirmed.
+				return nil, errorf(InvalidParameter, "preferred_username can't be set at sign-up when it is an alias; set it once the user is confirmed.")
+			}
+		}
+	}
 	u, err := p.newUser(in.Username, in.UserAttributes, writer{client: cl}, s.now())
 	if err != nil {
 		return nil, err
@@ -49,13 +57,16 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
 		return nil, err
 	}
+	if err := s.passwordSaved(ctx, p, u); err != nil {
+		return nil, err
+	}
 	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.Sub}
 	if attr, ok := p.destination(u); ok {
-		code, err := s.newCode(ctx, u, purposeSignUp, signUpCodeTTL)
+		code, err := s.newCode(ctx, u, purposeSignUp, "", signUpCodeTTL)
 		if err != nil {
 			return nil, err
 		}
-		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, u, attr, "signup", code); err != nil {
+		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindSignUp, code); err != nil {
 			return nil, err
 		}
 	}
@@ -155,18 +166,34 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 		if cl.preventsExistenceErrors() {
 			return nil, errorf(CodeMismatch, msgCodeMismatch)
 		}
-		return nil, errorf(UserNotFound, "Username/client id combination not found.")
+		return nil, errorf(UserNotFound, msgUnknownUsername)
 	}
 	if u.Status != "UNCONFIRMED" {
 		return nil, errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
 	}
-	if err := s.checkCode(ctx, u, purposeSignUp, in.ConfirmationCode); err != nil {
+	next := cloneUser(u)
+	if attr, ok := p.destination(u); ok {
+		next.Attributes[attr+"_verified"] = "true"
+	}
+	next.Status = "CONFIRMED"
+	next.UpdatedAt = s.now()
+	// The right code with an alias another account holds is refused
+	// without using the code up, so the confirmation can be retried with
+	// ForceAliasCreation.
+	force := boolv(in.ForceAliasCreation)
+	if err := s.verifyCode(ctx, u, purposeSignUp, "", in.ConfirmationCode); err != nil {
 		return nil, err
 	}
-	if attr, ok := p.destination(u); ok {
-		u.Attributes[attr+"_verified"] = "true"
+	if err := s.aliasConflict(ctx, p, next, force); err != nil {
+		return nil, err
 	}
-	return &cip.ConfirmSignUpResponse{}, s.confirm(ctx, p, u)
+	if err := s.consumeCode(ctx, u, purposeSignUp); err != nil {
+		return nil, err
+	}
+	if err := s.saveUserMovingAliases(ctx, p, next, false, force); err != nil {
+		return nil, err
+	}
+	return &cip.ConfirmSignUpResponse{}, nil
 }
 
 // confirm marks a user CONFIRMED and saves it (which adds its aliases).
@@ -193,11 +220,22 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 	if err != nil {
 		return nil, err
 	}
+	hide := cl.preventsExistenceErrors()
+	fake := &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}
 	if u == nil {
-		if cl.preventsExistenceErrors() {
-			return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}, nil
+		if !hide {
+			return nil, errorf(UserNotFound, msgUnknownUsername)
 		}
-		return nil, errorf(UserNotFound, "Username/client id combination not found.")
+		if err := s.limitCodeRequests(ctx, p, unknownSubject(p, in.Username), "signup"); err != nil {
+			return nil, err
+		}
+		return fake, nil
+	}
+	if err := s.limitCodeRequests(ctx, p, userSubject(u), "signup"); err != nil {
+		return nil, err
+	}
+	if !u.Enabled && hide {
+		return fake, nil
 	}
 	if u.Status != "UNCONFIRMED" {
 		return nil, errorf(InvalidParameter, "User is already confirmed.")
@@ -206,26 +244,13 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 	if !ok {
 		return nil, errorf(InvalidParameter, "Cannot resend codes. Auto verification not turned on.")
 	}
-	code, err := s.newCode(ctx, u, purposeSignUp, signUpCodeTTL)
+	code, err := s.newCode(ctx, u, purposeSignUp, "", signUpCodeTTL)
 	if err != nil {
 		return nil, err
 	}
-	details, err := s.sendCode(ctx, p, u, attr, "signup", code)
+	details, err := s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindSignUp, code)
 	if err != nil {
 		return nil, err
 	}
 	return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: details}, nil
-}
-
-// fakeDelivery answers for an unknown user as if a code went out, so that
-// PreventUserExistenceErrors hides whether the user exists.
-func fakeDelivery(p *pool, username string) *cip.CodeDeliveryDetailsType {
-	if strings.HasPrefix(username, "+") || contains(p.cfg.AutoVerifiedAttributes, "phone_number") && !contains(p.cfg.AutoVerifiedAttributes, "email") {
-		return &cip.CodeDeliveryDetailsType{AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: maskPhone("+10000000000")}
-	}
-	dest := username
-	if !strings.Contains(dest, "@") {
-		dest = username + "@example.com"
-	}
-	return &cip.CodeDeliveryDetailsType{AttributeName: "email", DeliveryMedium: "EMAIL", Destination: maskEmail(dest)}
 }

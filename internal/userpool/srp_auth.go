@@ -260,9 +260,9 @@ func (s *Service) respondPasswordVerifier(ctx context.Context, p *pool, cl *clie
 // locked-out user's proof is not checked at all. Without a verifier (ok is
 // false) the same work is done against the fake verifier, and fails.
 func (s *Service) checkSRPProof(ctx context.Context, p *pool, u *storage.User, st *srpState, v []byte, ok bool, claim srp.Claim) (passwordCheck, error) {
-	subject := "srp:" + st.UserID
+	subject := unknownSubject(p, st.UserID)
 	if u != nil {
-		subject = u.Sub
+		subject = userSubject(u)
 	}
 	return s.guardPassword(ctx, p.rec.ID, subject, func() (bool, error) {
 		if !ok {

@@ -9,7 +9,7 @@ import { configureAmplify } from '../lib/amplify.js';
 import { rejectsWith } from '../lib/assert.js';
 import { countMessages, nextCode } from '../lib/outbox.js';
 
-const opts = { timeout: 60_000, todo: 'needs ForgotPassword and ConfirmForgotPassword (issue 3)' };
+const opts = { timeout: 60_000 };
 const passwordAuth = { authFlowType: 'USER_PASSWORD_AUTH' };
 
 test('resetPassword and confirmResetPassword with the e-mailed code', opts, async () => {

@@ -76,7 +76,7 @@ test('fetchUserAttributes returns the user attributes', opts, async () => {
 });
 
 test('updateUserAttributes updates a name and sends a code for a new e-mail',
-  { ...opts, todo: 'needs UpdateUserAttributes (issue 3)' }, async () => {
+  opts, async () => {
     await signedIn();
     const email = uniqueEmail('new');
 

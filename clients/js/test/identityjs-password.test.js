@@ -131,7 +131,7 @@ test('getUserAttributes returns the user attributes (GetUser)', opts, async () =
   assert.equal(attrs.sub, session.getIdToken().decodePayload().sub);
 });
 
-test('updateAttributes changes an attribute and asks to verify a new e-mail', { ...opts, todo: 'needs UpdateUserAttributes (issue 3)' }, async () => {
+test('updateAttributes changes an attribute and asks to verify a new e-mail', opts, async () => {
   const { user } = await signedIn();
 
   await updateAttributes(user, { name: 'Ada Lovelace' });

@@ -124,6 +124,7 @@ func (s scope) Identities() storage.Identities { return identities{s} }
 func (s scope) Devices() storage.Devices       { return devices{s} }
 func (s scope) Nonces() storage.Nonces         { return nonces{s} }
 func (s scope) Audit() storage.Audit           { return audit{s} }
+func (s scope) Security() storage.Security     { return security{s} }
 
 // read returns the querier for reads.
 func (s scope) read() Querier {

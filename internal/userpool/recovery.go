@@ -1,0 +1,229 @@
+package userpool
+
+import (
+	"context"
+	"sort"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/messaging"
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// Account recovery: ForgotPassword sends a code to a verified email
+// address or phone number chosen by AccountRecoverySetting, and
+// ConfirmForgotPassword trades it for a new password. AdminResetUserPassword
+// puts a user in RESET_REQUIRED (sign-in answers
+// PasswordResetRequiredException) and sends the same code.
+
+const (
+	msgNoRecoveryDestination = "Cannot reset password for the user as there is no registered/verified email or phone_number"
+	msgCannotReset           = "User password cannot be reset in the current state."
+	msgAdminOnlyRecovery     = "Contact administrator to reset password."
+	msgUnknownUsername       = "Username/client id combination not found."
+	msgResetRequired         = "Password reset required for the user"
+)
+
+// recoveryDestination picks where a password-reset code goes, by the
+// pool's AccountRecoverySetting priorities; without the setting, Cognito's
+// legacy order: a verified phone number, then a verified email address.
+// adminOnly reports the admin_only setting.
+func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly bool) {
+	order := []string{"verified_phone_number", "verified_email"}
+	if rs := p.cfg.AccountRecoverySetting; rs != nil && len(rs.RecoveryMechanisms) > 0 {
+		ms := append([]cip.RecoveryOptionType(nil), rs.RecoveryMechanisms...)
+		sort.SliceStable(ms, func(i, j int) bool { return int32v(ms[i].Priority, 0) < int32v(ms[j].Priority, 0) })
+		order = order[:0]
+		for _, m := range ms {
+			if m.Name == "admin_only" {
+				adminOnly = true
+			}
+			order = append(order, m.Name)
+		}
+	}
+	for _, m := range order {
+		a := map[string]string{"verified_email": "email", "verified_phone_number": "phone_number"}[m]
+		if a != "" && u.Attributes[a] != "" && u.Attributes[a+"_verified"] == "true" {
+			return a, true, adminOnly
+		}
+	}
+	return "", false, adminOnly
+}
+
+// adminOnlyRecovery reports whether the pool allows only admins to reset
+// passwords.
+func (p *pool) adminOnlyRecovery() bool {
+	_, _, adminOnly := p.recoveryDestination(&storage.User{})
+	return adminOnly
+}
+
+// ForgotPassword sends a password-reset code. With
+// PreventUserExistenceErrors, a user who does not exist, is disabled or has
+// no verified destination gets the same answer as one who does: a
+// simulated CodeDeliveryDetails.
+func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequest) (*cip.ForgotPasswordResponse, error) {
+	cl, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.checkSecretHash(in.SecretHash, secretHashNames(in.Username, u)...); err != nil {
+		return nil, err
+	}
+	if p.adminOnlyRecovery() {
+		return nil, errorf(NotAuthorized, msgAdminOnlyRecovery)
+	}
+	hide := cl.preventsExistenceErrors()
+	fake := &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}
+	if u == nil {
+		if !hide {
+			return nil, errorf(UserNotFound, msgUnknownUsername)
+		}
+		if err := s.limitCodeRequests(ctx, p, unknownSubject(p, in.Username), "forgot"); err != nil {
+			return nil, err
+		}
+		return fake, nil
+	}
+	if err := s.limitCodeRequests(ctx, p, userSubject(u), "forgot"); err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		if hide {
+			return fake, nil
+		}
+		return nil, errorf(NotAuthorized, msgUserDisabled)
+	}
+	if u.Status == "FORCE_CHANGE_PASSWORD" {
+		return nil, errorf(NotAuthorized, msgCannotReset)
+	}
+	attr, ok, _ := p.recoveryDestination(u)
+	if !ok {
+		if hide {
+			return fake, nil
+		}
+		return nil, errorf(InvalidParameter, msgNoRecoveryDestination)
+	}
+	details, err := s.sendResetCode(ctx, p, u, attr)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.ForgotPasswordResponse{CodeDeliveryDetails: details}, nil
+}
+
+// sendResetCode creates a password-reset code and sends it to attr.
+func (s *Service) sendResetCode(ctx context.Context, p *pool, u *storage.User, attr string) (*cip.CodeDeliveryDetailsType, error) {
+	code, err := s.newCode(ctx, u, purposeForgot, "", forgotCodeTTL)
+	if err != nil {
+		return nil, err
+	}
+	return s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindForgotPassword, code)
+}
+
+// ConfirmForgotPassword sets a new password with a reset code. The
+// password policy is checked first, for every caller alike; with
+// PreventUserExistenceErrors an unknown or disabled user gets
+// CodeMismatchException.
+func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordRequest) (*cip.ConfirmForgotPasswordResponse, error) {
+	cl, err := s.loadClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.checkSecretHash(in.SecretHash, secretHashNames(in.Username, u)...); err != nil {
+		return nil, err
+	}
+	if err := p.checkPassword(in.Password); err != nil {
+		return nil, err
+	}
+	hide := cl.preventsExistenceErrors()
+	if u == nil {
+		if hide {
+			return nil, errorf(CodeMismatch, msgCodeMismatch)
+		}
+		return nil, errorf(UserNotFound, msgUnknownUsername)
+	}
+	if !u.Enabled {
+		if hide {
+			return nil, errorf(CodeMismatch, msgCodeMismatch)
+		}
+		return nil, errorf(NotAuthorized, msgUserDisabled)
+	}
+	// The code first: the history must not answer anyone without it.
+	if err := s.verifyCode(ctx, u, purposeForgot, "", in.ConfirmationCode); err != nil {
+		return nil, err
+	}
+	if err := s.checkHistory(ctx, p, u, in.Password); err != nil {
+		return nil, err
+	}
+	if err := s.consumeCode(ctx, u, purposeForgot); err != nil {
+		return nil, err
+	}
+	if err := s.setPassword(u, in.Password); err != nil {
+		return nil, err
+	}
+	if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
+		u.Status = "CONFIRMED"
+	}
+	u.UpdatedAt = s.now()
+	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+		return nil, err
+	}
+	if err := s.passwordSaved(ctx, p, u); err != nil {
+		return nil, err
+	}
+	return &cip.ConfirmForgotPasswordResponse{}, nil
+}
+
+// AdminResetUserPassword puts a confirmed user in RESET_REQUIRED and sends
+// a reset code to their verified email address or phone number.
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminResetUserPasswordRequest) (*cip.AdminResetUserPasswordResponse, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.mustFindUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, errorf(NotAuthorized, msgUserDisabled)
+	}
+	if u.Status != "CONFIRMED" && u.Status != "RESET_REQUIRED" {
+		return nil, errorf(NotAuthorized, msgCannotReset)
+	}
+	attr, ok, _ := p.recoveryDestination(u)
+	if !ok {
+		return nil, errorf(InvalidParameter, msgNoRecoveryDestination)
+	}
+	u.Status = "RESET_REQUIRED"
+	u.UpdatedAt = s.now()
+	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+		return nil, err
+	}
+	if _, err := s.sendResetCode(ctx, p, u, attr); err != nil {
+		return nil, err
+	}
+	return &cip.AdminResetUserPasswordResponse{}, nil
+}
+
+// secretHashNames are the names a SECRET_HASH may have been computed over:
+// what the caller typed and, for a known user, the username.
+func secretHashNames(typed string, u *storage.User) []string {
+	if u == nil {
+		return []string{typed}
+	}
+	return []string{typed, u.Username}
+}
