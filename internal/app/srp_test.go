@@ -279,3 +279,38 @@ func TestSRPUserExistence(t *testing.T) {
 		wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	})
 }
+
+func TestSRPLockoutAndPasswordChanges(t *testing.T) {
+	forEachBackendClock(t, func(t *testing.T, s *server, clk *testClock) {
+		poolID := s.pool(nil)
+		clientID, _ := s.appClient(poolID, false)
+		s.user(poolID, "zoe", "Correct-Horse-9", attr("email", "zoe@example.com"), attr("email_verified", "true"))
+
+		// Wrong SRP proofs are failed sign-ins, counted with wrong passwords.
+		for i := 0; i < 4; i++ {
+			_, err := s.srpSignIn(poolID, clientID, "zoe", "Wrong-Horse-9", nil)
+			wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+		}
+		wantCode(t, s.passwordSignIn(clientID, "zoe", "Wrong-Horse-9"), "NotAuthorizedException", "Incorrect username or password.")
+		_, err := s.srpSignIn(poolID, clientID, "zoe", "Correct-Horse-9", nil)
+		wantCode(t, err, "NotAuthorizedException", lockedMsg)
+		clk.Advance(2 * time.Second)
+		result(s.srpSignIn(poolID, clientID, "zoe", "Correct-Horse-9", nil)).must(t)
+
+		// ChangePassword gives a new verifier.
+		tok := s.signIn(clientID, "zoe", "Correct-Horse-9")
+		result(s.idp.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: tok.AccessToken,
+			PreviousPassword: aws.String("Correct-Horse-9"), ProposedPassword: aws.String("Changed-Horse-9")})).must(t)
+		_, err = s.srpSignIn(poolID, clientID, "zoe", "Correct-Horse-9", nil)
+		wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+		result(s.srpSignIn(poolID, clientID, "zoe", "Changed-Horse-9", nil)).must(t)
+
+		// So does ConfirmForgotPassword.
+		result(s.forgot(clientID, "zoe")).must(t)
+		result(s.idp.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: aws.String(clientID),
+			Username: aws.String("zoe"), ConfirmationCode: aws.String(s.lastCode()), Password: aws.String("Recovered-Horse-9")})).must(t)
+		result(s.srpSignIn(poolID, clientID, "zoe", "Recovered-Horse-9", nil)).must(t)
+		_, err = s.srpSignIn(poolID, clientID, "zoe", "Changed-Horse-9", nil)
+		wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	})
+}
