@@ -91,7 +91,7 @@ func TestDevices(t *testing.T) {
 		}
 		// Only the session's device can be confirmed.
 		_, err := s.idp.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{AccessToken: first.AccessToken,
-			DeviceKey: aws.String("us-east-1_00000000-0000-4000-8000-000000000000"),
+			DeviceKey:                  aws.String("us-east-1_00000000-0000-4000-8000-000000000000"),
 			DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{Salt: aws.String("AQ=="), PasswordVerifier: aws.String("Ag==")}})
 		wantCode(t, err, "ResourceNotFoundException", "")
 		d, conf := s.confirmDevice(first, "laptop")
