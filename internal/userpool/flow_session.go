@@ -64,12 +64,14 @@ func (s *Service) openFlow(ctx context.Context, cl *client, text string, challen
 	if text == "" || err != nil || st.Client != cl.rec.ID || !contains(challenges, st.Challenge) {
 		return nil, errorf(NotAuthorized, msgDeadSession)
 	}
-	n, err := s.store.Nonces().Uses(ctx, flowNonce("fail", st.ID))
-	if err != nil {
-		return nil, err
-	}
-	if n >= maxFlowFailures {
-		return nil, errorf(NotAuthorized, msgBadSession)
+	for kind, limit := range map[string]int{"fail": maxFlowFailures, "done": 1} {
+		n, err := s.store.Nonces().Uses(ctx, flowNonce(kind, st.ID))
+		if err != nil {
+			return nil, err
+		}
+		if n >= limit {
+			return nil, errorf(NotAuthorized, msgBadSession)
+		}
 	}
 	return &st, nil
 }
