@@ -3,14 +3,16 @@ package app
 import (
 	"context"
 	"time"
+
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // janitorInterval is how often expired state is swept.
 const janitorInterval = 10 * time.Minute
 
-// janitor removes expired refresh tokens, nonces and signing keys no longer
-// published, until ctx is done. Every node may run it: the deletes are
-// idempotent.
+// janitor removes expired refresh tokens and nonces, signing keys no longer
+// published and auth events past their retention, until ctx is done. Every
+// node may run it: the deletes are idempotent.
 func (a *App) janitor(ctx context.Context) {
 	t := time.NewTicker(janitorInterval)
 	defer t.Stop()
@@ -26,6 +28,9 @@ func (a *App) janitor(ctx context.Context) {
 
 func (a *App) sweep(ctx context.Context) {
 	now := time.Now()
+	if _, err := a.store.AuthEvents().DeleteBefore(ctx, now.Add(-userpool.AuthEventRetention)); err != nil {
+		a.log.Warn("janitor: old auth events", "err", err)
+	}
 	if n, err := a.store.Tokens().DeleteExpired(ctx, now); err != nil {
 		a.log.Warn("janitor: expired refresh tokens", "err", err)
 	} else if n > 0 {

@@ -54,6 +54,28 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"AdminEnableUser":        op(up.AdminEnableUser),
 		"AdminUserGlobalSignOut": op(up.AdminUserGlobalSignOut),
 
+		// Search and history (signed).
+		"ListUsers":               op(up.ListUsers),
+		"AdminListUserAuthEvents": op(up.AdminListUserAuthEvents),
+
+		// Groups (signed).
+		"CreateGroup":              op(up.CreateGroup),
+		"GetGroup":                 op(up.GetGroup),
+		"UpdateGroup":              op(up.UpdateGroup),
+		"DeleteGroup":              op(up.DeleteGroup),
+		"ListGroups":               op(up.ListGroups),
+		"AdminAddUserToGroup":      op(up.AdminAddUserToGroup),
+		"AdminRemoveUserFromGroup": op(up.AdminRemoveUserFromGroup),
+		"AdminListGroupsForUser":   op(up.AdminListGroupsForUser),
+		"ListUsersInGroup":         op(up.ListUsersInGroup),
+
+		// Pool settings (signed).
+		"GetUserPoolMfaConfig": op(up.GetUserPoolMfaConfig),
+		"SetUserPoolMfaConfig": op(up.SetUserPoolMfaConfig),
+		"TagResource":          op(up.TagResource),
+		"UntagResource":        op(up.UntagResource),
+		"ListTagsForResource":  op(up.ListTagsForResource),
+
 		// Sign-up (unsigned, by ClientId).
 		"SignUp":                 op(up.SignUp),
 		"ConfirmSignUp":          op(up.ConfirmSignUp),
@@ -108,8 +130,11 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 // domain errors to wire errors.
 func op[In, Out any](fn func(context.Context, *In) (*Out, error)) awsproto.Handler {
 	return awsproto.Op(func(ctx context.Context, in *In) (*Out, error) {
-		if info := awsproto.Info(ctx); info != nil && info.Caller != nil {
-			ctx = userpool.WithRegion(ctx, info.Caller.Region)
+		if info := awsproto.Info(ctx); info != nil {
+			if info.Caller != nil {
+				ctx = userpool.WithRegion(ctx, info.Caller.Region)
+			}
+			ctx = userpool.WithSourceIP(ctx, info.SourceIP)
 		}
 		out, err := fn(ctx, in)
 		if err != nil {

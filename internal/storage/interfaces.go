@@ -8,6 +8,13 @@ import (
 // Page asks for one page of a listing. Token is the opaque value returned as
 // the previous page's next token ("" for the first page); Limit <= 0 means
 // the backend default of 60.
+//
+// A listing returns at most Limit items and the token for the next page.
+// Every page but the last is full and has a token; the last page has the
+// token "" (so a listing never ends with an empty page unless it is empty).
+// A token resumes only the listing that issued it (the same method, and
+// the same pool for a pool's listing); any other token, garbage included,
+// fails with an error wrapping ErrBadPageToken.
 type Page struct {
 	Token string
 	Limit int
@@ -17,11 +24,13 @@ type Page struct {
 type Pools interface {
 	// Create fails with ErrConflict if the id is taken.
 	Create(ctx context.Context, p Pool) error
+	// Get fails with ErrNotFound if there is no such pool.
 	Get(ctx context.Context, id string) (Pool, error)
 	// Update replaces Name, Config and UpdatedAt; ErrNotFound if absent.
 	Update(ctx context.Context, p Pool) error
 	// Delete removes the pool and everything in it (clients, users, codes,
-	// tokens, keys) atomically; ErrNotFound if absent.
+	// tokens, keys) atomically; ErrNotFound if absent. Identity logins of
+	// its users are unlinked as by Users.Delete.
 	Delete(ctx context.Context, id string) error
 	// List returns pools ordered by id, and the token for the next page
 	// ("" when there is none).
@@ -30,84 +39,161 @@ type Pools interface {
 
 // Clients stores app clients. Client ids are unique across pools.
 type Clients interface {
+	// Create fails with ErrConflict if the id is taken (in any pool), and
+	// with ErrNotFound if the pool does not exist.
 	Create(ctx context.Context, c Client) error
-	// Get finds a client by id alone (unsigned operations carry no pool).
+	// Get finds a client by id alone (unsigned operations carry no pool);
+	// ErrNotFound if absent.
 	Get(ctx context.Context, id string) (Client, error)
-	// Update replaces Name, SecretSealed, Config and UpdatedAt.
+	// Update replaces Name, SecretSealed, Config and UpdatedAt; ErrNotFound
+	// if absent.
 	Update(ctx context.Context, c Client) error
-	// Delete removes the client and its refresh tokens.
+	// Delete removes the client and its refresh tokens; ErrNotFound if
+	// absent.
 	Delete(ctx context.Context, id string) error
-	// List returns the pool's clients ordered by id.
+	// List returns the pool's clients ordered by id (none for a pool that
+	// does not exist).
 	List(ctx context.Context, poolID string, page Page) ([]Client, string, error)
 }
 
 // Users stores users and keeps their lookups unique per pool and kind.
 type Users interface {
-	// Create fails with ErrConflict if the sub or any lookup is taken.
+	// Create fails with ErrConflict if the sub (in any pool) or any lookup
+	// is taken, and with ErrNotFound if the pool does not exist; a refused
+	// Create stores nothing.
 	Create(ctx context.Context, u User) error
 	// Put replaces the user (matched by PoolID and Sub) including its
-	// lookups; ErrConflict if a new lookup is taken by another user.
+	// lookups: lookups no longer listed are freed, new ones taken.
+	// ErrConflict if a new lookup is taken by another user, ErrNotFound if
+	// the user does not exist; a refused Put changes nothing.
 	Put(ctx context.Context, u User) error
+	// GetBySub fails with ErrNotFound if the pool has no such user.
 	GetBySub(ctx context.Context, poolID, sub string) (User, error)
-	// GetByLookup finds the user holding (kind, key) in the pool.
+	// GetByLookup finds the user holding (kind, key) in the pool; keys
+	// match exactly. ErrNotFound if no user holds it.
 	GetByLookup(ctx context.Context, poolID, kind, key string) (User, error)
 	// Delete removes the user with its lookups, codes and refresh tokens,
 	// and unlinks it from identities (their IdentityLogin rows keep the
-	// login but lose UserPoolID/UserSub).
+	// login but lose UserPoolID/UserSub); ErrNotFound if absent.
 	Delete(ctx context.Context, poolID, sub string) error
-	// List returns the pool's users ordered by username key.
+	// List returns the pool's users ordered by the key of their "username"
+	// lookup (users without one first), then by sub.
 	List(ctx context.Context, poolID string, page Page) ([]User, string, error)
 	// Count returns the number of users in the pool.
 	Count(ctx context.Context, poolID string) (int, error)
+	// Search returns the pool's users that match f, ordered by the value
+	// matched and then by sub, with the token for the next page ("" when
+	// there is none). It reads an index: the username lookup, the status
+	// or enabled columns, or the attribute index that Create and Put keep
+	// in the same transaction as the user. A page may hold fewer than
+	// Limit users while more follow. Keys other than those of UserFilter
+	// and SearchableAttribute match no user.
+	Search(ctx context.Context, poolID string, f UserFilter, page Page) ([]User, string, error)
+}
+
+// Groups stores the groups of a pool and their members. Membership is
+// indexed both ways: a group's members and a user's groups are each one
+// indexed read. Deleting a user or a group removes its memberships.
+type Groups interface {
+	// Create fails with ErrConflict if the pool has a group of that name,
+	// ErrNotFound if the pool does not exist.
+	Create(ctx context.Context, g Group) error
+	Get(ctx context.Context, poolID, name string) (Group, error)
+	// Update replaces Description, RoleARN, Precedence and UpdatedAt;
+	// ErrNotFound if absent.
+	Update(ctx context.Context, g Group) error
+	// Delete removes the group and its memberships; ErrNotFound if absent.
+	Delete(ctx context.Context, poolID, name string) error
+	// List returns the pool's groups ordered by name.
+	List(ctx context.Context, poolID string, page Page) ([]Group, string, error)
+	// AddMember puts the user in the group (a no-op when it is there
+	// already); ErrNotFound if the group or the user does not exist.
+	AddMember(ctx context.Context, poolID, name, sub string) error
+	// RemoveMember takes the user out of the group (a no-op when it is not
+	// a member).
+	RemoveMember(ctx context.Context, poolID, name, sub string) error
+	// Members returns the group's users ordered by sub.
+	Members(ctx context.Context, poolID, name string, page Page) ([]User, string, error)
+	// OfUser returns every group the user belongs to, ordered by name, in
+	// one indexed query: token issuing reads it on each sign-in and refresh.
+	OfUser(ctx context.Context, poolID, sub string) ([]Group, error)
+}
+
+// AuthEvents stores users' authentication history. Deleting a user
+// removes its events.
+type AuthEvents interface {
+	// Add records an event; ErrNotFound if the user does not exist.
+	Add(ctx context.Context, e AuthEvent) error
+	// List returns the user's events, newest first.
+	List(ctx context.Context, poolID, sub string, page Page) ([]AuthEvent, string, error)
+	// DeleteBefore removes events created before the given time and
+	// returns how many it removed.
+	DeleteBefore(ctx context.Context, before time.Time) (int, error)
 }
 
 // Codes stores one-time codes, at most one per (pool, sub, purpose).
 type Codes interface {
-	// Put creates or replaces the code for (PoolID, Sub, Purpose).
+	// Put creates or replaces the code for (PoolID, Sub, Purpose);
+	// ErrNotFound if the user does not exist.
 	Put(ctx context.Context, c Code) error
+	// Get fails with ErrNotFound if there is no such code.
 	Get(ctx context.Context, poolID, sub, purpose string) (Code, error)
-	// AddAttempt increments Attempts and returns the new count.
+	// AddAttempt increments Attempts and returns the new count (concurrent
+	// calls each get their own count); ErrNotFound if there is no code.
 	AddAttempt(ctx context.Context, poolID, sub, purpose string) (int, error)
+	// Delete fails with ErrNotFound if there is no such code.
 	Delete(ctx context.Context, poolID, sub, purpose string) error
 }
 
 // Tokens stores refresh tokens.
 type Tokens interface {
+	// Create fails with ErrConflict if the id is taken, and with
+	// ErrNotFound if the client or the user does not exist.
 	Create(ctx context.Context, t RefreshToken) error
+	// Get fails with ErrNotFound if there is no such token.
 	Get(ctx context.Context, id []byte) (RefreshToken, error)
-	// GetByOrigin finds the token whose OriginJTI is given.
+	// GetByOrigin finds the token whose OriginJTI is given; ErrNotFound if
+	// there is none.
 	GetByOrigin(ctx context.Context, originJTI string) (RefreshToken, error)
-	// Revoke sets RevokedAt on one token (no-op if already revoked).
+	// Revoke sets RevokedAt on one token (no-op if already revoked: the
+	// first time stays); ErrNotFound if there is no such token.
 	Revoke(ctx context.Context, id []byte, at time.Time) error
 	// Rotate sets RotatedAt on a token unless it is set already, and
 	// reports whether this call set it: of concurrent callers, exactly one
 	// rotates a token. ErrNotFound if there is no such token.
 	Rotate(ctx context.Context, id []byte, at time.Time) (bool, error)
-	// RevokeFamily revokes every token of a rotation family.
+	// RevokeFamily revokes every token of a rotation family that is not
+	// revoked yet (none for an unknown family).
 	RevokeFamily(ctx context.Context, familyID string, at time.Time) error
 	// RevokeUser revokes every token of a user in a pool and returns how
 	// many were newly revoked.
 	RevokeUser(ctx context.Context, poolID, sub string, at time.Time) (int, error)
-	// DeleteExpired removes tokens that expired before the given time.
+	// DeleteExpired removes tokens whose ExpiresAt is before the given time
+	// (a zero ExpiresAt never expires) and returns how many.
 	DeleteExpired(ctx context.Context, before time.Time) (int, error)
 }
 
 // Keys stores JWT signing keys.
 type Keys interface {
+	// Create fails with ErrConflict if the kid is taken.
 	Create(ctx context.Context, k SigningKey) error
 	// List returns all of the pool's keys for every use, newest first,
 	// retired ones included; callers filter by RetireAt.
 	List(ctx context.Context, poolID string) ([]SigningKey, error)
-	// Retire sets RetireAt on a key.
+	// Retire sets RetireAt on a key; ErrNotFound if there is no such key.
 	Retire(ctx context.Context, kid string, at time.Time) error
-	// DeleteRetired removes keys whose RetireAt is before the given time.
+	// DeleteRetired removes keys whose RetireAt is set and before the given
+	// time, and returns how many.
 	DeleteRetired(ctx context.Context, before time.Time) (int, error)
 }
 
 // Settings is a small key/value store for server-wide state (the sealed
 // root credentials, server key versions, ...).
 type Settings interface {
+	// Get fails with ErrNotFound if the name was never Put. Names are
+	// case-sensitive.
 	Get(ctx context.Context, name string) ([]byte, error)
+	// Put creates or replaces the value.
 	Put(ctx context.Context, name string, value []byte) error
 	// PutIfAbsent stores value unless name exists, and returns the value
 	// now stored (so concurrent first starts agree on one value).
@@ -117,35 +203,49 @@ type Settings interface {
 // Identities stores identity pools, identities and their logins: the
 // user <-> identity link.
 type Identities interface {
+	// CreatePool fails with ErrConflict if the id is taken.
 	CreatePool(ctx context.Context, p IdentityPool) error
+	// GetPool fails with ErrNotFound if there is no such pool.
 	GetPool(ctx context.Context, id string) (IdentityPool, error)
+	// UpdatePool replaces Name, Config and UpdatedAt; ErrNotFound if absent.
 	UpdatePool(ctx context.Context, p IdentityPool) error
-	// DeletePool removes the pool with its identities and logins.
+	// DeletePool removes the pool with its identities and logins;
+	// ErrNotFound if absent.
 	DeletePool(ctx context.Context, id string) error
+	// ListPools returns identity pools ordered by id.
 	ListPools(ctx context.Context, page Page) ([]IdentityPool, string, error)
 
+	// Create fails with ErrConflict if the id is taken (in any pool), and
+	// with ErrNotFound if the pool does not exist.
 	Create(ctx context.Context, id Identity) error
+	// Get fails with ErrNotFound if there is no such identity.
 	Get(ctx context.Context, id string) (Identity, error)
-	// Touch sets UpdatedAt.
+	// Touch sets UpdatedAt; ErrNotFound if absent.
 	Touch(ctx context.Context, id string, at time.Time) error
 	// Update replaces LinkedAt, MergedInto and UpdatedAt; ErrNotFound if
 	// absent.
 	Update(ctx context.Context, id Identity) error
-	// Delete removes the identity and its logins.
+	// Delete removes the identity and its logins; ErrNotFound if absent.
 	Delete(ctx context.Context, id string) error
+	// List returns the pool's identities ordered by id.
 	List(ctx context.Context, poolID string, page Page) ([]Identity, string, error)
 
 	// AddLogin links a login to an identity; ErrConflict if the
-	// (IdentityPoolID, Provider, Subject) login belongs to an identity already.
+	// (IdentityPoolID, Provider, Subject) login belongs to an identity
+	// already, ErrNotFound if the identity is not in IdentityPoolID.
 	AddLogin(ctx context.Context, l IdentityLogin) error
 	// RemoveLogin unlinks a login; ErrNotFound if it was not linked.
 	RemoveLogin(ctx context.Context, identityPoolID, provider, subject string) error
-	// FindLogin returns the login row for (pool, provider, subject).
+	// FindLogin returns the login row for (pool, provider, subject);
+	// ErrNotFound if there is none.
 	FindLogin(ctx context.Context, identityPoolID, provider, subject string) (IdentityLogin, error)
-	// Logins lists the logins of one identity.
+	// Logins lists the logins of one identity ordered by provider, then
+	// subject.
 	Logins(ctx context.Context, identityID string) ([]IdentityLogin, error)
 	// LoginsOfUser lists every login, in every identity pool, that links
-	// to the given user: the identities that belong to a user.
+	// to the given user: the identities that belong to a user. They are
+	// ordered by identity pool, provider, subject; an empty userPoolID or
+	// userSub names no user and finds none.
 	LoginsOfUser(ctx context.Context, userPoolID, userSub string) ([]IdentityLogin, error)
 }
 

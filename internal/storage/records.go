@@ -70,6 +70,75 @@ type Lookup struct {
 	Key  string
 }
 
+// Group is a group of users in a pool. Names are unique per pool and
+// compared as given (case-sensitive). Membership is a relation of its own,
+// see Groups.
+type Group struct {
+	PoolID      string
+	Name        string
+	Description string
+	RoleARN     string // "" when the group has no role
+	Precedence  int    // NoPrecedence when unset
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// NoPrecedence is Group.Precedence for a group without one.
+const NoPrecedence = -1
+
+// UserFilter selects users for Users.Search: those whose Key equals Value,
+// or starts with it when Prefix is set. Values are compared bytewise, so
+// the domain normalises them first (the username key as stored in the
+// username Lookup, the status as stored).
+type UserFilter struct {
+	Key    string // SearchUsername, SearchSub, SearchStatus, SearchEnabled, or an attribute name
+	Value  string
+	Prefix bool
+}
+
+// Keys of a UserFilter besides attribute names. Attribute names are
+// searchable when SearchableAttribute says so.
+const (
+	// SearchUsername matches the key of the user's "username" Lookup.
+	SearchUsername = "username"
+	// SearchSub matches the sub.
+	SearchSub = "sub"
+	// SearchStatus matches User.Status.
+	SearchStatus = "cognito:user_status"
+	// SearchEnabled matches User.Enabled: Value is "true" or "false" and
+	// Prefix is not allowed.
+	SearchEnabled = "status"
+)
+
+// searchableAttributes are the attributes besides custom ones that
+// Users.Search can find.
+var searchableAttributes = map[string]bool{
+	"email": true, "phone_number": true, "name": true, "given_name": true,
+	"family_name": true, "preferred_username": true,
+}
+
+// SearchableAttribute reports whether Users keeps an index of attribute
+// name for Search: the attributes Cognito's ListUsers searches, and every
+// custom attribute.
+func SearchableAttribute(name string) bool {
+	return searchableAttributes[name] || (len(name) > len("custom:") && name[:len("custom:")] == "custom:")
+}
+
+// AuthEvent is one entry of a user's authentication history
+// (AdminListUserAuthEvents).
+type AuthEvent struct {
+	PoolID    string
+	Sub       string
+	ID        string
+	Type      string // SignIn, SignUp, ForgotPassword, PasswordChange, ResendCode
+	Response  string // Pass, Fail, InProgress
+	IPAddress string
+	// Details is an opaque JSON document owned by the userpool package
+	// (challenge results, device and context data).
+	Details   []byte
+	CreatedAt time.Time
+}
+
 // Code is a one-time code sent to a user (sign-up confirmation, password
 // reset, attribute verification). Only a hash of the code is stored. There is
 // at most one live code per (PoolID, Sub, Purpose); Put replaces it.

@@ -32,6 +32,9 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest)
 	if err != nil {
 		return nil, err
 	}
+	if in.UserContextData != nil {
+		ctx = WithSourceIP(ctx, in.UserContextData.IpAddress)
+	}
 	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, false)
 	if err != nil {
 		return nil, err
@@ -50,6 +53,9 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAu
 	if err != nil {
 		return nil, err
 	}
+	if in.ContextData != nil {
+		ctx = WithSourceIP(ctx, in.ContextData.IpAddress)
+	}
 	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, true)
 	if err != nil {
 		return nil, err
@@ -65,7 +71,8 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 		if !cl.allows("ALLOW_USER_PASSWORD_AUTH") {
 			return nil, errorf(InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
 		}
-		return s.passwordAuth(ctx, p, cl, params)
+		r, err := s.passwordAuth(ctx, p, cl, params)
+		return s.auditSignIn(ctx, p, params["USERNAME"], r, err)
 	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
 		if !admin {
 			return nil, errorf(InvalidParameter, "Initiate Auth method not supported.")
@@ -73,7 +80,8 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 		if !cl.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
 			return nil, errorf(InvalidParameter, "Auth flow not enabled for this client")
 		}
-		return s.passwordAuth(ctx, p, cl, params)
+		r, err := s.passwordAuth(ctx, p, cl, params)
+		return s.auditSignIn(ctx, p, params["USERNAME"], r, err)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		if !cl.allows("ALLOW_REFRESH_TOKEN_AUTH") {
 			return nil, errorf(InvalidParameter, "Refresh Token flow not enabled for this client")

@@ -19,7 +19,7 @@ const cacheTTL = 5 * time.Second
 // pool is a loaded user pool: the record and its parsed settings.
 type pool struct {
 	rec storage.Pool
-	cfg *cip.UserPoolType
+	cfg *poolConfig
 	// readOnly names attributes the server maintains, which no app client
 	// may write (Deps.ReadOnlyAttributes); nil when there are none.
 	readOnly map[string]bool
@@ -105,7 +105,7 @@ func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
 }
 
 func parsePool(rec storage.Pool) (*pool, error) {
-	cfg := &cip.UserPoolType{}
+	cfg := &poolConfig{}
 	if err := json.Unmarshal(rec.Config, cfg); err != nil {
 		return nil, fmt.Errorf("userpool: pool %s settings: %w", rec.ID, err)
 	}

@@ -40,6 +40,13 @@ const (
 	PasswordHistoryViolated Kind = "PasswordHistoryPolicyViolationException"
 )
 
+// The kinds of groups and pool settings.
+const (
+	GroupExists              Kind = "GroupExistsException"
+	UserPoolAddOnNotEnabled  Kind = "UserPoolAddOnNotEnabledException"
+	FeatureUnavailableInTier Kind = "FeatureUnavailableInTierException"
+)
+
 // Error is a failure a client is told about: Kind is the Cognito exception,
 // Message the documented text.
 type Error struct {

@@ -41,10 +41,9 @@ func (f mfaFactors) offers(factor string) bool {
 	return false
 }
 
-// mfaFactors reads the pool's MFA settings.
-//
-// Until SetUserPoolMfaConfig stores the factors, a pool whose MFA is not
-// OFF offers TOTP, and SMS when it has an SmsConfiguration.
+// mfaFactors reads the pool's MFA settings (SetUserPoolMfaConfig, and SMS
+// turned on with an SmsConfiguration at CreateUserPool or UpdateUserPool).
+// A pool whose MFA is OFF offers no factor, whatever is stored.
 func (p *pool) mfaFactors() mfaFactors {
 	f := mfaFactors{
 		mode:         orDefault(p.cfg.MfaConfiguration, "OFF"),
@@ -52,10 +51,14 @@ func (p *pool) mfaFactors() mfaFactors {
 		emailSubject: defaultEmailAuthSubject,
 		emailMessage: defaultEmailAuthMessage,
 	}
+	m := p.cfg.mfa()
+	if e := m.Email; e != nil {
+		f.emailSubject = orDefault(e.Subject, f.emailSubject)
+		f.emailMessage = orDefault(e.Message, f.emailMessage)
+	}
 	if f.mode == "OFF" {
 		return f
 	}
-	f.totp = true
-	f.sms = p.cfg.SmsConfiguration != nil
+	f.sms, f.totp, f.email = m.SMS, m.SoftwareToken, m.Email != nil
 	return f
 }

@@ -76,8 +76,8 @@ func checkFactorUsable(factor string, f mfaFactors, u *storage.User, m *userMFA)
 	return nil
 }
 
-// mfaSettings turns the request members into mfaSettings.
-func mfaSettings(sms *cip.SMSMfaSettingsType, token *cip.SoftwareTokenMfaSettingsType, email *cip.EmailMfaSettingsType, webAuthn *cip.WebAuthnMfaSettingsType) ([]mfaSetting, error) {
+// requestedMFA turns the request members into mfaSettings.
+func requestedMFA(sms *cip.SMSMfaSettingsType, token *cip.SoftwareTokenMfaSettingsType, email *cip.EmailMfaSettingsType, webAuthn *cip.WebAuthnMfaSettingsType) ([]mfaSetting, error) {
 	if webAuthn != nil && boolv(webAuthn.Enabled) {
 		return nil, errorf(InvalidParameter, "Passkey (WebAuthn) MFA is not available on this server.")
 	}
@@ -100,7 +100,7 @@ func (s *Service) SetUserMFAPreference(ctx context.Context, in *cip.SetUserMFAPr
 	if err != nil {
 		return nil, err
 	}
-	settings, err := mfaSettings(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings, in.WebAuthnMfaSettings)
+	settings, err := requestedMFA(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings, in.WebAuthnMfaSettings)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *cip.AdminSe
 	if err != nil {
 		return nil, err
 	}
-	settings, err := mfaSettings(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings, in.WebAuthnMfaSettings)
+	settings, err := requestedMFA(in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings, in.WebAuthnMfaSettings)
 	if err != nil {
 		return nil, err
 	}

@@ -98,6 +98,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *cip.ChangePasswordRequ
 		case passwordLocked:
 			return nil, errorf(LimitExceeded, msgLimitExceeded)
 		case passwordWrong:
+			s.recordAuthEvent(ctx, p, u.Sub, EventPasswordChange, eventFail, "Password")
 			return nil, errorf(NotAuthorized, msgBadCredentials)
 		}
 	}
@@ -111,5 +112,6 @@ func (s *Service) ChangePassword(ctx context.Context, in *cip.ChangePasswordRequ
 	if err := s.passwordSaved(ctx, p, u); err != nil {
 		return nil, err
 	}
+	s.recordAuthEvent(ctx, p, u.Sub, EventPasswordChange, eventPass, "Password")
 	return &cip.ChangePasswordResponse{}, nil
 }

@@ -14,27 +14,29 @@ import (
 
 // CreateUserPool creates a pool with the given settings and Cognito's
 // defaults for the rest, and its signing keys.
-func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequest) (*cip.CreateUserPoolResponse, error) {
+func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequest) (*describeUserPoolOutput, error) {
 	region := regionFrom(ctx)
 	if region == "" {
 		return nil, errorf(InvalidParameter, "A region is required: sign the request with a credential scope.")
 	}
-	cfg := &cip.UserPoolType{
-		SchemaAttributes:      nil,
+	cfg := &poolConfig{UserPoolType: cip.UserPoolType{
 		AliasAttributes:       in.AliasAttributes,
 		UsernameAttributes:    in.UsernameAttributes,
 		UsernameConfiguration: in.UsernameConfiguration,
 		UserPoolTags:          in.UserPoolTags,
-	}
+	}}
 	if len(in.AliasAttributes) > 0 && len(in.UsernameAttributes) > 0 {
 		return nil, errorf(InvalidParameter, "Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.")
+	}
+	if err := checkTags(in.UserPoolTags); err != nil {
+		return nil, err
 	}
 	schema, err := buildSchema(in.Schema)
 	if err != nil {
 		return nil, err
 	}
 	cfg.SchemaAttributes = schema
-	applySettings(cfg, settings{
+	applySettings(&cfg.UserPoolType, settings{
 		Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
 		AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
 		EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
@@ -44,7 +46,15 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 		SmsConfiguration: in.SmsConfiguration, AdminCreateUserConfig: in.AdminCreateUserConfig,
 		UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting, UserPoolTier: in.UserPoolTier,
 	})
-	if err := validateSettings(cfg); err != nil {
+	// MFA turned on at creation uses SMS, the one factor CreateUserPool
+	// can configure.
+	if cfg.MfaConfiguration != "OFF" && cfg.SmsConfiguration != nil {
+		cfg.MFA = &mfaSettings{SMS: true}
+	}
+	if err := validateSettings(&cfg.UserPoolType); err != nil {
+		return nil, err
+	}
+	if err := validateMFA(cfg); err != nil {
 		return nil, err
 	}
 	doc, err := json.Marshal(cfg)
@@ -70,11 +80,17 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if err != nil {
 		return nil, err
 	}
-	return &cip.CreateUserPoolResponse{UserPool: out}, nil
+	return &describeUserPoolOutput{UserPool: out}, nil
+}
+
+// describeUserPoolOutput is the answer of CreateUserPool and
+// DescribeUserPool.
+type describeUserPoolOutput struct {
+	UserPool *userPoolOutput `json:"UserPool"`
 }
 
 // DescribeUserPool returns the pool's settings.
-func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPoolRequest) (*cip.DescribeUserPoolResponse, error) {
+func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPoolRequest) (*describeUserPoolOutput, error) {
 	p, err := s.adminPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -83,70 +99,90 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPool
 	if err != nil {
 		return nil, err
 	}
-	return &cip.DescribeUserPoolResponse{UserPool: out}, nil
+	return &describeUserPoolOutput{UserPool: out}, nil
 }
 
-func (s *Service) describePool(ctx context.Context, p *pool) (*cip.UserPoolType, error) {
+// userPoolOutput is a pool as CreateUserPool and DescribeUserPool return
+// it: UserPoolTags is always present, {} when the pool has none, as
+// Cognito sends it.
+type userPoolOutput struct {
+	cip.UserPoolType
+	UserPoolTags map[string]string `json:"UserPoolTags"`
+}
+
+func (s *Service) describePool(ctx context.Context, p *pool) (*userPoolOutput, error) {
 	n, err := s.store.Users().Count(ctx, p.rec.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := *p.cfg
+	out := &userPoolOutput{UserPoolType: p.cfg.UserPoolType, UserPoolTags: p.cfg.UserPoolTags}
+	if out.UserPoolTags == nil {
+		out.UserPoolTags = map[string]string{}
+	}
 	out.Id = p.rec.ID
 	out.Name = p.rec.Name
 	out.Arn = s.poolARN(p.rec)
 	out.CreationDate = awstime.New(p.rec.CreatedAt)
 	out.LastModifiedDate = awstime.New(p.rec.UpdatedAt)
 	out.EstimatedNumberOfUsers = ptr(int32(n))
-	return &out, nil
+	return out, nil
 }
 
-// UpdateUserPool replaces the pool's mutable settings. As in Cognito, a
-// setting left out of the request returns to its default; the schema,
-// alias and username attributes and UsernameConfiguration cannot change.
+// UpdateUserPool replaces the pool's mutable settings. As the API
+// reference documents, a setting left out of the request returns to its
+// default, except UserPoolTier, which stays. The schema, alias and
+// username attributes and UsernameConfiguration cannot change here; tags
+// left out stay too (TagResource and UntagResource manage them), and so do
+// the MFA factors only SetUserPoolMfaConfig sets (TOTP, email, WebAuthn).
 func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequest) (*cip.UpdateUserPoolResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
+	if _, err := s.adminPool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
-	cfg := &cip.UserPoolType{
-		SchemaAttributes:      p.cfg.SchemaAttributes,
-		AliasAttributes:       p.cfg.AliasAttributes,
-		UsernameAttributes:    p.cfg.UsernameAttributes,
-		UsernameConfiguration: p.cfg.UsernameConfiguration,
-		UserPoolTags:          p.cfg.UserPoolTags,
+	if err := checkTags(in.UserPoolTags); err != nil {
+		return nil, err
 	}
-	if in.UserPoolTags != nil {
-		cfg.UserPoolTags = in.UserPoolTags
-	}
-	applySettings(cfg, settings{
-		Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
-		AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
-		EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
-		VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
-		UserAttributeUpdateSettings: in.UserAttributeUpdateSettings, MfaConfiguration: in.MfaConfiguration,
-		DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
-		SmsConfiguration: in.SmsConfiguration, AdminCreateUserConfig: in.AdminCreateUserConfig,
-		UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting, UserPoolTier: in.UserPoolTier,
+	err := s.updatePool(ctx, in.UserPoolId, func(rec *storage.Pool, old *poolConfig) error {
+		cfg := &poolConfig{UserPoolType: cip.UserPoolType{
+			SchemaAttributes:      old.SchemaAttributes,
+			AliasAttributes:       old.AliasAttributes,
+			UsernameAttributes:    old.UsernameAttributes,
+			UsernameConfiguration: old.UsernameConfiguration,
+			UserPoolTags:          old.UserPoolTags,
+		}, MFA: old.MFA}
+		if in.UserPoolTags != nil {
+			cfg.UserPoolTags = in.UserPoolTags
+		}
+		applySettings(&cfg.UserPoolType, settings{
+			Policies: in.Policies, DeletionProtection: in.DeletionProtection, LambdaConfig: in.LambdaConfig,
+			AutoVerifiedAttributes: in.AutoVerifiedAttributes, SmsVerificationMessage: in.SmsVerificationMessage,
+			EmailVerificationMessage: in.EmailVerificationMessage, EmailVerificationSubject: in.EmailVerificationSubject,
+			VerificationMessageTemplate: in.VerificationMessageTemplate, SmsAuthenticationMessage: in.SmsAuthenticationMessage,
+			UserAttributeUpdateSettings: in.UserAttributeUpdateSettings, MfaConfiguration: in.MfaConfiguration,
+			DeviceConfiguration: in.DeviceConfiguration, EmailConfiguration: in.EmailConfiguration,
+			SmsConfiguration: in.SmsConfiguration, AdminCreateUserConfig: in.AdminCreateUserConfig,
+			UserPoolAddOns: in.UserPoolAddOns, AccountRecoverySetting: in.AccountRecoverySetting,
+			UserPoolTier: orDefault(in.UserPoolTier, old.UserPoolTier),
+		})
+		m := old.mfa()
+		switch {
+		case cfg.SmsConfiguration == nil:
+			m.SMS = false // SMS MFA cannot send without it
+		case cfg.MfaConfiguration != "OFF" && !m.anyFactor():
+			m.SMS = true // MFA turned on here uses SMS, as at creation
+		}
+		cfg.MFA = &m
+		if err := validateSettings(&cfg.UserPoolType); err != nil {
+			return err
+		}
+		if err := validateMFA(cfg); err != nil {
+			return err
+		}
+		*old = *cfg
+		if in.PoolName != "" {
+			rec.Name = in.PoolName
+		}
+		return nil
 	})
-	if err := validateSettings(cfg); err != nil {
-		return nil, err
-	}
-	doc, err := json.Marshal(cfg)
-	if err != nil {
-		return nil, err
-	}
-	rec := p.rec
-	rec.Config = doc
-	rec.UpdatedAt = s.now()
-	if in.PoolName != "" {
-		rec.Name = in.PoolName
-	}
-	err = s.store.Pools().Update(ctx, rec)
-	s.cache.forgetPool(rec.ID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, poolNotFound(rec.ID)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -177,13 +213,13 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 // ListUserPools lists the pools of the caller's region. A page may hold
 // fewer than MaxResults pools (pools of other regions are left out of it);
 // callers follow NextToken as usual.
-func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsRequest) (*cip.ListUserPoolsResponse, error) {
+func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsRequest) (*listUserPoolsOutput, error) {
 	region := regionFrom(ctx)
 	recs, next, err := s.store.Pools().List(ctx, storage.Page{Token: in.NextToken, Limit: int(int32v(in.MaxResults, 60))})
 	if err != nil {
 		return nil, pageError(err)
 	}
-	out := &cip.ListUserPoolsResponse{UserPools: []cip.UserPoolDescriptionType{}, NextToken: next}
+	out := &listUserPoolsOutput{UserPools: []cip.UserPoolDescriptionType{}, NextToken: next}
 	for _, rec := range recs {
 		if region != "" && rec.Region != region {
 			continue
@@ -198,6 +234,13 @@ func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsReques
 		})
 	}
 	return out, nil
+}
+
+// listUserPoolsOutput is ListUserPools' answer: UserPools is always
+// present, [] when empty, as Cognito sends it.
+type listUserPoolsOutput struct {
+	UserPools []cip.UserPoolDescriptionType `json:"UserPools"`
+	NextToken string                        `json:"NextToken,omitempty"`
 }
 
 // adminPool loads a pool for an admin operation: the pool must be in the

@@ -113,6 +113,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if err != nil {
 		return nil, err
 	}
+	s.recordAuthEvent(ctx, p, u.Sub, EventForgotPassword, eventPass, "")
 	return &cip.ForgotPasswordResponse{CodeDeliveryDetails: details}, nil
 }
 

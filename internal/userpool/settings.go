@@ -80,8 +80,9 @@ func applySettings(cfg *cip.UserPoolType, in settings) {
 	cfg.DeviceConfiguration = in.DeviceConfiguration
 	cfg.EmailConfiguration = in.EmailConfiguration
 	if cfg.EmailConfiguration == nil {
-		cfg.EmailConfiguration = &cip.EmailConfigurationType{EmailSendingAccount: "COGNITO_DEFAULT"}
+		cfg.EmailConfiguration = &cip.EmailConfigurationType{}
 	}
+	cfg.EmailConfiguration.EmailSendingAccount = orDefault(cfg.EmailConfiguration.EmailSendingAccount, "COGNITO_DEFAULT")
 	cfg.SmsConfiguration = in.SmsConfiguration
 	cfg.AdminCreateUserConfig = in.AdminCreateUserConfig
 	if cfg.AdminCreateUserConfig == nil {
@@ -93,6 +94,14 @@ func applySettings(cfg *cip.UserPoolType, in settings) {
 	if cfg.AdminCreateUserConfig.UnusedAccountValidityDays == nil {
 		cfg.AdminCreateUserConfig.UnusedAccountValidityDays = pp.TemporaryPasswordValidityDays
 	}
+	invite := cfg.AdminCreateUserConfig.InviteMessageTemplate
+	if invite == nil {
+		invite = &cip.MessageTemplateType{}
+		cfg.AdminCreateUserConfig.InviteMessageTemplate = invite
+	}
+	invite.SMSMessage = orDefault(invite.SMSMessage, defaultInviteSMS)
+	invite.EmailMessage = orDefault(invite.EmailMessage, defaultInviteEmail)
+	invite.EmailSubject = orDefault(invite.EmailSubject, defaultInviteSubject)
 	cfg.UserPoolAddOns = in.UserPoolAddOns
 	cfg.AccountRecoverySetting = in.AccountRecoverySetting
 	cfg.UserPoolTier = orDefault(in.UserPoolTier, "ESSENTIALS")

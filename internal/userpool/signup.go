@@ -70,6 +70,7 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 			return nil, err
 		}
 	}
+	s.recordAuthEvent(ctx, p, u.Sub, EventSignUp, eventPass, "")
 	return out, nil
 }
 
@@ -252,5 +253,6 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 	if err != nil {
 		return nil, err
 	}
+	s.recordAuthEvent(ctx, p, u.Sub, EventResendCode, eventPass, "")
 	return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: details}, nil
 }

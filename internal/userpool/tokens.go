@@ -69,8 +69,13 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		}
 		out.RefreshToken = refresh
 	}
+	gs, err := s.store.Groups().OfUser(ctx, p.rec.ID, u.Sub)
+	if err != nil {
+		return nil, err
+	}
+	gc := claimsOfGroups(gs)
 	access, err := s.tokens.Sign(ctx, p.rec.ID, useAccess, accessClaims{
-		Sub: u.Sub, Iss: s.issuer(p.rec.ID), ClientID: cl.rec.ID, OriginJTI: sess.originJTI,
+		Sub: u.Sub, Groups: gc.groups, Iss: s.issuer(p.rec.ID), ClientID: cl.rec.ID, OriginJTI: sess.originJTI,
 		EventID: sess.eventID, TokenUse: useAccess, Scope: "aws.cognito.signin.user.admin",
 		AuthTime: sess.authTime.Unix(), Iat: now.Unix(), Exp: now.Add(cl.accessTTL()).Unix(),
 		JTI: uuid.NewString(), Username: u.Username, DeviceKey: sess.deviceKey,
@@ -78,7 +83,7 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.tokens.Sign(ctx, p.rec.ID, useID, s.idClaims(p, cl, u, sess, now))
+	id, err := s.tokens.Sign(ctx, p.rec.ID, useID, s.idClaims(p, cl, u, sess, gc, now))
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +91,10 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 	return out, nil
 }
 
-// idClaims builds an ID token's claims: the standard ones and every
-// attribute the client may read, typed as the schema says.
-func (s *Service) idClaims(p *pool, cl *client, u *storage.User, sess *session, now time.Time) map[string]any {
+// idClaims builds an ID token's claims: the standard ones, the user's
+// groups and roles, and every attribute the client may read, typed as the
+// schema says.
+func (s *Service) idClaims(p *pool, cl *client, u *storage.User, sess *session, gc groupClaims, now time.Time) map[string]any {
 	c := map[string]any{
 		"sub":              u.Sub,
 		"iss":              s.issuer(p.rec.ID),
@@ -101,6 +107,15 @@ func (s *Service) idClaims(p *pool, cl *client, u *storage.User, sess *session, 
 		"iat":              now.Unix(),
 		"exp":              now.Add(cl.idTTL()).Unix(),
 		"jti":              uuid.NewString(),
+	}
+	if gc.groups != nil {
+		c["cognito:groups"] = gc.groups
+	}
+	if gc.roles != nil {
+		c["cognito:roles"] = gc.roles
+	}
+	if gc.preferred != "" {
+		c["cognito:preferred_role"] = gc.preferred
 	}
 	for name, v := range u.Attributes {
 		if !cl.clientReadable(name) {

@@ -117,7 +117,8 @@ func (b *backend) Close() error {
 }
 
 // Tx runs fn in a transaction, retrying serialization failures and
-// deadlocks for serializable transactions with a short growing backoff.
+// deadlocks for serializable transactions with a short growing backoff. If
+// fn panics, the transaction rolls back before the panic goes on.
 func (b *backend) Tx(ctx context.Context, iso sqlstore.Isolation, fn func(sqlstore.Querier) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
 	attempts := 1
@@ -146,7 +147,15 @@ func (b *backend) tx(ctx context.Context, opts pgx.TxOptions, fn func(sqlstore.Q
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", convert(err))
 	}
-	if err := fn(querier{b: b, q: tx}); err != nil {
+	returned := false
+	defer func() {
+		if !returned { // fn panicked or called runtime.Goexit: free the connection
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	err = fn(querier{b: b, q: tx})
+	returned = true
+	if err != nil {
 		if rerr := tx.Rollback(context.WithoutCancel(ctx)); rerr != nil && !errors.Is(rerr, pgx.ErrTxClosed) {
 			return errors.Join(err, fmt.Errorf("postgres: rollback: %w", convert(rerr)))
 		}

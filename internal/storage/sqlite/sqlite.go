@@ -85,19 +85,34 @@ func (b *backend) Reader() sqlstore.Querier { return b.read }
 func (b *backend) Writer() sqlstore.Querier { return b.write }
 
 // Tx runs fn in a BEGIN IMMEDIATE transaction on the writer. SQLite with one
-// writer is serializable at any isolation asked for.
+// writer is serializable at any isolation asked for. If fn panics (or
+// calls runtime.Goexit), the transaction rolls back before the panic goes
+// on: left open, it would hold the one writer connection for good.
 func (b *backend) Tx(ctx context.Context, _ sqlstore.Isolation, fn func(sqlstore.Querier) error) error {
 	tx, err := b.write.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", convert(err))
 	}
-	if err := fn(&txConn{conn: b.write, tx: tx}); err != nil {
+	returned := false
+	defer func() {
+		if !returned {
+			_ = tx.Rollback()
+		}
+	}()
+	err = fn(&txConn{conn: b.write, tx: tx})
+	returned = true
+	if err != nil {
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("sqlite: rollback: %w", convert(rerr)))
 		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// database/sql rolls back when ctx ends and then reports
+			// sql.ErrTxDone; the cause is the context.
+			return fmt.Errorf("sqlite: commit: %w", cerr)
+		}
 		return fmt.Errorf("sqlite: commit: %w", convert(err))
 	}
 	return nil

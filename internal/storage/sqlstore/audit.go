@@ -36,6 +36,11 @@ func scanAudit(r Row) (storage.AuditEvent, error) {
 
 // Record adds the event; ErrConflict if its ID is taken.
 func (s audit) Record(ctx context.Context, e storage.AuditEvent) error {
+	for k, v := range e.Details { // JSON would silently replace invalid UTF-8
+		if !storable(k) || !storable(v) {
+			return wrap("audit: record "+e.ID, badTextErr(ctx))
+		}
+	}
 	details := "{}"
 	if len(e.Details) > 0 {
 		b, err := json.Marshal(e.Details)
@@ -53,7 +58,8 @@ func (s audit) Record(ctx context.Context, e storage.AuditEvent) error {
 // List returns matching events newest first; the page token is the sort
 // key (time, id) of the last event returned.
 func (s audit) List(ctx context.Context, f storage.AuditFilter, pg storage.Page) ([]storage.AuditEvent, string, error) {
-	after, err := decodeToken(pg.Token, 2)
+	l := listing{kind: "audit", scope: auditScope(f)}
+	after, err := l.decode(pg.Token, 2)
 	if err != nil {
 		return nil, "", wrap("audit: list", err)
 	}
@@ -81,7 +87,7 @@ func (s audit) List(ctx context.Context, f storage.AuditFilter, pg storage.Page)
 	if pg.Token != "" {
 		at, err := strconv.ParseInt(after[0], 10, 64)
 		if err != nil {
-			return nil, "", wrap("audit: list", errBadToken)
+			return nil, "", wrap("audit: list", storage.ErrBadPageToken)
 		}
 		where = append(where, "(at < ? OR (at = ? AND id < ?))")
 		args = append(args, at, at, after[1])
@@ -98,8 +104,16 @@ func (s audit) List(ctx context.Context, f storage.AuditFilter, pg storage.Page)
 	if err != nil {
 		return nil, "", wrap("audit: list", err)
 	}
-	items, next := page(items, n, func(e storage.AuditEvent) []string {
+	items, next := page(items, n, l, func(e storage.AuditEvent) []string {
 		return []string{strconv.FormatInt(micros(e.Time), 10), e.ID}
 	})
 	return items, next, nil
+}
+
+// auditScope names the filter of an audit listing for its page tokens, so
+// that a token resumes only a listing with the same filter.
+func auditScope(f storage.AuditFilter) string {
+	b, _ := json.Marshal([]string{f.IdentityID, f.UserPoolID, f.UserSub,
+		strconv.FormatInt(micros(f.From), 10), strconv.FormatInt(micros(f.To), 10)}) // []string always marshals
+	return string(b)
 }

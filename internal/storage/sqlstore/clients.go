@@ -46,7 +46,8 @@ func (s clients) Delete(ctx context.Context, id string) error {
 }
 
 func (s clients) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.Client, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	l := listing{kind: "clients", scope: poolID}
+	after, err := l.decode(pg.Token, 1)
 	if err != nil {
 		return nil, "", wrap("clients: list", err)
 	}
@@ -57,6 +58,6 @@ func (s clients) List(ctx context.Context, poolID string, pg storage.Page) ([]st
 	if err != nil {
 		return nil, "", wrap("clients: list", err)
 	}
-	items, next := page(items, n, func(c storage.Client) []string { return []string{c.ID} })
+	items, next := page(items, n, l, func(c storage.Client) []string { return []string{c.ID} })
 	return items, next, nil
 }

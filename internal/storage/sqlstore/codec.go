@@ -37,30 +37,37 @@ func blob(b []byte) []byte {
 	return b
 }
 
-// errBadToken reports a page token this store did not issue.
-var errBadToken = fmt.Errorf("invalid page token: %w", storage.ErrBadPageToken)
+// listing names one listing for its page tokens: the kind of record
+// listed and the scope (the pool listed in, or "" for a top-level listing).
+// A token carries both, so it resumes only the listing that issued it.
+type listing struct {
+	kind, scope string
+}
 
-// encodeToken makes the opaque token that resumes after the given sort key.
-func encodeToken(key ...string) string {
-	b, _ := json.Marshal(key) // []string always marshals
+// encode makes the opaque token that resumes the listing after the item
+// with the given sort key.
+func (l listing) encode(key ...string) string {
+	b, _ := json.Marshal(append([]string{l.kind, l.scope}, key...)) // []string always marshals
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeToken reads a token of n key parts; "" starts at the beginning
-// (every part "", which sorts before any stored key).
-func decodeToken(tok string, n int) ([]string, error) {
+// decode reads a token of the listing with a sort key of n parts; ""
+// starts at the beginning (every part "", which sorts before any stored
+// key). A token the listing did not issue is storage.ErrBadPageToken.
+func (l listing) decode(tok string, n int) ([]string, error) {
 	if tok == "" {
 		return make([]string, n), nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return nil, errBadToken
+		return nil, storage.ErrBadPageToken
 	}
-	var key []string
-	if err := json.Unmarshal(b, &key); err != nil || len(key) != n {
-		return nil, errBadToken
+	var parts []string
+	if err := json.Unmarshal(b, &parts); err != nil || len(parts) != n+2 ||
+		parts[0] != l.kind || parts[1] != l.scope {
+		return nil, storage.ErrBadPageToken
 	}
-	return key, nil
+	return parts[2:], nil
 }
 
 // limit returns the page size asked for.
@@ -95,13 +102,13 @@ func collect[T any](rows Rows, err error, scan scanFunc[T]) ([]T, error) {
 }
 
 // page trims a result fetched with LIMIT n+1 to n items and returns the
-// token for the next page, built from the last item's sort key.
-func page[T any](items []T, n int, key func(T) []string) ([]T, string) {
+// listing's token for the next page, built from the last item's sort key.
+func page[T any](items []T, n int, l listing, key func(T) []string) ([]T, string) {
 	if len(items) <= n {
 		return items, ""
 	}
 	items = items[:n]
-	return items, encodeToken(key(items[n-1])...)
+	return items, l.encode(key(items[n-1])...)
 }
 
 // wrap adds the operation to an error.

@@ -52,7 +52,8 @@ func (s devices) Delete(ctx context.Context, poolID, key string) error {
 }
 
 func (s devices) List(ctx context.Context, poolID, sub string, pg storage.Page) ([]storage.Device, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	l := listing{kind: "devices", scope: poolID + "\x00" + sub}
+	after, err := l.decode(pg.Token, 1)
 	if err != nil {
 		return nil, "", wrap("devices: list", err)
 	}
@@ -63,6 +64,6 @@ func (s devices) List(ctx context.Context, poolID, sub string, pg storage.Page) 
 	if err != nil {
 		return nil, "", wrap("devices: list", err)
 	}
-	items, next := page(items, n, func(d storage.Device) []string { return []string{d.Key} })
+	items, next := page(items, n, l, func(d storage.Device) []string { return []string{d.Key} })
 	return items, next, nil
 }

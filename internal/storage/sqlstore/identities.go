@@ -49,8 +49,11 @@ func (s identities) DeletePool(ctx context.Context, id string) error {
 		`DELETE FROM identity_pools WHERE id = ?`, id)))
 }
 
+// identityPoolListing is Identities.ListPools for page tokens.
+var identityPoolListing = listing{kind: "identity_pools"}
+
 func (s identities) ListPools(ctx context.Context, pg storage.Page) ([]storage.IdentityPool, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	after, err := identityPoolListing.decode(pg.Token, 1)
 	if err != nil {
 		return nil, "", wrap("identities: list pools", err)
 	}
@@ -61,7 +64,7 @@ func (s identities) ListPools(ctx context.Context, pg storage.Page) ([]storage.I
 	if err != nil {
 		return nil, "", wrap("identities: list pools", err)
 	}
-	items, next := page(items, n, func(p storage.IdentityPool) []string { return []string{p.ID} })
+	items, next := page(items, n, identityPoolListing, func(p storage.IdentityPool) []string { return []string{p.ID} })
 	return items, next, nil
 }
 
@@ -108,7 +111,8 @@ func (s identities) Delete(ctx context.Context, id string) error {
 }
 
 func (s identities) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.Identity, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	l := listing{kind: "identities", scope: poolID}
+	after, err := l.decode(pg.Token, 1)
 	if err != nil {
 		return nil, "", wrap("identities: list", err)
 	}
@@ -119,7 +123,7 @@ func (s identities) List(ctx context.Context, poolID string, pg storage.Page) ([
 	if err != nil {
 		return nil, "", wrap("identities: list", err)
 	}
-	items, next := page(items, n, func(i storage.Identity) []string { return []string{i.ID} })
+	items, next := page(items, n, l, func(i storage.Identity) []string { return []string{i.ID} })
 	return items, next, nil
 }
 

@@ -55,8 +55,11 @@ func (s pools) Delete(ctx context.Context, id string) error {
 	}))
 }
 
+// poolListing is Pools.List for page tokens.
+var poolListing = listing{kind: "pools"}
+
 func (s pools) List(ctx context.Context, pg storage.Page) ([]storage.Pool, string, error) {
-	after, err := decodeToken(pg.Token, 1)
+	after, err := poolListing.decode(pg.Token, 1)
 	if err != nil {
 		return nil, "", wrap("pools: list", err)
 	}
@@ -67,6 +70,6 @@ func (s pools) List(ctx context.Context, pg storage.Page) ([]storage.Pool, strin
 	if err != nil {
 		return nil, "", wrap("pools: list", err)
 	}
-	items, next := page(items, n, func(p storage.Pool) []string { return []string{p.ID} })
+	items, next := page(items, n, poolListing, func(p storage.Pool) []string { return []string{p.ID} })
 	return items, next, nil
 }

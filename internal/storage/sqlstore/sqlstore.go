@@ -116,6 +116,8 @@ type scope struct {
 func (s scope) Pools() storage.Pools           { return pools{s} }
 func (s scope) Clients() storage.Clients       { return clients{s} }
 func (s scope) Users() storage.Users           { return users{s} }
+func (s scope) Groups() storage.Groups         { return groups{s} }
+func (s scope) AuthEvents() storage.AuthEvents { return authEvents{s} }
 func (s scope) Codes() storage.Codes           { return codes{s} }
 func (s scope) Tokens() storage.Tokens         { return tokens{s} }
 func (s scope) Keys() storage.Keys             { return keys{s} }
@@ -127,11 +129,11 @@ func (s scope) Audit() storage.Audit           { return audit{s} }
 func (s scope) Security() storage.Security     { return security{s} }
 
 // read returns the querier for reads.
-func (s scope) read() Querier {
+func (s scope) read() reader {
 	if s.tx != nil {
-		return s.tx
+		return reader{s.tx}
 	}
-	return s.b.Reader()
+	return reader{s.b.Reader()}
 }
 
 // write runs fn, which may issue several statements, atomically: in its own
@@ -139,7 +141,7 @@ func (s scope) read() Querier {
 // leaves the caller's transaction as it was, in both dialects).
 func (s scope) write(ctx context.Context, fn func(q Querier) error) error {
 	if s.tx == nil {
-		return s.b.Tx(ctx, Atomic, fn)
+		return s.b.Tx(ctx, Atomic, func(q Querier) error { return fn(writer{q}) })
 	}
 	return savepoint(ctx, s.tx, fn)
 }
@@ -148,7 +150,7 @@ func (s scope) write(ctx context.Context, fn func(q Querier) error) error {
 // statement is its own transaction outside InTx.
 func (s scope) writeOne(ctx context.Context, fn func(q Querier) error) error {
 	if s.tx == nil {
-		return fn(s.b.Writer())
+		return fn(writer{s.b.Writer()})
 	}
 	return savepoint(ctx, s.tx, fn)
 }
@@ -168,7 +170,7 @@ func savepoint(ctx context.Context, tx Querier, fn func(q Querier) error) error 
 	if _, err := tx.Exec(ctx, "SAVEPOINT sqlstore"); err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(writer{tx}); err != nil {
 		if _, rerr := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT sqlstore"); rerr != nil {
 			return errors.Join(err, rerr)
 		}

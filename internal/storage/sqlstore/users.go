@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -18,10 +19,22 @@ const userCols = `pool_id, sub, username, status, enabled, attributes, password_
 
 // userRow is a user as stored: the columns after pool_id and sub, in the
 // order of the INSERT and UPDATE statements below.
-func userRow(u storage.User) ([]any, error) {
+func userRow(ctx context.Context, u storage.User) ([]any, error) {
 	attrs := u.Attributes
 	if attrs == nil {
 		attrs = map[string]string{}
+	}
+	// Attributes and lookups are stored as JSON, which would silently
+	// replace invalid UTF-8: hold them to the text rule here.
+	for k, v := range attrs {
+		if !storable(k) || !storable(v) {
+			return nil, badTextErr(ctx)
+		}
+	}
+	for _, l := range u.Lookups {
+		if !storable(l.Kind) || !storable(l.Key) {
+			return nil, badTextErr(ctx)
+		}
 	}
 	a, err := json.Marshal(attrs)
 	if err != nil {
@@ -78,7 +91,7 @@ func scanUser(r Row) (storage.User, error) {
 // Create adds the user and its lookups; ErrConflict if the sub or a lookup
 // is taken, ErrNotFound if the pool does not exist.
 func (s users) Create(ctx context.Context, u storage.User) error {
-	row, err := userRow(u)
+	row, err := userRow(ctx, u)
 	if err != nil {
 		return wrap("users: create "+u.Sub, err)
 	}
@@ -100,7 +113,7 @@ func (s users) Create(ctx context.Context, u storage.User) error {
 				return err
 			}
 		}
-		return nil
+		return indexUser(ctx, q, u, false)
 	}))
 }
 
@@ -115,7 +128,7 @@ func addLookup(ctx context.Context, q Querier, poolID, sub string, l storage.Loo
 
 // Put replaces the user and changes only the lookups that differ.
 func (s users) Put(ctx context.Context, u storage.User) error {
-	row, err := userRow(u)
+	row, err := userRow(ctx, u)
 	if err != nil {
 		return wrap("users: put "+u.Sub, err)
 	}
@@ -160,7 +173,7 @@ func (s users) Put(ctx context.Context, u storage.User) error {
 				return err
 			}
 		}
-		return nil
+		return indexUser(ctx, q, u, true)
 	}))
 }
 
@@ -177,8 +190,9 @@ func (s users) GetByLookup(ctx context.Context, poolID, kind, key string) (stora
 	return u, wrap("users: get by "+kind, err)
 }
 
-// Delete removes the user; lookups, codes and refresh tokens go with it by
-// foreign key, and identity logins that named it lose the link.
+// Delete removes the user; lookups, search entries, group memberships,
+// auth events, codes and refresh tokens go with it by foreign key, and
+// identity logins that named it lose the link.
 func (s users) Delete(ctx context.Context, poolID, sub string) error {
 	return wrap("users: delete "+sub, s.s.write(ctx, func(q Querier) error {
 		if _, err := q.Exec(ctx, `UPDATE identity_logins SET user_pool_id = '', user_sub = ''
@@ -190,7 +204,8 @@ func (s users) Delete(ctx context.Context, poolID, sub string) error {
 }
 
 func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.User, string, error) {
-	after, err := decodeToken(pg.Token, 2)
+	l := listing{kind: "users", scope: poolID}
+	after, err := l.decode(pg.Token, 2)
 	if err != nil {
 		return nil, "", wrap("users: list", err)
 	}
@@ -211,7 +226,7 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 	if err != nil {
 		return nil, "", wrap("users: list", err)
 	}
-	items, next := page(items, n, func(k keyed) []string { return []string{k.key, k.u.Sub} })
+	items, next := page(items, n, l, func(k keyed) []string { return []string{k.key, k.u.Sub} })
 	out := make([]storage.User, len(items))
 	for i, k := range items {
 		out[i] = k.u
@@ -222,6 +237,9 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 func (s users) Count(ctx context.Context, poolID string) (int, error) {
 	var n int64
 	err := s.s.read().QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
+	if errors.Is(err, storage.ErrNotFound) { // a pool id no pool can have
+		return 0, nil
+	}
 	return int(n), wrap("users: count", err)
 }
 
