@@ -220,3 +220,57 @@ func TestDeviceRememberedAtOnce(t *testing.T) {
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
+
+func TestRememberedDeviceSkipsMFA(t *testing.T) {
+	forEachBackendClock(t, func(t *testing.T, s *server, clk *testClock) {
+		for _, tc := range []struct {
+			name      string
+			challenge bool // ChallengeRequiredOnNewDevice
+			remember  bool
+			skips     bool
+		}{
+			{"remembered", true, true, true},
+			{"not remembered", true, false, false},
+			{"pool keeps MFA", false, true, false},
+		} {
+			poolID := s.pool(&cip.CreateUserPoolInput{DeviceConfiguration: &types.DeviceConfigurationType{
+				ChallengeRequiredOnNewDevice: tc.challenge, DeviceOnlyRememberedOnUserPrompt: true}})
+			s.setMFA(poolID, types.UserPoolMfaTypeOptional, false, true, false)
+			clientID, _ := s.appClient(poolID, false)
+			s.user(poolID, "ivy", "Correct-Horse-9")
+			tok := s.signIn(clientID, "ivy", "Correct-Horse-9")
+			secret := s.enrollTOTP(tok.AccessToken, clk.Now())
+			result(s.idp.SetUserMFAPreference(ctx, &cip.SetUserMFAPreferenceInput{AccessToken: tok.AccessToken,
+				SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}})).must(t)
+
+			// A new device: MFA, then tokens with a new device key.
+			clk.Advance(30 * time.Second)
+			r := result(s.srpSignIn(poolID, clientID, "ivy", "Correct-Horse-9", nil)).must(t)
+			if r.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+				t.Fatalf("%s: new device: %s", tc.name, r.ChallengeName)
+			}
+			done := result(s.answer(clientID, types.ChallengeNameTypeSoftwareTokenMfa, r.Session,
+				map[string]string{"USERNAME": "ivy", "SOFTWARE_TOKEN_MFA_CODE": totpCode(t, secret, clk.Now())})).must(t).AuthenticationResult
+			d, _ := s.confirmDevice(done, "laptop")
+			if tc.remember {
+				result(s.idp.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{AccessToken: done.AccessToken,
+					DeviceKey: aws.String(d.key), DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered})).must(t)
+			}
+
+			// The device again: device authentication, then MFA or not.
+			clk.Advance(30 * time.Second)
+			r = result(s.srpSignIn(poolID, clientID, "ivy", "Correct-Horse-9", map[string]string{"DEVICE_KEY": d.key})).must(t)
+			r = result(s.deviceAuth(clientID, "ivy", r.Session, d, d.secret.Password)).must(t)
+			if got := r.AuthenticationResult != nil; got != tc.skips {
+				t.Fatalf("%s: signed in without MFA = %v, want %v (challenge %s)", tc.name, got, tc.skips, r.ChallengeName)
+			}
+			if !tc.skips {
+				r = result(s.answer(clientID, types.ChallengeNameTypeSoftwareTokenMfa, r.Session,
+					map[string]string{"USERNAME": "ivy", "SOFTWARE_TOKEN_MFA_CODE": totpCode(t, secret, clk.Now())})).must(t)
+			}
+			if got := s.verifyJWT(poolID, *r.AuthenticationResult.AccessToken)["device_key"]; got != d.key || r.AuthenticationResult.NewDeviceMetadata != nil {
+				t.Fatalf("%s: device_key %v, metadata %v", tc.name, got, r.AuthenticationResult.NewDeviceMetadata)
+			}
+		}
+	})
+}

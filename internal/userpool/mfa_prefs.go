@@ -12,12 +12,13 @@ import (
 // administrator (AdminSetUserMFAPreference, AdminSetUserSettings), and
 // shown by GetUser and AdminGetUser.
 
-// mfaSetting is one factor's requested setting; nil members leave the
-// factor as it is.
+// mfaSetting is one factor's requested setting. As in Cognito, a factor's
+// settings given without Enabled or PreferredMfa mean false (the SDKs
+// leave false booleans out), and a factor left out is unchanged.
 type mfaSetting struct {
 	factor    string
-	enabled   *bool
-	preferred *bool
+	enabled   bool
+	preferred bool
 }
 
 // setMFAPreference applies settings to the user and saves it. A factor can
@@ -32,24 +33,21 @@ func (s *Service) setMFAPreference(ctx context.Context, p *pool, u *storage.User
 	f := p.mfaFactors()
 	preferred := 0
 	for _, set := range settings {
-		if set.enabled != nil {
-			if *set.enabled {
-				if err := checkFactorUsable(set.factor, f, u, m); err != nil {
-					return err
-				}
+		if set.enabled {
+			if err := checkFactorUsable(set.factor, f, u, m); err != nil {
+				return err
 			}
-			m.enable(set.factor, *set.enabled)
 		}
+		m.enable(set.factor, set.enabled)
 		switch {
-		case boolv(set.preferred):
-			if !m.enabled(set.factor) {
-				return errorf(InvalidParameter, "%s cannot be the preferred MFA method while it is not enabled.", set.factor)
-			}
+		case set.preferred && !set.enabled:
+			return errorf(InvalidParameter, "%s cannot be the preferred MFA method while it is not enabled.", set.factor)
+		case set.preferred:
 			if preferred++; preferred > 1 {
 				return errorf(InvalidParameter, "Only one MFA method can be preferred.")
 			}
 			m.Preferred = set.factor
-		case set.preferred != nil && m.Preferred == set.factor:
+		case m.Preferred == set.factor:
 			m.Preferred = ""
 		}
 	}
@@ -83,13 +81,13 @@ func requestedMFA(sms *cip.SMSMfaSettingsType, token *cip.SoftwareTokenMfaSettin
 	}
 	var out []mfaSetting
 	if sms != nil {
-		out = append(out, mfaSetting{factorSMS, sms.Enabled, sms.PreferredMfa})
+		out = append(out, mfaSetting{factorSMS, boolv(sms.Enabled), boolv(sms.PreferredMfa)})
 	}
 	if token != nil {
-		out = append(out, mfaSetting{factorTOTP, token.Enabled, token.PreferredMfa})
+		out = append(out, mfaSetting{factorTOTP, boolv(token.Enabled), boolv(token.PreferredMfa)})
 	}
 	if email != nil {
-		out = append(out, mfaSetting{factorEmail, email.Enabled, email.PreferredMfa})
+		out = append(out, mfaSetting{factorEmail, boolv(email.Enabled), boolv(email.PreferredMfa)})
 	}
 	return out, nil
 }
@@ -135,7 +133,8 @@ func legacyMFAOptions(opts []cip.MFAOptionType) ([]mfaSetting, error) {
 			return nil, errorf(InvalidParameter, "MFAOptions can only set SMS to phone_number.")
 		}
 	}
-	return []mfaSetting{{factor: factorSMS, enabled: ptr(len(opts) > 0)}}, nil
+	on := len(opts) > 0
+	return []mfaSetting{{factor: factorSMS, enabled: on, preferred: false}}, nil
 }
 
 // SetUserSettings is the legacy way to turn the signed-in user's SMS MFA
