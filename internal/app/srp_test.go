@@ -1,8 +1,14 @@
 package app_test
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"math/big"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,8 +16,13 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognate-dev/cognate/internal/config"
+	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/srp"
 	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/storage/postgres"
+	"github.com/cognate-dev/cognate/internal/storage/sqlite"
 )
 
 // srpStart runs InitiateAuth(USER_SRP_AUTH) and returns the SRP client with
@@ -313,4 +324,132 @@ func TestSRPLockoutAndPasswordChanges(t *testing.T) {
 		_, err = s.srpSignIn(poolID, clientID, "zoe", "Changed-Horse-9", nil)
 		wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	})
+}
+
+// TestSRPUserWithoutVerifier: a user whose password was set before Cognate
+// stored SRP verifiers fails USER_SRP_AUTH as a wrong password does, signs
+// in with USER_PASSWORD_AUTH, and from then on has a verifier.
+func TestSRPUserWithoutVerifier(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b, func(t *testing.T) {
+			cfg := newConfig(t, b)
+			s := start(t, cfg)
+			poolID := s.pool(nil)
+			clientID, _ := s.appClient(poolID, false)
+			s.user(poolID, "olga", "Correct-Horse-9")
+			sub := s.verifyJWT(poolID, *s.signIn(clientID, "olga", "Correct-Horse-9").IdToken)["sub"].(string)
+			s.stop()
+			clearVerifier(t, cfg, poolID, sub)
+
+			s = start(t, cfg)
+			_, err := s.srpSignIn(poolID, clientID, "olga", "Correct-Horse-9", nil)
+			wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+			s.signIn(clientID, "olga", "Correct-Horse-9")
+			result(s.srpSignIn(poolID, clientID, "olga", "Correct-Horse-9", nil)).must(t)
+		})
+	}
+}
+
+// clearVerifier removes a user's SRP salt and verifier from the stopped
+// server's database, as a user created before verifiers were stored has
+// none.
+func clearVerifier(t *testing.T, cfg config.Config, poolID, sub string) {
+	t.Helper()
+	st := openStore(t, cfg)
+	u, err := st.Users().GetBySub(ctx, poolID, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.SRPVerifier == "" || u.SRPSalt == "" {
+		t.Fatal("the user has no verifier to clear")
+	}
+	u.SRPSalt, u.SRPVerifier = "", ""
+	if err := st.Users().Put(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+}
+
+// TestSecretsSealedAtRest: what lets an attacker test passwords offline or
+// compute TOTP codes (the SRP verifiers of users and devices, the TOTP
+// secret) is stored sealed, never as the values themselves.
+func TestSecretsSealedAtRest(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b, func(t *testing.T) {
+			cfg := newConfig(t, b)
+			s := start(t, cfg)
+			poolID := s.pool(&cip.CreateUserPoolInput{DeviceConfiguration: &types.DeviceConfigurationType{}})
+			s.setMFA(poolID, types.UserPoolMfaTypeOptional, false, true, false)
+			clientID, _ := s.appClient(poolID, false)
+			s.user(poolID, "sue", "Correct-Horse-9")
+			tok := s.signIn(clientID, "sue", "Correct-Horse-9")
+			totpSecret := s.enrollTOTP(tok.AccessToken, time.Now())
+			d, _ := s.confirmDevice(tok, "laptop")
+			sub := s.verifyJWT(poolID, *tok.IdToken)["sub"].(string)
+			s.stop()
+
+			st := openStore(t, cfg)
+			u, err := st.Users().GetBySub(ctx, poolID, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := userVerifier(t, poolID, u.Username, "Correct-Horse-9", u.SRPSalt)
+			sealed, err := base64.RawStdEncoding.DecodeString(u.SRPVerifier)
+			if err != nil || len(sealed) < len(v) || bytes.Contains(sealed, v) || strings.Contains(u.SRPVerifier, hex.EncodeToString(v)) {
+				t.Fatalf("the SRP verifier is stored in the clear (%d bytes, %v)", len(sealed), err)
+			}
+			// And what is sealed is that verifier (so the search above
+			// looked for the right bytes).
+			ring, err := secret.LoadKeyRing(cfg.DataDir, func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := ring.Open(sealed, []byte("srp-verifier:"+poolID+":"+sub))
+			if err != nil || !bytes.Equal(bytes.TrimLeft(plain, "\x00"), v) {
+				t.Fatalf("the sealed verifier is not the user's (%v)", err)
+			}
+			if len(u.MFA) == 0 || bytes.Contains(u.MFA, []byte(totpSecret)) || bytes.Contains(u.MFA, []byte("SOFTWARE")) {
+				t.Fatal("the MFA settings (TOTP secret) are stored in the clear")
+			}
+			dev, err := st.Devices().Get(ctx, poolID, d.key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := base64.StdEncoding.DecodeString(d.secret.PasswordVerifier)
+			if bytes.Contains(dev.VerifierSealed, bytes.TrimLeft(raw, "\x00")) {
+				t.Fatal("the device verifier is stored in the clear")
+			}
+		})
+	}
+}
+
+// userVerifier computes the SRP verifier g^x for a user's password, as a
+// client would, to look for it in storage.
+func userVerifier(t *testing.T, poolID, userID, password, saltHex string) []byte {
+	t.Helper()
+	salt, err := hex.DecodeString(saltHex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := sha256.Sum256([]byte(srp.PoolName(poolID) + userID + ":" + password))
+	x := sha256.Sum256(append(append([]byte{}, salt...), inner[:]...))
+	n, _ := new(big.Int).SetString(srpN, 16)
+	return new(big.Int).Exp(big.NewInt(2), new(big.Int).SetBytes(x[:]), n).Bytes()
+}
+
+// openStore opens a stopped server's database.
+func openStore(t *testing.T, cfg config.Config) storage.Store {
+	t.Helper()
+	var st storage.Store
+	var err error
+	if cfg.DatabaseURL != "" {
+		st, err = postgres.Open(ctx, cfg.DatabaseURL)
+	} else {
+		st, err = sqlite.Open(ctx, filepath.Join(cfg.DataDir, "cognate.db"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
