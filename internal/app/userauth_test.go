@@ -184,3 +184,26 @@ func wrongCode(code string) string {
 	b[0] = '0' + (b[0]-'0'+1)%10
 	return string(b)
 }
+
+// TestSignInCodeLimit: sign-in codes to one user are limited per hour, for
+// names no user holds too.
+func TestSignInCodeLimit(t *testing.T) {
+	forEachBackendClock(t, func(t *testing.T, s *server, clk *testClock) {
+		poolID, clientID := s.choicePool(true, types.AuthFactorTypePassword, types.AuthFactorTypeSmsOtp)
+		s.user(poolID, "val", "Correct-Horse-9", attr("phone_number", "+15555550177"), attr("phone_number_verified", "true"))
+		for _, name := range []string{"val", "nobody"} {
+			for i := 0; i < 10; i++ {
+				result(s.userAuth(clientID, map[string]string{"USERNAME": name, "PREFERRED_CHALLENGE": "SMS_OTP"})).must(t)
+			}
+			_, err := s.userAuth(clientID, map[string]string{"USERNAME": name, "PREFERRED_CHALLENGE": "SMS_OTP"})
+			wantCode(t, err, "TooManyRequestsException", "")
+		}
+		clk.Advance(time.Hour + time.Second)
+		out := result(s.userAuth(clientID, map[string]string{"USERNAME": "val", "PREFERRED_CHALLENGE": "SMS_OTP"})).must(t)
+		done := result(s.answer(clientID, types.ChallengeNameTypeSmsOtp, out.Session,
+			map[string]string{"USERNAME": "val", "SMS_OTP_CODE": s.lastCode()})).must(t)
+		if done.AuthenticationResult == nil {
+			t.Fatal("no tokens after the hour")
+		}
+	})
+}

@@ -20,7 +20,24 @@ import (
 const (
 	purposeSignInCode = "signin_code"
 	signInCodeTTL     = 3 * time.Minute
+	// signInCodeLimit bounds the sign-in codes sent to one user per hour
+	// and medium, so that nobody can use sign-in to flood a phone or a
+	// mailbox (or run up an SMS bill).
+	signInCodeLimit = 10
 )
+
+// limitSignInCodes counts a sign-in code for subject (a user, or a name no
+// user holds) and refuses it past the hourly limit.
+func (s *Service) limitSignInCodes(ctx context.Context, p *pool, subject, medium string) error {
+	n, err := s.store.Security().Hit(ctx, p.rec.ID, subject, "signin_code:"+medium, s.now(), codeRequestWindow)
+	if err != nil {
+		return err
+	}
+	if n > signInCodeLimit {
+		return errorf(TooManyRequests, "Too many codes were sent to the user; try again later.")
+	}
+	return nil
+}
 
 func signInCodeHash(u *storage.User, sessionID, code string) []byte {
 	return secret.HashToken(u.PoolID + "\x00" + u.Sub + "\x00" + purposeSignInCode + "\x00" + sessionID + "\x00" + code)
@@ -30,6 +47,9 @@ func signInCodeHash(u *storage.User, sessionID, code string) []byte {
 // (medium "SMS") or email ("EMAIL") with the pool's MFA message, and
 // returns the challenge parameters that describe the delivery.
 func (s *Service) sendSignInCode(ctx context.Context, p *pool, u *storage.User, medium, sessionID string) (map[string]string, error) {
+	if err := s.limitSignInCodes(ctx, p, userSubject(u), medium); err != nil {
+		return nil, err
+	}
 	code := secret.RandomString(6, secret.Digits)
 	now := s.now()
 	err := s.store.Codes().Put(ctx, storage.Code{

@@ -146,6 +146,13 @@ func (s *Service) firstFactorChallenge(cl *client, st flowState, factor string) 
 func (s *Service) otpChallenge(ctx context.Context, p *pool, cl *client, u *storage.User, st flowState, factor string) (*authResult, error) {
 	st.First = true
 	if u == nil {
+		medium := "EMAIL"
+		if factor == ffSMSOTP {
+			medium = "SMS"
+		}
+		if err := s.limitSignInCodes(ctx, p, unknownSubject(p, st.Name), medium); err != nil {
+			return nil, err
+		}
 		st.Challenge = factor
 		sess, err := s.sealFlow(cl, &st)
 		if err != nil {
