@@ -3,16 +3,22 @@ package app_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -182,3 +188,37 @@ func freshDatabase(t testing.TB) string {
 }
 
 func newBenchServer(b *testing.B) *server { return start(b, newConfig(b, "sqlite")) }
+
+// signedJSON posts an AWS JSON 1.1 request signed with the root credentials
+// (service cognito-idp) and returns the decoded 200 response body, so a test
+// can see exactly which members the server sent.
+func (s *server) signedJSON(target, body string) map[string]any {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.http.URL+"/", strings.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", target)
+	sum := sha256.Sum256([]byte(body))
+	id, key := s.app.RootCredentials()
+	err = v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: id, SecretAccessKey: key},
+		req, hex.EncodeToString(sum[:]), "cognito-idp", "us-east-1", time.Now())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp, err := s.http.Client().Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		s.t.Fatalf("%s: HTTP %d: %s", target, resp.StatusCode, raw)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		s.t.Fatalf("%s: %v: %s", target, err, raw)
+	}
+	return out
+}

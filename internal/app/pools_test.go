@@ -141,3 +141,22 @@ func TestListUserPoolsPages(t *testing.T) {
 		t.Fatalf("listed %d pools, want %d", len(seen), len(want))
 	}
 }
+
+// TestEmptyListsAreSent checks that listing operations send their list as
+// [] when it is empty, as AWS does: boto3 callers index resp["Users"].
+func TestEmptyListsAreSent(t *testing.T) {
+	s := newServer(t, "sqlite")
+	poolID := s.pool(nil)
+	for _, tt := range []struct {
+		target, body, member string
+	}{
+		{"ListUserPoolClients", `{"UserPoolId":"` + poolID + `","MaxResults":10}`, "UserPoolClients"},
+		{"ListUsers", `{"UserPoolId":"` + poolID + `"}`, "Users"},
+		{"ListGroups", `{"UserPoolId":"` + poolID + `"}`, "Groups"},
+	} {
+		out := s.signedJSON("AWSCognitoIdentityProviderService."+tt.target, tt.body)
+		if v, ok := out[tt.member].([]any); !ok || len(v) != 0 {
+			t.Errorf("%s: %s = %#v, want []", tt.target, tt.member, out[tt.member])
+		}
+	}
+}

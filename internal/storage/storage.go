@@ -85,6 +85,8 @@ type Stores interface {
 	Identities() Identities
 	Devices() Devices
 	Nonces() Nonces
+	Roles() Roles
+	OIDCProviders() OIDCProviders
 	Audit() Audit
 	Security() Security
 }

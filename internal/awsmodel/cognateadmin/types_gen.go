@@ -3,6 +3,8 @@
 package cognateadmin
 
 import (
+	"encoding/json"
+
 	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
 )
 
@@ -121,8 +123,17 @@ type ListAuditEventsInput struct {
 
 // ListAuditEventsResponse is the ListAuditEventsResponse shape.
 type ListAuditEventsResponse struct {
-	Events    []AuditEvent `json:"Events,omitempty"`
+	Events    []AuditEvent `json:"Events"`
 	NextToken string       `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Events even when empty, as AWS does.
+func (v ListAuditEventsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListAuditEventsResponse
+	if v.Events == nil {
+		v.Events = []AuditEvent{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListUserIdentitiesInput is the ListUserIdentitiesInput shape.
@@ -137,7 +148,16 @@ type ListUserIdentitiesResponse struct {
 	UserPoolId string            `json:"UserPoolId,omitempty"`
 	Username   string            `json:"Username,omitempty"`
 	Sub        string            `json:"Sub,omitempty"`
-	Identities []IdentitySummary `json:"Identities,omitempty"`
+	Identities []IdentitySummary `json:"Identities"`
+}
+
+// MarshalJSON sends Identities even when empty, as AWS does.
+func (v ListUserIdentitiesResponse) MarshalJSON() ([]byte, error) {
+	type plain ListUserIdentitiesResponse
+	if v.Identities == nil {
+		v.Identities = []IdentitySummary{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // UpdateIdentityPoolOptionsInput is the UpdateIdentityPoolOptionsInput shape.

@@ -3,6 +3,8 @@
 package cognitoidentity
 
 import (
+	"encoding/json"
+
 	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
 )
 
@@ -272,9 +274,18 @@ type ListIdentitiesResponse struct {
 	// An identity pool ID in the format REGION:GUID.
 	IdentityPoolId string `json:"IdentityPoolId,omitempty"`
 	// An object containing a set of identities and associated mappings.
-	Identities []IdentityDescription `json:"Identities,omitempty"`
+	Identities []IdentityDescription `json:"Identities"`
 	// A pagination token.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Identities even when empty, as AWS does.
+func (v ListIdentitiesResponse) MarshalJSON() ([]byte, error) {
+	type plain ListIdentitiesResponse
+	if v.Identities == nil {
+		v.Identities = []IdentityDescription{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListIdentityPoolsInput is the ListIdentityPoolsInput shape.
@@ -290,9 +301,18 @@ type ListIdentityPoolsInput struct {
 // The result of a successful ListIdentityPools action.
 type ListIdentityPoolsResponse struct {
 	// The identity pools returned by the ListIdentityPools action.
-	IdentityPools []IdentityPoolShortDescription `json:"IdentityPools,omitempty"`
+	IdentityPools []IdentityPoolShortDescription `json:"IdentityPools"`
 	// A pagination token.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends IdentityPools even when empty, as AWS does.
+func (v ListIdentityPoolsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListIdentityPoolsResponse
+	if v.IdentityPools == nil {
+		v.IdentityPools = []IdentityPoolShortDescription{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListTagsForResourceInput is the ListTagsForResourceInput shape.
@@ -304,7 +324,16 @@ type ListTagsForResourceInput struct {
 // ListTagsForResourceResponse is the ListTagsForResourceResponse shape.
 type ListTagsForResourceResponse struct {
 	// The tags that are assigned to the identity pool.
-	Tags map[string]string `json:"Tags,omitempty"`
+	Tags map[string]string `json:"Tags"`
+}
+
+// MarshalJSON sends Tags even when empty, as AWS does.
+func (v ListTagsForResourceResponse) MarshalJSON() ([]byte, error) {
+	type plain ListTagsForResourceResponse
+	if v.Tags == nil {
+		v.Tags = map[string]string{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // LookupDeveloperIdentityInput is the LookupDeveloperIdentityInput shape.

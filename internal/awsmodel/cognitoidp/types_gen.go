@@ -252,7 +252,7 @@ type AdminGetUserResponse struct {
 	// The username of the user that you requested.
 	Username string `json:"Username,omitempty"`
 	// An array of name-value pairs of user attributes and their values, for example "email": "testuser@example.com".
-	UserAttributes []AttributeType `json:"UserAttributes,omitempty"`
+	UserAttributes []AttributeType `json:"UserAttributes"`
 	// The date and time when the item was created.
 	UserCreateDate *awstime.Time `json:"UserCreateDate,omitempty"`
 	// The date and time when the item was modified.
@@ -267,6 +267,15 @@ type AdminGetUserResponse struct {
 	PreferredMfaSetting string `json:"PreferredMfaSetting,omitempty"`
 	// The MFA options that are activated for the user.
 	UserMFASettingList []string `json:"UserMFASettingList,omitempty"`
+}
+
+// MarshalJSON sends UserAttributes even when empty, as AWS does.
+func (v AdminGetUserResponse) MarshalJSON() ([]byte, error) {
+	type plain AdminGetUserResponse
+	if v.UserAttributes == nil {
+		v.UserAttributes = []AttributeType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // AdminInitiateAuthRequest is the AdminInitiateAuthRequest shape.
@@ -336,9 +345,18 @@ type AdminListDevicesRequest struct {
 // Lists the device's response, as an administrator.
 type AdminListDevicesResponse struct {
 	// An array of devices and their information.
-	Devices []DeviceType `json:"Devices,omitempty"`
+	Devices []DeviceType `json:"Devices"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	PaginationToken string `json:"PaginationToken,omitempty"`
+}
+
+// MarshalJSON sends Devices even when empty, as AWS does.
+func (v AdminListDevicesResponse) MarshalJSON() ([]byte, error) {
+	type plain AdminListDevicesResponse
+	if v.Devices == nil {
+		v.Devices = []DeviceType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // AdminListGroupsForUserRequest is the AdminListGroupsForUserRequest shape.
@@ -356,9 +374,18 @@ type AdminListGroupsForUserRequest struct {
 // AdminListGroupsForUserResponse is the AdminListGroupsForUserResponse shape.
 type AdminListGroupsForUserResponse struct {
 	// An array of groups and information about them.
-	Groups []GroupType `json:"Groups,omitempty"`
+	Groups []GroupType `json:"Groups"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Groups even when empty, as AWS does.
+func (v AdminListGroupsForUserResponse) MarshalJSON() ([]byte, error) {
+	type plain AdminListGroupsForUserResponse
+	if v.Groups == nil {
+		v.Groups = []GroupType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // AdminListUserAuthEventsRequest is the AdminListUserAuthEventsRequest shape.
@@ -376,9 +403,18 @@ type AdminListUserAuthEventsRequest struct {
 // AdminListUserAuthEventsResponse is the AdminListUserAuthEventsResponse shape.
 type AdminListUserAuthEventsResponse struct {
 	// The response object.
-	AuthEvents []AuthEventType `json:"AuthEvents,omitempty"`
+	AuthEvents []AuthEventType `json:"AuthEvents"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends AuthEvents even when empty, as AWS does.
+func (v AdminListUserAuthEventsResponse) MarshalJSON() ([]byte, error) {
+	type plain AdminListUserAuthEventsResponse
+	if v.AuthEvents == nil {
+		v.AuthEvents = []AuthEventType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // AdminRemoveUserFromGroupRequest is the AdminRemoveUserFromGroupRequest shape.
@@ -1744,13 +1780,22 @@ type GetUserResponse struct {
 	// The name of the user that you requested.
 	Username string `json:"Username,omitempty"`
 	// An array of name-value pairs representing user attributes.
-	UserAttributes []AttributeType `json:"UserAttributes,omitempty"`
+	UserAttributes []AttributeType `json:"UserAttributes"`
 	// This response parameter is no longer supported.
 	MFAOptions []MFAOptionType `json:"MFAOptions,omitempty"`
 	// The user's preferred MFA.
 	PreferredMfaSetting string `json:"PreferredMfaSetting,omitempty"`
 	// The MFA options that are activated for the user.
 	UserMFASettingList []string `json:"UserMFASettingList,omitempty"`
+}
+
+// MarshalJSON sends UserAttributes even when empty, as AWS does.
+func (v GetUserResponse) MarshalJSON() ([]byte, error) {
+	type plain GetUserResponse
+	if v.UserAttributes == nil {
+		v.UserAttributes = []AttributeType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // GlobalSignOutRequest is the GlobalSignOutRequest shape.
@@ -1907,9 +1952,18 @@ type ListDevicesRequest struct {
 // Represents the response to list devices.
 type ListDevicesResponse struct {
 	// An array of devices and their details.
-	Devices []DeviceType `json:"Devices,omitempty"`
+	Devices []DeviceType `json:"Devices"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	PaginationToken string `json:"PaginationToken,omitempty"`
+}
+
+// MarshalJSON sends Devices even when empty, as AWS does.
+func (v ListDevicesResponse) MarshalJSON() ([]byte, error) {
+	type plain ListDevicesResponse
+	if v.Devices == nil {
+		v.Devices = []DeviceType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListGroupsRequest is the ListGroupsRequest shape.
@@ -1925,9 +1979,18 @@ type ListGroupsRequest struct {
 // ListGroupsResponse is the ListGroupsResponse shape.
 type ListGroupsResponse struct {
 	// An array of groups and their details.
-	Groups []GroupType `json:"Groups,omitempty"`
+	Groups []GroupType `json:"Groups"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Groups even when empty, as AWS does.
+func (v ListGroupsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListGroupsResponse
+	if v.Groups == nil {
+		v.Groups = []GroupType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListIdentityProvidersRequest is the ListIdentityProvidersRequest shape.
@@ -1943,9 +2006,18 @@ type ListIdentityProvidersRequest struct {
 // ListIdentityProvidersResponse is the ListIdentityProvidersResponse shape.
 type ListIdentityProvidersResponse struct {
 	// An array of the IdPs in your user pool.
-	Providers []ProviderDescription `json:"Providers,omitempty"`
+	Providers []ProviderDescription `json:"Providers"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Providers even when empty, as AWS does.
+func (v ListIdentityProvidersResponse) MarshalJSON() ([]byte, error) {
+	type plain ListIdentityProvidersResponse
+	if v.Providers == nil {
+		v.Providers = []ProviderDescription{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListResourceServersRequest is the ListResourceServersRequest shape.
@@ -1961,9 +2033,18 @@ type ListResourceServersRequest struct {
 // ListResourceServersResponse is the ListResourceServersResponse shape.
 type ListResourceServersResponse struct {
 	// An array of resource servers and the details of their configuration.
-	ResourceServers []ResourceServerType `json:"ResourceServers,omitempty"`
+	ResourceServers []ResourceServerType `json:"ResourceServers"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends ResourceServers even when empty, as AWS does.
+func (v ListResourceServersResponse) MarshalJSON() ([]byte, error) {
+	type plain ListResourceServersResponse
+	if v.ResourceServers == nil {
+		v.ResourceServers = []ResourceServerType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListTagsForResourceRequest is the ListTagsForResourceRequest shape.
@@ -1975,7 +2056,16 @@ type ListTagsForResourceRequest struct {
 // ListTagsForResourceResponse is the ListTagsForResourceResponse shape.
 type ListTagsForResourceResponse struct {
 	// The tags that are assigned to the user pool.
-	Tags map[string]string `json:"Tags,omitempty"`
+	Tags map[string]string `json:"Tags"`
+}
+
+// MarshalJSON sends Tags even when empty, as AWS does.
+func (v ListTagsForResourceResponse) MarshalJSON() ([]byte, error) {
+	type plain ListTagsForResourceResponse
+	if v.Tags == nil {
+		v.Tags = map[string]string{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListTermsRequest is the ListTermsRequest shape.
@@ -1991,9 +2081,18 @@ type ListTermsRequest struct {
 // ListTermsResponse is the ListTermsResponse shape.
 type ListTermsResponse struct {
 	// A summary of the requested terms documents.
-	Terms []TermsDescriptionType `json:"Terms,omitempty"`
+	Terms []TermsDescriptionType `json:"Terms"`
 	// This API operation returns a limited number of results.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Terms even when empty, as AWS does.
+func (v ListTermsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListTermsResponse
+	if v.Terms == nil {
+		v.Terms = []TermsDescriptionType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListUserImportJobsRequest is the ListUserImportJobsRequest shape.
@@ -2011,9 +2110,18 @@ type ListUserImportJobsRequest struct {
 // Represents the response from the server to the request to list the user import jobs.
 type ListUserImportJobsResponse struct {
 	// An array of user import jobs from the requested user pool.
-	UserImportJobs []UserImportJobType `json:"UserImportJobs,omitempty"`
+	UserImportJobs []UserImportJobType `json:"UserImportJobs"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	PaginationToken string `json:"PaginationToken,omitempty"`
+}
+
+// MarshalJSON sends UserImportJobs even when empty, as AWS does.
+func (v ListUserImportJobsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListUserImportJobsResponse
+	if v.UserImportJobs == nil {
+		v.UserImportJobs = []UserImportJobType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListUserPoolClientSecretsRequest is the ListUserPoolClientSecretsRequest shape.
@@ -2031,9 +2139,18 @@ type ListUserPoolClientSecretsRequest struct {
 // The response containing the list of client secret metadata.
 type ListUserPoolClientSecretsResponse struct {
 	// A list of client secret descriptors containing the identifier and creation date for each secret.
-	ClientSecrets []ClientSecretDescriptorType `json:"ClientSecrets,omitempty"`
+	ClientSecrets []ClientSecretDescriptorType `json:"ClientSecrets"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends ClientSecrets even when empty, as AWS does.
+func (v ListUserPoolClientSecretsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListUserPoolClientSecretsResponse
+	if v.ClientSecrets == nil {
+		v.ClientSecrets = []ClientSecretDescriptorType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListUserPoolClientsRequest is the ListUserPoolClientsRequest shape.
@@ -2051,9 +2168,18 @@ type ListUserPoolClientsRequest struct {
 // Represents the response from the server that lists user pool clients.
 type ListUserPoolClientsResponse struct {
 	// An array of app clients and their details.
-	UserPoolClients []UserPoolClientDescription `json:"UserPoolClients,omitempty"`
+	UserPoolClients []UserPoolClientDescription `json:"UserPoolClients"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends UserPoolClients even when empty, as AWS does.
+func (v ListUserPoolClientsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListUserPoolClientsResponse
+	if v.UserPoolClients == nil {
+		v.UserPoolClients = []UserPoolClientDescription{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListUserPoolsRequest is the ListUserPoolsRequest shape.
@@ -2069,9 +2195,18 @@ type ListUserPoolsRequest struct {
 // Represents the response to list user pools.
 type ListUserPoolsResponse struct {
 	// An array of user pools and their configuration details.
-	UserPools []UserPoolDescriptionType `json:"UserPools,omitempty"`
+	UserPools []UserPoolDescriptionType `json:"UserPools"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends UserPools even when empty, as AWS does.
+func (v ListUserPoolsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListUserPoolsResponse
+	if v.UserPools == nil {
+		v.UserPools = []UserPoolDescriptionType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListUsersInGroupRequest is the ListUsersInGroupRequest shape.
@@ -2089,9 +2224,18 @@ type ListUsersInGroupRequest struct {
 // ListUsersInGroupResponse is the ListUsersInGroupResponse shape.
 type ListUsersInGroupResponse struct {
 	// An array of users who are members in the group, and their attributes.
-	Users []UserType `json:"Users,omitempty"`
+	Users []UserType `json:"Users"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Users even when empty, as AWS does.
+func (v ListUsersInGroupResponse) MarshalJSON() ([]byte, error) {
+	type plain ListUsersInGroupResponse
+	if v.Users == nil {
+		v.Users = []UserType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListUsersRequest is the ListUsersRequest shape.
@@ -2113,9 +2257,18 @@ type ListUsersRequest struct {
 // The response from the request to list users.
 type ListUsersResponse struct {
 	// An array of user pool users who match your query, and their attributes.
-	Users []UserType `json:"Users,omitempty"`
+	Users []UserType `json:"Users"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	PaginationToken string `json:"PaginationToken,omitempty"`
+}
+
+// MarshalJSON sends Users even when empty, as AWS does.
+func (v ListUsersResponse) MarshalJSON() ([]byte, error) {
+	type plain ListUsersResponse
+	if v.Users == nil {
+		v.Users = []UserType{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // ListWebAuthnCredentialsRequest is the ListWebAuthnCredentialsRequest shape.
@@ -2131,9 +2284,18 @@ type ListWebAuthnCredentialsRequest struct {
 // ListWebAuthnCredentialsResponse is the ListWebAuthnCredentialsResponse shape.
 type ListWebAuthnCredentialsResponse struct {
 	// A list of registered passkeys for a user.
-	Credentials []WebAuthnCredentialDescription `json:"Credentials,omitempty"`
+	Credentials []WebAuthnCredentialDescription `json:"Credentials"`
 	// The identifier that Amazon Cognito returned with the previous request to this operation.
 	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MarshalJSON sends Credentials even when empty, as AWS does.
+func (v ListWebAuthnCredentialsResponse) MarshalJSON() ([]byte, error) {
+	type plain ListWebAuthnCredentialsResponse
+	if v.Credentials == nil {
+		v.Credentials = []WebAuthnCredentialDescription{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // LogConfigurationType is the LogConfigurationType shape.

@@ -12,6 +12,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 	for _, tt := range []struct{ service, pkg, file string }{
 		{"cognito-idp", "cognitoidp", "../cognitoidp/types_gen.go"},
 		{"cognito-identity", "cognitoidentity", "../cognitoidentity/types_gen.go"},
+		{"cognate-admin", "cognateadmin", "../cognateadmin/types_gen.go"},
 	} {
 		want, err := generate(tt.service, tt.pkg)
 		if err != nil {
