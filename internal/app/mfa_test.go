@@ -304,3 +304,38 @@ func TestSMSAndEmailMFA(t *testing.T) {
 		wantCode(t, err, "InvalidParameterException", "")
 	})
 }
+
+func TestMFASetupWithEmail(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *server) {
+		poolID := s.pool(nil)
+		s.setMFA(poolID, types.UserPoolMfaTypeOn, false, true, true)
+		clientID, _ := s.appClient(poolID, false)
+		s.user(poolID, "gus", "Correct-Horse-9")
+
+		init := s.passwordInit(clientID, "gus", "Correct-Horse-9")
+		if init.ChallengeName != types.ChallengeNameTypeMfaSetup || init.ChallengeParameters["MFAS_CAN_SETUP"] != `["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]` {
+			t.Fatalf("MFA_SETUP: %s %v", init.ChallengeName, init.ChallengeParameters)
+		}
+		_, err := s.answer(clientID, types.ChallengeNameTypeMfaSetup, init.Session, map[string]string{"USERNAME": "gus", "EMAIL": "not-an-address"})
+		wantCode(t, err, "InvalidParameterException", "")
+		otp := result(s.answer(clientID, types.ChallengeNameTypeMfaSetup, init.Session,
+			map[string]string{"USERNAME": "gus", "EMAIL": "gus@example.com"})).must(t)
+		if otp.ChallengeName != types.ChallengeNameTypeEmailOtp || !containsText(s.lastMessage(), "gus@example.com") {
+			t.Fatalf("email set-up: %s %v", otp.ChallengeName, otp.ChallengeParameters)
+		}
+		done := result(s.answer(clientID, types.ChallengeNameTypeEmailOtp, otp.Session,
+			map[string]string{"USERNAME": "gus", "EMAIL_OTP_CODE": s.lastCode()})).must(t)
+		if done.AuthenticationResult == nil {
+			t.Fatal("email set-up: no tokens")
+		}
+		u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("gus")})).must(t)
+		email, _ := attrValue(u.UserAttributes, "email")
+		verified, _ := attrValue(u.UserAttributes, "email_verified")
+		if email != "gus@example.com" || verified != "true" || !slices.Equal(u.UserMFASettingList, []string{"EMAIL_OTP"}) {
+			t.Fatalf("after email set-up: %s %s %v", email, verified, u.UserMFASettingList)
+		}
+		if next := s.passwordInit(clientID, "gus", "Correct-Horse-9"); next.ChallengeName != types.ChallengeNameTypeEmailOtp {
+			t.Fatalf("next sign-in: %s", next.ChallengeName)
+		}
+	})
+}

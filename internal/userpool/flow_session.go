@@ -35,6 +35,9 @@ type flowState struct {
 	// Verified is set once the user verified a TOTP authenticator with this
 	// MFA_SETUP session (VerifySoftwareToken).
 	Verified bool `json:"v,omitempty"`
+	// SetupEmail is the address an MFA_SETUP answer gave for email MFA;
+	// the EMAIL_OTP code sent there proves it.
+	SetupEmail string `json:"se,omitempty"`
 	// Choices are the answers SELECT_MFA_TYPE or SELECT_CHALLENGE accepts.
 	Choices []string `json:"a,omitempty"`
 	// Name is what the caller typed as USERNAME (USER_AUTH).

@@ -75,9 +75,9 @@ func (s *Service) factorChallenge(ctx context.Context, p *pool, cl *client, u *s
 	params := map[string]string{"USER_ID_FOR_SRP": u.Username}
 	switch factor {
 	case factorSMS, "SMS_OTP":
-		params, err = s.sendSignInCode(ctx, p, u, "SMS", st.ID)
+		params, err = s.sendSignInCode(ctx, p, u, "SMS", "", st.ID)
 	case factorEmail:
-		params, err = s.sendSignInCode(ctx, p, u, "EMAIL", st.ID)
+		params, err = s.sendSignInCode(ctx, p, u, "EMAIL", st.SetupEmail, st.ID)
 	}
 	if err != nil {
 		return nil, err
@@ -163,6 +163,11 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 		next.First, next.NoMFA = false, true
 		return s.continueSignIn(ctx, p, cl, u, next)
 	}
+	if st.SetupEmail != "" {
+		if err := s.completeEmailSetup(ctx, p, u, st.SetupEmail); err != nil {
+			return nil, err
+		}
+	}
 	return s.signedIn(ctx, p, cl, u, *st)
 }
 
@@ -220,7 +225,10 @@ func (s *Service) respondSelectMFAType(ctx context.Context, p *pool, cl *client,
 }
 
 // respondMFASetup completes MFA_SETUP once the Session carries a verified
-// authenticator (VerifySoftwareToken).
+// authenticator (VerifySoftwareToken), or sets up email MFA when the
+// client answers with an EMAIL address: a code goes there (EMAIL_OTP), and
+// once it comes back the address is the user's, verified, and email MFA is
+// on.
 func (s *Service) respondMFASetup(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
 	st, err := s.openFlow(ctx, cl, sess, "MFA_SETUP")
 	if err != nil {
@@ -233,11 +241,45 @@ func (s *Service) respondMFASetup(ctx context.Context, p *pool, cl *client, sess
 	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
 		return nil, err
 	}
+	if addr := resp["EMAIL"]; addr != "" && !st.Verified {
+		if !p.mfaFactors().email {
+			return nil, errorf(InvalidParameter, "Email MFA is not enabled for the user pool.")
+		}
+		if !emailPattern.MatchString(addr) {
+			return nil, errorf(InvalidParameter, "Invalid email address format.")
+		}
+		if err := s.spendFlow(ctx, cl, st); err != nil {
+			return nil, err
+		}
+		next := *st
+		next.SetupEmail = addr
+		return s.factorChallenge(ctx, p, cl, u, next, factorEmail)
+	}
 	if !st.Verified {
-		return nil, errorf(InvalidParameter, "No MFA factor was set up with this session: verify a software token (VerifySoftwareToken) with it first.")
+		return nil, errorf(InvalidParameter, "No MFA factor was set up with this session: verify a software token (VerifySoftwareToken) with it first, or answer with an EMAIL address.")
 	}
 	if err := s.spendFlow(ctx, cl, st); err != nil {
 		return nil, err
 	}
 	return s.signedIn(ctx, p, cl, u, *st)
+}
+
+// completeEmailSetup makes addr, to which the user just proved access, the
+// user's verified email address and turns email MFA on (preferred when no
+// factor is).
+func (s *Service) completeEmailSetup(ctx context.Context, p *pool, u *storage.User, addr string) error {
+	m, err := s.loadMFA(u)
+	if err != nil {
+		return err
+	}
+	m.enable(factorEmail, true)
+	if m.Preferred == "" {
+		m.Preferred = factorEmail
+	}
+	if err := s.putMFA(u, m); err != nil {
+		return err
+	}
+	u.Attributes["email"], u.Attributes["email_verified"] = addr, "true"
+	u.UpdatedAt = s.now()
+	return s.saveUser(ctx, s.store, p, u, false)
 }

@@ -44,9 +44,10 @@ func signInCodeHash(u *storage.User, sessionID, code string) []byte {
 }
 
 // sendSignInCode creates a code bound to sessionID and sends it by SMS
-// (medium "SMS") or email ("EMAIL") with the pool's MFA message, and
+// (medium "SMS") or email ("EMAIL") with the pool's MFA message, to the
+// user's phone number or email address or, when to is set, there; it
 // returns the challenge parameters that describe the delivery.
-func (s *Service) sendSignInCode(ctx context.Context, p *pool, u *storage.User, medium, sessionID string) (map[string]string, error) {
+func (s *Service) sendSignInCode(ctx context.Context, p *pool, u *storage.User, medium, to, sessionID string) (map[string]string, error) {
 	if err := s.limitSignInCodes(ctx, p, userSubject(u), medium); err != nil {
 		return nil, err
 	}
@@ -64,11 +65,11 @@ func (s *Service) sendSignInCode(ctx context.Context, p *pool, u *storage.User, 
 	sender := s.messenger
 	var dest string
 	if medium == "SMS" {
-		msg.To = u.Attributes["phone_number"]
+		msg.To = orDefault(to, u.Attributes["phone_number"])
 		msg.Body = strings.ReplaceAll(f.smsMessage, "{####}", code)
 		sender, dest = s.sms, maskPhone(msg.To)
 	} else {
-		msg.To = u.Attributes["email"]
+		msg.To = orDefault(to, u.Attributes["email"])
 		msg.Subject = f.emailSubject
 		msg.Body = strings.ReplaceAll(f.emailMessage, "{####}", code)
 		dest = maskEmail(msg.To)
