@@ -62,6 +62,11 @@ func TestUserAuth(t *testing.T) {
 		if done.AuthenticationResult == nil {
 			t.Fatalf("SELECT_CHALLENGE PASSWORD: %+v", done)
 		}
+		factors := result(s.idp.GetUserAuthFactors(ctx, &cip.GetUserAuthFactorsInput{AccessToken: done.AuthenticationResult.AccessToken})).must(t)
+		if got := factorNames(factors.ConfiguredUserAuthFactors); !slices.Equal(got, []string{"PASSWORD", "EMAIL_OTP", "SMS_OTP"}) ||
+			aws.ToString(factors.Username) != "uma" {
+			t.Fatalf("GetUserAuthFactors: %v %v", got, factors.Username)
+		}
 		// The session is spent.
 		_, err := s.answer(clientID, types.ChallengeNameTypeSelectChallenge, sel.Session,
 			map[string]string{"USERNAME": "uma", "ANSWER": "PASSWORD", "PASSWORD": "Correct-Horse-9"})
@@ -206,4 +211,12 @@ func TestSignInCodeLimit(t *testing.T) {
 			t.Fatal("no tokens after the hour")
 		}
 	})
+}
+
+func factorNames(list []types.AuthFactorType) []string {
+	out := make([]string, len(list))
+	for i, f := range list {
+		out[i] = string(f)
+	}
+	return out
 }

@@ -108,6 +108,7 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 
 		// SRP, MFA, devices and refresh-token rotation (issue 4).
 		"GetTokensFromRefreshToken": op(up.GetTokensFromRefreshToken),
+		"GetUserAuthFactors":        op(up.GetUserAuthFactors),
 		"AssociateSoftwareToken":    op(up.AssociateSoftwareToken),
 		"VerifySoftwareToken":       op(up.VerifySoftwareToken),
 		"SetUserMFAPreference":      op(up.SetUserMFAPreference),

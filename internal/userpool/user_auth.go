@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
@@ -213,4 +215,25 @@ func (s *Service) respondUserAuth(ctx context.Context, p *pool, cl *client, chal
 		return nil, err
 	}
 	return s.firstFactor(ctx, p, cl, u, *st, factor, resp)
+}
+
+// GetUserAuthFactors lists the signed-in user's MFA settings and the first
+// factors USER_AUTH offers them (PASSWORD, EMAIL_OTP, SMS_OTP).
+func (s *Service) GetUserAuthFactors(ctx context.Context, in *cip.GetUserAuthFactorsRequest) (*cip.GetUserAuthFactorsResponse, error) {
+	c, err := s.authenticate(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.mfaViewOf(c.user)
+	if err != nil {
+		return nil, err
+	}
+	factors := []string{}
+	for _, f := range c.pool.availableFirstFactors(c.user) {
+		if f != ffPasswordSRP {
+			factors = append(factors, f)
+		}
+	}
+	return &cip.GetUserAuthFactorsResponse{Username: c.user.Username, PreferredMfaSetting: v.preferred,
+		UserMFASettingList: v.list, ConfiguredUserAuthFactors: factors}, nil
 }
