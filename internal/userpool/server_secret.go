@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cognate-dev/cognate/internal/secret"
 )
@@ -14,8 +15,8 @@ import (
 // settings store), for values that must be stable without being guessable:
 // the fake SRP salt and user id given for unknown users.
 type serverSecret struct {
-	mu  sync.Mutex
-	key []byte
+	mu  sync.Mutex // held while the key is first loaded
+	key atomic.Pointer[[]byte]
 }
 
 const (
@@ -26,10 +27,13 @@ const (
 // serverKey returns the server secret, creating it on first use.
 func (s *Service) serverKey(ctx context.Context) ([]byte, error) {
 	ss := &s.secret
+	if k := ss.key.Load(); k != nil {
+		return *k, nil
+	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.key != nil {
-		return ss.key, nil
+	if k := ss.key.Load(); k != nil {
+		return *k, nil
 	}
 	fresh := s.ring.Seal(secret.RandomBytes(32), []byte(serverSecretAAD))
 	stored, err := s.store.Settings().PutIfAbsent(ctx, serverSecretName, fresh)
@@ -40,7 +44,7 @@ func (s *Service) serverKey(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("userpool: server secret: %w", err)
 	}
-	ss.key = key
+	ss.key.Store(&key)
 	return key, nil
 }
 
