@@ -84,6 +84,26 @@ func TestRefreshTokenRotation(t *testing.T) {
 		_, err = s.idp.GetUser(ctx, &cip.GetUserInput{AccessToken: b.AccessToken})
 		wantCode(t, err, "NotAuthorizedException", "revoked")
 
+		// UpdateUserPoolClient replaces the setting; left out, rotation is
+		// off again, and the grace period is 0 to 60 seconds.
+		_, err = s.idp.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: aws.String(clientID),
+			RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(61)}})
+		wantCode(t, err, "InvalidParameterException", "")
+		upd := result(s.idp.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: aws.String(clientID),
+			ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
+				types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).must(t).UserPoolClient
+		if upd.RefreshTokenRotation != nil && upd.RefreshTokenRotation.Feature == types.FeatureTypeEnabled {
+			t.Fatalf("rotation still on after an update without it: %+v", upd.RefreshTokenRotation)
+		}
+		plain := s.signIn(clientID, "rita", "Correct-Horse-9")
+		if again := result(s.refresh(clientID, *plain.RefreshToken)).must(t); again.RefreshToken != nil {
+			t.Fatal("a refresh token from a client that no longer rotates")
+		}
+		result(s.idp.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: aws.String(clientID),
+			ExplicitAuthFlows:    []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth},
+			RefreshTokenValidity: 60, TokenValidityUnits: &types.TokenValidityUnitsType{RefreshToken: types.TimeUnitsTypeMinutes},
+			RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(10)}})).must(t)
+
 		// A new sign-in starts a new family; its successor lives as long as
 		// the original had left.
 		fresh := s.signIn(clientID, "rita", "Correct-Horse-9")
