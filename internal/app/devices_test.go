@@ -107,6 +107,9 @@ func TestDevices(t *testing.T) {
 		if v, _ := attrValue(got.DeviceAttributes, "dev:device_remembered_status"); v != "not_remembered" {
 			t.Fatalf("new device status %q", v)
 		}
+		if ip, _ := attrValue(got.DeviceAttributes, "last_ip_used"); ip != "127.0.0.1" {
+			t.Fatalf("last_ip_used %q", ip)
+		}
 		if v, _ := attrValue(got.DeviceAttributes, "device_name"); v != "laptop" || got.DeviceCreateDate == nil {
 			t.Fatalf("device %+v", got)
 		}

@@ -189,6 +189,9 @@ func (s *Service) respondDevicePasswordVerifier(ctx context.Context, p *pool, cl
 	}
 	now := s.now()
 	d.LastAuthenticatedAt, d.UpdatedAt = now, now
+	if ip := sourceIP(ctx); ip != "" {
+		d.LastIP = ip
+	}
 	if err := s.store.Devices().Update(ctx, *d); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func (s *Service) ConfirmDevice(ctx context.Context, in *cip.ConfirmDeviceReques
 	err = s.store.Devices().Create(ctx, storage.Device{
 		PoolID: p.rec.ID, Sub: u.Sub, Key: in.DeviceKey, GroupKey: group, Name: in.DeviceName,
 		Salt: salt, VerifierSealed: s.ring.Seal(v, deviceVerifierAAD(p.rec.ID, in.DeviceKey)), Status: status,
-		CreatedAt: now, UpdatedAt: now, LastAuthenticatedAt: now,
+		LastIP: sourceIP(ctx), CreatedAt: now, UpdatedAt: now, LastAuthenticatedAt: now,
 	})
 	switch {
 	case errors.Is(err, storage.ErrConflict):
