@@ -94,10 +94,14 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 		PublicURL: a.cfg.PublicURL, AccountID: a.cfg.AccountID, Logger: a.log, Now: a.now,
 	})
 	a.identityDeps.withDefaults(a.sts)
+	var sms messaging.Messenger = outbox
+	if a.cfg.SMSWebhookURL != "" {
+		sms = messaging.NewWebhook(a.cfg.SMSWebhookURL, nil)
+	}
 	var ip *identitypool.Service
 	up := userpool.New(userpool.Deps{
 		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: password.NewHasher(runtime.GOMAXPROCS(0)),
-		Messenger: mail, SMS: outbox, Logger: a.log,
+		Messenger: mail, SMS: sms, Logger: a.log,
 		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now,
 		// The identity-id write-back attributes are never client-writable.
 		ReadOnlyAttributes: func(ctx context.Context, poolID string) ([]string, error) {

@@ -135,3 +135,22 @@ func BenchmarkGetCallerIdentity(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkSRPSignIn is a USER_SRP_AUTH round trip: InitiateAuth and
+// RespondToAuthChallenge(PASSWORD_VERIFIER), with the client's SRP
+// arithmetic (math/big, as a JS client does it) in the loop.
+func BenchmarkSRPSignIn(b *testing.B) {
+	s := newBenchServer(b)
+	poolID := s.pool(nil)
+	clientID, _ := s.appClient(poolID, false)
+	s.user(poolID, "bench", "Correct-Horse-9")
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			out, err := s.srpSignIn(poolID, clientID, "bench", "Correct-Horse-9", nil)
+			if err != nil || out.AuthenticationResult == nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

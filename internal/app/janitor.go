@@ -10,9 +10,9 @@ import (
 // janitorInterval is how often expired state is swept.
 const janitorInterval = 10 * time.Minute
 
-// janitor removes expired refresh tokens, signing keys no longer
-// published and auth events past their retention, until ctx is done. Every node may run it: the deletes are
-// idempotent.
+// janitor removes expired refresh tokens and nonces, signing keys no longer
+// published and auth events past their retention, until ctx is done. Every
+// node may run it: the deletes are idempotent.
 func (a *App) janitor(ctx context.Context) {
 	t := time.NewTicker(janitorInterval)
 	defer t.Stop()
@@ -41,5 +41,8 @@ func (a *App) sweep(ctx context.Context) {
 	}
 	if _, err := a.users.PruneSecurity(ctx); err != nil {
 		a.log.Warn("janitor: idle sign-in guards", "err", err)
+	}
+	if _, err := a.store.Nonces().DeleteExpired(ctx, now); err != nil {
+		a.log.Warn("janitor: expired nonces", "err", err)
 	}
 }

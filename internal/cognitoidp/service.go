@@ -105,6 +105,25 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"ChangePassword":                   op(up.ChangePassword),
 		"AdminResetUserPassword":           op(up.AdminResetUserPassword),
 		"DeleteUser":                       op(up.DeleteUser),
+
+		// SRP, MFA, devices and refresh-token rotation (issue 4).
+		"GetTokensFromRefreshToken": op(up.GetTokensFromRefreshToken),
+		"GetUserAuthFactors":        op(up.GetUserAuthFactors),
+		"AssociateSoftwareToken":    op(up.AssociateSoftwareToken),
+		"VerifySoftwareToken":       op(up.VerifySoftwareToken),
+		"SetUserMFAPreference":      op(up.SetUserMFAPreference),
+		"AdminSetUserMFAPreference": op(up.AdminSetUserMFAPreference),
+		"SetUserSettings":           op(up.SetUserSettings),
+		"AdminSetUserSettings":      op(up.AdminSetUserSettings),
+		"ConfirmDevice":             op(up.ConfirmDevice),
+		"ListDevices":               op(up.ListDevices),
+		"GetDevice":                 op(up.GetDevice),
+		"ForgetDevice":              op(up.ForgetDevice),
+		"UpdateDeviceStatus":        op(up.UpdateDeviceStatus),
+		"AdminListDevices":          op(up.AdminListDevices),
+		"AdminGetDevice":            op(up.AdminGetDevice),
+		"AdminForgetDevice":         op(up.AdminForgetDevice),
+		"AdminUpdateDeviceStatus":   op(up.AdminUpdateDeviceStatus),
 	}
 }
 

@@ -53,6 +53,9 @@ type Config struct {
 	RootSecretAccessKey string
 	// SMTP configures outgoing email; an empty Host means the development outbox.
 	SMTP SMTP
+	// SMSWebhookURL is where text messages (SMS codes) are posted as JSON;
+	// empty means the development outbox.
+	SMSWebhookURL string
 	// LogLevel is one of debug, info, warn, error.
 	LogLevel string
 }
@@ -117,6 +120,9 @@ func (c Config) Validate() error {
 	if err := c.SMTP.validate(); err != nil {
 		return err
 	}
+	if err := validateWebhookURL(c.SMSWebhookURL); err != nil {
+		return err
+	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
@@ -149,8 +155,35 @@ func (c Config) LogValue() slog.Value {
 			slog.String("from", c.SMTP.From),
 			slog.String("starttls", c.SMTP.StartTLS),
 		),
+		slog.String("sms_webhook_url", redactWebhook(c.SMSWebhookURL)),
 		slog.String("log_level", c.LogLevel),
 	)
+}
+
+// validateWebhookURL checks --sms-webhook-url: empty, or an absolute http
+// or https URL.
+func validateWebhookURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--sms-webhook-url: %q is not an http or https URL", redactWebhook(raw))
+	}
+	return nil
+}
+
+// redactWebhook shows only the scheme and host of a webhook URL: its path,
+// query or user information may hold a token.
+func redactWebhook(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(invalid)"
+	}
+	return u.Scheme + "://" + u.Host + "/..."
 }
 
 func (s SMTP) validate() error {

@@ -57,12 +57,12 @@ func TestParse(t *testing.T) {
 			args: []string{"--listen", "0.0.0.0:9000", "--data-dir=/var/lib/cognate", "--database-url", "postgres://u@db/x",
 				"--account-id", "123456789012", "--public-url", "https://id.example.com", "--smtp-host", "mail.example.com",
 				"--smtp-port", "2525", "--smtp-username", "u", "--smtp-password", "p", "--smtp-from", "a@example.com",
-				"--smtp-starttls", "require", "--log-level", "debug"},
+				"--smtp-starttls", "require", "--log-level", "debug", "--sms-webhook-url", "https://sms.example.com/send"},
 			check: func(t *testing.T, c Config) {
 				want := Config{Listen: "0.0.0.0:9000", DataDir: "/var/lib/cognate", DatabaseURL: "postgres://u@db/x",
 					AccountID: "123456789012", PublicURL: "https://id.example.com",
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
-					LogLevel: "debug"}
+					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send"}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
 				}
@@ -216,6 +216,9 @@ func TestValidate(t *testing.T) {
 		{"smtp user without password", func(c *Config) { c.SMTP = smtpOK; c.SMTP.Username = "u" }, "set together"},
 		{"smtp bad starttls", func(c *Config) { c.SMTP.StartTLS = "maybe" }, "--smtp-starttls"},
 		{"bad log level", func(c *Config) { c.LogLevel = "trace" }, "--log-level"},
+		{"sms webhook ok", func(c *Config) { c.SMSWebhookURL = "https://sms.example.com/send?token=x" }, ""},
+		{"sms webhook ftp", func(c *Config) { c.SMSWebhookURL = "ftp://sms.example.com" }, "--sms-webhook-url"},
+		{"sms webhook relative", func(c *Config) { c.SMSWebhookURL = "/send" }, "--sms-webhook-url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -263,5 +266,21 @@ func TestLogValueRedactsSecrets(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("log output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestSMSWebhookFromEnvRedacted(t *testing.T) {
+	env := map[string]string{"COGNATE_SMS_WEBHOOK_URL": "https://sms.example.com/send?token=s3cret"}
+	c, err := Parse("serve", nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMSWebhookURL != env["COGNATE_SMS_WEBHOOK_URL"] {
+		t.Fatalf("SMSWebhookURL = %q", c.SMSWebhookURL)
+	}
+	var b strings.Builder
+	slog.New(slog.NewTextHandler(&b, nil)).Info("config", "config", c)
+	if strings.Contains(b.String(), "s3cret") || !strings.Contains(b.String(), "sms.example.com") {
+		t.Fatalf("logged config: %s", b.String())
 	}
 }

@@ -123,6 +123,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.SMTP.Password, "smtp-password", cfg.SMTP.Password, "SMTP AUTH `password` (prefer "+EnvName("smtp-password")+"_FILE)")
 	fs.StringVar(&cfg.SMTP.From, "smtp-from", cfg.SMTP.From, "sender `address`, e.g. \"Example <no-reply@example.com>\"")
 	fs.StringVar(&cfg.SMTP.StartTLS, "smtp-starttls", cfg.SMTP.StartTLS, "STARTTLS `mode`: auto (when offered), require, off")
+	fs.StringVar(&cfg.SMSWebhookURL, "sms-webhook-url", cfg.SMSWebhookURL, "`URL` that text messages (SMS codes) are posted to as JSON {to, message, pool, kind}; empty writes them to the development outbox")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
 	return fs
 }

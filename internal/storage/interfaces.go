@@ -158,6 +158,10 @@ type Tokens interface {
 	// Revoke sets RevokedAt on one token (no-op if already revoked: the
 	// first time stays); ErrNotFound if there is no such token.
 	Revoke(ctx context.Context, id []byte, at time.Time) error
+	// Rotate sets RotatedAt on a token unless it is set already, and
+	// reports whether this call set it: of concurrent callers, exactly one
+	// rotates a token. ErrNotFound if there is no such token.
+	Rotate(ctx context.Context, id []byte, at time.Time) (bool, error)
 	// RevokeFamily revokes every token of a rotation family that is not
 	// revoked yet (none for an unknown family).
 	RevokeFamily(ctx context.Context, familyID string, at time.Time) error
@@ -243,6 +247,39 @@ type Identities interface {
 	// ordered by identity pool, provider, subject; an empty userPoolID or
 	// userSub names no user and finds none.
 	LoginsOfUser(ctx context.Context, userPoolID, userSub string) ([]IdentityLogin, error)
+}
+
+// Devices stores the devices users chose to remember. A user's devices go
+// with the user (Users.Delete) and the pool (Pools.Delete).
+type Devices interface {
+	// Create adds the device; ErrConflict if the pool has a device with
+	// its Key, ErrNotFound if the user does not exist.
+	Create(ctx context.Context, d Device) error
+	Get(ctx context.Context, poolID, key string) (Device, error)
+	// Update replaces Name, Status, LastIP, UpdatedAt and
+	// LastAuthenticatedAt; ErrNotFound if there is no such device.
+	Update(ctx context.Context, d Device) error
+	// Delete removes the device; ErrNotFound if there is none.
+	Delete(ctx context.Context, poolID, key string) error
+	// List returns the user's devices ordered by key, and the token for
+	// the next page ("" when there is none).
+	List(ctx context.Context, poolID, sub string, page Page) ([]Device, string, error)
+}
+
+// Nonces counts the uses of values that must be used once or a few times
+// (an SRP secret block, a TOTP code's time step, the wrong answers given in
+// one sign-in session), so that every node refuses a replay. A nonce is
+// kept at least until it expires.
+type Nonces interface {
+	// Use records one use of id, kept at least until expiresAt, and
+	// returns how many uses id has had, this one included. It is atomic:
+	// concurrent callers each see a distinct count.
+	Use(ctx context.Context, id []byte, expiresAt time.Time) (int, error)
+	// Uses returns how many uses id has had (0 when none).
+	Uses(ctx context.Context, id []byte) (int, error)
+	// DeleteExpired removes nonces that expired before the given time and
+	// returns how many it removed.
+	DeleteExpired(ctx context.Context, before time.Time) (int, error)
 }
 
 // Roles stores IAM roles and their inline policies.

@@ -168,6 +168,9 @@ type RefreshToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	RevokedAt time.Time // zero while valid
+	// RotatedAt is when the token was exchanged for a successor under
+	// refresh-token rotation (zero while it has none).
+	RotatedAt time.Time
 }
 
 // SigningKey is a pool's JWT signing key. PrivateSealed is the PKCS#8 DER
@@ -225,6 +228,28 @@ type IdentityLogin struct {
 	UserPoolID     string // empty unless Provider is a local user pool
 	UserSub        string // empty unless Provider is a local user pool
 	CreatedAt      time.Time
+}
+
+// Device is a device a user chose to remember, for device authentication
+// (DEVICE_SRP_AUTH) that can stand in for MFA. Key is "<region>_<uuid>",
+// unique in the pool. GroupKey is the device group key the client computed
+// the SRP verifier with; Salt is the salt it chose. VerifierSealed is the SRP
+// verifier sealed with the server key: a verifier allows an offline guess of
+// the device password, so it is never stored in the clear. Status is
+// "remembered" or "not_remembered".
+type Device struct {
+	PoolID              string
+	Sub                 string
+	Key                 string
+	GroupKey            string
+	Name                string
+	Salt                []byte
+	VerifierSealed      []byte
+	Status              string
+	LastIP              string
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	LastAuthenticatedAt time.Time
 }
 
 // Tag is a key/value tag on an IAM resource, in the caller's order.

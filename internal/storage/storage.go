@@ -83,6 +83,8 @@ type Stores interface {
 	Keys() Keys
 	Settings() Settings
 	Identities() Identities
+	Devices() Devices
+	Nonces() Nonces
 	Roles() Roles
 	OIDCProviders() OIDCProviders
 	Audit() Audit

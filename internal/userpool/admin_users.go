@@ -152,7 +152,12 @@ func (s *Service) AdminGetUser(ctx context.Context, in *cip.AdminGetUserRequest)
 	if err != nil {
 		return nil, err
 	}
+	mfa, err := s.mfaViewOf(u)
+	if err != nil {
+		return nil, err
+	}
 	return &cip.AdminGetUserResponse{
+		MFAOptions: mfa.options, PreferredMfaSetting: mfa.preferred, UserMFASettingList: mfa.list,
 		Username:             u.Username,
 		UserAttributes:       attributeList(u.Sub, u.Attributes, nil),
 		UserCreateDate:       awstime.New(u.CreatedAt),

@@ -17,6 +17,9 @@ type authResult struct {
 	Session             string
 	ChallengeParameters map[string]string
 	Result              *cip.AuthenticationResultType
+	// AvailableChallenges answers USER_AUTH without a usable
+	// PREFERRED_CHALLENGE.
+	AvailableChallenges []string
 }
 
 // InitiateAuth starts a sign-in through an app client.
@@ -37,7 +40,8 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest)
 		return nil, err
 	}
 	return &cip.InitiateAuthResponse{ChallengeName: r.ChallengeName, Session: r.Session,
-		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result}, nil
+		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result,
+		AvailableChallenges: r.AvailableChallenges}, nil
 }
 
 // AdminInitiateAuth starts a sign-in from a trusted back end.
@@ -57,7 +61,8 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAu
 		return nil, err
 	}
 	return &cip.AdminInitiateAuthResponse{ChallengeName: r.ChallengeName, Session: r.Session,
-		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result}, nil
+		ChallengeParameters: r.ChallengeParameters, AuthenticationResult: r.Result,
+		AvailableChallenges: r.AvailableChallenges}, nil
 }
 
 func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string, params map[string]string, admin bool) (*authResult, error) {
@@ -81,12 +86,20 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 		if !cl.allows("ALLOW_REFRESH_TOKEN_AUTH") {
 			return nil, errorf(InvalidParameter, "Refresh Token flow not enabled for this client")
 		}
+		if cl.rotatesRefreshTokens() {
+			return nil, errorf(InvalidParameter, "Refresh token rotation is enabled for this client: refresh with GetTokensFromRefreshToken.")
+		}
 		return s.refreshAuth(ctx, p, cl, params)
 	case "USER_SRP_AUTH":
 		if !cl.allows("ALLOW_USER_SRP_AUTH") {
 			return nil, errorf(InvalidParameter, "USER_SRP_AUTH flow not enabled for this client")
 		}
-		return nil, errorf(InvalidParameter, "USER_SRP_AUTH is not available on this server yet; use USER_PASSWORD_AUTH.")
+		return s.srpAuth(ctx, p, cl, params)
+	case "USER_AUTH":
+		if !cl.allows("ALLOW_USER_AUTH") {
+			return nil, errorf(InvalidParameter, "USER_AUTH flow not enabled for this client")
+		}
+		return s.userAuth(ctx, p, cl, params)
 	default:
 		return nil, errorf(InvalidParameter, "The %s flow is not available on this server yet.", flow)
 	}
@@ -129,7 +142,10 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 	case passwordWrong:
 		return nil, errorf(NotAuthorized, msgBadCredentials)
 	}
-	return s.afterPassword(ctx, p, cl, u)
+	if err := s.upgradeSRP(ctx, u, pw); err != nil {
+		return nil, err
+	}
+	return s.afterPassword(ctx, p, cl, u, params["DEVICE_KEY"])
 }
 
 // checkUserPassword verifies pw for u (nil when name matches no user, or a
@@ -151,8 +167,9 @@ func (s *Service) checkUserPassword(ctx context.Context, p *pool, u *storage.Use
 	})
 }
 
-// afterPassword decides what a user with a verified password gets.
-func (s *Service) afterPassword(ctx context.Context, p *pool, cl *client, u *storage.User) (*authResult, error) {
+// afterPassword decides what a user with a verified password gets;
+// deviceKey is the DEVICE_KEY the client sent along.
+func (s *Service) afterPassword(ctx context.Context, p *pool, cl *client, u *storage.User, deviceKey string) (*authResult, error) {
 	if !u.Enabled {
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
@@ -168,11 +185,7 @@ func (s *Service) afterPassword(ctx context.Context, p *pool, cl *client, u *sto
 		}
 		return s.newPasswordChallenge(p, cl, u)
 	}
-	res, err := s.issueTokens(ctx, p, cl, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	return &authResult{Result: res, ChallengeParameters: map[string]string{}}, nil
+	return s.continueSignIn(ctx, p, cl, u, flowState{Device: deviceKey})
 }
 
 // newPasswordChallenge asks a user with a temporary password for a new one.
@@ -230,7 +243,8 @@ func (s *Service) refreshAuth(ctx context.Context, p *pool, cl *client, params m
 	if !u.Enabled {
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
-	res, err := s.issueTokens(ctx, p, cl, &u, &session{originJTI: rec.OriginJTI, familyID: rec.FamilyID, authTime: rec.AuthTime, eventID: rec.OriginJTI})
+	res, err := s.issueTokens(ctx, p, cl, &u, &session{originJTI: rec.OriginJTI, familyID: rec.FamilyID, authTime: rec.AuthTime,
+		eventID: rec.OriginJTI, deviceKey: s.refreshDeviceKey(ctx, p, &u, rec, params["DEVICE_KEY"])})
 	if err != nil {
 		return nil, err
 	}

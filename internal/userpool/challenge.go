@@ -48,6 +48,10 @@ func (s *Service) respond(ctx context.Context, p *pool, cl *client, challenge, s
 	switch challenge {
 	case "NEW_PASSWORD_REQUIRED":
 		return s.respondNewPassword(ctx, p, cl, sess, resp)
+	case "PASSWORD_VERIFIER", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER",
+		"SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "SMS_OTP", "SELECT_MFA_TYPE", "MFA_SETUP",
+		"SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP", "WEB_AUTHN":
+		return s.respondFlow(ctx, p, cl, challenge, sess, resp)
 	default:
 		return nil, errorf(InvalidParameter, "The %s challenge is not available on this server yet.", challenge)
 	}
@@ -112,9 +116,5 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	if err := s.passwordSaved(ctx, p, &u); err != nil {
 		return nil, err
 	}
-	res, err := s.issueTokens(ctx, p, cl, &u, nil)
-	if err != nil {
-		return nil, err
-	}
-	return &authResult{Result: res, ChallengeParameters: map[string]string{}}, nil
+	return s.continueSignIn(ctx, p, cl, &u, flowState{Device: resp["DEVICE_KEY"]})
 }

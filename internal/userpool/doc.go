@@ -13,12 +13,26 @@
 //	InitiateAuth(USER_PASSWORD_AUTH)
 //	  -> client from ClientId (cached), flow allowed?, SECRET_HASH checked
 //	  -> user by username or alias; unknown users cost the same argon2id work
-//	  -> password verified; status decides: tokens, NEW_PASSWORD_REQUIRED, or an error
+//	  -> password verified; status decides: NEW_PASSWORD_REQUIRED, an error, or on
+//	  -> device authentication, MFA, tokens (signin_flow.go)
 //	  -> tokens: RS256 access and ID tokens, an opaque refresh token stored hashed
 //
+// USER_SRP_AUTH (srp_auth.go) proves the password with SRP instead, against
+// a verifier that every password set stores sealed (srp_verifier.go); its
+// PASSWORD_VERIFIER leads to the same steps. After the first factor come,
+// in Cognito's order, DEVICE_SRP_AUTH for a known device (device_auth.go),
+// the MFA challenges (mfa_challenges.go, with TOTP enrollment in
+// totp_setup.go and preferences in mfa_prefs.go), then tokens, with a new
+// device key when the pool tracks devices. The state between these steps
+// rides in sealed Sessions (flow_session.go) whose wrong answers and one
+// success are counted in the Nonces store, so any node can continue a
+// sign-in and none can be replayed. USER_AUTH (user_auth.go) lets the user
+// pick the first factor; GetTokensFromRefreshToken (refresh_rotation.go)
+// rotates refresh tokens when the client asks for it.
+//
 // Every password check (sign-in, ChangePassword's previous password, and
-// the SRP proof to come) goes through guardPassword, the per-user lockout
-// of lockout.go. Codes (codes.go) are 6 random digits stored hashed, bound
+// the SRP proof) goes through guardPassword, the per-user lockout of
+// lockout.go. Codes (codes.go) are 6 random digits stored hashed, bound
 // to their purpose and, for attribute verification, to the value they were
 // sent to; single use, expiring, and limited in wrong entries per code and
 // in requests per hour (ratelimit.go). With PreventUserExistenceErrors an

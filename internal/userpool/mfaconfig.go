@@ -57,10 +57,8 @@ func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *cip.GetUserPoolM
 // in Cognito, MFA that is ON or OPTIONAL needs a factor, and MFA that is
 // OFF takes none. SMS MFA sends through the server's SMS messenger, so it
 // does not need an SmsConfiguration; one given is stored for
-// DescribeUserPool.
-//
-// What MFA does at sign-in is not implemented yet; the settings are
-// stored and returned.
+// DescribeUserPool. What the settings do at sign-in is in
+// mfa_challenges.go.
 func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *cip.SetUserPoolMfaConfigRequest) (*mfaConfigOutput, error) {
 	p, err := s.adminPool(ctx, in.UserPoolId)
 	if err != nil {

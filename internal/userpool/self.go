@@ -93,9 +93,14 @@ func (s *Service) GetUser(ctx context.Context, in *cip.GetUserRequest) (*cip.Get
 	if err != nil {
 		return nil, err
 	}
+	mfa, err := s.mfaViewOf(c.user)
+	if err != nil {
+		return nil, err
+	}
 	return &cip.GetUserResponse{
 		Username:       c.user.Username,
 		UserAttributes: attributeList(c.user.Sub, c.user.Attributes, c.client.clientReadable),
+		MFAOptions:     mfa.options, PreferredMfaSetting: mfa.preferred, UserMFASettingList: mfa.list,
 	}, nil
 }
 

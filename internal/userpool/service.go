@@ -49,6 +49,8 @@ type Service struct {
 	now       func() time.Time
 	cache     *cache
 	readOnly  func(ctx context.Context, poolID string) ([]string, error)
+	secret    serverSecret
+	fakeSRP   fakeSRP
 	gates     *gates
 }
 

@@ -142,6 +142,7 @@ func (s *Service) setPassword(u *storage.User, pw string) error {
 	}
 	u.PasswordHash = h
 	u.PasswordChangedAt = s.now()
+	s.setSRPVerifier(u, pw)
 	return nil
 }
 

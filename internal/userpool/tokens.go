@@ -36,12 +36,14 @@ type accessClaims struct {
 	DeviceKey string   `json:"device_key,omitempty"`
 }
 
-// session is one sign-in: what every token issued from it shares.
+// session is one sign-in: what every token issued from it shares. A
+// session without an originJTI asks issueTokens to start one.
 type session struct {
 	originJTI string
 	familyID  string
 	authTime  time.Time
 	eventID   string
+	deviceKey string
 }
 
 // issueTokens signs access and ID tokens for a user and, when withRefresh,
@@ -49,13 +51,17 @@ type session struct {
 func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *storage.User, sess *session) (*cip.AuthenticationResultType, error) {
 	now := s.now()
 	out := &cip.AuthenticationResultType{TokenType: "Bearer", ExpiresIn: ptr(int32(cl.accessTTL() / time.Second))}
-	if sess == nil {
-		sess = &session{originJTI: uuid.NewString(), authTime: now, eventID: uuid.NewString()}
+	if sess == nil || sess.originJTI == "" {
+		start := &session{originJTI: uuid.NewString(), authTime: now, eventID: uuid.NewString()}
+		if sess != nil {
+			start.deviceKey = sess.deviceKey
+		}
+		sess = start
 		sess.familyID = sess.originJTI
 		refresh := newRefreshToken()
 		err := s.store.Tokens().Create(ctx, storage.RefreshToken{
 			ID: hashRefresh(refresh), PoolID: p.rec.ID, ClientID: cl.rec.ID, Sub: u.Sub,
-			OriginJTI: sess.originJTI, FamilyID: sess.familyID, AuthTime: now,
+			OriginJTI: sess.originJTI, FamilyID: sess.familyID, DeviceKey: sess.deviceKey, AuthTime: now,
 			CreatedAt: now, ExpiresAt: now.Add(cl.refreshTTL()),
 		})
 		if err != nil {
@@ -72,7 +78,7 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		Sub: u.Sub, Groups: gc.groups, Iss: s.issuer(p.rec.ID), ClientID: cl.rec.ID, OriginJTI: sess.originJTI,
 		EventID: sess.eventID, TokenUse: useAccess, Scope: "aws.cognito.signin.user.admin",
 		AuthTime: sess.authTime.Unix(), Iat: now.Unix(), Exp: now.Add(cl.accessTTL()).Unix(),
-		JTI: uuid.NewString(), Username: u.Username,
+		JTI: uuid.NewString(), Username: u.Username, DeviceKey: sess.deviceKey,
 	})
 	if err != nil {
 		return nil, err

@@ -16,7 +16,6 @@ import { Authenticator } from '../lib/totp.js';
 import { watch } from '../lib/wire.js';
 
 const opts = { timeout: 120_000 };
-const MFA = 'needs TOTP MFA (issue 4)';
 const passwordAuth = { authFlowType: 'USER_PASSWORD_AUTH' };
 
 /** enrolled signs a new user in on an OPTIONAL-MFA pool and enrolls TOTP. */
@@ -41,7 +40,7 @@ async function enrolled(authFlowType = 'USER_PASSWORD_AUTH') {
   return { ids, u, app };
 }
 
-test('TOTP enrollment with setUpTOTP, verifyTOTPSetup and updateMFAPreference', { ...opts, todo: MFA }, async () => {
+test('TOTP enrollment with setUpTOTP, verifyTOTPSetup and updateMFAPreference', opts, async () => {
   const { ids, u } = await enrolled();
 
   const admin = await adminGetUser(ids.poolId, u.username);
@@ -49,7 +48,7 @@ test('TOTP enrollment with setUpTOTP, verifyTOTPSetup and updateMFAPreference', 
   assert.equal(admin.PreferredMfaSetting, 'SOFTWARE_TOKEN_MFA');
 });
 
-test('confirmSignIn with a TOTP code: wrong code refused, right code signs in', { ...opts, todo: MFA }, async () => {
+test('confirmSignIn with a TOTP code: wrong code refused, right code signs in', opts, async () => {
   const { u, app } = await enrolled();
 
   let r = await signIn({ username: u.username, password: u.password, options: passwordAuth });
@@ -69,7 +68,7 @@ test('confirmSignIn with a TOTP code: wrong code refused, right code signs in', 
   await signOut();
 });
 
-test('signIn (SRP default) then confirmSignIn with a TOTP code', { ...opts, todo: 'needs USER_SRP_AUTH and TOTP MFA (issue 4)' }, async () => {
+test('signIn (SRP default) then confirmSignIn with a TOTP code', opts, async () => {
   const { u, app } = await enrolled('USER_SRP_AUTH');
 
   const r = await signIn({ username: u.username, password: u.password });
@@ -80,7 +79,7 @@ test('signIn (SRP default) then confirmSignIn with a TOTP code', { ...opts, todo
   await signOut();
 });
 
-test('MFA ON: signIn asks to set up TOTP, confirmSignIn with a code finishes', { ...opts, todo: MFA }, async () => {
+test('MFA ON: signIn asks to set up TOTP, confirmSignIn with a code finishes', opts, async () => {
   const ids = await newPool();
   await enableTotp(ids.poolId, 'ON');
   await configureAmplify(ids);

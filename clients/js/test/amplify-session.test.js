@@ -47,7 +47,7 @@ test('fetchAuthSession returns the signed-in user tokens', opts, async () => {
 });
 
 test('fetchAuthSession with forceRefresh gets new tokens (GetTokensFromRefreshToken)',
-  { ...opts, todo: 'needs GetTokensFromRefreshToken (issue 4)' }, async () => {
+  opts, async () => {
     await signedIn();
     const before = (await fetchAuthSession()).tokens;
     const wire = watch();

@@ -14,7 +14,6 @@ import { countMessages, nextCode } from '../lib/outbox.js';
 import { watch } from '../lib/wire.js';
 
 const opts = { timeout: 60_000 };
-const SRP = 'needs USER_SRP_AUTH (issue 4)';
 const passwordAuth = { authFlowType: 'USER_PASSWORD_AUTH' };
 
 test('signUp sends a code by e-mail and confirmSignUp with it confirms the user', opts, async () => {
@@ -93,7 +92,7 @@ test('signIn with USER_PASSWORD_AUTH and a wrong password is NotAuthorizedExcept
     'NotAuthorizedException', 'Incorrect username or password.');
 });
 
-test('signIn uses SRP by default and signs in', { ...opts, todo: SRP }, async () => {
+test('signIn uses SRP by default and signs in', opts, async () => {
   const ids = await newPool();
   await configureAmplify(ids);
   const u = await createUser(ids.poolId);
@@ -114,7 +113,7 @@ test('signIn uses SRP by default and signs in', { ...opts, todo: SRP }, async ()
   await signOut();
 });
 
-test('signIn with SRP and a wrong password is NotAuthorizedException', { ...opts, todo: SRP }, async () => {
+test('signIn with SRP and a wrong password is NotAuthorizedException', opts, async () => {
   const ids = await newPool();
   await configureAmplify(ids);
   const u = await createUser(ids.poolId);
@@ -153,6 +152,6 @@ test('confirmSignIn sets a new password for an invited user (USER_PASSWORD_AUTH)
   await newPasswordRequired('USER_PASSWORD_AUTH');
 });
 
-test('confirmSignIn sets a new password for an invited user (SRP)', { ...opts, todo: SRP }, async () => {
+test('confirmSignIn sets a new password for an invited user (SRP)', opts, async () => {
   await newPasswordRequired('USER_SRP_AUTH');
 });

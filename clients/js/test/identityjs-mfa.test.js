@@ -14,7 +14,6 @@ import { Authenticator } from '../lib/totp.js';
 import { watch } from '../lib/wire.js';
 
 const opts = { timeout: 120_000 };
-const MFA = 'needs TOTP MFA (issue 4)';
 const PASSWORD = 'USER_PASSWORD_AUTH';
 
 /**
@@ -39,7 +38,7 @@ async function enrolled({ pool: poolSettings, flow = PASSWORD } = {}) {
   return { ids, u, app };
 }
 
-test('TOTP enrollment: associate, verify, prefer', { ...opts, todo: MFA }, async () => {
+test('TOTP enrollment: associate, verify, prefer', opts, async () => {
   const ids = await newPool();
   await enableTotp(ids.poolId, 'OPTIONAL');
   const u = await createUser(ids.poolId);
@@ -64,7 +63,7 @@ test('TOTP enrollment: associate, verify, prefer', { ...opts, todo: MFA }, async
 });
 
 test('MFA sign-in: a wrong code is refused, the right code signs in, a used code is refused',
-  { ...opts, todo: MFA }, async () => {
+  opts, async () => {
     const { ids, u, app } = await enrolled();
     const pool = userPool(ids);
 
@@ -95,7 +94,7 @@ test('MFA sign-in: a wrong code is refused, the right code signs in, a used code
     await assert.rejects(sendMFACode(user, code), { code: 'CodeMismatchException' });
   });
 
-test('MFA sign-in with SRP (the SDK default) and TOTP', { ...opts, todo: 'needs USER_SRP_AUTH and TOTP MFA (issue 4)' }, async () => {
+test('MFA sign-in with SRP (the SDK default) and TOTP', opts, async () => {
   const { ids, u, app } = await enrolled({ flow: 'USER_SRP_AUTH' });
   const user = cognitoUser(userPool(ids), u.username);
 
@@ -108,7 +107,7 @@ test('MFA sign-in with SRP (the SDK default) and TOTP', { ...opts, todo: 'needs 
 });
 
 test('a remembered device signs in without MFA; a new device still needs it',
-  { ...opts, todo: 'needs USER_SRP_AUTH, TOTP MFA and devices (issue 4)' }, async () => {
+  opts, async () => {
     const { ids, u, app } = await enrolled({
       pool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } },
     });

@@ -13,7 +13,7 @@ import {
 import { nextCode } from '../lib/outbox.js';
 import { watch } from '../lib/wire.js';
 
-const opts = { timeout: 60_000, todo: 'needs USER_SRP_AUTH (issue 4)' };
+const opts = { timeout: 60_000 };
 
 /** assertSrpExchange checks the wire shape of an SRP sign-in. */
 function assertSrpExchange(wire, username) {

@@ -25,6 +25,7 @@ func init() {
 func wantToken(tk storage.RefreshToken) storage.RefreshToken {
 	tk.AuthTime, tk.CreatedAt = stored(tk.AuthTime), stored(tk.CreatedAt)
 	tk.ExpiresAt, tk.RevokedAt = stored(tk.ExpiresAt), stored(tk.RevokedAt)
+	tk.RotatedAt = stored(tk.RotatedAt)
 	return tk
 }
 

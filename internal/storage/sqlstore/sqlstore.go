@@ -123,6 +123,8 @@ func (s scope) Tokens() storage.Tokens         { return tokens{s} }
 func (s scope) Keys() storage.Keys             { return keys{s} }
 func (s scope) Settings() storage.Settings     { return settings{s} }
 func (s scope) Identities() storage.Identities { return identities{s} }
+func (s scope) Devices() storage.Devices       { return devices{s} }
+func (s scope) Nonces() storage.Nonces         { return nonces{s} }
 func (s scope) Roles() storage.Roles           { return roles{s} }
 func (s scope) OIDCProviders() storage.OIDCProviders {
 	return oidcProviders{s}

@@ -12,19 +12,20 @@ import (
 type tokens struct{ s scope }
 
 const tokenCols = `id, pool_id, client_id, sub, origin_jti, family_id, device_key,
-	auth_time, created_at, expires_at, revoked_at`
+	auth_time, created_at, expires_at, revoked_at, rotated_at`
 
 func scanToken(r Row) (storage.RefreshToken, error) {
 	var t storage.RefreshToken
-	var auth, created, expires, revoked int64
+	var auth, created, expires, revoked, rotated int64
 	err := r.Scan(&t.ID, &t.PoolID, &t.ClientID, &t.Sub, &t.OriginJTI, &t.FamilyID, &t.DeviceKey,
-		&auth, &created, &expires, &revoked)
+		&auth, &created, &expires, &revoked, &rotated)
 	if err != nil {
 		return storage.RefreshToken{}, err
 	}
 	t.ID = blob(t.ID)
 	t.AuthTime, t.CreatedAt = fromMicros(auth), fromMicros(created)
 	t.ExpiresAt, t.RevokedAt = fromMicros(expires), fromMicros(revoked)
+	t.RotatedAt = fromMicros(rotated)
 	return t, nil
 }
 
@@ -39,9 +40,9 @@ func tokenName(id []byte) string {
 // Create adds the token; ErrConflict if the id is taken, ErrNotFound if its
 // client or user does not exist.
 func (s tokens) Create(ctx context.Context, t storage.RefreshToken) error {
-	_, err := s.s.exec(ctx, `INSERT INTO refresh_tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.s.exec(ctx, `INSERT INTO refresh_tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.PoolID, t.ClientID, t.Sub, t.OriginJTI, t.FamilyID, t.DeviceKey,
-		micros(t.AuthTime), micros(t.CreatedAt), micros(t.ExpiresAt), micros(t.RevokedAt))
+		micros(t.AuthTime), micros(t.CreatedAt), micros(t.ExpiresAt), micros(t.RevokedAt), micros(t.RotatedAt))
 	return wrap("tokens: create "+tokenName(t.ID), err)
 }
 
@@ -63,6 +64,22 @@ func (s tokens) GetByOrigin(ctx context.Context, originJTI string) (storage.Refr
 func (s tokens) Revoke(ctx context.Context, id []byte, at time.Time) error {
 	return wrap("tokens: revoke "+tokenName(id), mustChange(s.s.exec(ctx, `UPDATE refresh_tokens
 		SET revoked_at = CASE WHEN revoked_at = 0 THEN ? ELSE revoked_at END WHERE id = ?`, micros(at), id)))
+}
+
+// Rotate sets RotatedAt in one conditional statement, so of concurrent
+// callers exactly one sees its write take effect.
+func (s tokens) Rotate(ctx context.Context, id []byte, at time.Time) (bool, error) {
+	n, err := s.s.exec(ctx, `UPDATE refresh_tokens SET rotated_at = ? WHERE id = ? AND rotated_at = 0`, micros(at), id)
+	if err != nil {
+		return false, wrap("tokens: rotate "+tokenName(id), err)
+	}
+	if n == 1 {
+		return true, nil
+	}
+	if _, err := s.Get(ctx, id); err != nil {
+		return false, err
+	}
+	return false, nil
 }
 
 func (s tokens) RevokeFamily(ctx context.Context, familyID string, at time.Time) error {

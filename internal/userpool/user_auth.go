@@ -1,0 +1,239 @@
+package userpool
+
+import (
+	"context"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// USER_AUTH, choice-based sign-in. The first factor is one the pool's
+// SignInPolicy.AllowedFirstAuthFactors allows and the user has: PASSWORD
+// (answered as PASSWORD, or as PASSWORD_SRP with SRP), EMAIL_OTP (a code to
+// a verified email address) or SMS_OTP (a code to a verified phone number).
+//
+//	InitiateAuth(USER_AUTH: USERNAME, PREFERRED_CHALLENGE?, PASSWORD? | SRP_A?)
+//	  -> the preferred challenge, started (a PASSWORD in the request is
+//	     checked at once; SRP_A gets PASSWORD_VERIFIER; a code is sent), or
+//	  -> SELECT_CHALLENGE with AvailableChallenges, answered by
+//	     RespondToAuthChallenge(SELECT_CHALLENGE: ANSWER, and PASSWORD or
+//	     SRP_A for the password choices)
+//
+// A password first factor is followed by MFA as in the other flows; a
+// passwordless one is not. Passkeys (WEB_AUTHN) are not available on this
+// server: they are never offered, and choosing them is
+// UnsupportedOperationException.
+
+// First-factor challenges.
+const (
+	ffPassword    = "PASSWORD"
+	ffPasswordSRP = "PASSWORD_SRP"
+	ffEmailOTP    = "EMAIL_OTP"
+	ffSMSOTP      = "SMS_OTP"
+	ffWebAuthn    = "WEB_AUTHN"
+)
+
+// availableFirstFactors lists the first-factor challenges the pool allows
+// and the user can use; u is nil for a name no user holds (it is offered
+// what the pool allows).
+func (p *pool) availableFirstFactors(u *storage.User) []string {
+	allowed := []string{"PASSWORD"}
+	if pol := p.cfg.Policies; pol != nil && pol.SignInPolicy != nil && len(pol.SignInPolicy.AllowedFirstAuthFactors) > 0 {
+		allowed = pol.SignInPolicy.AllowedFirstAuthFactors
+	}
+	var out []string
+	if contains(allowed, "PASSWORD") && (u == nil || u.PasswordHash != "") {
+		out = append(out, ffPassword, ffPasswordSRP)
+	}
+	if contains(allowed, "EMAIL_OTP") && (u == nil || verifiedAttr(u, "email")) {
+		out = append(out, ffEmailOTP)
+	}
+	if contains(allowed, "SMS_OTP") && (u == nil || verifiedAttr(u, "phone_number")) {
+		out = append(out, ffSMSOTP)
+	}
+	return out
+}
+
+func verifiedAttr(u *storage.User, name string) bool {
+	return u.Attributes[name] != "" && u.Attributes[name+"_verified"] == "true"
+}
+
+// userAuth starts USER_AUTH.
+func (s *Service) userAuth(ctx context.Context, p *pool, cl *client, params map[string]string) (*authResult, error) {
+	username := params["USERNAME"]
+	if username == "" {
+		return nil, errorf(InvalidParameter, "Missing required parameter USERNAME")
+	}
+	u, err := s.findUser(ctx, p, username)
+	if err != nil {
+		return nil, err
+	}
+	names := []string{username}
+	if u != nil {
+		names = append(names, u.Username)
+	}
+	if err := cl.checkSecretHash(params["SECRET_HASH"], names...); err != nil {
+		return nil, err
+	}
+	if u == nil && !cl.preventsExistenceErrors() {
+		return nil, errorf(UserNotFound, msgUserNotFound)
+	}
+	st := flowState{Pool: p.rec.ID, Client: cl.rec.ID, Name: username, Device: params["DEVICE_KEY"],
+		Choices: p.availableFirstFactors(u)}
+	if u != nil {
+		st.Sub, st.Password = u.Sub, passwordFingerprint(u)
+	}
+	if pref := params["PREFERRED_CHALLENGE"]; pref != "" && contains(st.Choices, pref) {
+		return s.firstFactor(ctx, p, cl, u, st, pref, params)
+	}
+	st.Challenge = "SELECT_CHALLENGE"
+	sess, err := s.sealFlow(cl, &st)
+	if err != nil {
+		return nil, err
+	}
+	return &authResult{ChallengeName: "SELECT_CHALLENGE", Session: sess, AvailableChallenges: st.Choices,
+		ChallengeParameters: map[string]string{}}, nil
+}
+
+// firstFactor starts (or, with its answer in in, completes) the chosen
+// first factor.
+func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *storage.User, st flowState, factor string, in map[string]string) (*authResult, error) {
+	st.Choices = nil
+	switch factor {
+	case ffPassword:
+		pw := in["PASSWORD"]
+		if pw == "" {
+			return s.firstFactorChallenge(cl, st, ffPassword)
+		}
+		res, err := s.checkUserPassword(ctx, p, u, st.Name, pw)
+		if err != nil {
+			return nil, err
+		}
+		switch res {
+		case passwordLocked:
+			return nil, errorf(NotAuthorized, msgAttemptsExceeded)
+		case passwordWrong:
+			return nil, errorf(NotAuthorized, msgBadCredentials)
+		}
+		if err := s.upgradeSRP(ctx, u, pw); err != nil {
+			return nil, err
+		}
+		return s.afterPassword(ctx, p, cl, u, st.Device)
+	case ffPasswordSRP:
+		if in["SRP_A"] == "" {
+			return s.firstFactorChallenge(cl, st, ffPasswordSRP)
+		}
+		return s.passwordVerifierChallenge(ctx, p, cl, u, st.Name, in["SRP_A"], st.Device)
+	case ffEmailOTP, ffSMSOTP:
+		return s.otpChallenge(ctx, p, cl, u, st, factor)
+	case ffWebAuthn:
+		return nil, errorf(UnsupportedOperation, "Passkey (WEB_AUTHN) sign-in is not available on this server.")
+	}
+	return nil, errorf(InvalidParameter, "The challenge %s is not available for the user.", factor)
+}
+
+// firstFactorChallenge asks for the answer of PASSWORD or PASSWORD_SRP.
+func (s *Service) firstFactorChallenge(cl *client, st flowState, factor string) (*authResult, error) {
+	st.Challenge = factor
+	sess, err := s.sealFlow(cl, &st)
+	if err != nil {
+		return nil, err
+	}
+	return &authResult{ChallengeName: factor, Session: sess, ChallengeParameters: map[string]string{}}, nil
+}
+
+// otpChallenge sends a passwordless sign-in code. A name no user holds gets
+// the same answer and no code.
+func (s *Service) otpChallenge(ctx context.Context, p *pool, cl *client, u *storage.User, st flowState, factor string) (*authResult, error) {
+	st.First = true
+	if u == nil {
+		medium := "EMAIL"
+		if factor == ffSMSOTP {
+			medium = "SMS"
+		}
+		if err := s.limitSignInCodes(ctx, p, unknownSubject(p, st.Name), medium); err != nil {
+			return nil, err
+		}
+		st.Challenge = factor
+		sess, err := s.sealFlow(cl, &st)
+		if err != nil {
+			return nil, err
+		}
+		d := fakeDelivery(p, st.Name)
+		if factor == ffSMSOTP {
+			d.DeliveryMedium, d.Destination = "SMS", maskPhone("+10000000000")
+		}
+		return &authResult{ChallengeName: factor, Session: sess, ChallengeParameters: map[string]string{
+			"CODE_DELIVERY_DELIVERY_MEDIUM": d.DeliveryMedium, "CODE_DELIVERY_DESTINATION": d.Destination,
+		}}, nil
+	}
+	switch {
+	case !u.Enabled:
+		return nil, errorf(NotAuthorized, msgUserDisabled)
+	case u.Status == "UNCONFIRMED":
+		return nil, errorf(UserNotConfirmed, msgNotConfirmed)
+	case u.Status != "CONFIRMED":
+		return nil, errorf(NotAuthorized, "The user cannot sign in without a password until it is changed.")
+	}
+	return s.factorChallenge(ctx, p, cl, u, st, factor)
+}
+
+// respondUserAuth answers SELECT_CHALLENGE, and PASSWORD or PASSWORD_SRP
+// asked for on their own.
+func (s *Service) respondUserAuth(ctx context.Context, p *pool, cl *client, challenge, sess string, resp map[string]string) (*authResult, error) {
+	if challenge == ffWebAuthn {
+		return nil, errorf(UnsupportedOperation, "Passkey (WEB_AUTHN) sign-in is not available on this server.")
+	}
+	st, err := s.openFlow(ctx, cl, sess, challenge)
+	if err != nil {
+		return nil, err
+	}
+	var u *storage.User
+	if st.Sub != "" {
+		if u, err = s.flowUser(ctx, p, st); err != nil {
+			return nil, err
+		}
+	}
+	names := []string{resp["USERNAME"], st.Name}
+	if u != nil {
+		names = append(names, u.Username)
+	}
+	if err := cl.checkSecretHash(resp["SECRET_HASH"], names...); err != nil {
+		return nil, err
+	}
+	factor := challenge
+	if challenge == "SELECT_CHALLENGE" {
+		if factor = resp["ANSWER"]; factor == "" {
+			return nil, errorf(InvalidParameter, "Missing required parameter ANSWER")
+		}
+		if factor != ffWebAuthn && !contains(st.Choices, factor) {
+			return nil, errorf(InvalidParameter, "The challenge %s is not available for the user.", factor)
+		}
+	}
+	if err := s.spendFlow(ctx, cl, st); err != nil {
+		return nil, err
+	}
+	return s.firstFactor(ctx, p, cl, u, *st, factor, resp)
+}
+
+// GetUserAuthFactors lists the signed-in user's MFA settings and the first
+// factors USER_AUTH offers them (PASSWORD, EMAIL_OTP, SMS_OTP).
+func (s *Service) GetUserAuthFactors(ctx context.Context, in *cip.GetUserAuthFactorsRequest) (*cip.GetUserAuthFactorsResponse, error) {
+	c, err := s.authenticate(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.mfaViewOf(c.user)
+	if err != nil {
+		return nil, err
+	}
+	factors := []string{}
+	for _, f := range c.pool.availableFirstFactors(c.user) {
+		if f != ffPasswordSRP {
+			factors = append(factors, f)
+		}
+	}
+	return &cip.GetUserAuthFactorsResponse{Username: c.user.Username, PreferredMfaSetting: v.preferred,
+		UserMFASettingList: v.list, ConfiguredUserAuthFactors: factors}, nil
+}
