@@ -14,6 +14,9 @@
 //	getuser      GetUser with the access token
 //	refresh      InitiateAuth REFRESH_TOKEN_AUTH
 //	signin       InitiateAuth USER_PASSWORD_AUTH (argon2id)
+//	srp          InitiateAuth USER_SRP_AUTH, then RespondToAuthChallenge
+//	             PASSWORD_VERIFIER (two requests; the driver's SRP math
+//	             costs it several ms of CPU per sign-in)
 //	getid        GetId with the user's ID token in Logins
 //	credentials  GetCredentialsForIdentity with the ID token (credential vending)
 //	callerid     STS GetCallerIdentity signed (SigV4) with vended credentials
@@ -62,7 +65,7 @@ type options struct {
 }
 
 // allOps are the operations in the order --op all runs them.
-var allOps = []string{"getuser", "refresh", "signin", "getid", "credentials", "callerid"}
+var allOps = []string{"getuser", "refresh", "signin", "srp", "getid", "credentials", "callerid"}
 
 func run(args []string, out io.Writer) error {
 	var o options

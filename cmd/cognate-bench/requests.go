@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +13,9 @@ import (
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/cognate-dev/cognate/internal/srp"
+	"github.com/cognate-dev/cognate/internal/srp/srptest"
 )
 
 // driver sends the load requests.
@@ -45,6 +50,8 @@ func (d *driver) call(op string) func() error {
 			fx.identityID, fx.loginKey, fx.idToken))
 	case "callerid":
 		return d.callerIdentity
+	case "srp":
+		return d.srpSignIn
 	}
 	panic("unknown op " + op)
 }
@@ -84,17 +91,91 @@ func (d *driver) callerIdentity() error {
 }
 
 func (d *driver) do(req *http.Request) error {
+	_, err := d.send(req)
+	return err
+}
+
+// send sends req and returns the body of a 200 answer.
+func (d *driver) send(req *http.Request) ([]byte, error) {
 	resp, err := d.hc.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, b)
+		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, b)
+	}
+	return b, nil
+}
+
+// postJSON sends an AWS JSON 1.1 request and decodes the answer into out.
+func (d *driver) postJSON(target string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPost, d.endpoint+"/", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", target)
+	b, err := d.send(req)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}
+
+// srpSignIn signs in with USER_SRP_AUTH as amazon-cognito-identity-js
+// does: InitiateAuth with SRP_A, then the PASSWORD_VERIFIER answer.
+func (d *driver) srpSignIn() error {
+	const idp = "AWSCognitoIdentityProviderService."
+	fx := d.fx
+	c := srptest.NewClient(srp.PoolName(fx.poolID))
+	var challenge struct {
+		ChallengeName       string
+		Session             string
+		ChallengeParameters map[string]string
+	}
+	if err := d.postJSON(idp+"InitiateAuth", map[string]any{
+		"ClientId": fx.clientID, "AuthFlow": "USER_SRP_AUTH",
+		"AuthParameters": map[string]string{"USERNAME": fx.username, "SRP_A": c.SRPA()},
+	}, &challenge); err != nil {
+		return err
+	}
+	p := challenge.ChallengeParameters
+	if challenge.ChallengeName != "PASSWORD_VERIFIER" {
+		return fmt.Errorf("USER_SRP_AUTH answered %q", challenge.ChallengeName)
+	}
+	ts := srptest.Timestamp(time.Now())
+	sig, err := c.Sign(srptest.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"],
+		SecretBlock: p["SECRET_BLOCK"]}, fx.password, ts)
+	if err != nil {
+		return err
+	}
+	answer := map[string]any{
+		"ClientId": fx.clientID, "ChallengeName": "PASSWORD_VERIFIER",
+		"ChallengeResponses": map[string]string{
+			"USERNAME": p["USER_ID_FOR_SRP"], "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"],
+			"PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": ts,
+		},
+	}
+	if challenge.Session != "" {
+		answer["Session"] = challenge.Session
+	}
+	var done struct {
+		AuthenticationResult *struct{ AccessToken string }
+	}
+	if err := d.postJSON(idp+"RespondToAuthChallenge", answer, &done); err != nil {
+		return err
+	}
+	if done.AuthenticationResult == nil || done.AuthenticationResult.AccessToken == "" {
+		return fmt.Errorf("PASSWORD_VERIFIER gave no tokens")
 	}
 	return nil
 }

@@ -43,6 +43,7 @@ func setUpUserPool(ctx context.Context, admin *cip.Client) (*fixture, error) {
 		UserPoolId: &fx.poolID, ClientName: aws.String("bench"),
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
 			types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
+			types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
 		},
 	})
 	if err != nil {
