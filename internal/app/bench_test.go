@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -144,13 +145,11 @@ func BenchmarkSRPSignIn(b *testing.B) {
 	poolID := s.pool(nil)
 	clientID, _ := s.appClient(poolID, false)
 	s.user(poolID, "bench", "Correct-Horse-9")
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			out, err := s.srpSignIn(poolID, clientID, "bench", "Correct-Horse-9", nil)
-			if err != nil || out.AuthenticationResult == nil {
-				b.Fatal(err)
-			}
+	parallel(b, func() error {
+		out, err := s.srpSignIn(poolID, clientID, "bench", "Correct-Horse-9", nil)
+		if err == nil && out.AuthenticationResult == nil {
+			err = fmt.Errorf("SRP sign-in answered %s", out.ChallengeName)
 		}
+		return err
 	})
 }
