@@ -210,9 +210,11 @@ func callHandler(ctx context.Context, h Handler, body []byte) (out any, err erro
 
 // readBody reads r's body, up to max bytes.
 func readBody(r *http.Request, max int64) ([]byte, error) {
-	tooLarge := Errorf(TypeSerialization, "Request body exceeds the maximum size of %d bytes.", max)
+	tooLarge := func() error {
+		return Errorf(TypeSerialization, "Request body exceeds the maximum size of %d bytes.", max)
+	}
 	if r.ContentLength > max {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	var body []byte
 	var err error
@@ -222,7 +224,7 @@ func readBody(r *http.Request, max int64) ([]byte, error) {
 	} else {
 		body, err = io.ReadAll(io.LimitReader(r.Body, max+1))
 		if int64(len(body)) > max {
-			return nil, tooLarge
+			return nil, tooLarge()
 		}
 	}
 	if err != nil {
