@@ -29,9 +29,11 @@ func benchServer(b *testing.B) (*server, string, *types.AuthenticationResultType
 	return s, clientID, s.signIn(clientID, "bench", "Correct-Horse-9")
 }
 
-// parallel runs op from b's parallel goroutines, reporting allocations and
-// CPU time per op.
+// parallel runs op from 8 goroutines per processor (16 concurrent clients
+// with -cpu 2, as cmd/cognate-bench runs by default), reporting allocations
+// and CPU time per op.
 func parallel(b *testing.B, op func() error) {
+	b.SetParallelism(8)
 	b.ReportAllocs()
 	b.ResetTimer()
 	done := benchcpu.Start(b)
