@@ -29,10 +29,12 @@ func schemaError(name, problem string) error {
 }
 
 // checkAttributes validates attributes a caller wants to set. creating
-// allows immutable attributes to be set once.
+// allows immutable attributes to be set once. Boolean values are accepted
+// in any case ("True", as Cognito accepts) and rewritten in place as
+// "true" or "false", the form stored and returned.
 func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating bool) error {
 	seen := map[string]bool{}
-	for _, a := range attrs {
+	for i, a := range attrs {
 		if seen[a.Name] {
 			return errorf(InvalidParameter, "Duplicate attribute name %s.", a.Name)
 		}
@@ -61,6 +63,9 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 		if err := checkValue(def, a.Value); err != nil {
 			return err
 		}
+		if def.AttributeDataType == "Boolean" {
+			attrs[i].Value = strings.ToLower(a.Value)
+		}
 	}
 	return nil
 }
@@ -69,7 +74,7 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 func checkValue(def cip.SchemaAttributeType, v string) error {
 	switch def.AttributeDataType {
 	case "Boolean":
-		if v != "true" && v != "false" {
+		if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
 			return schemaError(def.Name, "Attribute value must be true or false.")
 		}
 		return nil
