@@ -121,6 +121,28 @@ func checkValue(def cip.SchemaAttributeType, v string) error {
 	return nil
 }
 
+// unknownAttributes words the names that are not in the pool's schema as
+// Cognito's attribute operations do, one line each, "user.<name>: Attribute
+// does not exist in the schema.\n"; "" when every name is known.
+func (p *pool) unknownAttributes(names []string) string {
+	var b strings.Builder
+	for _, n := range names {
+		if _, ok := p.schemaAttribute(n); !ok {
+			b.WriteString("user." + n + ": Attribute does not exist in the schema.\n")
+		}
+	}
+	return b.String()
+}
+
+// attributeNames lists the names of attrs.
+func attributeNames(attrs []cip.AttributeType) []string {
+	out := make([]string, len(attrs))
+	for i, a := range attrs {
+		out[i] = a.Name
+	}
+	return out
+}
+
 // missingRequired names the first required attribute that attrs lack.
 func (p *pool) missingRequired(attrs map[string]string) string {
 	for _, def := range p.cfg.SchemaAttributes {
