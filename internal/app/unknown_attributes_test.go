@@ -2,13 +2,12 @@ package app_test
 
 import (
 	"errors"
-
-	"github.com/aws/smithy-go"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
 )
 
 // TestUnknownAttributesWorded: attributes the schema lacks are refused with
