@@ -19,3 +19,26 @@ func TestDescribeUserPoolSendsAttributeUpdateSettings(t *testing.T) {
 		}
 	})
 }
+
+// TestSignInSendsChallengeParameters: a sign-in that ends with tokens still
+// sends ChallengeParameters, as {}, as Cognito does (boto3 callers index
+// resp["ChallengeParameters"]).
+func TestSignInSendsChallengeParameters(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *server) {
+		poolID := s.pool(nil)
+		clientID, _ := s.appClient(poolID, false)
+		s.user(poolID, "ivy", "Correct-Horse-9")
+		for _, tt := range []struct{ target, body string }{
+			{"InitiateAuth", `{"ClientId":"` + clientID + `","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"ivy","PASSWORD":"Correct-Horse-9"}}`},
+			{"AdminInitiateAuth", `{"UserPoolId":"` + poolID + `","ClientId":"` + clientID + `","AuthFlow":"ADMIN_USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"ivy","PASSWORD":"Correct-Horse-9"}}`},
+		} {
+			out := s.signedJSON("AWSCognitoIdentityProviderService."+tt.target, tt.body)
+			if v, ok := out["ChallengeParameters"].(map[string]any); !ok || len(v) != 0 {
+				t.Fatalf("%s: ChallengeParameters = %#v, want {}", tt.target, out["ChallengeParameters"])
+			}
+			if _, ok := out["AuthenticationResult"]; !ok {
+				t.Fatalf("%s: no AuthenticationResult: %v", tt.target, out)
+			}
+		}
+	})
+}
