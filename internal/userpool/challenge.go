@@ -88,7 +88,7 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
 			if old := u.Attributes[name]; old != "" && old != v {
 				if def, _ := p.schemaAttribute(name); boolv(def.Required) {
-					return nil, errorf(InvalidParameter, "Cannot modify the required attribute %s that already has a value.", name)
+					return nil, errorf(NotAuthorized, "Cannot modify an already provided %s", name)
 				}
 			}
 			attrs = append(attrs, cip.AttributeType{Name: name, Value: v})
@@ -99,7 +99,7 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	}
 	setAttributes(u.Attributes, attrs)
 	if missing := p.missingRequired(u.Attributes); missing != "" {
-		return nil, errorf(InvalidParameter, "Missing required attribute %s.", missing)
+		return nil, errorf(InvalidParameter, "Invalid attributes given, %s is missing", missing)
 	}
 	if err := s.setPassword(&u, pw); err != nil {
 		return nil, err
