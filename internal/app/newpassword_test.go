@@ -21,7 +21,7 @@ func TestNewPasswordRequiredAttributes(t *testing.T) {
 		clientID, _ := s.appClient(poolID, false)
 		result(s.idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
 			UserPoolId: aws.String(poolID), Username: aws.String("jo"), TemporaryPassword: aws.String("Temp-Pass-123"),
-			MessageAction: types.MessageActionTypeSuppress,
+			MessageAction:  types.MessageActionTypeSuppress,
 			UserAttributes: []types.AttributeType{attr("email", "jo@example.com"), attr("name", "Jo")},
 		})).must(t)
 		start := result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
