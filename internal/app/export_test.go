@@ -9,7 +9,7 @@ import (
 )
 
 // NewWithIdentityDeps is New with the identity pool's collaborators given,
-// for tests (until the STS service is merged, a hand-written fake issuer).
+// for tests that stand in for STS (a hand-written fake issuer).
 func NewWithIdentityDeps(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(string) string,
 	creds identitypool.CredentialIssuer, oidc identitypool.OIDCVerifier) (*App, error) {
 	return New(ctx, cfg, log, getenv, func(a *App) { a.identityDeps = identityDeps{credentials: creds, oidc: oidc} })

@@ -7,11 +7,9 @@ import (
 )
 
 // identityDeps are the identity pool's collaborators that other parts of
-// Cognate provide (App.credentials, App.oidc, App.authorizer). Until the
-// STS/IAM service is wired in they are nil: GetCredentialsForIdentity
-// answers InvalidIdentityPoolConfigurationException, OIDC logins are
-// refused and CognateAdmin.AuthorizeRequest is unavailable. Tests set them
-// through newWithIdentityDeps (export_test.go).
+// Cognate provide (App.credentials, App.oidc, App.authorizer). They are the
+// STS service (sts.go: withDefaults) unless a test sets them through
+// NewWithIdentityDeps (export_test.go).
 type identityDeps struct {
 	credentials identitypool.CredentialIssuer
 	oidc        identitypool.OIDCVerifier

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,11 +91,19 @@ func TestIdentityOwnerBothWays(t *testing.T) {
 		wantCode(t, err, "InvalidParameterException", "identityId")
 		err = s.adminAs("AKIAWRONGWRONGWRONG1", "wrong", "DescribeIdentityOwner", map[string]string{"IdentityId": id1}, nil)
 		wantCode(t, err, "UnrecognizedClientException", "")
-		err = s.admin("AuthorizeRequest", map[string]any{
+		// With STS wired in, an unsigned request is answered, not failed.
+		var authz struct {
+			Allowed  bool
+			Decision string
+			Message  string
+		}
+		result(0, s.admin("AuthorizeRequest", map[string]any{
 			"Method": "GET", "Path": "/", "Headers": map[string]string{"Host": "x"}, "Action": "s3:GetObject",
 			"Resource": "arn:aws:s3:::bucket/key",
-		}, nil)
-		wantCode(t, err, "InvalidParameterException", "not available")
+		}, &authz)).must(t)
+		if authz.Allowed || authz.Decision != "Unauthenticated" || !strings.HasPrefix(authz.Message, "MissingAuthenticationToken") {
+			t.Fatalf("AuthorizeRequest of an unsigned request = %+v", authz)
+		}
 
 		// Deleting the identity removes the link both ways.
 		out := result(s.ci.DeleteIdentities(ctx, &cid.DeleteIdentitiesInput{IdentityIdsToDelete: []string{id2}})).must(t)

@@ -4,14 +4,20 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+
+	"github.com/cognate-dev/cognate/internal/awsproto"
 )
 
 var poolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
 
-// routes mounts the AWS APIs and the plain HTTP endpoints.
-func (a *App) routes(api http.Handler) http.Handler {
+// routes mounts the AWS APIs and the plain HTTP endpoints. Both protocols
+// share the endpoint: query-protocol requests (STS, IAM: form-encoded POST
+// without X-Amz-Target, or GET with an Action) go to query, the rest to
+// the JSON mux api.
+func (a *App) routes(api, query http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /{$}", api)
+	mux.Handle("POST /{$}", byProtocol(api, query))
+	mux.Handle("GET /{$}", byProtocol(http.NotFoundHandler(), query))
 	mux.Handle("OPTIONS /{$}", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -23,6 +29,17 @@ func (a *App) routes(api http.Handler) http.Handler {
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.jwks)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.openIDConfiguration)
 	return mux
+}
+
+// byProtocol sends query-protocol requests to query and the rest to other.
+func byProtocol(other, query http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if awsproto.IsQueryRequest(r) {
+			query.ServeHTTP(w, r)
+			return
+		}
+		other.ServeHTTP(w, r)
+	})
 }
 
 // jwks serves a pool's published signing keys.

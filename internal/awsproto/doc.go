@@ -1,5 +1,6 @@
 // Package awsproto serves AWS JSON 1.1 services (Cognito user pools and
-// identity pools) the way AWS does, so that unmodified SDKs work.
+// identity pools) and AWS query-protocol services (STS, IAM) the way AWS
+// does, so that unmodified SDKs work.
 //
 // A request flows through Mux.ServeHTTP:
 //
@@ -19,4 +20,27 @@
 //     as JSON, and an *Error as {"__type": ..., "message": ...}. Any other
 //     error or a panic is logged and answered with a 500
 //     InternalErrorException that reveals nothing.
+//
+// Temporary credentials (a CredentialSource answer with a Session) may call
+// only the operations a service lists in SessionOperations; anything else
+// is AccessDeniedException.
+//
+// QueryMux serves the query protocol (query.go) at the same endpoint: a
+// form-encoded POST ("Action=GetRole&Version=2010-05-08&RoleName=r") or a
+// GET with the same parameters. The SigV4 credential scope picks the
+// service (sts or iam), the Action an unsigned one
+// (AssumeRoleWithWebIdentity). The parameters are turned into the JSON
+// document of the operation's input (queryinput.go), so the same model
+// validation and the same Handlers serve both protocols; validation
+// failures are ValidationError. Results are XML
+// (<ActionResponse xmlns=...><ActionResult>...</ActionResult>
+// <ResponseMetadata><RequestId>), errors are
+// <ErrorResponse><Error><Type><Code><Message></Error><RequestId>, with the
+// statuses the models and AWS's common errors give (xml.go).
+//
+// Signatures may also come in the query string of a presigned URL
+// (presign.go), as for Kubernetes-style GetCallerIdentity tokens.
+//
+// VerifyRequest (verify.go) checks the signature of a request some other
+// server received, for resource servers that accept vended credentials.
 package awsproto

@@ -53,10 +53,13 @@ const (
 	TypeUnrecognizedClient  = "UnrecognizedClientException"
 	TypeInvalidSignature    = "InvalidSignatureException"
 	TypeIncompleteSignature = "IncompleteSignatureException"
+	TypeExpiredToken        = "ExpiredTokenException"
+	TypeAccessDenied        = "AccessDeniedException"
 	msgInternal             = "Internal server error."
 	msgInvalidSignature     = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 	msgUnrecognizedClient   = "The security token included in the request is invalid."
 	msgMissingAuthToken     = "Missing Authentication Token"
+	msgExpiredToken         = "The security token included in the request is expired"
 )
 
 // ErrUnknownAccessKey is returned by a CredentialSource for an access key
@@ -64,6 +67,16 @@ const (
 // UnrecognizedClientException.
 var ErrUnknownAccessKey = errors.New("awsproto: unknown access key")
 
+// ErrExpiredToken is returned by a CredentialSource for a genuine session
+// token whose credentials have expired; clients see
+// ExpiredTokenException (ExpiredToken in the query protocol).
+var ErrExpiredToken = errors.New("awsproto: security token expired")
+
 func internalError() *Error {
 	return &Error{Type: TypeInternalError, Message: msgInternal}
+}
+
+// accessDenied refuses a caller an operation, in AWS's words.
+func accessDenied(c *Caller, signingName, op string) *Error {
+	return Errorf(TypeAccessDenied, "User: %s is not authorized to perform: %s:%s", c.Principal, signingName, op)
 }

@@ -17,7 +17,12 @@ type Model struct {
 	targetPrefix string
 	signingName  string
 	protocol     string
+	apiVersion   string
+	xmlNamespace string
 	ops          map[string]*operation
+	// errors maps an exception's wire code and its shape name to how it
+	// is written (query protocol).
+	errors map[string]errorInfo
 	// skipped lists the patterns Go's RE2 cannot compile (lookbehind and
 	// the like); members with such a pattern are not pattern-checked.
 	skipped []string
@@ -27,6 +32,16 @@ type operation struct {
 	name   string
 	input  *shape // nil for an operation without input
 	noAuth bool
+	// resultWrapper is the query protocol's result element, e.g.
+	// "GetRoleResult"; empty for an operation without output.
+	resultWrapper string
+}
+
+// errorInfo is an exception as the model describes it.
+type errorInfo struct {
+	code   string // wire code, e.g. "NoSuchEntity"
+	status int    // HTTP status; 0 when the model gives none
+	sender bool   // senderFault: <Type>Sender</Type>
 }
 
 type kind uint8
@@ -89,6 +104,12 @@ type rawShape struct {
 	Enum      []string        `json:"enum"`
 	Sensitive bool            `json:"sensitive"`
 	Document  bool            `json:"document"`
+	Exception bool            `json:"exception"`
+	Error     *struct {
+		Code           string `json:"code"`
+		HTTPStatusCode int    `json:"httpStatusCode"`
+		SenderFault    bool   `json:"senderFault"`
+	} `json:"error"`
 }
 
 type rawModel struct {
@@ -97,9 +118,15 @@ type rawModel struct {
 		TargetPrefix   string `json:"targetPrefix"`
 		SigningName    string `json:"signingName"`
 		EndpointPrefix string `json:"endpointPrefix"`
+		APIVersion     string `json:"apiVersion"`
+		XMLNamespace   string `json:"xmlNamespace"`
 	} `json:"metadata"`
 	Operations map[string]struct {
-		Input    *rawRef  `json:"input"`
+		Input  *rawRef `json:"input"`
+		Output *struct {
+			Shape         string `json:"shape"`
+			ResultWrapper string `json:"resultWrapper"`
+		} `json:"output"`
 		AuthType string   `json:"authtype"`
 		Auth     []string `json:"auth"`
 	} `json:"operations"`
@@ -127,7 +154,10 @@ func LoadModel(gz []byte) (*Model, error) {
 		targetPrefix: rm.Metadata.TargetPrefix,
 		signingName:  rm.Metadata.SigningName,
 		protocol:     rm.Metadata.Protocol,
+		apiVersion:   rm.Metadata.APIVersion,
+		xmlNamespace: rm.Metadata.XMLNamespace,
 		ops:          make(map[string]*operation, len(rm.Operations)),
+		errors:       map[string]errorInfo{},
 	}
 	if m.signingName == "" {
 		m.signingName = rm.Metadata.EndpointPrefix
@@ -135,6 +165,12 @@ func LoadModel(gz []byte) (*Model, error) {
 	c := compiler{raw: rm.Shapes, shapes: map[string]*shape{}, model: m}
 	for name, op := range rm.Operations {
 		o := &operation{name: name, noAuth: op.AuthType == "none" || slices.Contains(op.Auth, "smithy.api#noAuth")}
+		if op.Output != nil {
+			o.resultWrapper = op.Output.ResultWrapper
+			if o.resultWrapper == "" {
+				o.resultWrapper = name + "Result"
+			}
+		}
 		if op.Input != nil {
 			in, err := c.shape(op.Input.Shape)
 			if err != nil {
@@ -143,6 +179,17 @@ func LoadModel(gz []byte) (*Model, error) {
 			o.input = in
 		}
 		m.ops[name] = o
+	}
+	for name, rs := range rm.Shapes {
+		if !rs.Exception {
+			continue
+		}
+		e := errorInfo{code: name, sender: true}
+		if rs.Error != nil {
+			e = errorInfo{code: rs.Error.Code, status: rs.Error.HTTPStatusCode, sender: rs.Error.SenderFault}
+		}
+		m.errors[name] = e
+		m.errors[e.code] = e
 	}
 	for name := range rm.Shapes { // outputs too, so every pattern is checked
 		if _, err := c.shape(name); err != nil {
@@ -160,6 +207,13 @@ func (m *Model) TargetPrefix() string { return m.targetPrefix }
 
 // SigningName is the SigV4 service name, e.g. "cognito-idp".
 func (m *Model) SigningName() string { return m.signingName }
+
+// APIVersion is the model's API version, e.g. "2011-06-15".
+func (m *Model) APIVersion() string { return m.apiVersion }
+
+// XMLNamespace is the namespace of the query protocol's XML responses, e.g.
+// "https://sts.amazonaws.com/doc/2011-06-15/".
+func (m *Model) XMLNamespace() string { return m.xmlNamespace }
 
 // HasOperation reports whether the model defines op.
 func (m *Model) HasOperation(op string) bool {

@@ -34,6 +34,11 @@ type Service struct {
 	Model       *Model
 	// Handlers maps operation names (as in the model) to handlers.
 	Handlers map[string]Handler
+	// SessionOperations lists the signed operations that temporary
+	// credentials (a Credential with a Session, such as those STS vends)
+	// may call; every other signed operation refuses them with
+	// AccessDeniedException. Nil allows none.
+	SessionOperations map[string]bool
 }
 
 // RequestInfo describes the request being served; handlers read it from
@@ -100,7 +105,8 @@ func (m *Mux) Register(s *Service) {
 	if s.Model == nil {
 		panic("awsproto: Register: service without a model")
 	}
-	c := &Service{TargetPrefix: s.TargetPrefix, SigningName: s.SigningName, Model: s.Model, Handlers: maps.Clone(s.Handlers)}
+	c := &Service{TargetPrefix: s.TargetPrefix, SigningName: s.SigningName, Model: s.Model,
+		Handlers: maps.Clone(s.Handlers), SessionOperations: maps.Clone(s.SessionOperations)}
 	if c.TargetPrefix == "" {
 		c.TargetPrefix = s.Model.TargetPrefix()
 	}
@@ -156,7 +162,7 @@ func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
 	if svc == nil || op == "" || !svc.Model.HasOperation(op) || svc.Handlers[op] == nil {
 		return nil, Errorf(TypeUnknownOperation, "Unknown operation %q.", target)
 	}
-	body, err := m.readBody(r)
+	body, err := readBody(r, m.maxBody)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +178,9 @@ func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
 		caller, err := verifySigV4(ctx, r, body, svc.SigningName, m.creds, m.now())
 		if err != nil {
 			return nil, err
+		}
+		if caller.Session != nil && !svc.SessionOperations[op] {
+			return nil, accessDenied(caller, svc.SigningName, op)
 		}
 		info.Caller = caller
 	}
@@ -199,9 +208,10 @@ func callHandler(ctx context.Context, h Handler, body []byte) (out any, err erro
 	return h(ctx, body)
 }
 
-func (m *Mux) readBody(r *http.Request) ([]byte, error) {
-	tooLarge := Errorf(TypeSerialization, "Request body exceeds the maximum size of %d bytes.", m.maxBody)
-	if r.ContentLength > m.maxBody {
+// readBody reads r's body, up to max bytes.
+func readBody(r *http.Request, max int64) ([]byte, error) {
+	tooLarge := Errorf(TypeSerialization, "Request body exceeds the maximum size of %d bytes.", max)
+	if r.ContentLength > max {
 		return nil, tooLarge
 	}
 	var body []byte
@@ -210,8 +220,8 @@ func (m *Mux) readBody(r *http.Request) ([]byte, error) {
 		body = make([]byte, r.ContentLength)
 		_, err = io.ReadFull(r.Body, body)
 	} else {
-		body, err = io.ReadAll(io.LimitReader(r.Body, m.maxBody+1))
-		if int64(len(body)) > m.maxBody {
+		body, err = io.ReadAll(io.LimitReader(r.Body, max+1))
+		if int64(len(body)) > max {
 			return nil, tooLarge
 		}
 	}

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"unicode/utf8"
 )
 
 // pattern is a model "pattern" constraint. AWS (Java) applies it as a full
 // match; Go's RE2 handles every model pattern except those with lookaround,
-// which LoadModel skips.
+// which LoadModel skips. Java's \uXXXX escapes (common in the IAM and STS
+// models) are rewritten to RE2's \x{XXXX} first.
 //
 // Most model patterns are one character class repeated ("[\S]+",
 // "[\p{L}\p{M}\p{S}\p{N}\p{P}]+"); those are matched by a table lookup per
@@ -28,12 +30,13 @@ type runeClass struct {
 }
 
 func compilePattern(src string) (*pattern, error) {
-	re, err := regexp.Compile(`^(?:` + src + `)$`)
+	goSrc := javaUnicodeEscapes(src)
+	re, err := regexp.Compile(`^(?:` + goSrc + `)$`)
 	if err != nil {
 		return nil, fmt.Errorf("pattern %q: %w", src, err)
 	}
 	p := &pattern{src: src, re: re}
-	if tree, err := syntax.Parse(src, syntax.Perl); err == nil {
+	if tree, err := syntax.Parse(goSrc, syntax.Perl); err == nil {
 		p.class, p.allowEmpty = repeatedClass(tree.Simplify())
 	}
 	return p, nil
@@ -117,6 +120,44 @@ func (p *pattern) match(b []byte) bool {
 			return false
 		}
 		i += n
+	}
+	return true
+}
+
+// javaUnicodeEscapes rewrites Java's \uXXXX escapes (exactly four hex
+// digits, as Java reads them: "\u10000" is U+1000 then '0') to RE2's
+// \x{XXXX}. Other escapes, including an escaped backslash, are kept.
+func javaUnicodeEscapes(src string) string {
+	if !strings.Contains(src, `\u`) {
+		return src
+	}
+	var b strings.Builder
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c != '\\' || i+1 >= len(src) {
+			b.WriteByte(c)
+			continue
+		}
+		if src[i+1] == 'u' && i+6 <= len(src) && isHex4(src[i+2:i+6]) {
+			b.WriteString(`\x{`)
+			b.WriteString(src[i+2 : i+6])
+			b.WriteByte('}')
+			i += 5
+			continue
+		}
+		b.WriteByte(c)
+		b.WriteByte(src[i+1])
+		i++
+	}
+	return b.String()
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
 	}
 	return true
 }

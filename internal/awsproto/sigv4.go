@@ -24,21 +24,46 @@ type Caller struct {
 	// IAM user or assumed-role ARN.
 	Principal    string
 	SessionToken string
+	// Session is the CredentialSource's description of temporary
+	// credentials (nil for long-term ones such as the root credentials).
+	Session any
 }
 
 // Credential is what a CredentialSource returns for an access key.
 type Credential struct {
 	SecretAccessKey string
 	Principal       string
+	// Session is non-nil for temporary credentials (a session token's
+	// contents); it reaches handlers as Caller.Session. Services refuse
+	// temporary credentials except for the operations they allow (see
+	// Service.SessionOperations).
+	Session any
 }
 
 // CredentialSource resolves access keys for SigV4 verification. It returns
 // ErrUnknownAccessKey (possibly wrapped) for an unknown key or a session
-// token that does not belong to it; it may return an *Error (for example
-// ExpiredTokenException), which is passed to the client as is. Any other
-// error is logged and answered with InternalErrorException.
+// token that does not belong to it, and ErrExpiredToken (possibly wrapped)
+// for a genuine session token whose lifetime is over; clients see each
+// protocol's wording of those. It may return an *Error, which is passed to
+// the client as is. Any other error is logged and answered with
+// InternalErrorException.
 type CredentialSource interface {
 	LookupCredential(ctx context.Context, accessKeyID, sessionToken string) (Credential, error)
+}
+
+// CredentialChain asks each source in turn and returns the first answer
+// that is not ErrUnknownAccessKey.
+type CredentialChain []CredentialSource
+
+// LookupCredential implements CredentialSource.
+func (c CredentialChain) LookupCredential(ctx context.Context, accessKeyID, sessionToken string) (Credential, error) {
+	for _, src := range c {
+		cred, err := src.LookupCredential(ctx, accessKeyID, sessionToken)
+		if !errors.Is(err, ErrUnknownAccessKey) {
+			return cred, err
+		}
+	}
+	return Credential{}, ErrUnknownAccessKey
 }
 
 const (
@@ -53,44 +78,87 @@ type sigV4Auth struct {
 	signedHeaders                                  []string
 	signedHeadersRaw                               string
 	signature                                      string
+	presigned                                      bool // from the query string
+}
+
+// signedRequest is the part of an HTTP request that a SigV4 signature
+// covers.
+type signedRequest struct {
+	method, path, rawQuery, host string // path as escaped on the wire
+	header                       http.Header
+	contentLength                int64 // -1 when unknown
+	payloadHash                  string
 }
 
 // verifySigV4 checks the AWS Signature Version 4 of r (whose body has been
-// read into body) for the given signing name. See
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+// read into body) for the given signing name.
 func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName string, creds CredentialSource, now time.Time) (*Caller, error) {
-	header := r.Header.Get("Authorization")
-	if header == "" {
-		return nil, &Error{Type: TypeMissingAuthToken, Message: msgMissingAuthToken}
-	}
-	auth, err := parseAuthorization(header)
-	if err != nil {
-		return nil, err
+	return verify(ctx, &signedRequest{
+		method:        r.Method,
+		path:          r.URL.EscapedPath(),
+		rawQuery:      r.URL.RawQuery,
+		host:          r.Host,
+		header:        r.Header,
+		contentLength: r.ContentLength,
+		payloadHash:   hashHex(body),
+	}, signingName, creds, now)
+}
+
+// verify checks the signature of r; an empty signingName accepts any
+// service in the credential scope. See
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+func verify(ctx context.Context, r *signedRequest, signingName string, creds CredentialSource, now time.Time) (*Caller, error) {
+	var (
+		auth          *sigV4Auth
+		token         string
+		pre           *presign
+		err           error
+		amzDate       string
+		signedAt      time.Time
+		headerPayload = r.header.Get("X-Amz-Content-Sha256")
+	)
+	if header := r.header.Get("Authorization"); header != "" {
+		if auth, err = parseAuthorization(header); err != nil {
+			return nil, err
+		}
+		token = r.header.Get("X-Amz-Security-Token")
+		if token != "" && !slices.Contains(auth.signedHeaders, "x-amz-security-token") {
+			return nil, Errorf(TypeInvalidSignature, "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
+		}
+		if amzDate, signedAt, err = requestDate(r); err != nil {
+			return nil, err
+		}
+	} else {
+		if pre, err = parsePresigned(r.rawQuery); err != nil {
+			return nil, err
+		}
+		if pre == nil {
+			return nil, &Error{Type: TypeMissingAuthToken, Message: msgMissingAuthToken}
+		}
+		auth, token, amzDate, signedAt = pre.auth, pre.token, pre.amzDate, pre.signedAt
+		if pre.payload != "" {
+			headerPayload = pre.payload
+		}
 	}
 	if auth.terminator != "aws4_request" {
 		return nil, Errorf(TypeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", auth.terminator)
 	}
-	if auth.service != signingName {
+	if signingName != "" && auth.service != signingName {
 		return nil, Errorf(TypeInvalidSignature, "Credential should be scoped to correct service: '%s'. ", signingName)
 	}
 	if !slices.Contains(auth.signedHeaders, "host") {
 		return nil, Errorf(TypeInvalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
-	}
-	token := r.Header.Get("X-Amz-Security-Token")
-	if token != "" && !slices.Contains(auth.signedHeaders, "x-amz-security-token") {
-		return nil, Errorf(TypeInvalidSignature, "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.")
-	}
-	amzDate, signedAt, err := requestDate(r)
-	if err != nil {
-		return nil, err
 	}
 	if amzDate[:8] != auth.date {
 		return nil, Errorf(TypeInvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", auth.date, amzDate[:8], amzDate)
 	}
 
 	cred, err := creds.LookupCredential(ctx, auth.accessKeyID, token)
-	if errors.Is(err, ErrUnknownAccessKey) {
+	switch {
+	case errors.Is(err, ErrUnknownAccessKey):
 		return nil, &Error{Type: TypeUnrecognizedClient, Message: msgUnrecognizedClient}
+	case errors.Is(err, ErrExpiredToken):
+		return nil, &Error{Type: TypeExpiredToken, Message: msgExpiredToken}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("awsproto: look up access key: %w", err)
@@ -98,7 +166,10 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 
 	now = now.UTC()
 	switch {
-	case now.Sub(signedAt) > maxSkew:
+	case pre != nil && now.After(signedAt.Add(pre.expires)):
+		return nil, Errorf(TypeInvalidSignature, "Signature expired: %s is now earlier than %s (%s + %d s.)",
+			signedAt.Add(pre.expires).Format(amzDateFmt), now.Format(amzDateFmt), amzDate, int(pre.expires/time.Second))
+	case pre == nil && now.Sub(signedAt) > maxSkew:
 		return nil, Errorf(TypeInvalidSignature, "Signature expired: %s is now earlier than %s (%s - 15 min.)",
 			amzDate, now.Add(-maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
 	case signedAt.Sub(now) > maxSkew:
@@ -106,19 +177,23 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 			amzDate, now.Add(maxSkew).Format(amzDateFmt), now.Format(amzDateFmt))
 	}
 
-	payloadHash := hashHex(body)
-	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" {
-		if !strings.EqualFold(h, payloadHash) {
+	payloadHash := r.payloadHash
+	if h := headerPayload; h != "" {
+		// A presigned URL may leave a request without a body unsigned.
+		unsigned := pre != nil && h == unsignedPayload && payloadHash == emptyHash
+		if !unsigned && !strings.EqualFold(h, payloadHash) {
 			return nil, Errorf(TypeInvalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
 		}
 		payloadHash = h
 	}
-	scope := auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator
-	canonical := canonicalRequest(r, auth, payloadHash)
-	stringToSign := sigAlgorithm + "\n" + amzDate + "\n" + scope + "\n" + hashHex([]byte(canonical))
 	key := signingKey(cred.SecretAccessKey, auth.date, auth.region, auth.service)
-	want := hex.EncodeToString(hmacSHA256(key, stringToSign))
-	if !hmac.Equal([]byte(want), []byte(strings.ToLower(auth.signature))) {
+	ok := signatureMatches(r, auth, key, amzDate, payloadHash)
+	if !ok && pre != nil && headerPayload == "" && payloadHash == emptyHash {
+		// botocore presigns with UNSIGNED-PAYLOAD, and says so only in the
+		// canonical request; a request without a body loses nothing.
+		ok = signatureMatches(r, auth, key, amzDate, unsignedPayload)
+	}
+	if !ok {
 		return nil, &Error{Type: TypeInvalidSignature, Message: msgInvalidSignature}
 	}
 	return &Caller{
@@ -127,7 +202,18 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 		Service:      auth.service,
 		Principal:    cred.Principal,
 		SessionToken: token,
+		Session:      cred.Session,
 	}, nil
+}
+
+// signatureMatches reports whether auth's signature is the one key makes
+// for r with the given payload hash.
+func signatureMatches(r *signedRequest, auth *sigV4Auth, key []byte, amzDate, payloadHash string) bool {
+	scope := auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator
+	canonical := canonicalRequest(r, auth, payloadHash)
+	stringToSign := sigAlgorithm + "\n" + amzDate + "\n" + scope + "\n" + hashHex([]byte(canonical))
+	want := hex.EncodeToString(hmacSHA256(key, stringToSign))
+	return hmac.Equal([]byte(want), []byte(strings.ToLower(auth.signature)))
 }
 
 // parseAuthorization parses "AWS4-HMAC-SHA256 Credential=AKID/20260101/
@@ -177,15 +263,15 @@ func parseAuthorization(h string) (*sigV4Auth, error) {
 
 // requestDate returns the request's X-Amz-Date (or Date) in ISO 8601 basic
 // form and as a time.
-func requestDate(r *http.Request) (string, time.Time, error) {
-	if v := r.Header.Get("X-Amz-Date"); v != "" {
+func requestDate(r *signedRequest) (string, time.Time, error) {
+	if v := r.header.Get("X-Amz-Date"); v != "" {
 		t, err := time.Parse(amzDateFmt, v)
 		if err != nil {
 			return "", time.Time{}, Errorf(TypeIncompleteSignature, "Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", v)
 		}
 		return v, t, nil
 	}
-	if v := r.Header.Get("Date"); v != "" {
+	if v := r.header.Get("Date"); v != "" {
 		t, err := http.ParseTime(v)
 		if err != nil {
 			return "", time.Time{}, Errorf(TypeIncompleteSignature, "Date header is not a valid HTTP date: '%s'.", v)
@@ -195,18 +281,18 @@ func requestDate(r *http.Request) (string, time.Time, error) {
 	return "", time.Time{}, Errorf(TypeIncompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
 }
 
-func canonicalRequest(r *http.Request, auth *sigV4Auth, payloadHash string) string {
+func canonicalRequest(r *signedRequest, auth *sigV4Auth, payloadHash string) string {
 	var b strings.Builder
 	b.Grow(512)
-	b.WriteString(r.Method)
+	b.WriteString(r.method)
 	b.WriteByte('\n')
-	path := r.URL.EscapedPath()
+	path := r.path
 	if path == "" {
 		path = "/"
 	}
 	b.WriteString(uriEncode(path, false))
 	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(r.URL.RawQuery))
+	b.WriteString(canonicalQuery(r.rawQuery, auth.presigned))
 	b.WriteByte('\n')
 	for _, name := range auth.signedHeaders {
 		b.WriteString(name)
@@ -221,15 +307,15 @@ func canonicalRequest(r *http.Request, auth *sigV4Auth, payloadHash string) stri
 	return b.String()
 }
 
-func canonicalHeaderValue(r *http.Request, name string) string {
+func canonicalHeaderValue(r *signedRequest, name string) string {
 	var values []string
 	switch name {
 	case "host":
-		values = []string{r.Host}
+		values = []string{r.host}
 	default:
-		values = r.Header[http.CanonicalHeaderKey(name)]
-		if len(values) == 0 && name == "content-length" && r.ContentLength >= 0 {
-			values = []string{strconv.FormatInt(r.ContentLength, 10)}
+		values = r.header[http.CanonicalHeaderKey(name)]
+		if len(values) == 0 && name == "content-length" && r.contentLength >= 0 {
+			values = []string{strconv.FormatInt(r.contentLength, 10)}
 		}
 	}
 	if len(values) == 1 {
@@ -251,13 +337,18 @@ func collapseSpaces(v string) string {
 	return strings.Join(strings.Fields(v), " ")
 }
 
-func canonicalQuery(raw string) string {
+// canonicalQuery sorts and encodes the query; a presigned request's
+// signature parameter is left out.
+func canonicalQuery(raw string, presigned bool) string {
 	if raw == "" {
 		return ""
 	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return raw // the signature will not match
+	}
+	if presigned {
+		delete(q, "X-Amz-Signature")
 	}
 	type kv struct{ k, v string }
 	var pairs []kv

@@ -245,6 +245,51 @@ type Identities interface {
 	LoginsOfUser(ctx context.Context, userPoolID, userSub string) ([]IdentityLogin, error)
 }
 
+// Roles stores IAM roles and their inline policies.
+type Roles interface {
+	// Create fails with ErrConflict if the id or the name (compared
+	// case-insensitively) is taken.
+	Create(ctx context.Context, r Role) error
+	// Get finds a role by name, case-insensitively.
+	Get(ctx context.Context, name string) (Role, error)
+	// Update replaces AssumeRolePolicy, Description, MaxSessionDuration,
+	// PermissionsBoundary, Tags and UpdatedAt of the role with r.ID;
+	// ErrNotFound if absent.
+	Update(ctx context.Context, r Role) error
+	// Delete removes the role with the id. It fails with ErrConflict while
+	// the role has inline policies (IAM's DeleteConflict), ErrNotFound if
+	// absent; the check and the delete are atomic.
+	Delete(ctx context.Context, id string) error
+	// List returns the roles whose Path starts with pathPrefix ("" or "/"
+	// for all) ordered by lower-cased name.
+	List(ctx context.Context, pathPrefix string, page Page) ([]Role, string, error)
+
+	// PutPolicy creates or replaces the inline policy (RoleID, Name); on
+	// replace, CreatedAt is kept. ErrNotFound if the role does not exist.
+	PutPolicy(ctx context.Context, p RolePolicy) error
+	GetPolicy(ctx context.Context, roleID, name string) (RolePolicy, error)
+	// Policies returns every inline policy of the role, ordered by name.
+	Policies(ctx context.Context, roleID string) ([]RolePolicy, error)
+	// ListPolicies returns one page of the role's inline policies, ordered
+	// by name.
+	ListPolicies(ctx context.Context, roleID string, page Page) ([]RolePolicy, string, error)
+	// DeletePolicy removes an inline policy; ErrNotFound if absent.
+	DeletePolicy(ctx context.Context, roleID, name string) error
+}
+
+// OIDCProviders stores IAM OpenID Connect identity providers, keyed by URL.
+type OIDCProviders interface {
+	// Create fails with ErrConflict if the URL is taken.
+	Create(ctx context.Context, p OIDCProvider) error
+	Get(ctx context.Context, url string) (OIDCProvider, error)
+	// Update replaces ClientIDs, Thumbprints, Tags and UpdatedAt;
+	// ErrNotFound if absent.
+	Update(ctx context.Context, p OIDCProvider) error
+	Delete(ctx context.Context, url string) error
+	// List returns every provider ordered by URL (IAM does not page them).
+	List(ctx context.Context) ([]OIDCProvider, error)
+}
+
 // Audit stores the identity audit log. Events are immutable once recorded.
 type Audit interface {
 	// Record adds an event; ErrConflict if its ID is taken.

@@ -227,6 +227,49 @@ type IdentityLogin struct {
 	CreatedAt      time.Time
 }
 
+// Tag is a key/value tag on an IAM resource, in the caller's order.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Role is an IAM role. Names are unique case-insensitively (IAM's rule):
+// the store compares them by strings.ToLower(Name). PermissionsBoundary is
+// an ARN or "".
+type Role struct {
+	ID                  string // "AROA" + 17 uppercase alphanumerics
+	Name                string
+	Path                string // "/" or "/a/b/"
+	AssumeRolePolicy    string // the trust policy, JSON as given
+	Description         string
+	MaxSessionDuration  int // seconds
+	PermissionsBoundary string
+	Tags                []Tag
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// RolePolicy is an inline policy of a role. Names are unique per role.
+type RolePolicy struct {
+	RoleID    string
+	Name      string
+	Document  string // JSON as given
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// OIDCProvider is an IAM OpenID Connect identity provider. URL is the
+// issuer without its "https://" scheme, as in the provider's ARN
+// ("arn:aws:iam::<account>:oidc-provider/<URL>"); it is unique.
+type OIDCProvider struct {
+	URL         string
+	ClientIDs   []string
+	Thumbprints []string
+	Tags        []Tag
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
 // AuditEvent is one entry of the identity audit log: a credential or token
 // issuance, a link change, an identity deletion or merge. The user fields
 // name the user-pool user involved, as they were at the time ("" when the

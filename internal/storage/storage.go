@@ -83,6 +83,8 @@ type Stores interface {
 	Keys() Keys
 	Settings() Settings
 	Identities() Identities
+	Roles() Roles
+	OIDCProviders() OIDCProviders
 	Audit() Audit
 	Security() Security
 }

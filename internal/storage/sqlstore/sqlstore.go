@@ -123,8 +123,12 @@ func (s scope) Tokens() storage.Tokens         { return tokens{s} }
 func (s scope) Keys() storage.Keys             { return keys{s} }
 func (s scope) Settings() storage.Settings     { return settings{s} }
 func (s scope) Identities() storage.Identities { return identities{s} }
-func (s scope) Audit() storage.Audit           { return audit{s} }
-func (s scope) Security() storage.Security     { return security{s} }
+func (s scope) Roles() storage.Roles           { return roles{s} }
+func (s scope) OIDCProviders() storage.OIDCProviders {
+	return oidcProviders{s}
+}
+func (s scope) Audit() storage.Audit       { return audit{s} }
+func (s scope) Security() storage.Security { return security{s} }
 
 // read returns the querier for reads.
 func (s scope) read() reader {
