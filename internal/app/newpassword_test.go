@@ -11,7 +11,8 @@ import (
 // TestNewPasswordRequiredAttributes: answering NEW_PASSWORD_REQUIRED with a
 // change to a required attribute that already has a value is
 // NotAuthorizedException "Cannot modify an already provided <name>", as
-// Cognito answers; other writable attributes may be set with the answer.
+// Cognito answers; an answer without USERNAME is InvalidParameterException;
+// other writable attributes may be set with the answer.
 func TestNewPasswordRequiredAttributes(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *server) {
 		poolID := s.pool(&cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
@@ -44,7 +45,14 @@ func TestNewPasswordRequiredAttributes(t *testing.T) {
 				Session: start.Session, ChallengeResponses: resp,
 			})
 		}
-		_, err := respond(map[string]string{"userAttributes.email": "other@example.com"})
+		// Every challenge answer names the user (USERNAME), as the API
+		// reference requires.
+		_, err := s.idp.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
+			ClientId: aws.String(clientID), ChallengeName: types.ChallengeNameTypeNewPasswordRequired,
+			Session: start.Session, ChallengeResponses: map[string]string{"NEW_PASSWORD": "Correct-Horse-9"},
+		})
+		wantCode(t, err, "InvalidParameterException", "Missing required parameter USERNAME")
+		_, err = respond(map[string]string{"userAttributes.email": "other@example.com"})
 		wantCode(t, err, "NotAuthorizedException", "Cannot modify an already provided email")
 		out := result(respond(map[string]string{"userAttributes.nickname": "J"})).must(t)
 		if out.AuthenticationResult == nil {

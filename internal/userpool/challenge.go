@@ -56,6 +56,9 @@ func (s *Service) respond(ctx context.Context, p *pool, cl *client, challenge, s
 // respondNewPassword completes NEW_PASSWORD_REQUIRED: the new password,
 // plus any required attributes as "userAttributes.<name>".
 func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
+	if resp["USERNAME"] == "" { // every challenge answer names the user
+		return nil, errorf(InvalidParameter, "Missing required parameter USERNAME")
+	}
 	st, err := s.openSession(cl, sess, "NEW_PASSWORD_REQUIRED")
 	if err != nil {
 		return nil, err
