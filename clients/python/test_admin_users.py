@@ -114,6 +114,14 @@ class AdminCreateUser(CognitoTestCase):
                          Username=unique(), MessageAction="SUPPRESS",
                          UserAttributes=[{"Name": "email_verified", "Value": "true"}])
 
+    def test_boolean_any_case(self):
+        name = unique()
+        self.idp.admin_create_user(UserPoolId=self.pool_id, Username=name, MessageAction="SUPPRESS",
+                                   UserAttributes=[{"Name": "email", "Value": unique_email()},
+                                                   {"Name": "email_verified", "Value": "True"}])
+        self.assertEqual(attrs(self.idp.admin_get_user(UserPoolId=self.pool_id, Username=name)["UserAttributes"])
+                         ["email_verified"], "true")
+
     def test_sub_not_writable(self):
         self.assertError("InvalidParameterException", self.idp.admin_create_user, UserPoolId=self.pool_id,
                          Username=unique(), MessageAction="SUPPRESS",

@@ -270,15 +270,30 @@ class NewPasswordRequired(CognitoTestCase):
                          ChallengeName="NEW_PASSWORD_REQUIRED", Session=r["Session"],
                          ChallengeResponses={"USERNAME": self.name, "NEW_PASSWORD": OTHER_PASSWORD})
 
-    def test_required_attribute(self):
+    def test_username_required(self):
+        r = self.sign_in(self.client_id, self.name, "Temp0rary!pw")
+        self.assertError("InvalidParameterException", self.anon.respond_to_auth_challenge, ClientId=self.client_id,
+                         ChallengeName="NEW_PASSWORD_REQUIRED", Session=r["Session"],
+                         ChallengeResponses={"NEW_PASSWORD": PASSWORD},
+                         message="Missing required parameter USERNAME")
+
+    def test_required_attribute_already_provided(self):
         p = self.new_pool(Schema=[{"Name": "name", "AttributeDataType": "String", "Required": True}])
         c = self.new_client(p["Id"])
         name = unique()
         self.idp.admin_create_user(UserPoolId=p["Id"], Username=name, TemporaryPassword="Temp0rary!pw",
                                    MessageAction="SUPPRESS", UserAttributes=[{"Name": "name", "Value": "N"}])
-        self.idp.admin_delete_user_attributes  # required attributes cannot be deleted; the user has it
         r = self.sign_in(c["ClientId"], name, "Temp0rary!pw")
         self.assertEqual(json.loads(r["ChallengeParameters"]["requiredAttributes"]), [])
+        self.assertError("NotAuthorizedException", self.anon.respond_to_auth_challenge, ClientId=c["ClientId"],
+                         ChallengeName="NEW_PASSWORD_REQUIRED", Session=r["Session"],
+                         ChallengeResponses={"USERNAME": name, "NEW_PASSWORD": PASSWORD, "userAttributes.name": "M"},
+                         message="Cannot modify an already provided name")
+        out = self.anon.respond_to_auth_challenge(ClientId=c["ClientId"], ChallengeName="NEW_PASSWORD_REQUIRED",
+                                                  Session=r["Session"],
+                                                  ChallengeResponses={"USERNAME": name, "NEW_PASSWORD": PASSWORD,
+                                                                      "userAttributes.nickname": "n"})
+        self.assertIn("AccessToken", out["AuthenticationResult"])
 
 
 class Refresh(CognitoTestCase):

@@ -95,6 +95,45 @@ class CreateUserPool(CognitoTestCase):
         self.assertError("InvalidParameterException", self.idp.create_user_pool, PoolName=unique("p"),
                          Schema=[{"Name": "x", "AttributeDataType": "String", "Required": True}])
 
+    def test_schema_validation_messages(self):
+        cases = [
+            ({"Name": "custom"}, "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."),
+            ({"Name": "email", "AttributeDataType": "Number"},
+             "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email"),
+            ({"Name": "email", "DeveloperOnlyAttribute": True},
+             "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email"),
+            ({"Name": "email", "AttributeDataType": "String", "StringAttributeConstraints": {"MinLength": "x"}},
+             "Invalid StringAttributeConstraints for schema attribute email"),
+            ({"Name": "updated_at", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MaxValue": "x"}},
+             "Invalid NumberAttributeConstraints for schema attribute updated_at"),
+            ({"Name": "email", "AttributeDataType": "String", "StringAttributeConstraints": {"MaxLength": "2049"}},
+             "user.email: String attributes cannot have a length of more than 2048"),
+            ({"Name": "email", "AttributeDataType": "String",
+              "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "1"}},
+             "user.email: Max length cannot be less than min length."),
+            ({"Name": "updated_at", "AttributeDataType": "Number",
+              "NumberAttributeConstraints": {"MinValue": "2", "MaxValue": "1"}},
+             "user.updated_at: Max value cannot be less than min value."),
+        ]
+        for attr, msg in cases:
+            with self.subTest(attr=attr):
+                self.assertError("InvalidParameterException", self.idp.create_user_pool, PoolName=unique("p"),
+                                 Schema=[attr], message=msg)
+
+    def test_custom_attribute_constraints_kept(self):
+        p = self.new_pool(Schema=[
+            {"Name": "s", "AttributeDataType": "String", "StringAttributeConstraints": {"MaxLength": "10"},
+             "NumberAttributeConstraints": {"MinValue": "1"}},
+            {"Name": "n", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "10"}},
+            {"Name": "b", "AttributeDataType": "Boolean"},
+            {"Name": "d", "AttributeDataType": "String", "DeveloperOnlyAttribute": True}])
+        by = {a["Name"]: a for a in p["SchemaAttributes"]}
+        self.assertEqual(by["custom:s"]["StringAttributeConstraints"], {"MaxLength": "10"})
+        self.assertNotIn("NumberAttributeConstraints", by["custom:s"])
+        self.assertEqual(by["custom:n"]["NumberAttributeConstraints"], {"MinValue": "10"})
+        self.assertNotIn("StringAttributeConstraints", by["custom:b"])
+        self.assertIs(by["dev:custom:d"]["DeveloperOnlyAttribute"], True)
+
     def test_required_standard_attribute(self):
         p = self.new_pool(Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True,
                                    "Mutable": True}])
