@@ -126,6 +126,7 @@ func setUp(ctx context.Context, admin *cip.Client) (*fixture, error) {
 		UserPoolId: poolID, ClientName: aws.String("bench"),
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
 			types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
+			types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth,
 		},
 	})
 	if err != nil {
@@ -143,7 +144,7 @@ func setUp(ctx context.Context, admin *cip.Client) (*fixture, error) {
 		return nil, err
 	}
 	res, err := admin.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
-		UserPoolId: poolID, ClientId: aws.String(fx.clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		UserPoolId: poolID, ClientId: aws.String(fx.clientID), AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": fx.username, "PASSWORD": fx.password},
 	})
 	if err != nil {
