@@ -10,6 +10,8 @@ import json
 import unittest
 
 import botocore
+import botocore.awsrequest
+import botocore.config
 
 from identity_support import (ACCOUNT, REGION, IdentityTestCase, admin_call, private_prefix_policy, signed_request,
                               trust_policy, unique)
@@ -115,6 +117,15 @@ class ListUserIdentities(CognateAdminCase):
             self.assertEqual(sorted(i["IdentityId"] for i in r["Identities"]), sorted(ids))
         m = self.admin.list_user_identities(UserPoolId=up, Username=username)
         self.assertIsInstance(m["Identities"][0]["CreationDate"], datetime.datetime)
+
+    def test_deleted_identity_pool(self):
+        s = self.linked_setup()
+        self.get_id(s.pool_id, s.logins)
+        self.assertEqual(len(self.call("ListUserIdentities", {"UserPoolId": s.user_pool, "Username": s.username})[
+            "Identities"]), 1)
+        self.ci.delete_identity_pool(IdentityPoolId=s.pool_id)
+        self.assertEqual(self.call("ListUserIdentities", {"UserPoolId": s.user_pool, "Username": s.username})[
+            "Identities"], [])
 
     def test_user_without_identities(self):
         up = self.user_pool()
@@ -282,6 +293,87 @@ class AuthorizeRequest(CognateAdminCase):
             req["Path"] = req["Path"].replace("file.txt", "other.txt")
 
         self.assertEqual(self.authorize(c, identity, forge=forge)["Decision"], "Unauthenticated")
+
+    def s3_request(self, c, identity, presign=False):
+        """What boto3's own S3 client sends for GetObject of the identity's
+        private file (captured before it leaves), as AuthorizeRequest
+        takes it. The key's ':' travels percent-encoded, and S3 signs the
+        path encoded once."""
+        import urllib.parse
+        s3 = __import__("boto3").client("s3", region_name=REGION, aws_access_key_id=c["AccessKeyId"],
+                                        aws_secret_access_key=c["SecretKey"], aws_session_token=c["SessionToken"],
+                                        endpoint_url="https://s3.example.com",
+                                        config=botocore.config.Config(s3={"addressing_style": "path"},
+                                                                              signature_version="s3v4"))
+        key = "private/%s/file.txt" % identity
+        if presign:
+            url = s3.generate_presigned_url("get_object", Params={"Bucket": "bucket", "Key": key}, ExpiresIn=300)
+            u = urllib.parse.urlsplit(url)
+            req = {"Method": "GET", "Path": u.path, "Query": u.query, "Headers": {"Host": u.netloc},
+                   "PayloadHash": "UNSIGNED-PAYLOAD"}
+        else:
+            captured = {}
+
+            def grab(request, **_):
+                captured["req"] = request
+                return botocore.awsrequest.AWSResponse(request.url, 200, {}, None)
+
+            s3.meta.events.register("before-send.s3.GetObject", grab)
+            try:
+                s3.get_object(Bucket="bucket", Key=key)
+            except Exception:
+                pass
+            r = captured["req"]
+            u = urllib.parse.urlsplit(r.url)
+            headers = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in r.headers.items()}
+            headers["Host"] = u.netloc
+            req = {"Method": "GET", "Path": u.path, "Query": u.query, "Headers": headers,
+                   "PayloadHash": headers.get("X-Amz-Content-SHA256") or headers.get("x-amz-content-sha256")}
+        self.assertIn("%3A", req["Path"])
+        req.update(Action="s3:GetObject", Resource="arn:aws:s3:::bucket/" + key)
+        return req
+
+    def test_boto3_s3_request(self):
+        _, identity, c = self.vended()
+        r = self.call("AuthorizeRequest", self.s3_request(c, identity))
+        self.assertEqual(r["Decision"], "Allow", r)
+        self.assertEqual(r["IdentityId"], identity)
+
+    def test_boto3_s3_presigned_url(self):
+        _, identity, c = self.vended()
+        req = self.s3_request(c, identity, presign=True)
+        r = self.call("AuthorizeRequest", req)
+        self.assertEqual(r["Decision"], "Allow", r)
+        forged = dict(req, Query=req["Query"].replace("X-Amz-Expires=300", "X-Amz-Expires=604800"))
+        self.assertEqual(self.call("AuthorizeRequest", forged)["Decision"], "Unauthenticated")
+        other = dict(req, Path=req["Path"].replace("file.txt", "other.txt"))
+        self.assertEqual(self.call("AuthorizeRequest", other)["Decision"], "Unauthenticated")
+
+    def test_stale_signature_is_unauthenticated(self):
+        import botocore.auth
+        _, identity, c = self.vended()
+        real = botocore.auth.get_current_datetime
+        botocore.auth.get_current_datetime = lambda: real() - datetime.timedelta(minutes=20)
+        try:
+            url = "%s/private/%s/file.txt" % (BUCKET_URL, identity)
+            req = signed_request(c, "GET", url, service="s3")
+        finally:
+            botocore.auth.get_current_datetime = real
+        req.update(Action="s3:GetObject", Resource="arn:aws:s3:::bucket/private/%s/file.txt" % identity)
+        r = self.call("AuthorizeRequest", req)
+        self.assertEqual(r["Decision"], "Unauthenticated", r)
+
+    def test_body_must_match_the_signature(self):
+        import base64
+        _, identity, c = self.vended()
+        url = "%s/private/%s/file.txt" % (BUCKET_URL, identity)
+        req = signed_request(c, "PUT", url, service="s3", body=b"hello")
+        req.pop("PayloadHash")
+        req.update(Action="s3:PutObject", Resource="arn:aws:s3:::bucket/private/%s/file.txt" % identity)
+        ok = dict(req, Body=base64.b64encode(b"hello").decode())
+        self.assertEqual(self.call("AuthorizeRequest", ok)["Decision"], "Allow")
+        bad = dict(req, Body=base64.b64encode(b"HELLO").decode())
+        self.assertEqual(self.call("AuthorizeRequest", bad)["Decision"], "Unauthenticated")
 
     def test_principal_tags(self):
         s = self.linked_setup(auth_policy=json.dumps({"Version": "2012-10-17", "Statement": [{

@@ -103,6 +103,35 @@ class DeveloperIdentities(IdentityTestCase):
         self.assertError("ResourceConflictException", self.ci.lookup_developer_identity, IdentityPoolId=s.pool_id,
                          IdentityId=bob, DeveloperUserIdentifier="alice")
 
+    def test_lookup_paginates(self):
+        s = self.setup()
+        alice = self.dev_token(s, "alice")["IdentityId"]
+        for extra in ("alice-2", "alice-3"):
+            self.ci.get_open_id_token_for_developer_identity(IdentityPoolId=s.pool_id, IdentityId=alice,
+                                                             Logins={s.dev: extra})
+        seen, token = [], None
+        while True:
+            kw = {"IdentityPoolId": s.pool_id, "IdentityId": alice, "MaxResults": 2}
+            if token:
+                kw["NextToken"] = token
+            r = self.ci.lookup_developer_identity(**kw)
+            self.assertEqual(r["IdentityId"], alice)
+            self.assertLessEqual(len(r["DeveloperUserIdentifierList"]), 2)
+            seen += r["DeveloperUserIdentifierList"]
+            token = r.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(sorted(seen), ["alice", "alice-2", "alice-3"])
+
+    def test_expired_token(self):
+        import time
+        s = self.setup()
+        r = self.dev_token(s, "erin", TokenDuration=1)
+        time.sleep(2.2)
+        self.assertError("NotAuthorizedException", self.credentials, r["IdentityId"], {COGNITO: r["Token"]})
+        self.assertError("ExpiredTokenException", self.sts_anon.assume_role_with_web_identity, RoleArn=s.auth_role,
+                         RoleSessionName="late", WebIdentityToken=r["Token"])
+
     def test_lookup_needs_an_id(self):
         s = self.setup()
         self.assertError("InvalidParameterException", self.ci.lookup_developer_identity, IdentityPoolId=s.pool_id)

@@ -41,6 +41,18 @@ class EnhancedFlow(IdentityTestCase):
         self.assertEqual(self.credentials(first, {self.amplify_provider_name(s.user_pool): s.token})["IdentityId"],
                          first)
 
+    def test_two_app_clients_of_one_user_pool(self):
+        s = self.linked_setup()
+        second = self.app_client(s.user_pool)
+        d = self.ci.describe_identity_pool(IdentityPoolId=s.pool_id)
+        self.ci.update_identity_pool(IdentityPoolId=s.pool_id, IdentityPoolName=d["IdentityPoolName"],
+                                     AllowUnauthenticatedIdentities=False,
+                                     CognitoIdentityProviders=d["CognitoIdentityProviders"] + [
+                                         {"ProviderName": s.provider, "ClientId": second}])
+        a = self.get_id(s.pool_id, s.logins)
+        b = self.get_id(s.pool_id, {s.provider: self.id_token(second, s.username)})
+        self.assertEqual(a, b)
+
     def test_other_user_other_identity(self):
         s = self.linked_setup()
         other = self.user(s.user_pool)
@@ -326,6 +338,16 @@ class ServerSideTokenCheck(IdentityTestCase):
         identity = self.get_id(s.pool_id, logins)
         self.idp_anon.global_sign_out(AccessToken=tokens["AccessToken"])
         self.assertCredentials(self.credentials(identity, logins)["Credentials"])
+
+    def test_revoked_refresh_token(self):
+        s = self.linked_setup(server_side_check=True)
+        tokens = self.sign_in(s.client_id, s.username)
+        logins = {s.provider: tokens["IdToken"]}
+        identity = self.get_id(s.pool_id, logins)
+        self.idp_anon.revoke_token(Token=tokens["RefreshToken"], ClientId=s.client_id)
+        self.assertError("NotAuthorizedException", self.credentials, identity, logins)
+        fresh = {s.provider: self.id_token(s.client_id, s.username)}
+        self.assertEqual(self.credentials(identity, fresh)["IdentityId"], identity)
 
     def test_disabled_user(self):
         s = self.linked_setup(server_side_check=True)

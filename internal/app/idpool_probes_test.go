@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	cid "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
 // The tests in this file pin deviations from AWS that the boto3 probes in
@@ -100,3 +102,90 @@ func TestIdentityEmptyListsAreSent(t *testing.T) {
 		}
 	})
 }
+
+// vended signs a user in to an identity pool whose authenticated role
+// allows the private-folder policy, with the real STS, and returns the
+// identity and its credentials.
+func vended(t *testing.T, backend string) (*server, string, aws.Credentials) {
+	t.Helper()
+	s := startWith(t, backend)
+	id, key := s.app.RootCredentials()
+	is := &idServer{server: s, ci: s.identityClient(id, key)}
+	up := is.userPool()
+	poolID := is.identityPool(false, up)
+	roles := s.iamClient(false)
+	result(roles.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("authenticated"), AssumeRolePolicyDocument: aws.String(cognitoTrust(poolID, "authenticated"))})).must(t)
+	result(roles.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("authenticated"), PolicyName: aws.String("files"), PolicyDocument: aws.String(privateFolder)})).must(t)
+	logins := map[string]string{awsKey(up.poolID): is.idToken(up, "nia")}
+	identity := result(is.getID(poolID, logins)).must(t)
+	out := result(is.ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{IdentityId: &identity, Logins: logins})).must(t)
+	return s, identity, aws.Credentials{AccessKeyID: *out.Credentials.AccessKeyId, SecretAccessKey: *out.Credentials.SecretKey, SessionToken: *out.Credentials.SessionToken}
+}
+
+// TestAuthorizeS3Requests: S3 clients sign the request path URI-encoded
+// once, not twice as other services do ("Each path segment must be
+// URI-encoded twice (except for Amazon S3 which only gets URI-encoded
+// once)", Create a signed AWS API request). A private-folder key holds the
+// identity id, whose ':' travels as %3A: AuthorizeRequest must verify
+// what an S3 SDK signs, header-signed and presigned.
+func TestAuthorizeS3Requests(t *testing.T) {
+	for _, backend := range backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			s, identity, c := vended(t, backend)
+			key := "private/" + identity + "/a.txt"
+			rawURL := "https://s3.example.com/bucket/" + strings.ReplaceAll(key, ":", "%3A")
+			s3Signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+			ask := func(req *http.Request, payload string) authorizeOut {
+				t.Helper()
+				headers := map[string]string{"Host": req.URL.Host}
+				for k, v := range req.Header {
+					headers[k] = v[0]
+				}
+				var out authorizeOut
+				result(0, s.admin("AuthorizeRequest", map[string]any{
+					"Method": req.Method, "Path": req.URL.EscapedPath(), "Query": req.URL.RawQuery, "Headers": headers,
+					"PayloadHash": payload, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/" + key,
+				}, &out)).must(t)
+				return out
+			}
+
+			req, _ := http.NewRequest(http.MethodGet, rawURL, nil)
+			if !strings.Contains(req.URL.EscapedPath(), "%3A") {
+				t.Fatalf("path %s", req.URL.EscapedPath())
+			}
+			req.Header.Set("X-Amz-Content-Sha256", emptySHA256)
+			if err := s3Signer.SignHTTP(ctx, c, req, emptySHA256, "s3", "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if got := ask(req, emptySHA256); got.Decision != "Allow" || got.IdentityId != identity {
+				t.Fatalf("S3-signed GET: %+v", got)
+			}
+
+			pre, _ := http.NewRequest(http.MethodGet, rawURL+"?X-Amz-Expires=300", nil)
+			signed, _, err := s3Signer.PresignHTTP(ctx, c, pre, "UNSIGNED-PAYLOAD", "s3", "us-east-1", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			preq, _ := http.NewRequest(http.MethodGet, signed, nil)
+			if got := ask(preq, "UNSIGNED-PAYLOAD"); got.Decision != "Allow" || got.IdentityId != identity {
+				t.Fatalf("S3 presigned GET: %+v", got)
+			}
+
+			// The encoding still matters: the path as signed, not another.
+			other, _ := http.NewRequest(http.MethodGet, strings.Replace(signed, "%3A", ":", 1), nil)
+			if got := ask(other, "UNSIGNED-PAYLOAD"); got.Decision != "Unauthenticated" {
+				t.Fatalf("re-encoded path: %+v", got)
+			}
+			// Other services still sign the path encoded twice.
+			api, _ := http.NewRequest(http.MethodGet, strings.Replace(rawURL, "s3.example.com", "api.example.com", 1), nil)
+			if err := v4.NewSigner().SignHTTP(ctx, c, api, emptySHA256, "execute-api", "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if got := ask(api, emptySHA256); got.Decision != "Allow" {
+				t.Fatalf("execute-api GET: %+v", got)
+			}
+		})
+	}
+}
+
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
