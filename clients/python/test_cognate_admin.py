@@ -16,7 +16,7 @@ import botocore.config
 from identity_support import (ACCOUNT, REGION, IdentityTestCase, admin_call, private_prefix_policy, signed_request,
                               trust_policy, unique)
 
-BUCKET_URL = "https://bucket.s3.amazonaws.com"
+BUCKET_URL = "https://api.example.com/files"
 
 
 class CognateAdminCase(IdentityTestCase):
@@ -213,7 +213,7 @@ class AuthorizeRequest(CognateAdminCase):
 
     def authorize(self, creds, key, action="s3:GetObject", forge=None, **extra):
         url = "%s/private/%s/file.txt" % (BUCKET_URL, key)
-        req = signed_request(creds, "GET", url, service="s3")
+        req = signed_request(creds, "GET", url, service="execute-api")
         if forge:
             forge(req)
         req.update(Action=action, Resource="arn:aws:s3:::bucket/private/%s/file.txt" % key, **extra)
@@ -356,7 +356,7 @@ class AuthorizeRequest(CognateAdminCase):
         botocore.auth.get_current_datetime = lambda: real() - datetime.timedelta(minutes=20)
         try:
             url = "%s/private/%s/file.txt" % (BUCKET_URL, identity)
-            req = signed_request(c, "GET", url, service="s3")
+            req = signed_request(c, "GET", url, service="execute-api")
         finally:
             botocore.auth.get_current_datetime = real
         req.update(Action="s3:GetObject", Resource="arn:aws:s3:::bucket/private/%s/file.txt" % identity)
@@ -367,7 +367,7 @@ class AuthorizeRequest(CognateAdminCase):
         import base64
         _, identity, c = self.vended()
         url = "%s/private/%s/file.txt" % (BUCKET_URL, identity)
-        req = signed_request(c, "PUT", url, service="s3", body=b"hello")
+        req = signed_request(c, "PUT", url, service="execute-api", body=b"hello")
         req.pop("PayloadHash")
         req.update(Action="s3:PutObject", Resource="arn:aws:s3:::bucket/private/%s/file.txt" % identity)
         ok = dict(req, Body=base64.b64encode(b"hello").decode())

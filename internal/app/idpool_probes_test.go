@@ -189,3 +189,41 @@ func TestAuthorizeS3Requests(t *testing.T) {
 }
 
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// TestLookupDeveloperIdentityPages: LookupDeveloperIdentity's
+// DeveloperUserIdentifierList is paginated by MaxResults and NextToken, as
+// the API reference documents.
+func TestLookupDeveloperIdentityPages(t *testing.T) {
+	forEachIDBackend(t, func(t *testing.T, s *idServer) {
+		pool := s.identityPool(false)
+		var identity string
+		for _, user := range []string{"u1", "u2", "u3"} {
+			in := &cid.GetOpenIdTokenForDeveloperIdentityInput{IdentityPoolId: &pool, Logins: map[string]string{"login.example.app": user}}
+			if identity != "" {
+				in.IdentityId = &identity
+			}
+			identity = *result(s.ci.GetOpenIdTokenForDeveloperIdentity(ctx, in)).must(t).IdentityId
+		}
+		var got []string
+		var token *string
+		for pages := 0; ; pages++ {
+			out := result(s.ci.LookupDeveloperIdentity(ctx, &cid.LookupDeveloperIdentityInput{
+				IdentityPoolId: &pool, IdentityId: &identity, MaxResults: aws.Int32(2), NextToken: token,
+			})).must(t)
+			if len(out.DeveloperUserIdentifierList) > 2 || aws.ToString(out.IdentityId) != identity || pages > 3 {
+				t.Fatalf("page %d: %+v", pages, out)
+			}
+			got = append(got, out.DeveloperUserIdentifierList...)
+			if token = out.NextToken; token == nil {
+				break
+			}
+		}
+		if strings.Join(got, ",") != "u1,u2,u3" {
+			t.Fatalf("identifiers %v", got)
+		}
+		_, err := s.ci.LookupDeveloperIdentity(ctx, &cid.LookupDeveloperIdentityInput{
+			IdentityPoolId: &pool, IdentityId: &identity, MaxResults: aws.Int32(2), NextToken: aws.String("bm9wZQ"),
+		})
+		wantCode(t, err, "InvalidParameterException", "")
+	})
+}
