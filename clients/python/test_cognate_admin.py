@@ -432,5 +432,60 @@ class IdentityIdWriteBack(CognateAdminCase):
         self.assertNotIn("custom:identity_id", attrs)
 
 
+class ReadmeExamples(CognateAdminCase):
+    """The README's CognateAdmin examples, run as written."""
+
+    def readme_block(self, lang):
+        import os
+        from identity_support import REPO
+        with open(os.path.join(REPO, "README.md")) as f:
+            text = f.read()
+        section = text[text.index("### The link, both ways"):]
+        start = section.index("```" + lang + "\n") + len(lang) + 4
+        return section[start:section.index("```", start)]
+
+    def linked_identity(self):
+        s = self.linked_setup()
+        return s, self.get_id(s.pool_id, s.logins)
+
+    def test_python_snippet(self):
+        import os
+        from unittest import mock
+        s, identity = self.linked_identity()
+        code = self.readme_block("python")
+        self.assertIn('"cognito-identity"', code)
+        defs = code[:code.index("\nprint(")].replace("http://127.0.0.1:7350", self.srv.endpoint)
+        env = {"AWS_ACCESS_KEY_ID": self.srv.key_id, "AWS_SECRET_ACCESS_KEY": self.srv.secret}
+        scope = {}
+        with mock.patch.dict(os.environ, env):
+            exec(defs, scope)
+            owner = scope["cognate_admin"]("DescribeIdentityOwner", {"IdentityId": identity})
+            mine = scope["cognate_admin"]("ListUserIdentities", {"UserPoolId": s.user_pool, "Username": s.username})
+        self.assertEqual(owner["Users"][0]["Username"], s.username)
+        self.assertEqual([i["IdentityId"] for i in mine["Identities"]], [identity])
+
+    def test_cli_with_the_model(self):
+        import os
+        import subprocess
+        import tempfile
+        from identity_support import REPO
+        s, identity = self.linked_identity()
+        script = self.readme_block("sh")
+        for placeholder, value in (("http://127.0.0.1:7350", self.srv.endpoint), ("us-east-1:...", identity),
+                                   ("us-east-1_...", s.user_pool), ("--username alice", "--username " + s.username),
+                                   ("/tmp/cognate-admin.json", "$HOME/cognate-admin.json")):
+            self.assertIn(placeholder, script)
+            script = script.replace(placeholder, value)
+        with tempfile.TemporaryDirectory() as home:
+            env = dict(os.environ, HOME=home, AWS_ACCESS_KEY_ID=self.srv.key_id, AWS_SECRET_ACCESS_KEY=self.srv.secret,
+                       AWS_DEFAULT_REGION=REGION, AWS_CONFIG_FILE=os.path.join(home, "config"))
+            env.pop("AWS_SESSION_TOKEN", None)
+            p = subprocess.run(["bash", "-ec", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        docs = [json.loads(d) for d in p.stdout.replace("}\n{", "}\x00{").split("\x00")]
+        self.assertEqual(docs[0]["Users"][0]["Username"], s.username)
+        self.assertEqual([i["IdentityId"] for i in docs[1]["Identities"]], [identity])
+
+
 if __name__ == "__main__":
     unittest.main()
