@@ -248,6 +248,27 @@ class WebIdentityFederation(IdentityTestCase):
         self.assertError("ValidationError", raw.assume_role_with_web_identity, RoleArn=role,
                          RoleSessionName="bad name!", WebIdentityToken=p.token())
 
+    def test_tags_need_tag_session(self):
+        p = self.idp_server
+        tags = {"https://aws.amazon.com/tags": {"principal_tags": {"dept": ["eng"]}, "transitive_tag_keys": []}}
+        no_tag = self.role(oidc_trust(self.provider_arn, p.host))
+        self.assertError("AccessDenied", self.assume, no_tag, p.token(sub="tagged", **tags))
+        doc = json.loads(oidc_trust(self.provider_arn, p.host))
+        doc["Statement"][0]["Action"] = ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/dept": "eng"}}}]})
+        tagged = self.role(json.dumps(doc), policy)
+        r = self.assume(tagged, p.token(sub="tagged", **tags))
+        self.assertCredentials(r["Credentials"])
+        from identity_support import admin_call, signed_request
+        req = signed_request(r["Credentials"], "GET", "https://api.example.com/x")
+        req.update(Action="execute-api:Invoke", Resource="arn:aws:execute-api:us-east-1:000000000000:api/GET/x")
+        status, body = admin_call(self.srv, "AuthorizeRequest", req)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["PrincipalTags"], {"dept": "eng"})
+        self.assertEqual(body["Decision"], "Allow", body)
+
     def test_session_policy(self):
         p = self.idp_server
         role = self.role(oidc_trust(self.provider_arn, p.host))

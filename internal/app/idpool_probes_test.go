@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	cid "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	citypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
@@ -225,5 +226,31 @@ func TestLookupDeveloperIdentityPages(t *testing.T) {
 			IdentityPoolId: &pool, IdentityId: &identity, MaxResults: aws.Int32(2), NextToken: aws.String("bm9wZQ"),
 		})
 		wantCode(t, err, "InvalidParameterException", "")
+	})
+}
+
+// TestAmbiguousRoleDenied: a role mapping whose AmbiguousRoleResolution is
+// Deny refuses as Cognito words it: NotAuthorizedException "The ambiguous
+// role mapping rules for: <provider> denied this request."
+func TestAmbiguousRoleDenied(t *testing.T) {
+	forEachIDBackend(t, func(t *testing.T, s *idServer) {
+		up := s.userPool()
+		pool := s.identityPool(false, up)
+		rule := citypes.MappingRule{Claim: aws.String("custom:team"), MatchType: citypes.MappingRuleMatchTypeEquals,
+			Value: aws.String("red"), RoleARN: aws.String(authRole)}
+		for _, m := range []citypes.RoleMapping{
+			{Type: citypes.RoleMappingTypeRules, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeDeny,
+				RulesConfiguration: &citypes.RulesConfigurationType{Rules: []citypes.MappingRule{rule}}},
+			{Type: citypes.RoleMappingTypeToken, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeDeny},
+		} {
+			result(s.ci.SetIdentityPoolRoles(ctx, &cid.SetIdentityPoolRolesInput{
+				IdentityPoolId: &pool, Roles: map[string]string{"authenticated": authRole},
+				RoleMappings: map[string]citypes.RoleMapping{awsKey(up.poolID) + ":" + up.clientID: m},
+			})).must(t)
+			logins := map[string]string{loginKey(up.poolID): s.idToken(up, "zed")}
+			identity := result(s.getID(pool, logins)).must(t)
+			_, err := s.ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{IdentityId: &identity, Logins: logins})
+			wantCode(t, err, "NotAuthorizedException", "The ambiguous role mapping rules for: "+awsKey(up.poolID)+" denied this request.")
+		}
 	})
 }
