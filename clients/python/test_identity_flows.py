@@ -519,7 +519,8 @@ class RoleMappings(IdentityTestCase):
 
     def test_token_no_groups_deny(self):
         s = self.groups_setup("Token", "Deny")
-        self.assertError("NotAuthorizedException", self.role_of, s, s.username)
+        self.assertError("NotAuthorizedException", self.role_of, s, s.username,
+                         message="The ambiguous role mapping rules for: %s denied this request." % s.provider)
 
     def test_token_no_groups_authenticated_role(self):
         s = self.groups_setup("Token", "AuthenticatedRole")
@@ -536,7 +537,8 @@ class RoleMappings(IdentityTestCase):
 
     def test_rules_no_match(self):
         s = self.groups_setup("Rules", "Deny")
-        self.assertError("NotAuthorizedException", self.role_of, s, s.username)
+        self.assertError("NotAuthorizedException", self.role_of, s, s.username,
+                         message="The ambiguous role mapping rules for: %s denied this request." % s.provider)
         s2 = self.groups_setup("Rules", "AuthenticatedRole")
         self.assertEqual(self.role_of(s2, s2.username), self.name(s2.auth_role))
 
