@@ -254,3 +254,23 @@ func TestAmbiguousRoleDenied(t *testing.T) {
 		}
 	})
 }
+
+// TestTamperedLoginTokenMessage: a login token whose signature does not
+// verify is refused as Cognito words it, "Invalid login token. Couldn't
+// verify signed token." (clients match on it); one that is not a JWT at
+// all is "Not a valid OpenId Connect identity token."
+func TestTamperedLoginTokenMessage(t *testing.T) {
+	forEachIDBackend(t, func(t *testing.T, s *idServer) {
+		up := s.userPool()
+		pool := s.identityPool(false, up)
+		tok := s.idToken(up, "tam")
+		parts := strings.Split(tok, ".")
+		sig := []byte(parts[2])
+		sig[10] ^= 1
+		forged := parts[0] + "." + parts[1] + "." + string(sig)
+		_, err := s.getID(pool, map[string]string{awsKey(up.poolID): forged})
+		wantCode(t, err, "NotAuthorizedException", "Invalid login token. Couldn't verify signed token.")
+		_, err = s.getID(pool, map[string]string{awsKey(up.poolID): "not-a-jwt"})
+		wantCode(t, err, "NotAuthorizedException", "Invalid login token. Not a valid OpenId Connect identity token.")
+	})
+}
