@@ -80,7 +80,11 @@ class EnhancedFlow(IdentityTestCase):
     def test_tampered_token(self):
         s = self.linked_setup()
         self.assertError("NotAuthorizedException", self.ci_anon.get_id, IdentityPoolId=s.pool_id,
-                         Logins={s.provider: tamper(s.token)})
+                         Logins={s.provider: tamper(s.token)},
+                         message="Invalid login token. Couldn't verify signed token.")
+        self.assertError("NotAuthorizedException", self.ci_anon.get_id, IdentityPoolId=s.pool_id,
+                         Logins={s.provider: "not-a-jwt"},
+                         message="Invalid login token. Not a valid OpenId Connect identity token.")
         identity = self.get_id(s.pool_id, s.logins)
         self.assertError("NotAuthorizedException", self.credentials, identity, {s.provider: tamper(s.token)})
 
