@@ -279,6 +279,31 @@ class WebIdentityFederation(IdentityTestCase):
         self.assertError("MalformedPolicyDocument", self.assume, role, p.token(), Policy="{")
 
 
+class UserPoolAsOIDCProvider(IdentityTestCase):
+    """A user pool's ID tokens federated straight to STS: the pool's issuer
+    registered as an IAM OIDC provider with the app client as audience."""
+
+    def test_assume_with_a_user_pool_id_token(self):
+        up = self.user_pool()
+        client = self.app_client(up)
+        user = self.user(up)
+        tokens = self.sign_in(client, user)
+        iss = jwt_claims(tokens["IdToken"])["iss"]
+        self.assertEqual(iss, self.srv.endpoint + "/" + up)
+        arn = self.iam.create_open_id_connect_provider(Url=iss, ClientIDList=[client], ThumbprintList=["0" * 40])[
+            "OpenIDConnectProviderArn"]
+        self.addCleanup(self._quietly, self.iam.delete_open_id_connect_provider, OpenIDConnectProviderArn=arn)
+        role = self.role(oidc_trust(arn, iss.split("://", 1)[1], aud=client))
+        r = self.sts_anon.assume_role_with_web_identity(RoleArn=role, RoleSessionName="pool",
+                                                        WebIdentityToken=tokens["IdToken"])
+        self.assertEqual(r["SubjectFromWebIdentityToken"], jwt_claims(tokens["IdToken"])["sub"])
+        self.assertEqual(r["Audience"], client)
+        self.assertEqual(r["Provider"], iss)
+        # An access token has no aud: it is not an ID token for the client.
+        self.assertError("InvalidIdentityToken", self.sts_anon.assume_role_with_web_identity, RoleArn=role,
+                         RoleSessionName="pool", WebIdentityToken=tokens["AccessToken"])
+
+
 class CallerIdentity(IdentityTestCase):
 
     def vended(self):
