@@ -242,6 +242,14 @@ class AuthorizeRequest(CognateAdminCase):
         r = self.authorize(c, identity, action="s3:DeleteObject")
         self.assertEqual(r["Decision"], "ImplicitDeny")
 
+    def test_context_cannot_override_the_session(self):
+        s, identity, c = self.vended()
+        other = self.get_id(s.pool_id, {s.provider: self.id_token(s.client_id, self.user(s.user_pool))})
+        for key in ("cognito-identity.amazonaws.com:sub", "COGNITO-IDENTITY.amazonaws.com:sub", "aws:userid"):
+            r = self.authorize(c, other, Context={key: other})
+            self.assertEqual(r["Decision"], "ImplicitDeny", key)
+            self.assertEqual(r["IdentityId"], identity)
+
     def test_explicit_deny(self):
         s = self.linked_setup()
         self.iam.put_role_policy(RoleName=s.auth_role.split("/")[-1], PolicyName="deny", PolicyDocument=json.dumps({
