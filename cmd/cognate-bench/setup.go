@@ -43,7 +43,7 @@ func setUpUserPool(ctx context.Context, admin *cip.Client) (*fixture, error) {
 		UserPoolId: &fx.poolID, ClientName: aws.String("bench"),
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
 			types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
-			types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
+			types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth,
 		},
 	})
 	if err != nil {
@@ -61,7 +61,7 @@ func setUpUserPool(ctx context.Context, admin *cip.Client) (*fixture, error) {
 		return nil, err
 	}
 	res, err := admin.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{
-		UserPoolId: &fx.poolID, ClientId: aws.String(fx.clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		UserPoolId: &fx.poolID, ClientId: aws.String(fx.clientID), AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": fx.username, "PASSWORD": fx.password},
 	})
 	if err != nil {

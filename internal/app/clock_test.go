@@ -57,6 +57,7 @@ func newClockServer(t *testing.T, backend string, clk *testClock) *server {
 func forEachBackendClock(t *testing.T, fn func(t *testing.T, s *server, clk *testClock)) {
 	for _, b := range backends(t) {
 		t.Run(b, func(t *testing.T) {
+			t.Parallel() // the backends' servers share nothing
 			clk := newTestClock()
 			fn(t, newClockServer(t, b, clk), clk)
 		})

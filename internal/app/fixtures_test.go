@@ -131,6 +131,9 @@ func attrValue(list []types.AttributeType, name string) (string, bool) {
 // forEachBackend runs fn as a subtest per backend, each on a fresh server.
 func forEachBackend(t *testing.T, fn func(t *testing.T, s *server)) {
 	for _, b := range backends(t) {
-		t.Run(b, func(t *testing.T) { fn(t, newServer(t, b)) })
+		t.Run(b, func(t *testing.T) {
+			t.Parallel() // the backends' servers share nothing
+			fn(t, newServer(t, b))
+		})
 	}
 }

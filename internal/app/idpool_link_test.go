@@ -295,7 +295,7 @@ func TestRoleMappings(t *testing.T) {
 			}},
 		})
 		_, err = creds("ian", "")
-		wantCode(t, err, "NotAuthorizedException", "Deny")
+		wantCode(t, err, "NotAuthorizedException", "The ambiguous role mapping rules for: cognito-idp.us-east-1.amazonaws.com/")
 
 		// Token: the ID token carries no cognito:roles here, so the
 		// resolution setting decides.
@@ -307,7 +307,7 @@ func TestRoleMappings(t *testing.T) {
 		wantCode(t, err, "NotAuthorizedException", "CustomRoleArn")
 		setMapping(citypes.RoleMapping{Type: citypes.RoleMappingTypeToken, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeDeny})
 		_, err = creds("sam", "")
-		wantCode(t, err, "NotAuthorizedException", "Deny")
+		wantCode(t, err, "NotAuthorizedException", "The ambiguous role mapping rules for: cognito-idp.us-east-1.amazonaws.com/")
 
 		// No role at all: InvalidIdentityPoolConfigurationException.
 		result(s.ci.SetIdentityPoolRoles(ctx, &cid.SetIdentityPoolRolesInput{IdentityPoolId: &poolID, Roles: map[string]string{}})).must(t)

@@ -290,7 +290,11 @@ func canonicalRequest(r *signedRequest, auth *sigV4Auth, payloadHash string) str
 	if path == "" {
 		path = "/"
 	}
-	b.WriteString(uriEncode(path, false))
+	if signsPathOnce(auth.service) {
+		b.WriteString(path)
+	} else {
+		b.WriteString(uriEncode(path, false))
+	}
 	b.WriteByte('\n')
 	b.WriteString(canonicalQuery(r.rawQuery, auth.presigned))
 	b.WriteByte('\n')
@@ -305,6 +309,14 @@ func canonicalRequest(r *signedRequest, auth *sigV4Auth, payloadHash string) str
 	b.WriteByte('\n')
 	b.WriteString(payloadHash)
 	return b.String()
+}
+
+// signsPathOnce reports whether a service's requests sign the path as
+// sent (URI-encoded once): Amazon S3's. Every other service encodes the
+// sent path again ("Each path segment must be URI-encoded twice (except
+// for Amazon S3 which only gets URI-encoded once)").
+func signsPathOnce(service string) bool {
+	return service == "s3" || service == "s3express" || strings.HasPrefix(service, "s3-")
 }
 
 func canonicalHeaderValue(r *signedRequest, name string) string {

@@ -2,7 +2,10 @@ package identitypool
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"sort"
+	"strings"
 	"time"
 
 	ci "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidentity"
@@ -86,8 +89,9 @@ func (s *Service) GetOpenIdTokenForDeveloperIdentity(ctx context.Context, in *ci
 }
 
 // LookupDeveloperIdentity finds the identity of a developer user
-// identifier, or the identifiers of an identity; given both, they must
-// match (ResourceConflictException otherwise).
+// identifier, or the identifiers of an identity (sorted, MaxResults at a
+// time with NextToken); given both, they must match
+// (ResourceConflictException otherwise).
 func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *ci.LookupDeveloperIdentityInput) (*ci.LookupDeveloperIdentityResponse, error) {
 	p, err := s.developerPool(ctx, in.IdentityPoolId, "")
 	if err != nil {
@@ -121,13 +125,47 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *ci.LookupDeve
 	if err != nil {
 		return nil, err
 	}
-	out := &ci.LookupDeveloperIdentityResponse{IdentityId: id.ID, DeveloperUserIdentifierList: []string{}}
+	var users []string
 	for _, l := range logins {
 		if l.Provider == p.cfg.DeveloperProviderName {
-			out.DeveloperUserIdentifierList = append(out.DeveloperUserIdentifierList, l.Subject)
+			users = append(users, l.Subject)
 		}
 	}
-	return out, nil
+	sort.Strings(users)
+	limit := 60
+	if in.MaxResults != nil {
+		limit = int(*in.MaxResults)
+	}
+	page, next, err := identifierPage(id.ID, users, in.NextToken, limit)
+	if err != nil {
+		return nil, err
+	}
+	return &ci.LookupDeveloperIdentityResponse{IdentityId: id.ID, DeveloperUserIdentifierList: page, NextToken: next}, nil
+}
+
+// identifierPage returns up to limit of an identity's sorted developer
+// user identifiers after the one token names, and the token of the next
+// page ("" when there is none). A token names the identity and the last
+// identifier returned, so it is good only for that identity.
+func identifierPage(identityID string, users []string, token string, limit int) ([]string, string, error) {
+	start := 0
+	if token != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(token)
+		id, last, ok := strings.Cut(string(raw), "\x00")
+		if err != nil || !ok || id != identityID {
+			return nil, "", errorf(InvalidParameter, "Invalid pagination token.")
+		}
+		start = sort.SearchStrings(users, last)
+		if start < len(users) && users[start] == last {
+			start++
+		}
+	}
+	end := min(start+limit, len(users))
+	page := append([]string{}, users[start:end]...)
+	if end == len(users) {
+		return page, "", nil
+	}
+	return page, base64.RawURLEncoding.EncodeToString([]byte(identityID + "\x00" + users[end-1])), nil
 }
 
 // MergeDeveloperIdentities merges the identity of SourceUserIdentifier

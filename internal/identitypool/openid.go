@@ -103,20 +103,27 @@ func (s *Service) Discovery() ([]byte, error) {
 }
 
 // verifyOpenID checks one of Cognate's OpenID tokens presented as a login
-// ("cognito-identity.amazonaws.com": token): signature, expiry, issuer and
-// that its audience is this pool. It proves the identity named by sub.
+// ("cognito-identity.amazonaws.com": token): signature, expiry, issuer,
+// that its audience is this pool and that it was issued to an
+// authenticated identity (amr "authenticated": the developer flow's tokens
+// and the basic flow's for signed-in identities). It proves the identity
+// named by sub.
 func (s *Service) verifyOpenID(ctx context.Context, p *ipool, tok string) (*login, error) {
 	var c openIDClaims
 	if err := s.tokens.VerifyUse(ctx, openIDPool, openIDUse, tok, &c); err != nil {
-		claims := map[string]any{}
-		_ = token.Peek(tok, &claims)
-		return nil, tokenError(err, claims, s.now())
+		return nil, tokenError(err, tok, s.now())
 	}
 	if c.Iss != s.Issuer() {
 		return nil, errorf(NotAuthorized, msgIssuerMismatch)
 	}
 	if c.Aud != p.rec.ID || c.Sub == "" {
 		return nil, errorf(NotAuthorized, "Invalid login token. Incorrect token audience.")
+	}
+	if !contains(c.AMR, "authenticated") {
+		// A guest's basic-flow token proves no login: accepting it would
+		// make the request authenticated (the authenticated role) and let
+		// a guest outlive AllowUnauthenticatedIdentities.
+		return nil, errorf(NotAuthorized, "Invalid login token. The token of an unauthenticated identity is not a login.")
 	}
 	l := &login{kind: kindCognito, provider: cognitoProvider, subject: c.Sub, identityID: c.Sub, amr: c.AMR}
 	if c.Tags != nil {

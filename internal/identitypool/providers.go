@@ -153,8 +153,7 @@ func (s *Service) verifyUserPoolToken(ctx context.Context, p *ipool, up userPool
 	}
 	claims := map[string]any{}
 	if err := s.tokens.VerifyUse(ctx, up.poolID, "id", tok, &claims); err != nil {
-		_ = token.Peek(tok, &claims) // for the exp in the message only
-		return nil, tokenError(err, claims, s.now())
+		return nil, tokenError(err, tok, s.now())
 	}
 	if str(claims["iss"]) != s.publicURL+"/"+up.poolID {
 		return nil, errorf(NotAuthorized, msgIssuerMismatch)
@@ -233,8 +232,13 @@ func (s *Service) verifyOIDCToken(ctx context.Context, key, arn, tok string) (*l
 	return &login{kind: kindOIDC, provider: key, subject: t.Subject, mappingKey: key, claims: t.Claims}, nil
 }
 
-// tokenError words a token verification failure as Cognito does.
-func tokenError(err error, claims map[string]any, now time.Time) error {
+// tokenError words a token verification failure as Cognito does: an
+// expired token with its exp; a well-formed JWT whose signature (or key)
+// does not verify, "Couldn't verify signed token."; anything else, "Not a
+// valid OpenId Connect identity token.".
+func tokenError(err error, tok string, now time.Time) error {
+	claims := map[string]any{}
+	wellFormed := token.Peek(tok, &claims) == nil // the claims are read for the message only
 	switch {
 	case errors.Is(err, token.ErrExpired):
 		exp, _ := claims["exp"].(float64)
@@ -242,6 +246,8 @@ func tokenError(err error, claims map[string]any, now time.Time) error {
 			return errorf(NotAuthorized, "Invalid login token. Token expired.")
 		}
 		return errorf(NotAuthorized, "Invalid login token. Token expired: %d >= %d", now.Unix(), int64(exp))
+	case errors.Is(err, token.ErrInvalid) && wellFormed:
+		return errorf(NotAuthorized, "Invalid login token. Couldn't verify signed token.")
 	case errors.Is(err, token.ErrInvalid):
 		return errorf(NotAuthorized, "Invalid login token. Not a valid OpenId Connect identity token.")
 	}

@@ -112,7 +112,7 @@ func (r *resolution) applyMapping(m ci.RoleMapping, l *login, custom string) (st
 	if m.AmbiguousRoleResolution == ci.AmbiguousRoleResolutionTypeAuthenticatedRole {
 		return r.defaultRole()
 	}
-	return "", errorf(NotAuthorized, "No role mapping rule matched this login and AmbiguousRoleResolution is Deny.")
+	return "", errorf(NotAuthorized, "The ambiguous role mapping rules for: %s denied this request.", l.provider)
 }
 
 // ruleMatches applies a mapping rule to a token's claims. A claim that is

@@ -29,10 +29,12 @@ func schemaError(name, problem string) error {
 }
 
 // checkAttributes validates attributes a caller wants to set. creating
-// allows immutable attributes to be set once.
+// allows immutable attributes to be set once. Boolean values are accepted
+// in any case ("True", as Cognito accepts) and rewritten in place as
+// "true" or "false", the form stored and returned.
 func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating bool) error {
 	seen := map[string]bool{}
-	for _, a := range attrs {
+	for i, a := range attrs {
 		if seen[a.Name] {
 			return errorf(InvalidParameter, "Duplicate attribute name %s.", a.Name)
 		}
@@ -61,6 +63,9 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 		if err := checkValue(def, a.Value); err != nil {
 			return err
 		}
+		if def.AttributeDataType == "Boolean" {
+			attrs[i].Value = strings.ToLower(a.Value)
+		}
 	}
 	return nil
 }
@@ -69,7 +74,7 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 func checkValue(def cip.SchemaAttributeType, v string) error {
 	switch def.AttributeDataType {
 	case "Boolean":
-		if v != "true" && v != "false" {
+		if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
 			return schemaError(def.Name, "Attribute value must be true or false.")
 		}
 		return nil
@@ -114,6 +119,28 @@ func checkValue(def cip.SchemaAttributeType, v string) error {
 		}
 	}
 	return nil
+}
+
+// unknownAttributes words the names that are not in the pool's schema as
+// Cognito's attribute operations do, one line each, "user.<name>: Attribute
+// does not exist in the schema.\n"; "" when every name is known.
+func (p *pool) unknownAttributes(names []string) string {
+	var b strings.Builder
+	for _, n := range names {
+		if _, ok := p.schemaAttribute(n); !ok {
+			b.WriteString("user." + n + ": Attribute does not exist in the schema.\n")
+		}
+	}
+	return b.String()
+}
+
+// attributeNames lists the names of attrs.
+func attributeNames(attrs []cip.AttributeType) []string {
+	out := make([]string, len(attrs))
+	for i, a := range attrs {
+		out[i] = a.Name
+	}
+	return out
 }
 
 // missingRequired names the first required attribute that attrs lack.

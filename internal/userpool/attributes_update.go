@@ -28,6 +28,9 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAt
 	if err != nil {
 		return nil, err
 	}
+	if msg := c.pool.unknownAttributes(attributeNames(in.UserAttributes)); msg != "" {
+		return nil, errorf(InvalidParameter, "%s", msg)
+	}
 	details, err := s.updateAttributes(ctx, c.pool, c.user, in.UserAttributes, writer{client: c.client})
 	if err != nil {
 		return nil, err
@@ -46,6 +49,9 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cip.AdminUp
 	if err != nil {
 		return nil, err
 	}
+	if msg := p.unknownAttributes(attributeNames(in.UserAttributes)); msg != "" {
+		return nil, errorf(InvalidParameter, "%s", msg)
+	}
 	if _, err := s.updateAttributes(ctx, p, u, in.UserAttributes, writer{admin: true}); err != nil {
 		return nil, err
 	}
@@ -57,6 +63,9 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *cip.DeleteUserAt
 	c, err := s.authenticate(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
+	}
+	if msg := c.pool.unknownAttributes(in.UserAttributeNames); msg != "" {
+		return nil, errorf(InvalidParameter, "Invalid user attributes: %s", msg)
 	}
 	if _, err := s.updateAttributes(ctx, c.pool, c.user, deletions(in.UserAttributeNames), writer{client: c.client}); err != nil {
 		return nil, err
@@ -73,6 +82,9 @@ func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *cip.AdminDe
 	u, err := s.mustFindUser(ctx, p, in.Username)
 	if err != nil {
 		return nil, err
+	}
+	if msg := p.unknownAttributes(in.UserAttributeNames); msg != "" {
+		return nil, errorf(InvalidParameter, "Invalid user attributes: %s", msg)
 	}
 	if _, err := s.updateAttributes(ctx, p, u, deletions(in.UserAttributeNames), writer{admin: true}); err != nil {
 		return nil, err

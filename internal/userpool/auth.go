@@ -68,6 +68,9 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAu
 func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string, params map[string]string, admin bool) (*authResult, error) {
 	switch flow {
 	case "USER_PASSWORD_AUTH":
+		if admin { // AdminInitiateAuth takes ADMIN_USER_PASSWORD_AUTH instead
+			return nil, errorf(InvalidParameter, "Initiate Auth method not supported.")
+		}
 		if !cl.allows("ALLOW_USER_PASSWORD_AUTH") {
 			return nil, errorf(InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
 		}

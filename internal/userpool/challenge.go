@@ -60,6 +60,9 @@ func (s *Service) respond(ctx context.Context, p *pool, cl *client, challenge, s
 // respondNewPassword completes NEW_PASSWORD_REQUIRED: the new password,
 // plus any required attributes as "userAttributes.<name>".
 func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
+	if resp["USERNAME"] == "" { // every challenge answer names the user
+		return nil, errorf(InvalidParameter, "Missing required parameter USERNAME")
+	}
 	st, err := s.openSession(cl, sess, "NEW_PASSWORD_REQUIRED")
 	if err != nil {
 		return nil, err
@@ -92,7 +95,7 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
 			if old := u.Attributes[name]; old != "" && old != v {
 				if def, _ := p.schemaAttribute(name); boolv(def.Required) {
-					return nil, errorf(InvalidParameter, "Cannot modify the required attribute %s that already has a value.", name)
+					return nil, errorf(NotAuthorized, "Cannot modify an already provided %s", name)
 				}
 			}
 			attrs = append(attrs, cip.AttributeType{Name: name, Value: v})
@@ -103,7 +106,7 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	}
 	setAttributes(u.Attributes, attrs)
 	if missing := p.missingRequired(u.Attributes); missing != "" {
-		return nil, errorf(InvalidParameter, "Missing required attribute %s.", missing)
+		return nil, errorf(InvalidParameter, "Invalid attributes given, %s is missing", missing)
 	}
 	if err := s.setPassword(&u, pw); err != nil {
 		return nil, err

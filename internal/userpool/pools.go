@@ -103,11 +103,19 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *cip.DescribeUserPool
 }
 
 // userPoolOutput is a pool as CreateUserPool and DescribeUserPool return
-// it: UserPoolTags is always present, {} when the pool has none, as
-// Cognito sends it.
+// it: UserPoolTags is always present, {} when the pool has none, and so is
+// UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate,
+// [] when empty, as Cognito sends them.
 type userPoolOutput struct {
 	cip.UserPoolType
-	UserPoolTags map[string]string `json:"UserPoolTags"`
+	UserPoolTags                map[string]string             `json:"UserPoolTags"`
+	UserAttributeUpdateSettings attributeUpdateSettingsOutput `json:"UserAttributeUpdateSettings"`
+}
+
+// attributeUpdateSettingsOutput is UserAttributeUpdateSettingsType with its
+// list always sent.
+type attributeUpdateSettingsOutput struct {
+	AttributesRequireVerificationBeforeUpdate []string `json:"AttributesRequireVerificationBeforeUpdate"`
 }
 
 func (s *Service) describePool(ctx context.Context, p *pool) (*userPoolOutput, error) {
@@ -118,6 +126,10 @@ func (s *Service) describePool(ctx context.Context, p *pool) (*userPoolOutput, e
 	out := &userPoolOutput{UserPoolType: p.cfg.UserPoolType, UserPoolTags: p.cfg.UserPoolTags}
 	if out.UserPoolTags == nil {
 		out.UserPoolTags = map[string]string{}
+	}
+	out.UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate = []string{}
+	if us := p.cfg.UserAttributeUpdateSettings; us != nil && us.AttributesRequireVerificationBeforeUpdate != nil {
+		out.UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate = us.AttributesRequireVerificationBeforeUpdate
 	}
 	out.Id = p.rec.ID
 	out.Name = p.rec.Name

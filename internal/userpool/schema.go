@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"strconv"
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -78,6 +79,12 @@ func buildSchema(given []cip.SchemaAttributeType) ([]cip.SchemaAttributeType, er
 			if g.Name == "sub" {
 				continue
 			}
+			if (g.AttributeDataType != "" && g.AttributeDataType != out[i].AttributeDataType) || boolv(g.DeveloperOnlyAttribute) {
+				return nil, errorf(InvalidParameter, "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute %s", g.Name)
+			}
+			if err := checkConstraints(g.Name, out[i].AttributeDataType, g); err != nil {
+				return nil, err
+			}
 			if g.Required != nil {
 				out[i].Required = g.Required
 			}
@@ -112,7 +119,10 @@ func customAttribute(g cip.SchemaAttributeType) (cip.SchemaAttributeType, error)
 	}
 	dataType := g.AttributeDataType
 	if dataType == "" {
-		dataType = "String"
+		return g, errorf(InvalidParameter, "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.")
+	}
+	if err := checkConstraints("custom:"+name, dataType, g); err != nil {
+		return g, err
 	}
 	sa := cip.SchemaAttributeType{
 		Name:                   "custom:" + name,
@@ -137,6 +147,52 @@ func customAttribute(g cip.SchemaAttributeType) (cip.SchemaAttributeType, error)
 		}
 	}
 	return sa, nil
+}
+
+// maxStringAttributeLength is the longest value a string attribute can
+// hold, and so the largest length constraint it can have.
+const maxStringAttributeLength = 2048
+
+// checkConstraints checks the length or value constraints a schema entry
+// gives for an attribute of dataType, worded as Cognito words them: each
+// bound must be a number, a length at most 2048, and the maximum no less
+// than the minimum. Constraints of the other data type are ignored.
+func checkConstraints(name, dataType string, g cip.SchemaAttributeType) error {
+	switch c := g.StringAttributeConstraints; {
+	case dataType == "String" && c != nil:
+		lo, loOK, err := optionalInt(c.MinLength)
+		hi, hiOK, err2 := optionalInt(c.MaxLength)
+		if err != nil || err2 != nil || lo < 0 || hi < 0 {
+			return errorf(InvalidParameter, "Invalid StringAttributeConstraints for schema attribute %s", name)
+		}
+		if lo > maxStringAttributeLength || hi > maxStringAttributeLength {
+			return errorf(InvalidParameter, "user.%s: String attributes cannot have a length of more than %d", name, maxStringAttributeLength)
+		}
+		if loOK && hiOK && hi < lo {
+			return errorf(InvalidParameter, "user.%s: Max length cannot be less than min length.", name)
+		}
+	}
+	switch c := g.NumberAttributeConstraints; {
+	case dataType == "Number" && c != nil:
+		lo, loOK, err := optionalInt(c.MinValue)
+		hi, hiOK, err2 := optionalInt(c.MaxValue)
+		if err != nil || err2 != nil {
+			return errorf(InvalidParameter, "Invalid NumberAttributeConstraints for schema attribute %s", name)
+		}
+		if loOK && hiOK && hi < lo {
+			return errorf(InvalidParameter, "user.%s: Max value cannot be less than min value.", name)
+		}
+	}
+	return nil
+}
+
+// optionalInt parses a constraint bound; ok is false when there is none.
+func optionalInt(s string) (n int64, ok bool, err error) {
+	if s == "" {
+		return 0, false, nil
+	}
+	n, err = strconv.ParseInt(s, 10, 64)
+	return n, err == nil, err
 }
 
 func indexOfAttribute(schema []cip.SchemaAttributeType, name string) int {

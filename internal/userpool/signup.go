@@ -30,6 +30,11 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if in.Password == "" {
 		return nil, errorf(InvalidParameter, "A password is required to sign up.")
 	}
+	for _, a := range in.UserAttributes {
+		if _, ok := p.schemaAttribute(a.Name); !ok {
+			return nil, schemaError(a.Name, "Attribute does not exist in the schema.")
+		}
+	}
 	if p.aliasAttribute("preferred_username") {
 		for _, a := range in.UserAttributes {
 			if a.Name == "preferred_username" {

@@ -74,13 +74,25 @@ type DescribeIdentityOwnerResponse struct {
 	IdentityId     string `json:"IdentityId,omitempty"`
 	IdentityPoolId string `json:"IdentityPoolId,omitempty"`
 	// The provider names of the identity's logins.
-	Logins []string `json:"Logins,omitempty"`
+	Logins []string `json:"Logins"`
 	// The user-pool users whose logins are linked to the identity.
-	Users []UserReference `json:"Users,omitempty"`
+	Users []UserReference `json:"Users"`
 	// Set when this identity was merged into another and is disabled.
 	MergedInto       string        `json:"MergedInto,omitempty"`
 	CreationDate     *awstime.Time `json:"CreationDate,omitempty"`
 	LastModifiedDate *awstime.Time `json:"LastModifiedDate,omitempty"`
+}
+
+// MarshalJSON sends Logins, Users even when empty, as AWS does.
+func (v DescribeIdentityOwnerResponse) MarshalJSON() ([]byte, error) {
+	type plain DescribeIdentityOwnerResponse
+	if v.Logins == nil {
+		v.Logins = []string{}
+	}
+	if v.Users == nil {
+		v.Users = []UserReference{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // DescribeIdentityPoolOptionsInput is the DescribeIdentityPoolOptionsInput shape.

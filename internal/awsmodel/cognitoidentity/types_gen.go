@@ -66,7 +66,16 @@ type DeleteIdentitiesInput struct {
 // Returned in response to a successful DeleteIdentities operation.
 type DeleteIdentitiesResponse struct {
 	// An array of UnprocessedIdentityId objects, each of which contains an ErrorCode and IdentityId.
-	UnprocessedIdentityIds []UnprocessedIdentityId `json:"UnprocessedIdentityIds,omitempty"`
+	UnprocessedIdentityIds []UnprocessedIdentityId `json:"UnprocessedIdentityIds"`
+}
+
+// MarshalJSON sends UnprocessedIdentityIds even when empty, as AWS does.
+func (v DeleteIdentitiesResponse) MarshalJSON() ([]byte, error) {
+	type plain DeleteIdentitiesResponse
+	if v.UnprocessedIdentityIds == nil {
+		v.UnprocessedIdentityIds = []UnprocessedIdentityId{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // DeleteIdentityPoolInput is the DeleteIdentityPoolInput shape.

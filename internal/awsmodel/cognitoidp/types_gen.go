@@ -307,11 +307,20 @@ type AdminInitiateAuthResponse struct {
 	// The session that must be passed to challenge-response requests.
 	Session string `json:"Session,omitempty"`
 	// The parameters of an authentication challenge.
-	ChallengeParameters map[string]string `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters map[string]string `json:"ChallengeParameters"`
 	// The outcome of successful authentication.
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitempty"`
 	// This response parameter lists the available authentication challenges that users can select from in...
 	AvailableChallenges []string `json:"AvailableChallenges,omitempty"`
+}
+
+// MarshalJSON sends ChallengeParameters even when empty, as AWS does.
+func (v AdminInitiateAuthResponse) MarshalJSON() ([]byte, error) {
+	type plain AdminInitiateAuthResponse
+	if v.ChallengeParameters == nil {
+		v.ChallengeParameters = map[string]string{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // AdminLinkProviderForUserRequest is the AdminLinkProviderForUserRequest shape.
@@ -472,9 +481,18 @@ type AdminRespondToAuthChallengeResponse struct {
 	// The session identifier that maintains the state of authentication requests and challenge responses.
 	Session string `json:"Session,omitempty"`
 	// The parameters that define your response to the next challenge.
-	ChallengeParameters map[string]string `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters map[string]string `json:"ChallengeParameters"`
 	// The outcome of a successful authentication process.
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitempty"`
+}
+
+// MarshalJSON sends ChallengeParameters even when empty, as AWS does.
+func (v AdminRespondToAuthChallengeResponse) MarshalJSON() ([]byte, error) {
+	type plain AdminRespondToAuthChallengeResponse
+	if v.ChallengeParameters == nil {
+		v.ChallengeParameters = map[string]string{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // AdminSetUserMFAPreferenceRequest is the AdminSetUserMFAPreferenceRequest shape.
@@ -1895,11 +1913,20 @@ type InitiateAuthResponse struct {
 	// The session identifier that links a challenge response to the initial authentication request.
 	Session string `json:"Session,omitempty"`
 	// The required parameters of the ChallengeName challenge.
-	ChallengeParameters map[string]string `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters map[string]string `json:"ChallengeParameters"`
 	// The result of a successful and complete authentication request.
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitempty"`
 	// This response parameter lists the available authentication challenges that users can select from in...
 	AvailableChallenges []string `json:"AvailableChallenges,omitempty"`
+}
+
+// MarshalJSON sends ChallengeParameters even when empty, as AWS does.
+func (v InitiateAuthResponse) MarshalJSON() ([]byte, error) {
+	type plain InitiateAuthResponse
+	if v.ChallengeParameters == nil {
+		v.ChallengeParameters = map[string]string{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // LambdaConfigType is the LambdaConfigType shape.
@@ -2550,9 +2577,18 @@ type RespondToAuthChallengeResponse struct {
 	// The session identifier that maintains the state of authentication requests and challenge responses.
 	Session string `json:"Session,omitempty"`
 	// The parameters that define your response to the next challenge.
-	ChallengeParameters map[string]string `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters map[string]string `json:"ChallengeParameters"`
 	// The outcome of a successful authentication process.
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitempty"`
+}
+
+// MarshalJSON sends ChallengeParameters even when empty, as AWS does.
+func (v RespondToAuthChallengeResponse) MarshalJSON() ([]byte, error) {
+	type plain RespondToAuthChallengeResponse
+	if v.ChallengeParameters == nil {
+		v.ChallengeParameters = map[string]string{}
+	}
+	return json.Marshal(plain(v))
 }
 
 // RevokeTokenRequest is the RevokeTokenRequest shape.

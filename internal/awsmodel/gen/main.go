@@ -188,7 +188,9 @@ type generator struct {
 
 // alwaysPresent finds the members AWS sends even when empty: every list
 // and map of a List*/AdminList* operation's output (boto3 callers index
-// resp["Users"] directly), and the user attributes of GetUser/AdminGetUser.
+// resp["Users"] directly), the user attributes of GetUser/AdminGetUser, the
+// ChallengeParameters of the sign-in operations, and the lists of
+// DeleteIdentities and CognateAdmin.DescribeIdentityOwner.
 func alwaysPresent(m *model) map[string][]string {
 	out := map[string][]string{}
 	add := func(shapeName string, keep func(member string) bool) {
@@ -212,6 +214,13 @@ func alwaysPresent(m *model) map[string][]string {
 			add(op.Output.Shape, func(string) bool { return true })
 		case name == "GetUser" || name == "AdminGetUser":
 			add(op.Output.Shape, func(mn string) bool { return mn == "UserAttributes" })
+		case strings.HasSuffix(name, "InitiateAuth") || strings.HasSuffix(name, "RespondToAuthChallenge"):
+			// {} with the tokens, as Cognito sends it.
+			add(op.Output.Shape, func(mn string) bool { return mn == "ChallengeParameters" })
+		case name == "DeleteIdentities" || name == "DescribeIdentityOwner":
+			// UnprocessedIdentityIds ([] when all were deleted); an
+			// identity's Users and Logins ([] for a guest).
+			add(op.Output.Shape, func(string) bool { return true })
 		}
 	}
 	return out
