@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,8 +38,11 @@ var _ storage.Store = (*DB)(nil)
 // migrationLock is the advisory lock key held while migrating.
 const migrationLock = 0x636f676e617465 // "cognate"
 
-// maxAttempts bounds how often a serializable transaction is retried.
-const maxAttempts = 10
+// maxAttempts bounds how often a serializable transaction is retried; with
+// retryBackoff's waits the last attempt starts about two seconds after the
+// first, long enough for a burst of writers contending for one row to
+// drain even on a loaded machine.
+const maxAttempts = 30
 
 // Open connects to the database at url (postgres://...) and brings its
 // schema up to date.
@@ -131,7 +135,7 @@ func (b *backend) Tx(ctx context.Context, iso sqlstore.Isolation, fn func(sqlsto
 			select {
 			case <-ctx.Done():
 				return fmt.Errorf("postgres: %w", ctx.Err())
-			case <-time.After(time.Duration(i*i) * time.Millisecond):
+			case <-time.After(retryBackoff(i)):
 			}
 		}
 		err = b.tx(ctx, opts, fn)
@@ -263,4 +267,13 @@ func convert(err error) error {
 		return fmt.Errorf("postgres: %s (SQLSTATE %s)", pe.Message, pe.Code)
 	}
 	return errors.New("postgres: " + redact(err))
+}
+
+// retryBackoff is the wait before retry i (1, 2, ...): exponential from
+// 1 ms, capped at 100 ms, with jitter so that transactions that collided
+// once do not collide again in lockstep.
+func retryBackoff(i int) time.Duration {
+	d := time.Millisecond << min(i-1, 7)
+	d = min(d, 100*time.Millisecond)
+	return d/2 + rand.N(d)
 }
