@@ -2,6 +2,7 @@
 //
 //	cognate serve          run the server (flags: cognate serve -h)
 //	cognate credentials    print the root credentials of a data directory
+//	cognate rotate-keys    rotate the token signing keys of user pools
 package main
 
 import (
@@ -37,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return serve(args[1:], stdout, stderr)
 	case "credentials":
 		return credentials(args[1:], stdout, stderr)
+	case "rotate-keys":
+		return rotateKeys(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -49,6 +52,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 const usage = `Usage:
   cognate serve [flags]        run the server (cognate serve -h lists flags)
   cognate credentials [flags]  print the root credentials stored in the data directory
+  cognate rotate-keys [flags] <user-pool-id | cognito-identity>...
+                               make new token signing keys current; the old ones
+                               stay published until their tokens have expired
 `
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -117,4 +123,31 @@ Try it with the AWS CLI:
   aws cognito-idp list-user-pools --max-results 10 --endpoint-url %[1]s
 
 `, endpoint)
+}
+
+// rotateKeys rotates the signing keys of each issuer named in args (user
+// pool ids, or app.OpenIDIssuer for identity pools' OpenID tokens), in the
+// storage the flags name; a running server picks the new keys up by itself.
+func rotateKeys(args []string, stdout, stderr io.Writer) error {
+	cfg, issuers, err := config.ParseArgs("rotate-keys", args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if len(issuers) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("rotate-keys: name at least one user pool id (or %s)", app.OpenIDIssuer)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.New(context.Background(), cfg, log, os.Getenv)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	for _, issuer := range issuers {
+		if err := a.RotateSigningKeys(context.Background(), issuer); err != nil {
+			return fmt.Errorf("rotate-keys: %s: %w", issuer, err)
+		}
+		fmt.Fprintf(stdout, "rotated the signing keys of %s\n", issuer)
+	}
+	return nil
 }

@@ -36,6 +36,19 @@ func isSecretFlag(name string) bool { return name == "smtp-password" }
 // Parse does not call Validate. For -h or --help it returns an error
 // matching flag.ErrHelp; Usage gives the text to print.
 func Parse(name string, args []string, getenv func(string) string) (Config, error) {
+	cfg, rest, err := ParseArgs(name, args, getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	if len(rest) > 0 {
+		return Config{}, fmt.Errorf("%s: unexpected argument %q", name, rest[0])
+	}
+	return cfg, nil
+}
+
+// ParseArgs is Parse for subcommands that take arguments after their
+// flags: it returns those arguments instead of refusing them.
+func ParseArgs(name string, args []string, getenv func(string) string) (Config, []string, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -44,10 +57,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 	fs := newFlagSet(name, &cfg)
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
-		return Config{}, fmt.Errorf("%s: %w", name, err)
-	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+		return Config{}, nil, fmt.Errorf("%s: %w", name, err)
 	}
 
 	onCommandLine := map[string]bool{}
@@ -74,19 +84,19 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		}
 	})
 	if err != nil {
-		return Config{}, err
+		return Config{}, nil, err
 	}
 
 	if cfg.RootAccessKeyID, _, err = lookup(EnvRootAccessKeyID, true, getenv); err != nil {
-		return Config{}, err
+		return Config{}, nil, err
 	}
 	if cfg.RootSecretAccessKey, _, err = lookup(EnvRootSecretAccessKey, true, getenv); err != nil {
-		return Config{}, err
+		return Config{}, nil, err
 	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + cfg.Listen
 	}
-	return cfg, nil
+	return cfg, fs.Args(), nil
 }
 
 // Usage returns the flag help text for the subcommand name.
