@@ -144,11 +144,7 @@ func (p *pool) generatePassword() string {
 
 // AdminGetUser returns a user as an admin sees it.
 func (s *Service) AdminGetUser(ctx context.Context, in *cip.AdminGetUserRequest) (*cip.AdminGetUserResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +178,7 @@ func userType(u *storage.User) *cip.UserType {
 // AdminDeleteUser deletes a user, its tokens and codes, and unlinks its
 // identities.
 func (s *Service) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserRequest) (*Empty, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -199,11 +191,7 @@ func (s *Service) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserRe
 
 // AdminConfirmSignUp confirms an UNCONFIRMED user without a code.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSignUpRequest) (*cip.AdminConfirmSignUpResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -220,11 +208,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSi
 // AdminSetUserPassword sets a permanent (CONFIRMED) or temporary
 // (FORCE_CHANGE_PASSWORD) password.
 func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUserPasswordRequest) (*cip.AdminSetUserPasswordResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -289,11 +273,7 @@ func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabl
 // AdminUserGlobalSignOut revokes every refresh token of the user, and with
 // them the access tokens they issued.
 func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *cip.AdminUserGlobalSignOutRequest) (*cip.AdminUserGlobalSignOutResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -41,11 +41,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAt
 // AdminUpdateUserAttributes changes a user's attributes as an admin, who
 // may also mark an email address or phone number verified.
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cip.AdminUpdateUserAttributesRequest) (*cip.AdminUpdateUserAttributesResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +71,7 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *cip.DeleteUserAt
 
 // AdminDeleteUserAttributes removes attributes of a user as an admin.
 func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *cip.AdminDeleteUserAttributesRequest) (*cip.AdminDeleteUserAttributesResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

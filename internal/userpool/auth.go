@@ -24,11 +24,7 @@ type authResult struct {
 
 // InitiateAuth starts a sign-in through an app client.
 func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest) (*cip.InitiateAuthResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}

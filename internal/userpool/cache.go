@@ -158,6 +158,20 @@ func (s *Service) parseClient(rec storage.Client) (*client, error) {
 
 func clientSecretAAD(clientID string) []byte { return []byte("client-secret:" + clientID) }
 
+// clientAndPool loads the app client an unsigned end-user operation names
+// by ClientId, and the pool it belongs to.
+func (s *Service) clientAndPool(ctx context.Context, clientID string) (*client, *pool, error) {
+	cl, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, p, nil
+}
+
 // loadClientOfPool loads a client and checks it belongs to the pool.
 func (s *Service) loadClientOfPool(ctx context.Context, poolID, clientID string) (*pool, *client, error) {
 	p, err := s.loadPool(ctx, poolID)

@@ -11,11 +11,7 @@ import (
 
 // RespondToAuthChallenge answers a challenge through an app client.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cip.RespondToAuthChallengeRequest) (*cip.RespondToAuthChallengeResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}

@@ -191,19 +191,6 @@ func (s *Service) UpdateDeviceStatus(ctx context.Context, in *cip.UpdateDeviceSt
 	return &cip.UpdateDeviceStatusResponse{}, nil
 }
 
-// adminUser loads a pool and one of its users for an admin operation.
-func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool, *storage.User, error) {
-	p, err := s.adminPool(ctx, poolID)
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, username)
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, u, nil
-}
-
 // AdminListDevices lists a user's devices.
 func (s *Service) AdminListDevices(ctx context.Context, in *cip.AdminListDevicesRequest) (*cip.AdminListDevicesResponse, error) {
 	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)

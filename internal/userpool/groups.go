@@ -207,11 +207,7 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *cip.AdminRem
 
 // AdminListGroupsForUser lists the groups a user belongs to, by name.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *cip.AdminListGroupsForUserRequest) (*groupsOutput, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,20 @@ func (s *Service) mustFindUser(ctx context.Context, p *pool, name string) (*stor
 	return u, nil
 }
 
+// adminUser finds the pool and user an admin operation names: a missing
+// pool is ResourceNotFoundException, a missing user UserNotFoundException.
+func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool, *storage.User, error) {
+	p, err := s.adminPool(ctx, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.mustFindUser(ctx, p, username)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, u, nil
+}
+
 func looksLikeUUID(s string) bool {
 	if len(s) != 36 {
 		return false

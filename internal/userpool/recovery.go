@@ -61,11 +61,7 @@ func (p *pool) adminOnlyRecovery() bool {
 // no verified destination gets the same answer as one who does: a
 // simulated CodeDeliveryDetails.
 func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequest) (*cip.ForgotPasswordResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
@@ -131,11 +127,7 @@ func (s *Service) sendResetCode(ctx context.Context, p *pool, u *storage.User, a
 // PreventUserExistenceErrors an unknown or disabled user gets
 // CodeMismatchException.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordRequest) (*cip.ConfirmForgotPasswordResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
@@ -191,11 +183,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 // AdminResetUserPassword puts a confirmed user in RESET_REQUIRED and sends
 // a reset code to their verified email address or phone number.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminResetUserPasswordRequest) (*cip.AdminResetUserPasswordResponse, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.mustFindUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

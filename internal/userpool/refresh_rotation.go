@@ -37,11 +37,7 @@ func (c *client) retryGrace() time.Duration {
 // GetTokensFromRefreshToken trades a refresh token for new access and ID
 // tokens, and with rotation for a new refresh token too.
 func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *cip.GetTokensFromRefreshTokenRequest) (*cip.GetTokensFromRefreshTokenResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}

@@ -13,11 +13,7 @@ import (
 // SignUp registers a user through an app client. The user starts
 // UNCONFIRMED; a code goes to the first auto-verified attribute it has.
 func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignUpResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +149,7 @@ func (s *Service) setPassword(u *storage.User, pw string) error {
 
 // ConfirmSignUp confirms a user with the code sent at sign-up.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpRequest) (*cip.ConfirmSignUpResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
@@ -211,11 +203,7 @@ func (s *Service) confirm(ctx context.Context, p *pool, u *storage.User) error {
 
 // ResendConfirmationCode sends a new sign-up code.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeRequest) (*cip.ResendConfirmationCodeResponse, error) {
-	cl, err := s.loadClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, cl.rec.PoolID)
+	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
