@@ -104,6 +104,28 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 	}
 }
 
+// signInUser finds the user a sign-in names, after checking SECRET_HASH
+// against the name given or the user's username. An unknown user is nil
+// when the client prevents user existence errors (the flow goes on with a
+// pretend user), UserNotFoundException otherwise.
+func (s *Service) signInUser(ctx context.Context, p *pool, cl *client, username, secretHash string) (*storage.User, error) {
+	u, err := s.findUser(ctx, p, username)
+	if err != nil {
+		return nil, err
+	}
+	names := []string{username}
+	if u != nil {
+		names = append(names, u.Username)
+	}
+	if err := cl.checkSecretHash(secretHash, names...); err != nil {
+		return nil, err
+	}
+	if u == nil && !cl.preventsExistenceErrors() {
+		return nil, errorf(UserNotFound, msgUserNotFound)
+	}
+	return u, nil
+}
+
 // passwordAuth checks USERNAME and PASSWORD under the user's lockout.
 // Unknown users cost the same argon2id work as known ones, and with
 // PreventUserExistenceErrors they are locked out the same way, so neither
@@ -116,20 +138,12 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 	if pw == "" {
 		return nil, errorf(InvalidParameter, "Missing required parameter PASSWORD")
 	}
-	u, err := s.findUser(ctx, p, username)
+	u, err := s.signInUser(ctx, p, cl, username, params["SECRET_HASH"])
 	if err != nil {
+		if e, ok := err.(*Error); ok && e.Kind == UserNotFound {
+			s.hasher.VerifyDummy(pw) // as long as a known user's check
+		}
 		return nil, err
-	}
-	names := []string{username}
-	if u != nil {
-		names = append(names, u.Username)
-	}
-	if err := cl.checkSecretHash(params["SECRET_HASH"], names...); err != nil {
-		return nil, err
-	}
-	if u == nil && !cl.preventsExistenceErrors() {
-		s.hasher.VerifyDummy(pw)
-		return nil, errorf(UserNotFound, msgUserNotFound)
 	}
 	res, err := s.checkUserPassword(ctx, p, u, username, pw)
 	if err != nil {

@@ -87,15 +87,8 @@ func (s *Service) deviceSRPChallenge(cl *client, u *storage.User, st flowState) 
 
 // respondDeviceSRP answers SRP_A for the device with DEVICE_PASSWORD_VERIFIER.
 func (s *Service) respondDeviceSRP(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
-	st, err := s.openFlow(ctx, cl, sess, "DEVICE_SRP_AUTH")
+	st, u, err := s.openChallenge(ctx, p, cl, sess, "DEVICE_SRP_AUTH", resp)
 	if err != nil {
-		return nil, err
-	}
-	u, err := s.flowUser(ctx, p, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
 		return nil, err
 	}
 	if resp["SRP_A"] == "" {
@@ -145,15 +138,8 @@ func (s *Service) respondDeviceSRP(ctx context.Context, p *pool, cl *client, ses
 // respondDevicePasswordVerifier checks the device's proof, then continues
 // the sign-in with the device authenticated.
 func (s *Service) respondDevicePasswordVerifier(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
-	st, err := s.openFlow(ctx, cl, sess, "DEVICE_PASSWORD_VERIFIER")
+	st, u, err := s.openChallenge(ctx, p, cl, sess, "DEVICE_PASSWORD_VERIFIER", resp)
 	if err != nil {
-		return nil, err
-	}
-	u, err := s.flowUser(ctx, p, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
 		return nil, err
 	}
 	if resp["PASSWORD_CLAIM_SECRET_BLOCK"] == "" {

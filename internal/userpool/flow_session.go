@@ -124,3 +124,21 @@ func (s *Service) flowUser(ctx context.Context, p *pool, st *flowState) (*storag
 	}
 	return &u, nil
 }
+
+// openChallenge opens the Session of a challenge response to challenge,
+// loads its user and checks the response's SECRET_HASH, computed with the
+// USERNAME it carries or the user's username.
+func (s *Service) openChallenge(ctx context.Context, p *pool, cl *client, sess, challenge string, resp map[string]string) (*flowState, *storage.User, error) {
+	st, err := s.openFlow(ctx, cl, sess, challenge)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.flowUser(ctx, p, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
+		return nil, nil, err
+	}
+	return st, u, nil
+}

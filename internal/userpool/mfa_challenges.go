@@ -197,15 +197,8 @@ func (s *Service) checkUserTOTP(ctx context.Context, u *storage.User, code strin
 
 // respondSelectMFAType sends the challenge of the factor the user chose.
 func (s *Service) respondSelectMFAType(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
-	st, err := s.openFlow(ctx, cl, sess, "SELECT_MFA_TYPE")
+	st, u, err := s.openChallenge(ctx, p, cl, sess, "SELECT_MFA_TYPE", resp)
 	if err != nil {
-		return nil, err
-	}
-	u, err := s.flowUser(ctx, p, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
 		return nil, err
 	}
 	answer := resp["ANSWER"]
@@ -230,15 +223,8 @@ func (s *Service) respondSelectMFAType(ctx context.Context, p *pool, cl *client,
 // once it comes back the address is the user's, verified, and email MFA is
 // on.
 func (s *Service) respondMFASetup(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, error) {
-	st, err := s.openFlow(ctx, cl, sess, "MFA_SETUP")
+	st, u, err := s.openChallenge(ctx, p, cl, sess, "MFA_SETUP", resp)
 	if err != nil {
-		return nil, err
-	}
-	u, err := s.flowUser(ctx, p, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
 		return nil, err
 	}
 	if addr := resp["EMAIL"]; addr != "" && !st.Verified {

@@ -110,19 +110,9 @@ func (s *Service) srpAuth(ctx context.Context, p *pool, cl *client, params map[s
 	if params["SRP_A"] == "" {
 		return nil, errorf(InvalidParameter, "Missing required parameter SRP_A")
 	}
-	u, err := s.findUser(ctx, p, username)
+	u, err := s.signInUser(ctx, p, cl, username, params["SECRET_HASH"])
 	if err != nil {
 		return nil, err
-	}
-	names := []string{username}
-	if u != nil {
-		names = append(names, u.Username)
-	}
-	if err := cl.checkSecretHash(params["SECRET_HASH"], names...); err != nil {
-		return nil, err
-	}
-	if u == nil && !cl.preventsExistenceErrors() {
-		return nil, errorf(UserNotFound, msgUserNotFound)
 	}
 	return s.passwordVerifierChallenge(ctx, p, cl, u, username, params["SRP_A"], params["DEVICE_KEY"])
 }

@@ -65,19 +65,9 @@ func (s *Service) userAuth(ctx context.Context, p *pool, cl *client, params map[
 	if username == "" {
 		return nil, errorf(InvalidParameter, "Missing required parameter USERNAME")
 	}
-	u, err := s.findUser(ctx, p, username)
+	u, err := s.signInUser(ctx, p, cl, username, params["SECRET_HASH"])
 	if err != nil {
 		return nil, err
-	}
-	names := []string{username}
-	if u != nil {
-		names = append(names, u.Username)
-	}
-	if err := cl.checkSecretHash(params["SECRET_HASH"], names...); err != nil {
-		return nil, err
-	}
-	if u == nil && !cl.preventsExistenceErrors() {
-		return nil, errorf(UserNotFound, msgUserNotFound)
 	}
 	st := flowState{Pool: p.rec.ID, Client: cl.rec.ID, Name: username, Device: params["DEVICE_KEY"],
 		Choices: p.availableFirstFactors(u)}
