@@ -1,6 +1,10 @@
 package app_test
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
@@ -239,4 +243,36 @@ func TestClientIdentityProviders(t *testing.T) {
 		})
 		wantCode(t, err, "InvalidParameterException", "Facebook")
 	})
+}
+
+// TestIdentityProviderSecretSealed: an IdP's client secret is sealed at
+// rest, while its other details are stored as they are.
+func TestIdentityProviderSecretSealed(t *testing.T) {
+	s := newServer(t, "sqlite")
+	poolID := s.pool(nil)
+	details := oidcDetails()
+	details["client_id"] = "client-id-in-the-clear-4711"
+	details["client_secret"] = "secret-never-in-the-clear-4711"
+	result(s.idp.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{
+		UserPoolId: aws.String(poolID), ProviderName: aws.String("corp"), ProviderType: types.IdentityProviderTypeTypeOidc,
+		ProviderDetails: details,
+	})).must(t)
+	var all []byte
+	err := filepath.WalkDir(s.dataDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		all = append(all, b...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(all, []byte(details["client_id"])) {
+		t.Fatal("the data directory does not hold the provider's client_id: not reading the database")
+	}
+	if bytes.Contains(all, []byte(details["client_secret"])) {
+		t.Fatal("the provider's client secret is stored in the clear")
+	}
 }
