@@ -124,6 +124,24 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"AdminGetDevice":            op(up.AdminGetDevice),
 		"AdminForgetDevice":         op(up.AdminForgetDevice),
 		"AdminUpdateDeviceStatus":   op(up.AdminUpdateDeviceStatus),
+
+		// Federation settings (signed): IdPs, resource servers, domains.
+		"CreateIdentityProvider":          op(up.CreateIdentityProvider),
+		"DescribeIdentityProvider":        op(up.DescribeIdentityProvider),
+		"UpdateIdentityProvider":          op(up.UpdateIdentityProvider),
+		"DeleteIdentityProvider":          op(up.DeleteIdentityProvider),
+		"ListIdentityProviders":           op(up.ListIdentityProviders),
+		"GetIdentityProviderByIdentifier": op(up.GetIdentityProviderByIdentifier),
+		"CreateResourceServer":            op(up.CreateResourceServer),
+		"DescribeResourceServer":          op(up.DescribeResourceServer),
+		"UpdateResourceServer":            op(up.UpdateResourceServer),
+		"DeleteResourceServer":            op(up.DeleteResourceServer),
+		"ListResourceServers":             op(up.ListResourceServers),
+		"CreateUserPoolDomain":            op(up.CreateUserPoolDomain),
+		"DescribeUserPoolDomain":          op(up.DescribeUserPoolDomain),
+		"UpdateUserPoolDomain":            op(up.UpdateUserPoolDomain),
+		"DeleteUserPoolDomain":            op(up.DeleteUserPoolDomain),
+		"GetCSVHeader":                    op(up.GetCSVHeader),
 	}
 }
 

@@ -44,6 +44,12 @@ func buildClientConfig(p *pool, in clientSettings) (*cip.UserPoolClientType, err
 	if legacy > 0 && modern > 0 {
 		return nil, errorf(InvalidParameter, "ExplicitAuthFlows can't have both legacy and new values.")
 	}
+	if err := checkSupportedProviders(p, cfg.SupportedIdentityProviders); err != nil {
+		return nil, err
+	}
+	if err := checkOAuthScopes(p, cfg.AllowedOAuthScopes); err != nil {
+		return nil, err
+	}
 	if err := checkClientAttributes(p, cfg.ReadAttributes, "read"); err != nil {
 		return nil, err
 	}

@@ -48,4 +48,12 @@
 // against the pool's keys and against revocation: each token carries the
 // origin_jti of the refresh token it came from, and a revoked refresh token
 // revokes its access tokens too.
+//
+// A pool's federation settings live in its stored settings, next to the
+// rest: external identity providers (identity_providers.go, their secrets
+// sealed), resource servers and their custom scopes (resource_servers.go),
+// which app clients' SupportedIdentityProviders and AllowedOAuthScopes are
+// checked against, and domains (domains.go), unique across pools through a
+// "domain:<name>" server setting. They are configuration only: federated
+// sign-in and the hosted UI are not served.
 package userpool

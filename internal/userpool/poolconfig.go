@@ -17,6 +17,10 @@ import (
 type poolConfig struct {
 	cip.UserPoolType
 	MFA *mfaSettings `json:"CognateMfa,omitempty"`
+	// Federation settings: identity providers, resource servers, domains.
+	IdentityProviders []storedProvider         `json:"CognateIdentityProviders,omitempty"`
+	ResourceServers   []cip.ResourceServerType `json:"CognateResourceServers,omitempty"`
+	Domains           *poolDomains             `json:"CognateDomains,omitempty"`
 }
 
 // mfaSettings are the MFA factors SetUserPoolMfaConfig turns on. SMS MFA

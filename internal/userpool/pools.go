@@ -161,6 +161,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 			UsernameConfiguration: old.UsernameConfiguration,
 			UserPoolTags:          old.UserPoolTags,
 		}, MFA: old.MFA}
+		cfg.keepFederation(old)
 		if in.UserPoolTags != nil {
 			cfg.UserPoolTags = in.UserPoolTags
 		}
@@ -219,6 +220,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 	if err != nil {
 		return nil, err
 	}
+	s.releaseDomains(ctx, p)
 	return &Empty{}, nil
 }
 
