@@ -72,23 +72,34 @@ func TestUserPoolDomains(t *testing.T) {
 			t.Fatalf("UpdateUserPool dropped the domain: %q", dom)
 		}
 
+		// A dotted name is a custom domain only.
+		_, err = s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{
+			UserPoolId: aws.String(poolA), Domain: aws.String("auth.example.com"),
+		})
+		wantCode(t, err, "InvalidParameterException", "regular expression")
+		_, err = s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{
+			UserPoolId: aws.String(poolA), Domain: aws.String("auth..example.com"),
+			CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/x")},
+		})
+		wantCode(t, err, "InvalidParameterException", "regular expression")
+
 		// A custom domain needs a certificate and shows as CustomDomain.
 		_, err = s.rawClient().CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{
-			UserPoolId: aws.String(poolA), Domain: aws.String("auth-example"), CustomDomainConfig: &types.CustomDomainConfigType{},
+			UserPoolId: aws.String(poolA), Domain: aws.String("auth.example.com"), CustomDomainConfig: &types.CustomDomainConfigType{},
 		})
 		wantCode(t, err, "InvalidParameterException", "certificateArn")
 		cert := "arn:aws:acm:us-east-1:123456789012:certificate/abc"
 		custom := result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{
-			UserPoolId: aws.String(poolA), Domain: aws.String("auth-example"),
+			UserPoolId: aws.String(poolA), Domain: aws.String("auth.example.com"),
 			CustomDomainConfig: &types.CustomDomainConfigType{CertificateArn: aws.String(cert)},
 		})).must(t)
 		if aws.ToString(custom.CloudFrontDomain) == "" {
 			t.Fatal("custom domain without CloudFrontDomain")
 		}
-		if dom, cd := poolDomain(poolA); dom != "my-login" || cd != "auth-example" {
+		if dom, cd := poolDomain(poolA); dom != "my-login" || cd != "auth.example.com" {
 			t.Fatalf("DescribeUserPool Domain %q CustomDomain %q", dom, cd)
 		}
-		if d := describe("auth-example"); d.CustomDomainConfig == nil || aws.ToString(d.CustomDomainConfig.CertificateArn) != cert {
+		if d := describe("auth.example.com"); d.CustomDomainConfig == nil || aws.ToString(d.CustomDomainConfig.CertificateArn) != cert {
 			t.Fatalf("custom domain %+v", d)
 		}
 

@@ -26,6 +26,8 @@ type Model struct {
 	// skipped lists the patterns Go's RE2 cannot compile (lookbehind and
 	// the like); members with such a pattern are not pattern-checked.
 	skipped []string
+	// shapes are the compiled shapes by name.
+	shapes map[string]*shape
 }
 
 type operation struct {
@@ -198,7 +200,21 @@ func LoadModel(gz []byte) (*Model, error) {
 	}
 	markSensitive(c.shapes)
 	slices.Sort(m.skipped)
+	m.shapes = c.shapes
 	return m, nil
+}
+
+// DropPattern stops checking the pattern of the named shape, for the few
+// shapes whose model pattern is narrower than what the service documents
+// and accepts; the domain then validates those values itself. Call it
+// before the model serves requests.
+func (m *Model) DropPattern(shape string) error {
+	s, ok := m.shapes[shape]
+	if !ok {
+		return fmt.Errorf("awsproto: no shape %q", shape)
+	}
+	s.pattern = nil
+	return nil
 }
 
 // TargetPrefix is the X-Amz-Target prefix, e.g.

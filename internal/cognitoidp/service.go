@@ -21,6 +21,12 @@ func New(up *userpool.Service) (*awsproto.Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cognitoidp: model: %w", err)
 	}
+	// DomainType's pattern admits a prefix domain only, but the API
+	// reference says a custom domain is given as its fully qualified name
+	// (auth.example.com); userpool checks both forms.
+	if err := model.DropPattern("DomainType"); err != nil {
+		return nil, fmt.Errorf("cognitoidp: model: %w", err)
+	}
 	return &awsproto.Service{
 		TargetPrefix: "AWSCognitoIdentityProviderService",
 		SigningName:  "cognito-idp",

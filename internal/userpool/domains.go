@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -41,6 +42,25 @@ var reservedDomainWords = []string{"aws", "amazon", "cognito"}
 
 func domainSetting(name string) string { return "domain:" + name }
 
+// domainLabel is the model's DomainType pattern: a prefix domain is one
+// such label, a custom domain two or more joined by dots.
+var domainLabel = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
+
+// checkDomainName validates a new domain: a prefix ("myapp") or, for a
+// custom domain, a fully qualified name ("auth.example.com").
+func checkDomainName(name string, custom bool) error {
+	labels := strings.Split(name, ".")
+	ok := len(labels) == 1 || custom
+	for _, l := range labels {
+		ok = ok && domainLabel.MatchString(l)
+	}
+	if !ok {
+		return errorf(InvalidParameter, "1 validation error detected: Value '%s' at 'domain' failed to satisfy constraint: "+
+			"Member must satisfy regular expression pattern: %s", name, domainLabel.String())
+	}
+	return nil
+}
+
 // CreateUserPoolDomain gives a pool its prefix domain or, with
 // CustomDomainConfig, its custom domain.
 func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPoolDomainRequest) (*cip.CreateUserPoolDomainResponse, error) {
@@ -50,6 +70,9 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *cip.CreateUserPo
 	custom := in.CustomDomainConfig != nil
 	if custom && in.CustomDomainConfig.CertificateArn == "" {
 		return nil, errorf(InvalidParameter, "CustomDomainConfig.CertificateArn is required for a custom domain.")
+	}
+	if err := checkDomainName(in.Domain, custom); err != nil {
+		return nil, err
 	}
 	if !custom {
 		for _, w := range reservedDomainWords {
