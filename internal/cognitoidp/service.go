@@ -124,6 +124,14 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"AdminGetDevice":            op(up.AdminGetDevice),
 		"AdminForgetDevice":         op(up.AdminForgetDevice),
 		"AdminUpdateDeviceStatus":   op(up.AdminUpdateDeviceStatus),
+
+		// Branding, threat protection and log export settings (signed).
+		"SetUICustomization":          op(up.SetUICustomization),
+		"GetUICustomization":          op(up.GetUICustomization),
+		"SetRiskConfiguration":        op(up.SetRiskConfiguration),
+		"DescribeRiskConfiguration":   op(up.DescribeRiskConfiguration),
+		"SetLogDeliveryConfiguration": op(up.SetLogDeliveryConfiguration),
+		"GetLogDeliveryConfiguration": op(up.GetLogDeliveryConfiguration),
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 type poolConfig struct {
 	cip.UserPoolType
 	MFA *mfaSettings `json:"CognateMfa,omitempty"`
+	poolExtras
 }
 
 // mfaSettings are the MFA factors SetUserPoolMfaConfig turns on. SMS MFA
