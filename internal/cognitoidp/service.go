@@ -132,6 +132,11 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"DescribeRiskConfiguration":   op(up.DescribeRiskConfiguration),
 		"SetLogDeliveryConfiguration": op(up.SetLogDeliveryConfiguration),
 		"GetLogDeliveryConfiguration": op(up.GetLogDeliveryConfiguration),
+
+		// Feedback on authentication events (the first signed, the second
+		// unsigned, authorized by the event's feedback token).
+		"AdminUpdateAuthEventFeedback": op(up.AdminUpdateAuthEventFeedback),
+		"UpdateAuthEventFeedback":      op(up.UpdateAuthEventFeedback),
 	}
 }
 
