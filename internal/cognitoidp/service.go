@@ -137,6 +137,11 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		// unsigned, authorized by the event's feedback token).
 		"AdminUpdateAuthEventFeedback": op(up.AdminUpdateAuthEventFeedback),
 		"UpdateAuthEventFeedback":      op(up.UpdateAuthEventFeedback),
+
+		// App client secrets, up to two for rotation (signed).
+		"AddUserPoolClientSecret":    op(up.AddUserPoolClientSecret),
+		"ListUserPoolClientSecrets":  op(up.ListUserPoolClientSecrets),
+		"DeleteUserPoolClientSecret": op(up.DeleteUserPoolClientSecret),
 	}
 }
 
