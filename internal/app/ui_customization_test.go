@@ -2,6 +2,9 @@ package app_test
 
 import (
 	"bytes"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +56,15 @@ func TestUICustomization(t *testing.T) {
 		if ui := get(clientID).UICustomization; aws.ToString(ui.CSS) != allCSS || aws.ToString(ui.ClientId) != "ALL" {
 			t.Fatalf("client falls back to ALL: %+v", ui)
 		}
+		// The logo is served at ImageUrl, as an image and nothing else.
+		logo := fetchLogo(t, s, aws.ToString(set.ImageUrl), http.StatusOK)
+		if !bytes.Equal(logo.body, pngLogo(100)) || logo.header.Get("Content-Type") != "image/png" ||
+			logo.header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(logo.header.Get("Content-Security-Policy"), "sandbox") {
+			t.Fatalf("logo %d bytes, header %v", len(logo.body), logo.header)
+		}
+		if got := aws.ToString(get(clientID).UICustomization.ImageUrl); got != aws.ToString(set.ImageUrl) {
+			t.Fatalf("client's fallback ImageUrl %q, want %q", got, aws.ToString(set.ImageUrl))
+		}
 
 		// A client's own branding replaces the pool's for that client only.
 		clientCSS := "/* mine */ .submitButton-customizable:hover { background: red; }"
@@ -64,6 +76,11 @@ func TestUICustomization(t *testing.T) {
 		if ui := get(other).UICustomization; aws.ToString(ui.CSS) != allCSS {
 			t.Fatalf("other client %+v", ui)
 		}
+		if ui := get(clientID).UICustomization; ui.ImageUrl != nil {
+			t.Fatalf("client branding without a logo has ImageUrl %q", aws.ToString(ui.ImageUrl))
+		}
+		fetchLogo(t, s, strings.Replace(aws.ToString(set.ImageUrl), "/ALL/", "/"+clientID+"/", 1), http.StatusNotFound)
+		fetchLogo(t, s, strings.Replace(aws.ToString(set.ImageUrl), poolID, "us-east-1_nothere00", 1), http.StatusNotFound)
 
 		// Setting again keeps the creation date and replaces the rest.
 		first := get("").UICustomization
@@ -118,6 +135,12 @@ func TestUICustomization(t *testing.T) {
 		if ui := get("").UICustomization; aws.ToString(ui.CSS) != ".background-customizable{}" {
 			t.Fatalf("after refused calls %+v", ui)
 		}
+		svg := fetchLogo(t, s, aws.ToString(get(other).UICustomization.ImageUrl), http.StatusOK)
+		if svg.header.Get("Content-Type") != "image/svg+xml" {
+			t.Fatalf("SVG logo served as %q", svg.header.Get("Content-Type"))
+		}
+		// The pool-wide branding was replaced without a logo: its URL is gone.
+		fetchLogo(t, s, aws.ToString(set.ImageUrl), http.StatusNotFound)
 	})
 }
 
@@ -134,4 +157,28 @@ func TestUICustomizationDeletedClient(t *testing.T) {
 		wantCode(t, err, "ResourceNotFoundException", "")
 		result(s.idp.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: aws.String(poolID)})).must(t)
 	})
+}
+
+type fetched struct {
+	header http.Header
+	body   []byte
+}
+
+// fetchLogo GETs an ImageUrl from the test server and checks the status.
+func fetchLogo(t *testing.T, s *server, url string, status int) fetched {
+	t.Helper()
+	path, ok := strings.CutPrefix(url, testPublicURL)
+	if !ok {
+		t.Fatalf("ImageUrl %q is not under %s", url, testPublicURL)
+	}
+	resp, err := s.http.Client().Get(s.http.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: HTTP %d, want %d: %s", path, resp.StatusCode, status, body)
+	}
+	return fetched{resp.Header, body}
 }

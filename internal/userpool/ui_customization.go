@@ -3,6 +3,7 @@ package userpool
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,8 +20,8 @@ const maxLogoBytes = 100 * 1024
 
 // uiCustomization is the classic hosted UI branding of a pool or an app
 // client, as SetUICustomization stored it. Cognate has no hosted UI: the
-// branding is kept and returned, not shown to anyone, and no ImageUrl is
-// given since nothing serves the image.
+// branding is kept and returned, not shown to anyone; the logo is served at
+// the ImageUrl Get returns.
 type uiCustomization struct {
 	CSS        string    `json:"CSS,omitempty"`
 	Image      []byte    `json:"Image,omitempty"`
@@ -118,9 +119,10 @@ func logoType(img []byte) (string, error) {
 }
 
 // uiOutput is the UICustomization that Set and Get return.
-func uiOutput(poolID, clientID string, ui *uiCustomization) *cip.UICustomizationType {
+func (s *Service) uiOutput(poolID, clientID string, ui *uiCustomization) *cip.UICustomizationType {
 	out := &cip.UICustomizationType{UserPoolId: poolID, ClientId: clientID}
 	if ui != nil {
+		out.ImageUrl = s.logoURL(poolID, clientID, ui)
 		out.CSS = ui.CSS
 		out.CSSVersion = ui.CSSVersion
 		out.CreationDate = awstime.New(ui.Created)
@@ -178,7 +180,7 @@ func (s *Service) SetUICustomization(ctx context.Context, in *cip.SetUICustomiza
 	if err != nil {
 		return nil, err
 	}
-	return &cip.SetUICustomizationResponse{UICustomization: uiOutput(p.rec.ID, key, ui)}, nil
+	return &cip.SetUICustomizationResponse{UICustomization: s.uiOutput(p.rec.ID, key, ui)}, nil
 }
 
 // GetUICustomization returns the branding of an app client, or the
@@ -199,5 +201,41 @@ func (s *Service) GetUICustomization(ctx context.Context, in *cip.GetUICustomiza
 			key, ui = allClients, all
 		}
 	}
-	return &cip.GetUICustomizationResponse{UICustomization: uiOutput(p.rec.ID, key, ui)}, nil
+	return &cip.GetUICustomizationResponse{UICustomization: s.uiOutput(p.rec.ID, key, ui)}, nil
+}
+
+// UILogo returns the logo that SetUICustomization stored for a pool (key
+// "ALL") or an app client, with its media type and when it was set, for
+// the public ImageUrl; ok is false when there is none.
+func (s *Service) UILogo(ctx context.Context, poolID, key string) (img []byte, mediaType string, modified time.Time, ok bool, err error) {
+	p, err := s.loadPool(ctx, poolID)
+	var perr *Error
+	if errors.As(err, &perr) {
+		return nil, "", time.Time{}, false, nil
+	}
+	if err != nil {
+		return nil, "", time.Time{}, false, err
+	}
+	ui := p.cfg.UICustomization[key]
+	if ui == nil || len(ui.Image) == 0 {
+		return nil, "", time.Time{}, false, nil
+	}
+	if key != allClients {
+		if _, _, err := s.loadClientOfPool(ctx, poolID, key); err != nil {
+			if errors.As(err, &perr) {
+				err = nil
+			}
+			return nil, "", time.Time{}, false, err
+		}
+	}
+	return ui.Image, ui.ImageType, ui.Modified, true, nil
+}
+
+// logoURL is the ImageUrl of a stored logo: served by this server, with
+// the CSS version in the query so that a new logo gets a new URL.
+func (s *Service) logoURL(poolID, key string, ui *uiCustomization) string {
+	if ui == nil || len(ui.Image) == 0 {
+		return ""
+	}
+	return s.publicURL + "/" + poolID + "/ui-customization/" + key + "/logo?v=" + ui.CSSVersion
 }
