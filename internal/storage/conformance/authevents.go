@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -130,4 +131,13 @@ func testAuthEventFeedback(t *testing.T, f *fixture) {
 	es, _, err = f.AuthEvents().List(f.ctx, p.ID, other.Sub, storage.Page{Limit: 1})
 	must(t, err)
 	same(t, "event added with feedback", es, []storage.AuthEvent{wantAuthEvent(with)})
+
+	cancelled, cancel := context.WithCancel(f.ctx)
+	cancel()
+	if err := f.AuthEvents().SetFeedback(cancelled, p.ID, u.Sub, untouched.ID, fb); !errors.Is(err, context.Canceled) {
+		t.Errorf("SetFeedback with a cancelled context: %v, want an error wrapping context.Canceled", err)
+	}
+	es, _, err = f.AuthEvents().List(f.ctx, p.ID, u.Sub, storage.Page{Limit: 1})
+	must(t, err)
+	same(t, "event after a cancelled SetFeedback", es, []storage.AuthEvent{wantAuthEvent(untouched)})
 }
