@@ -59,6 +59,9 @@ var customizableClasses = map[string]bool{
 // with no at-rules and nothing that could end a <style> element. It does
 // not check the declarations themselves.
 func checkCSS(css string) error {
+	if strings.ContainsAny(css, "<>@\\") {
+		return errorf(InvalidParameter, "CSS may contain only rules for the customizable classes: no at-rules, '<', '>' or '\\'.")
+	}
 	rest := css
 	for {
 		start := strings.Index(rest, "/*")
@@ -70,9 +73,6 @@ func checkCSS(css string) error {
 			return errorf(InvalidParameter, "CSS has an unterminated comment.")
 		}
 		rest = rest[:start] + " " + rest[start+2+end+2:]
-	}
-	if strings.ContainsAny(rest, "<>@\\") {
-		return errorf(InvalidParameter, "CSS may contain only rules for the customizable classes: no at-rules, '<', '>' or '\\'.")
 	}
 	for strings.TrimSpace(rest) != "" {
 		open := strings.IndexByte(rest, '{')
