@@ -14,3 +14,10 @@ func NewWithIdentityDeps(ctx context.Context, cfg config.Config, log *slog.Logge
 	creds identitypool.CredentialIssuer, oidc identitypool.OIDCVerifier) (*App, error) {
 	return New(ctx, cfg, log, getenv, func(a *App) { a.identityDeps = identityDeps{credentials: creds, oidc: oidc} })
 }
+
+// AuthEventFeedbackToken is the feedback token of a user's auth event, as a
+// risk notification would carry it (Cognate sends none), for tests of
+// UpdateAuthEventFeedback.
+func (a *App) AuthEventFeedbackToken(ctx context.Context, poolID, username, eventID string) (string, error) {
+	return a.users.AuthEventFeedbackToken(ctx, poolID, username, eventID)
+}

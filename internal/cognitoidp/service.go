@@ -148,6 +148,24 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"UpdateUserPoolDomain":            op(up.UpdateUserPoolDomain),
 		"DeleteUserPoolDomain":            op(up.DeleteUserPoolDomain),
 		"GetCSVHeader":                    op(up.GetCSVHeader),
+
+		// Branding, threat protection and log export settings (signed).
+		"SetUICustomization":          op(up.SetUICustomization),
+		"GetUICustomization":          op(up.GetUICustomization),
+		"SetRiskConfiguration":        op(up.SetRiskConfiguration),
+		"DescribeRiskConfiguration":   op(up.DescribeRiskConfiguration),
+		"SetLogDeliveryConfiguration": op(up.SetLogDeliveryConfiguration),
+		"GetLogDeliveryConfiguration": op(up.GetLogDeliveryConfiguration),
+
+		// Feedback on authentication events (the first signed, the second
+		// unsigned, authorized by the event's feedback token).
+		"AdminUpdateAuthEventFeedback": op(up.AdminUpdateAuthEventFeedback),
+		"UpdateAuthEventFeedback":      op(up.UpdateAuthEventFeedback),
+
+		// App client secrets, up to two for rotation (signed).
+		"AddUserPoolClientSecret":    op(up.AddUserPoolClientSecret),
+		"ListUserPoolClientSecrets":  op(up.ListUserPoolClientSecrets),
+		"DeleteUserPoolClientSecret": op(up.DeleteUserPoolClientSecret),
 	}
 }
 

@@ -126,6 +126,9 @@ type AuthEvents interface {
 	Add(ctx context.Context, e AuthEvent) error
 	// List returns the user's events, newest first.
 	List(ctx context.Context, poolID, sub string, page Page) ([]AuthEvent, string, error)
+	// SetFeedback replaces the feedback of the user's event id; ErrNotFound
+	// if the user has no such event.
+	SetFeedback(ctx context.Context, poolID, sub, id string, f AuthEventFeedback) error
 	// DeleteBefore removes events created before the given time and
 	// returns how many it removed.
 	DeleteBefore(ctx context.Context, before time.Time) (int, error)

@@ -137,6 +137,17 @@ type AuthEvent struct {
 	// (challenge results, device and context data).
 	Details   []byte
 	CreatedAt time.Time
+	// Feedback is the feedback last given on the event (SetFeedback); its
+	// Value is "" while there is none.
+	Feedback AuthEventFeedback
+}
+
+// AuthEventFeedback is a judgement of an authentication event: Value
+// "Valid" or "Invalid", given by Provider ("Admin", "User") at At.
+type AuthEventFeedback struct {
+	Value    string
+	Provider string
+	At       time.Time
 }
 
 // Code is a one-time code sent to a user (sign-up confirmation, password

@@ -150,7 +150,16 @@ func (s *Service) AdminListUserAuthEvents(ctx context.Context, in *cip.AdminList
 			EventRisk:          &cip.EventRiskType{RiskDecision: "NoRisk", CompromisedCredentialsDetected: ptr(false)},
 			ChallengeResponses: d.ChallengeResponses,
 			EventContextData:   &cip.EventContextDataType{IpAddress: e.IPAddress},
+			EventFeedback:      eventFeedback(e.Feedback),
 		})
 	}
 	return out, nil
+}
+
+// eventFeedback is an event's EventFeedback: nil while it has none.
+func eventFeedback(f storage.AuthEventFeedback) *cip.EventFeedbackType {
+	if f.Value == "" {
+		return nil
+	}
+	return &cip.EventFeedbackType{FeedbackValue: f.Value, Provider: f.Provider, FeedbackDate: awstime.New(f.At)}
 }

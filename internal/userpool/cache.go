@@ -26,11 +26,13 @@ type pool struct {
 }
 
 // client is a loaded app client: the record, its parsed settings and its
-// secret in the clear ("" when it has none).
+// secrets in the clear: secret is the oldest ("" when it has none), the one
+// DescribeUserPoolClient shows; secrets are all it accepts, oldest first.
 type client struct {
-	rec    storage.Client
-	cfg    *cip.UserPoolClientType
-	secret string
+	rec     storage.Client
+	cfg     *cip.UserPoolClientType
+	secret  string
+	secrets []clientSecret
 }
 
 type cacheEntry[T any] struct {
@@ -145,13 +147,13 @@ func (s *Service) parseClient(rec storage.Client) (*client, error) {
 	if err := json.Unmarshal(rec.Config, cfg); err != nil {
 		return nil, fmt.Errorf("userpool: client %s settings: %w", rec.ID, err)
 	}
-	cl := &client{rec: rec, cfg: cfg}
-	if len(rec.SecretSealed) > 0 {
-		plain, err := s.ring.Open(rec.SecretSealed, clientSecretAAD(rec.ID))
-		if err != nil {
-			return nil, fmt.Errorf("userpool: client %s secret: %w", rec.ID, err)
-		}
-		cl.secret = string(plain)
+	secrets, err := s.openClientSecrets(rec)
+	if err != nil {
+		return nil, err
+	}
+	cl := &client{rec: rec, cfg: cfg, secrets: secrets}
+	if len(secrets) > 0 {
+		cl.secret = secrets[0].Value
 	}
 	return cl, nil
 }

@@ -134,7 +134,7 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *cip.UpdateUserPo
 	if err != nil {
 		return nil, err
 	}
-	return &cip.UpdateUserPoolClientResponse{UserPoolClient: describeClient(&client{rec: rec, cfg: cfg, secret: cl.secret})}, nil
+	return &cip.UpdateUserPoolClientResponse{UserPoolClient: describeClient(&client{rec: rec, cfg: cfg, secret: cl.secret, secrets: cl.secrets})}, nil
 }
 
 // DeleteUserPoolClient deletes the client and its refresh tokens.

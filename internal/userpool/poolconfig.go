@@ -21,6 +21,7 @@ type poolConfig struct {
 	IdentityProviders []storedProvider         `json:"CognateIdentityProviders,omitempty"`
 	ResourceServers   []cip.ResourceServerType `json:"CognateResourceServers,omitempty"`
 	Domains           *poolDomains             `json:"CognateDomains,omitempty"`
+	poolExtras
 }
 
 // mfaSettings are the MFA factors SetUserPoolMfaConfig turns on. SMS MFA

@@ -160,7 +160,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 			UsernameAttributes:    old.UsernameAttributes,
 			UsernameConfiguration: old.UsernameConfiguration,
 			UserPoolTags:          old.UserPoolTags,
-		}, MFA: old.MFA}
+		}, MFA: old.MFA, poolExtras: old.poolExtras}
 		cfg.keepFederation(old)
 		if in.UserPoolTags != nil {
 			cfg.UserPoolTags = in.UserPoolTags

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
@@ -41,7 +40,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *cip.GetToke
 	if err != nil {
 		return nil, err
 	}
-	if cl.secret != "" && !secret.Equal(in.ClientSecret, cl.secret) {
+	if !cl.acceptsSecret(in.ClientSecret) {
 		return nil, errorf(NotAuthorized, "Client secret is missing or invalid for client %s", cl.rec.ID)
 	}
 	if !cl.rotatesRefreshTokens() && !cl.allows("ALLOW_REFRESH_TOKEN_AUTH") {

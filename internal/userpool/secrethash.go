@@ -26,10 +26,12 @@ func (c *client) checkSecretHash(given string, names ...string) error {
 		return errorf(NotAuthorized, "Client %s is configured for secret but secret was not received", c.rec.ID)
 	}
 	ok := false
-	for _, n := range names {
-		// Evaluate every candidate so timing doesn't tell which matched.
-		if secret.Equal(given, secretHash(c.secret, n, c.rec.ID)) {
-			ok = true
+	for _, cs := range c.secrets {
+		for _, n := range names {
+			// Evaluate every candidate so timing doesn't tell which matched.
+			if secret.Equal(given, secretHash(cs.Value, n, c.rec.ID)) {
+				ok = true
+			}
 		}
 	}
 	if !ok {

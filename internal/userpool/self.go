@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/token"
 )
@@ -124,7 +123,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *cip.RevokeTokenRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if cl.secret != "" && !secret.Equal(in.ClientSecret, cl.secret) {
+	if !cl.acceptsSecret(in.ClientSecret) {
 		return nil, errorf(NotAuthorized, "Client secret is missing or invalid for client %s", cl.rec.ID)
 	}
 	if !boolv(cl.cfg.EnableTokenRevocation) {

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -14,11 +15,13 @@ func init() {
 		test{"AddList", testAuthEventAddList},
 		test{"WithoutUser", testAuthEventWithoutUser},
 		test{"DeleteBefore", testAuthEventDeleteBefore},
+		test{"Feedback", testAuthEventFeedback},
 	)
 }
 
 func wantAuthEvent(e storage.AuthEvent) storage.AuthEvent {
 	e.CreatedAt = stored(e.CreatedAt)
+	e.Feedback.At = stored(e.Feedback.At)
 	if len(e.Details) == 0 {
 		e.Details = nil
 	}
@@ -94,4 +97,47 @@ func testAuthEventDeleteBefore(t *testing.T, f *fixture) {
 	es, _, err = f.AuthEvents().List(f.ctx, p.ID, u.Sub, storage.Page{})
 	must(t, err)
 	same(t, "events of a deleted user", len(es), 0)
+}
+
+// testAuthEventFeedback: SetFeedback records feedback on one event of one
+// user, replaces earlier feedback, and fails with ErrNotFound for an event
+// the user does not have; events are added with their feedback too.
+func testAuthEventFeedback(t *testing.T, f *fixture) {
+	p, u := f.poolUser()
+	other := f.user(p.ID, "bob")
+	e := f.authEvent(u, at(0))
+	untouched := f.authEvent(u, at(time.Second))
+	bobs := f.authEvent(other, at(0))
+
+	fb := storage.AuthEventFeedback{Value: "Invalid", Provider: "User", At: at(time.Minute + 1234*time.Nanosecond)}
+	must(t, f.AuthEvents().SetFeedback(f.ctx, p.ID, u.Sub, e.ID, fb))
+	fb = storage.AuthEventFeedback{Value: "Valid", Provider: "Admin", At: at(time.Hour)}
+	must(t, f.AuthEvents().SetFeedback(f.ctx, p.ID, u.Sub, e.ID, fb))
+	e.Feedback = fb
+	es, _, err := f.AuthEvents().List(f.ctx, p.ID, u.Sub, storage.Page{})
+	must(t, err)
+	same(t, "events after feedback", es, []storage.AuthEvent{wantAuthEvent(untouched), wantAuthEvent(e)})
+
+	wantErr(t, f.AuthEvents().SetFeedback(f.ctx, p.ID, u.Sub, "no-such-event", fb), storage.ErrNotFound)
+	wantErr(t, f.AuthEvents().SetFeedback(f.ctx, p.ID, u.Sub, bobs.ID, fb), storage.ErrNotFound)
+	wantErr(t, f.AuthEvents().SetFeedback(f.ctx, f.pool().ID, u.Sub, e.ID, fb), storage.ErrNotFound)
+	es, _, err = f.AuthEvents().List(f.ctx, p.ID, other.Sub, storage.Page{})
+	must(t, err)
+	same(t, "another user's event", es, []storage.AuthEvent{wantAuthEvent(bobs)})
+
+	with := storage.AuthEvent{PoolID: p.ID, Sub: other.Sub, ID: "with-feedback", CreatedAt: at(time.Hour),
+		Feedback: storage.AuthEventFeedback{Value: "Valid", Provider: "Admin", At: at(2 * time.Hour)}}
+	must(t, f.AuthEvents().Add(f.ctx, with))
+	es, _, err = f.AuthEvents().List(f.ctx, p.ID, other.Sub, storage.Page{Limit: 1})
+	must(t, err)
+	same(t, "event added with feedback", es, []storage.AuthEvent{wantAuthEvent(with)})
+
+	cancelled, cancel := context.WithCancel(f.ctx)
+	cancel()
+	if err := f.AuthEvents().SetFeedback(cancelled, p.ID, u.Sub, untouched.ID, fb); !errors.Is(err, context.Canceled) {
+		t.Errorf("SetFeedback with a cancelled context: %v, want an error wrapping context.Canceled", err)
+	}
+	es, _, err = f.AuthEvents().List(f.ctx, p.ID, u.Sub, storage.Page{Limit: 1})
+	must(t, err)
+	same(t, "event after a cancelled SetFeedback", es, []storage.AuthEvent{wantAuthEvent(untouched)})
 }

@@ -11,22 +11,26 @@ import (
 // authEvents implements storage.AuthEvents over auth_events.
 type authEvents struct{ s scope }
 
-const authEventCols = `pool_id, sub, created_at, id, event_type, response, ip_address, details`
+const authEventCols = `pool_id, sub, created_at, id, event_type, response, ip_address, details,
+	feedback_value, feedback_provider, feedback_at`
 
 func scanAuthEvent(r Row) (storage.AuthEvent, error) {
 	var e storage.AuthEvent
-	var created int64
-	if err := r.Scan(&e.PoolID, &e.Sub, &created, &e.ID, &e.Type, &e.Response, &e.IPAddress, &e.Details); err != nil {
+	var created, feedbackAt int64
+	if err := r.Scan(&e.PoolID, &e.Sub, &created, &e.ID, &e.Type, &e.Response, &e.IPAddress, &e.Details,
+		&e.Feedback.Value, &e.Feedback.Provider, &feedbackAt); err != nil {
 		return storage.AuthEvent{}, err
 	}
+	e.Feedback.At = fromMicros(feedbackAt)
 	e.Details = blob(e.Details)
 	e.CreatedAt = fromMicros(created)
 	return e, nil
 }
 
 func (s authEvents) Add(ctx context.Context, e storage.AuthEvent) error {
-	_, err := s.s.exec(ctx, `INSERT INTO auth_events (`+authEventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.PoolID, e.Sub, micros(e.CreatedAt), e.ID, e.Type, e.Response, e.IPAddress, blob(e.Details))
+	_, err := s.s.exec(ctx, `INSERT INTO auth_events (`+authEventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.PoolID, e.Sub, micros(e.CreatedAt), e.ID, e.Type, e.Response, e.IPAddress, blob(e.Details),
+		e.Feedback.Value, e.Feedback.Provider, micros(e.Feedback.At))
 	return wrap("auth events: add "+e.ID, err)
 }
 
@@ -56,6 +60,15 @@ func (s authEvents) List(ctx context.Context, poolID, sub string, pg storage.Pag
 		return []string{strconv.FormatInt(micros(e.CreatedAt), 10), e.ID}
 	})
 	return items, next, nil
+}
+
+func (s authEvents) SetFeedback(ctx context.Context, poolID, sub, id string, f storage.AuthEventFeedback) error {
+	n, err := s.s.exec(ctx, `UPDATE auth_events SET feedback_value = ?, feedback_provider = ?, feedback_at = ?
+		WHERE pool_id = ? AND sub = ? AND id = ?`, f.Value, f.Provider, micros(f.At), poolID, sub, id)
+	if err == nil && n == 0 {
+		err = storage.ErrNotFound
+	}
+	return wrap("auth events: feedback on "+id, err)
 }
 
 func (s authEvents) DeleteBefore(ctx context.Context, before time.Time) (int, error) {

@@ -1,0 +1,65 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// poolExtras are the pool settings that have operations of their own and
+// are not part of UserPoolType: UpdateUserPool keeps them as they are.
+// Each is keyed by app client where Cognito sets it per client; "ALL" is
+// the pool-wide entry.
+type poolExtras struct {
+	UICustomization map[string]*uiCustomization `json:"CognateUICustomization,omitempty"`
+	Risk            map[string]*riskSettings    `json:"CognateRisk,omitempty"`
+	LogDelivery     *logDelivery                `json:"CognateLogDelivery,omitempty"`
+}
+
+// allClients is the ClientId of settings that apply to every app client
+// without settings of its own.
+const allClients = "ALL"
+
+// settingsKey is the map key of a ClientId given to a Set or Get
+// operation: the client's id, or allClients when none or "ALL" is given.
+func settingsKey(clientID string) string {
+	if clientID == "" {
+		return allClients
+	}
+	return clientID
+}
+
+// settingsClient checks the ClientId of a per-client setting: "ALL" or
+// none is the pool-wide entry; any other must name an app client of the
+// pool (ResourceNotFoundException otherwise). It returns the map key.
+func (s *Service) settingsClient(ctx context.Context, p *pool, clientID string) (string, error) {
+	key := settingsKey(clientID)
+	if key == allClients {
+		return key, nil
+	}
+	if _, _, err := s.loadClientOfPool(ctx, p.rec.ID, key); err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+// staleClients returns the keys of m that name app clients which no
+// longer exist, so that a Set operation can drop their settings: deleting
+// a client does not edit its pool.
+func staleClients[T any](ctx context.Context, st storage.Clients, poolID string, m map[string]T) ([]string, error) {
+	var stale []string
+	for id := range m {
+		if id == allClients {
+			continue
+		}
+		rec, err := st.Get(ctx, id)
+		switch {
+		case errors.Is(err, storage.ErrNotFound) || (err == nil && rec.PoolID != poolID):
+			stale = append(stale, id)
+		case err != nil:
+			return nil, err
+		}
+	}
+	return stale, nil
+}
