@@ -92,8 +92,9 @@ func (m *apiModel) operations() []string {
 // fixtureValues gives plausible values for members by name (UserPoolId,
 // ClientId, Username, AccessToken...) and wrong-but-well-formed ones.
 type fixtureValues struct {
-	plausible map[string]string   // member name -> a value that names a live fixture
-	wrong     map[string][]string // member name -> well-formed values that name nothing (or something else)
+	plausible map[string]string         // member name -> a value that names a live fixture
+	wrong     map[string][]string       // member name -> well-formed values that name nothing (or something else)
+	maps      map[string]map[string]any // map member name -> plausible entries
 }
 
 // rawMarker wraps bytes to splice verbatim into the encoded JSON.
@@ -101,11 +102,14 @@ type rawMarker struct{ id int }
 
 // generator builds request bodies for one model.
 type generator struct {
-	m     *apiModel
-	fx    *fixtureValues
-	rng   *rand.Rand
-	raws  [][]byte
-	depth int
+	// minimal makes plausible fill only required members, so that more
+	// requests get past validation to the handlers.
+	minimal bool
+	m       *apiModel
+	fx      *fixtureValues
+	rng     *rand.Rand
+	raws    [][]byte
+	depth   int
 }
 
 // plausible returns a value for shape, filled from fixtures by member name.
@@ -117,7 +121,7 @@ func (g *generator) plausible(name, shapeName string, depth int) any {
 	switch s.Type {
 	case "structure":
 		out := map[string]any{}
-		if depth > 3 {
+		if depth > 3 || g.minimal {
 			for _, r := range s.Required {
 				out[r] = g.plausible(r, s.Members[r].Shape, depth+1)
 			}
@@ -130,6 +134,9 @@ func (g *generator) plausible(name, shapeName string, depth int) any {
 	case "list":
 		return []any{g.plausible(name, s.Member.Shape, depth+1)}
 	case "map":
+		if v, ok := g.fx.maps[name]; ok {
+			return v
+		}
 		k := "k"
 		if ks := g.m.Shapes[s.Key.Shape]; ks != nil && len(ks.Enum) > 0 {
 			k = ks.Enum[0]
@@ -292,9 +299,12 @@ func fixed(b []byte) func() []byte { return func() []byte { return b } }
 // the plausible input, each node of it with each hostile value and each
 // wrong id, sampled down to at most limit cases.
 func (g *generator) cases(op string, limit int) []fuzzCase {
-	var base any = map[string]any{}
+	var base, minimal any = map[string]any{}, map[string]any{}
 	if in := g.m.Operations[op].Input; in != nil {
 		base = g.plausible("", in.Shape, 0)
+		g.minimal = true
+		minimal = g.plausible("", in.Shape, 0)
+		g.minimal = false
 	}
 	plain := g.encode(base)
 	out := []fuzzCase{
@@ -304,25 +314,14 @@ func (g *generator) cases(op string, limit int) []fuzzCase {
 		{op: op, what: "not JSON", body: fixed([]byte(`{"a":`))},
 		{op: op, what: "array body", body: fixed([]byte(`[]`))},
 		{op: op, what: "plausible", body: fixed(plain)},
+		{op: op, what: "minimal", body: fixed(g.encode(minimal))},
 	}
-	var ps []path
-	paths(base, nil, &ps)
 	var more []fuzzCase
-	for _, p := range ps {
-		node, name := at(base, p)
-		if _, ok := node.(string); ok {
-			for _, w := range g.fx.wrong[name] {
-				more = append(more, fuzzCase{op: op, what: fmt.Sprintf("%v=wrong id %.40q", p, w), body: fixed(g.encode(with(base, p, w)))})
-			}
-		}
-		for i := range len(g.hostile()) {
-			p := p
-			more = append(more, fuzzCase{op: op, what: fmt.Sprintf("%v=hostile#%d", p, i), body: func() []byte {
-				g.raws = g.raws[:0]
-				return g.encode(with(base, p, g.hostile()[i]))
-			}})
-		}
-		g.raws = g.raws[:0]
+	for _, b := range []struct {
+		what string
+		v    any
+	}{{"minimal", minimal}, {"full", base}} {
+		more = append(more, g.mutations(op, b.what, b.v)...)
 	}
 	more = append(more, fuzzCase{op: op, what: "unknown member", body: fixed(g.encode(with(base, path{"NoSuchMember"}, map[string]any{"a": []any{1}})))})
 	// Wrong ids are always kept; hostile values are sampled.
@@ -343,4 +342,29 @@ func (g *generator) cases(op string, limit int) []fuzzCase {
 		sample = sample[:room]
 	}
 	return append(out, sample...)
+}
+
+// mutations returns base with each node replaced by each wrong id its
+// member name has and by each hostile value.
+func (g *generator) mutations(op, what string, base any) []fuzzCase {
+	var ps []path
+	paths(base, nil, &ps)
+	var more []fuzzCase
+	for _, p := range ps {
+		node, name := at(base, p)
+		if _, ok := node.(string); ok {
+			for _, w := range g.fx.wrong[name] {
+				more = append(more, fuzzCase{op: op, what: fmt.Sprintf("%s %v=wrong id %.40q", what, p, w), body: fixed(g.encode(with(base, p, w)))})
+			}
+		}
+		for i := range len(g.hostile()) {
+			p := p
+			more = append(more, fuzzCase{op: op, what: fmt.Sprintf("%s %v=hostile#%d", what, p, i), body: func() []byte {
+				g.raws = g.raws[:0]
+				return g.encode(with(base, p, g.hostile()[i]))
+			}})
+		}
+		g.raws = g.raws[:0]
+	}
+	return more
 }

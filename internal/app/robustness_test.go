@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -40,9 +41,9 @@ func TestRobustness(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b, func(t *testing.T) {
 			t.Parallel()
-			limit := 60 // cases per operation on SQLite: the broad sweep
+			limit := 40 // cases per operation on SQLite: the broad sweep
 			if b == "postgres" {
-				limit = 8 // a sample on PostgreSQL
+				limit = 40 // a sample on PostgreSQL
 			}
 			robustnessSweep(t, b, limit)
 		})
@@ -63,10 +64,10 @@ var commonQueryErrors = set("ValidationError", "MissingAction", "InvalidAction",
 
 // knownUndeclared are errors Cognate answers that botocore does not list
 // for the operation, where Cognito's behaviour is the same: botocore's
-// lists are incomplete. AdminListDevices names a user; an unknown one is
-// UserNotFoundException "User does not exist." as in every Admin*
-// operation that declares it.
-var knownUndeclared = set("AdminListDevices UserNotFoundException")
+// lists are incomplete. AdminGetDevice and AdminListDevices name a user;
+// an unknown one is UserNotFoundException "User does not exist." as in
+// every other operation that takes a Username.
+var knownUndeclared = set("AdminListDevices UserNotFoundException", "AdminGetDevice UserNotFoundException")
 
 func set(items ...string) map[string]bool {
 	m := map[string]bool{}
@@ -143,6 +144,9 @@ func (sw *sweep) json(m *apiModel, c fuzzCase) {
 	if err := json.Unmarshal(raw, &e); err != nil || e.Type == "" {
 		sw.fail("%s %s: HTTP %d without an AWS error: %.200q", c.op, c.what, status, raw)
 		return
+	}
+	if c.what == "plausible" && os.Getenv("ROBUSTNESS_DEBUG") != "" {
+		fmt.Printf("PLAUSIBLE %s: %s %.150s\n", c.op, e.Type, e.Message)
 	}
 	sw.checkType(m, c.op, c.what, e.Type, e.Message, commonJSONErrors)
 }
@@ -282,6 +286,13 @@ func robustnessFixtures(t *testing.T, s *server) (*fixtureValues, keeperPool) {
 		t.Fatal(err)
 	}
 
+	var identity struct{ IdentityId string }
+	if err := s.jsonCall("AWSCognitoIdentityService.GetId", "cognito-identity",
+		map[string]any{"IdentityPoolId": idPool.IdentityPoolId}, &identity); err != nil {
+		t.Fatal(err)
+	}
+	poolARN := "arn:aws:cognito-idp:us-east-1:" + s.cfg.AccountID + ":userpool/" + poolID
+
 	access := *tokens.AccessToken
 	parts := strings.Split(access, ".")
 	badSig := parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))
@@ -302,6 +313,16 @@ func robustnessFixtures(t *testing.T, s *server) (*fixtureValues, keeperPool) {
 			"Token": *tokens.RefreshToken, "Session": randomB64(128), "IdentityPoolId": idPool.IdentityPoolId,
 			"Password": password, "PreviousPassword": password, "ProposedPassword": password + "x",
 			"TemporaryPassword": password, "ConfirmationCode": "123456", "UserCode": "123456",
+			"IdentityId": identity.IdentityId, "AccountId": s.cfg.AccountID, "ResourceArn": poolARN,
+			"RoleArn": "arn:aws:iam::" + s.cfg.AccountID + ":role/fuzz", "Filter": `username = "fuzz-user"`,
+			"DeviceKey": "us-east-1_00000000-0000-0000-0000-000000000000", "AttributeName": "email",
+			"AuthFlow": "USER_PASSWORD_AUTH", "ChallengeName": "NEW_PASSWORD_REQUIRED",
+		},
+		maps: map[string]map[string]any{
+			"AuthParameters":     {"USERNAME": "fuzz-user", "PASSWORD": password, "REFRESH_TOKEN": *tokens.RefreshToken},
+			"ChallengeResponses": {"USERNAME": "fuzz-user", "NEW_PASSWORD": password + "y", "ANSWER": "x"},
+			"Logins":             {"cognito-idp.us-east-1.amazonaws.com/" + poolID: *tokens.IdToken},
+			"ClientMetadata":     {"k": "v"},
 		},
 		wrong: map[string][]string{
 			"UserPoolId":       {"eu-west-1_AbCdEfGhI", "us-east-1_NoSuchPool1", gone, "us-east-1_" + strings.Repeat("a", 50)},
