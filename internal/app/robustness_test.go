@@ -43,7 +43,7 @@ func TestRobustness(t *testing.T) {
 			t.Parallel()
 			limit := 40 // cases per operation on SQLite: the broad sweep
 			if b == "postgres" {
-				limit = 40 // a sample on PostgreSQL
+				limit = 8 // a sample on PostgreSQL
 			}
 			robustnessSweep(t, b, limit)
 		})
