@@ -175,6 +175,9 @@ func (g *generator) raw(b []byte) rawMarker {
 	return rawMarker{len(g.raws) - 1}
 }
 
+// hostileNUL is the index of the string with a NUL in hostile's list.
+const hostileNUL = 14
+
 // hostile lists the wrong-type and malformed values one member gets.
 func (g *generator) hostile() []any {
 	deep := bytes.Repeat([]byte("["), 20000)
@@ -186,7 +189,8 @@ func (g *generator) hostile() []any {
 		strings.Repeat("A", 900<<10), // big but under the 1 MiB limit
 		g.raw(deep), g.raw(deepObj),
 		g.raw([]byte("\"a\xff\xfeb\xc0\x80\"")), // invalid UTF-8
-		"a\x00b", g.raw([]byte(`"\u0000\ud800\udfff\ud800"`)),
+		"a\x00b",                                // hostileNUL
+		g.raw([]byte(`"\u0000\ud800\udfff\ud800"`)),
 		g.raw([]byte(`"\u00"`)), g.raw([]byte(`1e999999`)), g.raw([]byte(`-0.0e-0`)),
 		map[string]any{"__proto__": map[string]any{}, "": nil},
 	}
@@ -324,16 +328,24 @@ func (g *generator) cases(op string, limit int) []fuzzCase {
 		more = append(more, g.mutations(op, b.what, b.v)...)
 	}
 	more = append(more, fuzzCase{op: op, what: "unknown member", body: fixed(g.encode(with(base, path{"NoSuchMember"}, map[string]any{"a": []any{1}})))})
-	// Wrong ids are always kept; hostile values are sampled.
-	var keep, sample []fuzzCase
+	// Wrong ids are always kept, and up to maxNUL strings with a NUL
+	// character (storage cannot hold one: the write must fail as bad
+	// input); the other hostile values are sampled.
+	const maxNUL = 24
+	var keep, nul, sample []fuzzCase
 	for _, c := range more {
-		if strings.Contains(c.what, "wrong id") {
+		switch {
+		case strings.Contains(c.what, "wrong id"):
 			keep = append(keep, c)
-		} else {
+		case strings.HasSuffix(c.what, fmt.Sprintf("=hostile#%d", hostileNUL)):
+			nul = append(nul, c)
+		default:
 			sample = append(sample, c)
 		}
 	}
+	g.rng.Shuffle(len(nul), func(i, j int) { nul[i], nul[j] = nul[j], nul[i] })
 	out = append(out, keep...)
+	out = append(out, nul[:min(len(nul), maxNUL)]...)
 	g.rng.Shuffle(len(sample), func(i, j int) { sample[i], sample[j] = sample[j], sample[i] })
 	if room := limit - len(out); room < len(sample) {
 		if room < 0 {

@@ -316,7 +316,7 @@ func robustnessFixtures(t *testing.T, s *server) (*fixtureValues, keeperPool) {
 			"IdentityId": identity.IdentityId, "AccountId": s.cfg.AccountID, "ResourceArn": poolARN,
 			"RoleArn": "arn:aws:iam::" + s.cfg.AccountID + ":role/fuzz", "Filter": `username = "fuzz-user"`,
 			"DeviceKey": "us-east-1_00000000-0000-0000-0000-000000000000", "AttributeName": "email",
-			"AuthFlow": "USER_PASSWORD_AUTH", "ChallengeName": "NEW_PASSWORD_REQUIRED",
+			"AuthFlow": "USER_PASSWORD_AUTH", "ChallengeName": "NEW_PASSWORD_REQUIRED", "Name": "name",
 		},
 		maps: map[string]map[string]any{
 			"AuthParameters":     {"USERNAME": "fuzz-user", "PASSWORD": password, "REFRESH_TOKEN": *tokens.RefreshToken},
