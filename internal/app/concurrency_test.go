@@ -240,3 +240,65 @@ func rawCall(t *testing.T, s *server, req *http.Request) (int, string, string) {
 	_ = json.Unmarshal(raw, &e)
 	return resp.StatusCode, e.Type, e.Message
 }
+
+// TestConcurrentDeleteWhileWriting races deletions against requests that
+// read a record and then write what refers to it: a user deleted during
+// AdminSetUserPassword, AdminUpdateUserAttributes or sign-in, a pool
+// deleted during AdminCreateUser and SignUp. The losers must get the
+// exception for a missing user or pool, never an internal error.
+func TestConcurrentDeleteWhileWriting(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *server) {
+		allowed := []string{"UserNotFoundException", "ResourceNotFoundException", "NotAuthorizedException"}
+		check := func(what string, codes []string) {
+			t.Helper()
+			for _, c := range codes {
+				ok := c == ""
+				for _, a := range allowed {
+					ok = ok || c == a
+				}
+				if !ok {
+					t.Errorf("%s: a racer got %q (all: %q)", what, c, codes)
+				}
+			}
+		}
+		for round := range 4 {
+			poolID := s.pool(nil)
+			clientID, _ := s.appClient(poolID, false)
+			s.user(poolID, "u", "Correct-Horse-9")
+			codes := race(t, func(i int) error {
+				var err error
+				switch i % 4 {
+				case 0:
+					_, err = s.idp.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &poolID, Username: aws.String("u")})
+				case 1:
+					_, err = s.idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("u"),
+						Password: aws.String("Correct-Horse-9"), Permanent: true})
+				case 2:
+					_, err = s.idp.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("u"),
+						UserAttributes: []types.AttributeType{attr("name", fmt.Sprint(i))}})
+				case 3:
+					_, err = s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+						AuthParameters: map[string]string{"USERNAME": "u", "PASSWORD": "Correct-Horse-9"}})
+				}
+				return err
+			})
+			check(fmt.Sprintf("round %d, user deleted", round), codes)
+
+			codes = race(t, func(i int) error {
+				var err error
+				switch i % 3 {
+				case 0:
+					_, err = s.idp.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID})
+				case 1:
+					_, err = s.idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String(fmt.Sprint("a", i)),
+						MessageAction: types.MessageActionTypeSuppress})
+				case 2:
+					_, err = s.idp.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String(fmt.Sprint("s", i)),
+						Password: aws.String("Correct-Horse-9"), UserAttributes: []types.AttributeType{attr("email", fmt.Sprintf("s%d@example.com", i))}})
+				}
+				return err
+			})
+			check(fmt.Sprintf("round %d, pool deleted", round), codes)
+		}
+	})
+}
