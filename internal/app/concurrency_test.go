@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cid "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
@@ -299,6 +300,35 @@ func TestConcurrentDeleteWhileWriting(t *testing.T) {
 				return err
 			})
 			check(fmt.Sprintf("round %d, pool deleted", round), codes)
+		}
+	})
+}
+
+// TestConcurrentIdentityPoolDelete races DeleteIdentityPool against GetId
+// and GetOpenIdTokenForDeveloperIdentity, which read the pool and then
+// create identities in it: the losers get ResourceNotFoundException.
+func TestConcurrentIdentityPoolDelete(t *testing.T) {
+	forEachIDBackend(t, func(t *testing.T, s *idServer) {
+		for round := range 4 {
+			ip := s.identityPool(true)
+			codes := race(t, func(i int) error {
+				var err error
+				switch i % 3 {
+				case 0:
+					_, err = s.ci.DeleteIdentityPool(ctx, &cid.DeleteIdentityPoolInput{IdentityPoolId: &ip})
+				case 1:
+					_, err = s.getID(ip, nil)
+				case 2:
+					_, err = s.ci.GetOpenIdTokenForDeveloperIdentity(ctx, &cid.GetOpenIdTokenForDeveloperIdentityInput{IdentityPoolId: &ip,
+						Logins: map[string]string{"login.example.app": fmt.Sprint("dev-", i)}})
+				}
+				return err
+			})
+			for _, c := range codes {
+				if c != "" && c != "ResourceNotFoundException" {
+					t.Errorf("round %d: a racer got %q (all: %q)", round, c, codes)
+				}
+			}
 		}
 	})
 }
