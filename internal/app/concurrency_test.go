@@ -332,3 +332,31 @@ func TestConcurrentIdentityPoolDelete(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentAddCustomAttributes checks that concurrent
+// AddCustomAttributes calls keep every attribute they report as added
+// (they read, changed and wrote the schema outside a transaction, so all
+// succeeded and most attributes were lost), and that of racers adding the
+// same name exactly one wins.
+func TestConcurrentAddCustomAttributes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *server) {
+		poolID := s.pool(nil)
+		add := func(name string) error {
+			_, err := s.idp.AddCustomAttributes(ctx, &cip.AddCustomAttributesInput{UserPoolId: &poolID,
+				CustomAttributes: []types.SchemaAttributeType{{Name: aws.String(name), AttributeDataType: types.AttributeDataTypeString}}})
+			return err
+		}
+		wantNoFailure(t, "distinct names", race(t, func(i int) error { return add(fmt.Sprint("a", i)) }))
+		wantOneWinner(t, "same name", race(t, func(int) error { return add("same") }), "InvalidParameterException")
+		d := result(s.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).must(t)
+		have := map[string]bool{}
+		for _, a := range d.UserPool.SchemaAttributes {
+			have[aws.ToString(a.Name)] = true
+		}
+		for i := range racers {
+			if !have[fmt.Sprint("custom:a", i)] {
+				t.Errorf("custom:a%d lost", i)
+			}
+		}
+	})
+}

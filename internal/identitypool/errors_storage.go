@@ -12,7 +12,7 @@ const msgInvalidText = "Request values must be valid UTF-8 text without NUL char
 
 // msgVanished is what a client is told when a record the request read was
 // deleted by a concurrent request before the request wrote what refers to
-// it (a user deleted during sign-in, a pool during sign-up).
+// it (an identity pool deleted while GetId creates an identity in it).
 const msgVanished = "A resource the request names was deleted while the request ran."
 
 // AsError returns the *Error a client is told about for err, or nil if err
