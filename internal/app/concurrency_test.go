@@ -360,3 +360,29 @@ func TestConcurrentAddCustomAttributes(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentAttributeUpdates checks that concurrent updates of
+// different attributes of one user all stick (each read the user, changed
+// its attribute and wrote the whole user back, so all succeeded and most
+// changes were lost).
+func TestConcurrentAttributeUpdates(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *server) {
+		poolID := s.pool(nil)
+		for i := range racers {
+			result(s.idp.AddCustomAttributes(ctx, &cip.AddCustomAttributesInput{UserPoolId: &poolID,
+				CustomAttributes: []types.SchemaAttributeType{{Name: aws.String(fmt.Sprint("a", i)), AttributeDataType: types.AttributeDataTypeString}}})).must(t)
+		}
+		s.user(poolID, "u", "Correct-Horse-9")
+		wantNoFailure(t, "AdminUpdateUserAttributes", race(t, func(i int) error {
+			_, err := s.idp.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &poolID, Username: aws.String("u"),
+				UserAttributes: []types.AttributeType{attr(fmt.Sprint("custom:a", i), "v")}})
+			return err
+		}))
+		u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("u")})).must(t)
+		for i := range racers {
+			if v, _ := attrValue(u.UserAttributes, fmt.Sprint("custom:a", i)); v != "v" {
+				t.Errorf("custom:a%d lost", i)
+			}
+		}
+	})
+}
