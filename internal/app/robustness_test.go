@@ -34,6 +34,8 @@ import (
 // something else, signed and unsigned. Every answer must be a 200 or a 4xx
 // AWS error whose type the operation declares (or a common error); the
 // server must stay up and must not lose data it was not asked to delete.
+// The cases come from a fixed seed; ROBUSTNESS_DEBUG=1 logs which check
+// refuses each operation's plausible input (how deep the sweep gets).
 func TestRobustness(t *testing.T) {
 	if testing.Short() {
 		t.Skip("robustness sweep: not in -short")
@@ -146,7 +148,8 @@ func (sw *sweep) json(m *apiModel, c fuzzCase) {
 		return
 	}
 	if c.what == "plausible" && os.Getenv("ROBUSTNESS_DEBUG") != "" {
-		fmt.Printf("PLAUSIBLE %s: %s %.150s\n", c.op, e.Type, e.Message)
+		// How deep the plausible inputs get: which check refuses each.
+		sw.t.Logf("plausible %s: %s %.150s", c.op, e.Type, e.Message)
 	}
 	sw.checkType(m, c.op, c.what, e.Type, e.Message, commonJSONErrors)
 }
