@@ -9,7 +9,6 @@ package cognitoidentity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel"
@@ -119,8 +118,7 @@ func op[In, Out any](a adapter, fn func(context.Context, *In) (*Out, error)) aws
 // wireError maps a domain error to the exception clients see; any other
 // error is internal (awsproto logs it and answers InternalErrorException).
 func wireError(err error) error {
-	var e *identitypool.Error
-	if errors.As(err, &e) {
+	if e := identitypool.AsError(err); e != nil {
 		return awsproto.Errorf(string(e.Kind), "%s", e.Message)
 	}
 	return err

@@ -7,7 +7,6 @@ package cognitoidp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel"
@@ -188,12 +187,11 @@ func op[In, Out any](fn func(context.Context, *In) (*Out, error)) awsproto.Handl
 }
 
 // wireError maps a domain error to the exception Cognito answers with. A
-// userpool.Error's Kind is the Cognito exception name; any other error is
-// internal and stays as it is (awsproto logs it and answers
+// userpool.Error's Kind (see userpool.AsError) is the Cognito exception
+// name; any other error is internal and stays as it is (awsproto logs it and answers
 // InternalErrorException).
 func wireError(err error) error {
-	var e *userpool.Error
-	if errors.As(err, &e) {
+	if e := userpool.AsError(err); e != nil {
 		return awsproto.Errorf(string(e.Kind), "%s", e.Message)
 	}
 	return err

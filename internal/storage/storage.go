@@ -31,9 +31,10 @@
 //     locale's collation.
 //   - String fields hold text: valid UTF-8 without NUL bytes, kept byte for
 //     byte. A read by a key that is not such text finds nothing
-//     (ErrNotFound, or an empty listing); a write of it fails, with no
-//     sentinel, and changes nothing. Keys from requests need no checking
-//     before a lookup.
+//     (ErrNotFound, or an empty listing); a write of it fails with
+//     ErrInvalidText and changes nothing. Keys from requests need no
+//     checking before a lookup; values written from requests may fail the
+//     write, which callers report as bad input.
 //
 // internal/storage/conformance is this contract as tests; every backend
 // runs it.
@@ -56,6 +57,9 @@ var (
 	// ErrBadPageToken reports a page token that the listing it was given to
 	// did not issue (garbage, or a token of another listing).
 	ErrBadPageToken = errors.New("storage: bad page token")
+	// ErrInvalidText reports a write of a string that is not text: invalid
+	// UTF-8, or a NUL byte (see the package comment).
+	ErrInvalidText = errors.New("storage: text must be valid UTF-8 without NUL bytes")
 )
 
 // Store is an open backend.

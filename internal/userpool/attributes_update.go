@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -104,28 +105,74 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, u *storage.User
 	if err := p.checkAttributes(attrs, w, false); err != nil {
 		return nil, err
 	}
+	// Read the user again and write it in one transaction: concurrent
+	// updates of different attributes must not drop each other's.
+	var next *storage.User
+	var send []attrDelivery
+	err := s.store.InTx(ctx, func(tx storage.Stores) error {
+		cur, err := tx.Users().GetBySub(ctx, p.rec.ID, u.Sub)
+		if errors.Is(err, storage.ErrNotFound) {
+			return errorf(UserNotFound, msgUserNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		next, send, err = p.applyAttributes(&cur, attrs, w)
+		if err != nil {
+			return err
+		}
+		next.UpdatedAt = s.now()
+		return s.saveUser(ctx, tx, p, next, false)
+	})
+	if err != nil {
+		return nil, asAliasExists(err)
+	}
+	*u = *next
+
+	details := []cip.CodeDeliveryDetailsType{}
+	for _, d := range send {
+		code, err := s.newCode(ctx, u, purposeVerify+d.attr, d.to, verifyCodeTTL)
+		if err != nil {
+			return nil, err
+		}
+		dd, err := s.sendCode(ctx, p, u, d.attr, d.to, messaging.KindVerify, code)
+		if err != nil {
+			return nil, err
+		}
+		details = append(details, *dd)
+	}
+	return details, nil
+}
+
+// attrDelivery is a verification code to send for a changed attribute.
+type attrDelivery struct{ attr, to string }
+
+// applyAttributes returns u with an attribute update applied and the
+// verification codes to send, or the error that refuses the update. It
+// only computes: updateAttributes runs it on the user as stored, inside
+// the transaction that saves the result.
+func (p *pool) applyAttributes(u *storage.User, attrs []cip.AttributeType, w writer) (*storage.User, []attrDelivery, error) {
 	given := make(map[string]string, len(attrs))
 	for _, a := range attrs {
 		given[a.Name] = a.Value
 	}
 	for name, v := range given {
 		if strings.HasSuffix(name, "_verified") && !w.admin {
-			return nil, errorf(NotAuthorized, "A client attempted to write unauthorized attribute")
+			return nil, nil, errorf(NotAuthorized, "A client attempted to write unauthorized attribute")
 		}
 		if v != "" {
 			continue
 		}
 		if def, _ := p.schemaAttribute(name); boolv(def.Required) {
-			return nil, schemaError(name, "The attribute is required")
+			return nil, nil, schemaError(name, "The attribute is required")
 		}
 		if p.usernameAttribute(name) && p.usernameAttributeHeld(u) == name {
-			return nil, errorf(InvalidParameter, "Cannot delete the %s attribute: the user signs in with it.", name)
+			return nil, nil, errorf(InvalidParameter, "Cannot delete the %s attribute: the user signs in with it.", name)
 		}
 	}
 
 	next := cloneUser(u)
-	type delivery struct{ attr, to string }
-	var send []delivery
+	var send []attrDelivery
 	for _, attr := range verifiable {
 		v, changed := given[attr]
 		if !changed {
@@ -146,11 +193,11 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, u *storage.User
 		case p.verifiesBeforeUpdate(attr) && u.Attributes[attr] != "":
 			next.Attributes[pendingKey(attr)] = v
 			delete(given, attr)
-			send = append(send, delivery{attr, v})
+			send = append(send, attrDelivery{attr, v})
 		default:
 			given[attr+"_verified"] = "false"
 			if contains(p.cfg.AutoVerifiedAttributes, attr) {
-				send = append(send, delivery{attr, v})
+				send = append(send, attrDelivery{attr, v})
 			}
 		}
 	}
@@ -161,25 +208,7 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, u *storage.User
 			next.Attributes[name] = v
 		}
 	}
-	next.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, next, false); err != nil {
-		return nil, asAliasExists(err)
-	}
-	*u = *next
-
-	details := []cip.CodeDeliveryDetailsType{}
-	for _, d := range send {
-		code, err := s.newCode(ctx, u, purposeVerify+d.attr, d.to, verifyCodeTTL)
-		if err != nil {
-			return nil, err
-		}
-		dd, err := s.sendCode(ctx, p, u, d.attr, d.to, messaging.KindVerify, code)
-		if err != nil {
-			return nil, err
-		}
-		details = append(details, *dd)
-	}
-	return details, nil
+	return next, send, nil
 }
 
 // verifiesBeforeUpdate reports whether a change of attr waits for

@@ -2,8 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -21,14 +19,33 @@ func (s *Service) AddCustomAttributes(ctx context.Context, in *cip.AddCustomAttr
 	if err != nil {
 		return nil, err
 	}
-	schema := append([]cip.SchemaAttributeType(nil), p.cfg.SchemaAttributes...)
+	// Read, check and write in one transaction: concurrent calls adding
+	// different attributes must not drop each other's.
+	err = s.updatePool(ctx, p.rec.ID, func(_ *storage.Pool, cfg *poolConfig) error {
+		schema, err := withCustomAttributes(cfg.SchemaAttributes, in.CustomAttributes)
+		if err != nil {
+			return err
+		}
+		cfg.SchemaAttributes = schema
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cip.AddCustomAttributesResponse{}, nil
+}
+
+// withCustomAttributes returns schema with the custom attributes added, or
+// the error for a name already in it or for going past the quota.
+func withCustomAttributes(schema []cip.SchemaAttributeType, add []cip.SchemaAttributeType) ([]cip.SchemaAttributeType, error) {
+	schema = append([]cip.SchemaAttributeType(nil), schema...)
 	custom := 0
 	for _, a := range schema {
 		if strings.HasPrefix(a.Name, "custom:") || strings.HasPrefix(a.Name, "dev:custom:") {
 			custom++
 		}
 	}
-	for _, g := range in.CustomAttributes {
+	for _, g := range add {
 		sa, err := customAttribute(g)
 		if err != nil {
 			return nil, err
@@ -42,22 +59,5 @@ func (s *Service) AddCustomAttributes(ctx context.Context, in *cip.AddCustomAttr
 		}
 		schema = append(schema, sa)
 	}
-	cfg := *p.cfg
-	cfg.SchemaAttributes = schema
-	doc, err := json.Marshal(&cfg)
-	if err != nil {
-		return nil, err
-	}
-	rec := p.rec
-	rec.Config = doc
-	rec.UpdatedAt = s.now()
-	err = s.store.Pools().Update(ctx, rec)
-	s.cache.forgetPool(rec.ID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, poolNotFound(rec.ID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &cip.AddCustomAttributesResponse{}, nil
+	return schema, nil
 }

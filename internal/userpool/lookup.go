@@ -126,7 +126,9 @@ func looksLikeUUID(s string) bool {
 }
 
 // saveUser writes u with freshly computed lookups, turning a lookup
-// conflict into the exception Cognito gives for it.
+// conflict into the exception Cognito gives for it, and a pool or user
+// that a concurrent request deleted into ResourceNotFoundException or
+// UserNotFoundException.
 func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
 	u.Lookups = p.lookupsFor(u)
 	for _, l := range u.Lookups {
@@ -147,8 +149,15 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 	} else {
 		err = st.Users().Put(ctx, *u)
 	}
-	if errors.Is(err, storage.ErrConflict) {
+	switch {
+	case errors.Is(err, storage.ErrConflict):
 		return lookupConflict(p, storage.LookupUsername)
+	case errors.Is(err, storage.ErrNotFound) && create:
+		// The pool was deleted since the request read it.
+		return poolNotFound(p.rec.ID)
+	case errors.Is(err, storage.ErrNotFound):
+		// The user was deleted since the request read it.
+		return errorf(UserNotFound, msgUserNotFound)
 	}
 	return err
 }

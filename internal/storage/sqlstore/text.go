@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -19,18 +18,16 @@ import (
 // would have run:
 //
 //   - a read with such a string matches nothing (it equals no stored text);
-//   - a write with such a string fails with errBadText and changes nothing.
+//   - a write with such a string fails with storage.ErrInvalidText and
+//     changes nothing.
 
-// errBadText refuses a write of text that cannot be stored.
-var errBadText = errors.New("storage: text must be valid UTF-8 without NUL bytes")
-
-// badTextErr is errBadText, or the context's error once ctx is done (the
+// badTextErr is storage.ErrInvalidText, or the context's error once ctx is done (the
 // contract reports a done context first).
 func badTextErr(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("storage: %w", err)
 	}
-	return errBadText
+	return storage.ErrInvalidText
 }
 
 // storable reports whether s is text both dialects store alike.
