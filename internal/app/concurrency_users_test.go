@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,20 +12,11 @@ import (
 // TestConcurrentUserWrites races different writes to one user:
 // AdminSetUserPassword, AdminUpdateUserAttributes,
 // AdminSetUserMFAPreference and AdminDisableUser. All report success, so
-// all must stick.
-//
-// KNOWN DEFECT (skipped unless COGNATE_TEST_KNOWN_RACES=1): every user
-// write but the attribute updates reads the user, changes it in memory and
-// writes the whole record back outside a transaction, so a concurrent
-// write of the same user reverts it. Seen: a new password lost in 5 of 6
-// rounds on PostgreSQL, AdminDisableUser undone in 4 of 6 on SQLite. The
-// fix is for every user write to re-read and save in one transaction (as
-// updateAttributes and updatePool do), or for Users.Put to refuse a stale
-// record.
+// all must stick. (Each is a read-modify-write of the user; storage
+// refuses a write of a user changed since it was read, and the operation
+// is redone. Before that, a new password was lost in 5 of 6 rounds on
+// PostgreSQL and AdminDisableUser undone in 4 of 6 on SQLite.)
 func TestConcurrentUserWrites(t *testing.T) {
-	if os.Getenv("COGNATE_TEST_KNOWN_RACES") == "" {
-		t.Skip("known defect: user writes are read-modify-write outside a transaction; set COGNATE_TEST_KNOWN_RACES=1")
-	}
 	forEachBackend(t, func(t *testing.T, s *server) {
 		for round := range 4 {
 			poolID := s.pool(nil)

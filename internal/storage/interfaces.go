@@ -65,7 +65,9 @@ type Users interface {
 	// Put replaces the user (matched by PoolID and Sub) including its
 	// lookups: lookups no longer listed are freed, new ones taken.
 	// ErrConflict if a new lookup is taken by another user, ErrNotFound if
-	// the user does not exist; a refused Put changes nothing.
+	// the user does not exist, ErrStale if u.Version is not 0 and no longer
+	// the stored version; a refused Put changes nothing. The stored
+	// version becomes one more than before.
 	Put(ctx context.Context, u User) error
 	// GetBySub fails with ErrNotFound if the pool has no such user.
 	GetBySub(ctx context.Context, poolID, sub string) (User, error)

@@ -54,6 +54,11 @@ type User struct {
 	Lookups           []Lookup
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	// Version counts the user's stored writes: 1 after Create, one more
+	// after each Put. Reads fill it in; a Put of a user with a Version
+	// other than 0 succeeds only while the stored one is the same, so a
+	// read-modify-write cannot silently undo a concurrent one.
+	Version int64
 }
 
 // Lookup kinds.

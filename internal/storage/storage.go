@@ -60,6 +60,10 @@ var (
 	// ErrInvalidText reports a write of a string that is not text: invalid
 	// UTF-8, or a NUL byte (see the package comment).
 	ErrInvalidText = errors.New("storage: text must be valid UTF-8 without NUL bytes")
+	// ErrStale reports a write of a record read before a concurrent write
+	// changed it (see User.Version): nothing was written; read it again
+	// and redo the change.
+	ErrStale = errors.New("storage: record changed since it was read")
 )
 
 // Store is an open backend.

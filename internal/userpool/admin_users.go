@@ -259,7 +259,7 @@ func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabl
 	u.Enabled = enabled
 	u.UpdatedAt = now
 	return s.store.InTx(ctx, func(tx storage.Stores) error {
-		if err := tx.Users().Put(ctx, *u); err != nil {
+		if err := putUser(ctx, tx, u); err != nil {
 			return err
 		}
 		if !enabled {

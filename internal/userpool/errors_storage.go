@@ -15,6 +15,11 @@ const msgInvalidText = "Request values must be valid UTF-8 text without NUL char
 // it (a user deleted during sign-in, a pool during sign-up).
 const msgVanished = "A resource the request names was deleted while the request ran."
 
+// msgChanged is what a client is told when a concurrent request changed
+// the user between this request's read and its write: nothing was
+// written, and TooManyRequestsException makes the SDKs retry.
+const msgChanged = "The user was changed by a concurrent request; try again."
+
 // AsError returns the *Error a client is told about for err, or nil if err
 // is internal. Besides this package's own errors, a write that storage
 // refused because a value from the request is not text (a NUL character
@@ -23,7 +28,9 @@ const msgVanished = "A resource the request names was deleted while the request 
 // InvalidParameterException, not an internal error; and a storage
 // ErrNotFound that no operation turned into its own exception means a
 // record the request read was deleted concurrently:
-// ResourceNotFoundException.
+// ResourceNotFoundException. A write of a user that a concurrent request
+// changed after this one read it (storage.ErrStale) is refused whole:
+// TooManyRequestsException, which SDKs retry.
 func AsError(err error) *Error {
 	var e *Error
 	switch {
@@ -33,6 +40,8 @@ func AsError(err error) *Error {
 		return errorf(InvalidParameter, msgInvalidText)
 	case errors.Is(err, storage.ErrNotFound):
 		return errorf(ResourceNotFound, msgVanished)
+	case errors.Is(err, storage.ErrStale):
+		return errorf(TooManyRequests, msgChanged)
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func (s *Service) UpdateSystemAttribute(ctx context.Context, poolID, sub, name s
 			delete(u.Attributes, name)
 		}
 		u.UpdatedAt = s.now()
-		return tx.Users().Put(ctx, u)
+		return putUser(ctx, tx, &u)
 	})
 	return true, err
 }

@@ -107,6 +107,20 @@ func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool
 	return p, u, nil
 }
 
+// putUser writes u back and, when u.Version was read with it, counts the
+// write so that u can be written again in the same request.
+// storage.ErrStale when a concurrent request wrote the user since u was
+// read.
+func putUser(ctx context.Context, st storage.Stores, u *storage.User) error {
+	if err := st.Users().Put(ctx, *u); err != nil {
+		return err
+	}
+	if u.Version != 0 {
+		u.Version++
+	}
+	return nil
+}
+
 func looksLikeUUID(s string) bool {
 	if len(s) != 36 {
 		return false
@@ -145,9 +159,11 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 	}
 	var err error
 	if create {
-		err = st.Users().Create(ctx, *u)
+		if err = st.Users().Create(ctx, *u); err == nil {
+			u.Version = 1
+		}
 	} else {
-		err = st.Users().Put(ctx, *u)
+		err = putUser(ctx, st, u)
 	}
 	switch {
 	case errors.Is(err, storage.ErrConflict):

@@ -192,7 +192,7 @@ func (s *Service) checkUserTOTP(ctx context.Context, u *storage.User, code strin
 	if err := s.putMFA(u, m); err != nil {
 		return err
 	}
-	return s.store.Users().Put(ctx, *u)
+	return putUser(ctx, s.store, u)
 }
 
 // respondSelectMFAType sends the challenge of the factor the user chose.

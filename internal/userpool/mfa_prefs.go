@@ -55,7 +55,7 @@ func (s *Service) setMFAPreference(ctx context.Context, p *pool, u *storage.User
 		return err
 	}
 	u.UpdatedAt = s.now()
-	return s.store.Users().Put(ctx, *u)
+	return putUser(ctx, s.store, u)
 }
 
 // checkFactorUsable refuses to turn on a factor the pool does not offer

@@ -56,7 +56,7 @@ func (s *Service) upgradeSRP(ctx context.Context, u *storage.User, pw string) er
 		return nil
 	}
 	s.setSRPVerifier(u, pw)
-	return s.store.Users().Put(ctx, *u)
+	return putUser(ctx, s.store, u)
 }
 
 // fakeSRP is the verifier behind challenges for users who cannot pass

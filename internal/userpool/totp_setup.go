@@ -81,7 +81,7 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, in *cip.AssociateS
 	if err := s.putMFA(t.user, m); err != nil {
 		return nil, err
 	}
-	if err := s.store.Users().Put(ctx, *t.user); err != nil {
+	if err := putUser(ctx, s.store, t.user); err != nil {
 		return nil, err
 	}
 	out := &cip.AssociateSoftwareTokenResponse{SecretCode: m.Pending}
@@ -129,7 +129,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *cip.VerifySoftwar
 	if err := s.putMFA(t.user, m); err != nil {
 		return nil, err
 	}
-	if err := s.store.Users().Put(ctx, *t.user); err != nil {
+	if err := putUser(ctx, s.store, t.user); err != nil {
 		return nil, err
 	}
 	out := &cip.VerifySoftwareTokenResponse{Status: "SUCCESS"}

@@ -23,6 +23,7 @@ func init() {
 		test{"PutLookups", testUserPutLookups},
 		test{"PutLookupTaken", testUserPutLookupTaken},
 		test{"PutMissing", testUserPutMissing},
+		test{"PutVersion", testUserPutVersion},
 		test{"Delete", testUserDelete},
 		test{"List", testUserList},
 		test{"Count", testUserCount},
@@ -410,4 +411,42 @@ func testUserCount(t *testing.T, f *fixture) {
 	if n, err := f.Users().Count(f.ctx, other.ID); err != nil || n != 0 {
 		t.Fatalf("Count of another pool = %d, %v; want 0", n, err)
 	}
+}
+
+// testUserPutVersion: reads carry the version (1 after Create, one more per
+// Put); a Put of a user read before another write is ErrStale and changes
+// nothing; Version 0 writes whatever the stored version; a stale Put of a
+// deleted user is ErrNotFound.
+func testUserPutVersion(t *testing.T, f *fixture) {
+	p := f.pool()
+	first := f.getUser(p.ID, f.user(p.ID, "ada").Sub)
+	if first.Version != 1 {
+		t.Fatalf("version after Create %d, want 1", first.Version)
+	}
+	second := first
+
+	first.Attributes = map[string]string{"email": "one@example.com"}
+	must(t, f.Users().Put(f.ctx, first))
+	if got := f.getUser(p.ID, first.Sub); got.Version != 2 {
+		t.Fatalf("version after Put %d, want 2", got.Version)
+	}
+	second.Enabled = false
+	wantErr(t, f.Users().Put(f.ctx, second), storage.ErrStale)
+	got := f.getUser(p.ID, first.Sub)
+	if !got.Enabled || got.Attributes["email"] != "one@example.com" || got.Version != 2 {
+		t.Fatalf("a stale Put changed the user: %+v", got)
+	}
+
+	got.Enabled = false
+	must(t, f.Users().Put(f.ctx, got)) // read again, then written: fine
+	blind := got
+	blind.Version = 0
+	blind.Status = "RESET_REQUIRED"
+	must(t, f.Users().Put(f.ctx, blind))
+	if got := f.getUser(p.ID, first.Sub); got.Version != 4 || got.Status != "RESET_REQUIRED" || got.Enabled {
+		t.Fatalf("after an unversioned Put: %+v", got)
+	}
+
+	must(t, f.Users().Delete(f.ctx, p.ID, first.Sub))
+	wantErr(t, f.Users().Put(f.ctx, second), storage.ErrNotFound)
 }

@@ -15,7 +15,7 @@ import (
 type users struct{ s scope }
 
 const userCols = `pool_id, sub, username, status, enabled, attributes, password_hash,
-	srp_salt, srp_verifier, mfa, password_changed_at, lookups, created_at, updated_at`
+	srp_salt, srp_verifier, mfa, password_changed_at, lookups, created_at, updated_at, version`
 
 // userRow is a user as stored: the columns after pool_id and sub, in the
 // order of the INSERT and UPDATE statements below.
@@ -62,7 +62,7 @@ func scanUser(r Row) (storage.User, error) {
 	var attrs, lookups string
 	var changed, created, updated int64
 	err := r.Scan(&u.PoolID, &u.Sub, &u.Username, &u.Status, &u.Enabled, &attrs, &u.PasswordHash,
-		&u.SRPSalt, &u.SRPVerifier, &u.MFA, &changed, &lookups, &created, &updated)
+		&u.SRPSalt, &u.SRPVerifier, &u.MFA, &changed, &lookups, &created, &updated, &u.Version)
 	if err != nil {
 		return storage.User{}, err
 	}
@@ -99,7 +99,7 @@ func (s users) Create(ctx context.Context, u storage.User) error {
 		args := append([]any{u.PoolID, u.Sub}, row...)
 		if _, err := q.Exec(ctx, `INSERT INTO users (pool_id, sub, username, username_key, status,
 			enabled, attributes, password_hash, srp_salt, srp_verifier, mfa, password_changed_at,
-			lookups, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			lookups, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 			args...); err != nil {
 			return err
 		}
@@ -133,13 +133,21 @@ func (s users) Put(ctx context.Context, u storage.User) error {
 		return wrap("users: put "+u.Sub, err)
 	}
 	return wrap("users: put "+u.Sub, s.s.write(ctx, func(q Querier) error {
-		args := append(row, u.PoolID, u.Sub)
-		err := mustChange(q.Exec(ctx, `UPDATE users SET username = ?, username_key = ?, status = ?,
+		args := append(row, u.PoolID, u.Sub, u.Version, u.Version)
+		n, err := q.Exec(ctx, `UPDATE users SET username = ?, username_key = ?, status = ?,
 			enabled = ?, attributes = ?, password_hash = ?, srp_salt = ?, srp_verifier = ?, mfa = ?,
-			password_changed_at = ?, lookups = ?, created_at = ?, updated_at = ?
-			WHERE pool_id = ? AND sub = ?`, args...))
+			password_changed_at = ?, lookups = ?, created_at = ?, updated_at = ?, version = version + 1
+			WHERE pool_id = ? AND sub = ? AND (? = 0 OR version = ?)`, args...)
 		if err != nil {
 			return err
+		}
+		if n == 0 {
+			var one int
+			err := q.QueryRow(ctx, `SELECT 1 FROM users WHERE pool_id = ? AND sub = ?`, u.PoolID, u.Sub).Scan(&one)
+			if err == nil {
+				return storage.ErrStale
+			}
+			return err // ErrNotFound when the user is gone
 		}
 		rows, err := q.Query(ctx, `SELECT kind, lookup_key FROM user_lookups WHERE pool_id = ? AND sub = ?`,
 			u.PoolID, u.Sub)
