@@ -2,9 +2,7 @@ package userpool
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -318,37 +316,4 @@ func loginVersion(v *int32, def int32) (int32, error) {
 		return 0, errorf(InvalidParameter, "ManagedLoginVersion must be 1 or 2.")
 	}
 	return n, nil
-}
-
-// updatePoolTx is updatePool for changes that also write other records in
-// the same transaction: fn gets the transaction too.
-func (s *Service) updatePoolTx(ctx context.Context, id string, fn func(tx storage.Stores, rec *storage.Pool, cfg *poolConfig) error) error {
-	defer s.cache.forgetPool(id)
-	return s.store.InTx(ctx, func(tx storage.Stores) error {
-		rec, err := tx.Pools().Get(ctx, id)
-		if errors.Is(err, storage.ErrNotFound) {
-			return poolNotFound(id)
-		}
-		if err != nil {
-			return err
-		}
-		p, err := parsePool(rec)
-		if err != nil {
-			return err
-		}
-		if err := fn(tx, &p.rec, p.cfg); err != nil {
-			return err
-		}
-		doc, err := json.Marshal(p.cfg)
-		if err != nil {
-			return fmt.Errorf("userpool: encode pool %s settings: %w", id, err)
-		}
-		p.rec.Config = doc
-		p.rec.UpdatedAt = s.now()
-		err = tx.Pools().Update(ctx, p.rec)
-		if errors.Is(err, storage.ErrNotFound) {
-			return poolNotFound(id)
-		}
-		return err
-	})
 }

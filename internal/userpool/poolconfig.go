@@ -59,6 +59,14 @@ func validateMFA(cfg *poolConfig) error {
 // with a new LastModifiedDate unless fn fails. The pool's cache entry is
 // dropped either way.
 func (s *Service) updatePool(ctx context.Context, id string, fn func(rec *storage.Pool, cfg *poolConfig) error) error {
+	return s.updatePoolTx(ctx, id, func(_ storage.Stores, rec *storage.Pool, cfg *poolConfig) error {
+		return fn(rec, cfg)
+	})
+}
+
+// updatePoolTx is updatePool for changes that also write other records in
+// the same transaction: fn gets the transaction too.
+func (s *Service) updatePoolTx(ctx context.Context, id string, fn func(tx storage.Stores, rec *storage.Pool, cfg *poolConfig) error) error {
 	defer s.cache.forgetPool(id)
 	return s.store.InTx(ctx, func(tx storage.Stores) error {
 		rec, err := tx.Pools().Get(ctx, id)
@@ -72,7 +80,7 @@ func (s *Service) updatePool(ctx context.Context, id string, fn func(rec *storag
 		if err != nil {
 			return err
 		}
-		if err := fn(&p.rec, p.cfg); err != nil {
+		if err := fn(tx, &p.rec, p.cfg); err != nil {
 			return err
 		}
 		doc, err := json.Marshal(p.cfg)
