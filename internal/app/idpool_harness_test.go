@@ -112,8 +112,13 @@ func forEachIDBackend(t *testing.T, fn func(t *testing.T, s *idServer)) {
 }
 
 func (s *server) identityClient(id, key string) *cid.Client {
+	return s.identityClientIn("us-east-1", id, key)
+}
+
+// identityClientIn is an identity pools client configured for region.
+func (s *server) identityClientIn(region, id, key string) *cid.Client {
 	cfg := aws.Config{
-		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(id, key, ""),
+		Region: region, Credentials: credentials.NewStaticCredentialsProvider(id, key, ""),
 		HTTPClient: s.http.Client(), RetryMaxAttempts: 1,
 	}
 	return cid.NewFromConfig(cfg, func(o *cid.Options) { o.BaseEndpoint = aws.String(s.http.URL) })
@@ -193,6 +198,11 @@ func (s *server) admin(op string, in, out any) error {
 }
 
 func (s *server) adminAs(id, key, op string, in, out any) error {
+	return s.adminIn("us-east-1", id, key, op, in, out)
+}
+
+// adminIn is adminAs signed for region.
+func (s *server) adminIn(region, id, key, op string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return err
@@ -205,7 +215,7 @@ func (s *server) adminAs(id, key, op string, in, out any) error {
 	req.Header.Set("X-Amz-Target", "CognateAdmin."+op)
 	sum := sha256.Sum256(body)
 	err = v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: id, SecretAccessKey: key}, req,
-		hex.EncodeToString(sum[:]), "cognito-identity", "us-east-1", time.Now())
+		hex.EncodeToString(sum[:]), "cognito-identity", region, time.Now())
 	if err != nil {
 		return err
 	}
