@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -64,16 +65,19 @@ func (f *fakeIssuer) last(t *testing.T) identitypool.CredentialRequest {
 }
 
 // fakeOIDC stands in for the external-OIDC verifier until it is merged:
-// "valid:<sub>" is a good token, "down" an unreachable provider, anything
-// else an invalid token.
+// "valid:<sub>" is a good token (expiring fakeOIDCLifetime from now),
+// "down" an unreachable provider, anything else an invalid token.
 type fakeOIDC struct{}
+
+const fakeOIDCLifetime = 5 * time.Minute
 
 func (fakeOIDC) VerifyOIDC(_ context.Context, arn, tok string) (*identitypool.OIDCToken, error) {
 	switch {
 	case strings.HasPrefix(tok, "valid:"):
 		sub := strings.TrimPrefix(tok, "valid:")
 		return &identitypool.OIDCToken{Issuer: "https://" + strings.SplitN(arn, "oidc-provider/", 2)[1], Subject: sub,
-			Audience: []string{"partner-app"}, Claims: map[string]any{"sub": sub, "aud": "partner-app", "tier": "gold"}}, nil
+			Audience: []string{"partner-app"}, Claims: map[string]any{"sub": sub, "aud": "partner-app", "tier": "gold",
+				"exp": json.Number(strconv.FormatInt(time.Now().Add(fakeOIDCLifetime).Unix(), 10))}}, nil
 	case tok == "down":
 		return nil, fmt.Errorf("%w: JWKS fetch failed", identitypool.ErrProviderUnavailable)
 	}
