@@ -116,6 +116,7 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	a.idpool = ip
 	a.users = up
 	a.sts.SetRecorder(issuanceRecorder{ip})
+	a.sts.SetCognitoTokenCheck(ip.OpenIDTokenLive)
 	idp, err := cognitoidp.New(up)
 	if err != nil {
 		return err

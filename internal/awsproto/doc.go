@@ -14,8 +14,11 @@
 //     RequestInfo.Caller. See sigv4.go.
 //  5. The body is checked against the botocore model: JSON syntax and types
 //     (SerializationException), then required members, lengths, ranges,
-//     patterns and enums (InvalidParameterException with AWS's
-//     "N validation errors detected: ..." wording). See validate.go.
+//     patterns and enums, answered with AWS's "N validation errors
+//     detected: ..." wording under the service's own code
+//     (Service.ValidationError: InvalidParameterException for Cognito
+//     user pools, ValidationException for identity pools). See
+//     validate.go.
 //  6. The Handler runs with RequestInfo in its context; its result is written
 //     as JSON, and an *Error as {"__type": ..., "message": ...}. Any other
 //     error or a panic is logged and answered with a 500
