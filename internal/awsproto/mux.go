@@ -185,7 +185,7 @@ func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
 	}
 	ctx := r.Context()
 	if svc.Model.RequiresSigV4(op) {
-		caller, err := verifySigV4(ctx, r, body, svc.SigningName, m.creds, m.now())
+		caller, err := verifySigV4(ctx, r, body, svc.SigningName, jsonSignedHeaders, m.creds, m.now())
 		if err != nil {
 			return nil, err
 		}

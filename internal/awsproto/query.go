@@ -186,6 +186,7 @@ func (m *QueryMux) serve(r *http.Request, id string) (*QueryService, string, any
 			header:        r.Header,
 			contentLength: r.ContentLength,
 			payloadHash:   hashHex(params.body),
+			mustSign:      querySignedHeaders,
 		}, svc.SigningName, m.creds, m.now())
 		var ae *Error
 		if errors.As(err, &ae) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cognate-dev/cognate/internal/awsmodel"
 	"github.com/cognate-dev/cognate/internal/awsproto"
+	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/userpool"
 )
@@ -28,6 +29,13 @@ func New(up *userpool.Service) (*awsproto.Service, error) {
 	// reference says a custom domain is given as its fully qualified name
 	// (auth.example.com); userpool checks both forms.
 	if err := model.DropPattern("DomainType"); err != nil {
+		return nil, fmt.Errorf("cognitoidp: model: %w", err)
+	}
+	// PasswordType's pattern, [\S]+ as a whole, refuses any space, but
+	// Cognito refuses only leading and trailing ones and names its own
+	// pattern; userpool applies the same rule where no model field does
+	// (NEW_PASSWORD).
+	if err := model.SetPattern("PasswordType", password.Pattern, password.WellFormed); err != nil {
 		return nil, fmt.Errorf("cognitoidp: model: %w", err)
 	}
 	return &awsproto.Service{

@@ -85,7 +85,7 @@ func (p *pool) newUser(username string, attrs []cip.AttributeType, w writer, now
 	u := &storage.User{
 		PoolID:     p.rec.ID,
 		Sub:        uuid.NewString(),
-		Username:   username,
+		Username:   canonicalName(username),
 		Enabled:    true,
 		Attributes: map[string]string{},
 		CreatedAt:  now,
