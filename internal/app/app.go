@@ -43,6 +43,8 @@ type App struct {
 	handler http.Handler
 	users   *userpool.Service
 	now     func() time.Time
+	// hasher hashes passwords; nil means one with a slot per CPU.
+	hasher *password.Hasher
 	// httpClient makes outgoing requests (external OIDC providers' keys);
 	// nil means a default client.
 	httpClient *http.Client
@@ -98,9 +100,12 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	if a.cfg.SMSWebhookURL != "" {
 		sms = messaging.NewWebhook(a.cfg.SMSWebhookURL, nil)
 	}
+	if a.hasher == nil {
+		a.hasher = password.NewHasher(runtime.GOMAXPROCS(0))
+	}
 	var ip *identitypool.Service
 	up := userpool.New(userpool.Deps{
-		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: password.NewHasher(runtime.GOMAXPROCS(0)),
+		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: a.hasher,
 		Messenger: mail, SMS: sms, Logger: a.log,
 		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now,
 		// The identity-id write-back attributes are never client-writable.
@@ -154,6 +159,10 @@ type Option func(*App)
 // WithClock makes the App read time from now instead of time.Now (tests
 // use it to step past lockouts and code expiry).
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
+// WithHasher makes the App hash passwords with h (tests use one with few
+// slots).
+func WithHasher(h *password.Hasher) Option { return func(a *App) { a.hasher = h } }
 
 // WithHTTPClient sets the client for outgoing requests (fetching external
 // OpenID Connect providers' keys); tests use it to trust their TLS servers.
