@@ -107,7 +107,7 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	up := userpool.New(userpool.Deps{
 		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: a.hasher,
 		Messenger: mail, SMS: sms, Logger: a.log,
-		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now,
+		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now, LockoutMax: a.cfg.LockoutMax,
 		// The identity-id write-back attributes are never client-writable.
 		ReadOnlyAttributes: func(ctx context.Context, poolID string) ([]string, error) {
 			return ip.ReadOnlyAttributes(ctx, poolID)

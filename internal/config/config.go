@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Default values, exported so help texts and tests agree with Default.
@@ -25,6 +26,11 @@ const (
 	DefaultAccountID = "000000000000"
 	DefaultLogLevel  = "info"
 	DefaultSMTPPort  = 587
+	// DefaultLockoutMax is Cognito's own longest sign-in lockout.
+	DefaultLockoutMax = 15 * time.Minute
+	// MaxLockoutMax is the largest --lockout-max: the longest lockout the
+	// schedule reaches (after 27 consecutive failures).
+	MaxLockoutMax = 24 * time.Hour
 )
 
 // STARTTLS modes for SMTP.StartTLS.
@@ -58,6 +64,10 @@ type Config struct {
 	SMSWebhookURL string
 	// LogLevel is one of debug, info, warn, error.
 	LogLevel string
+	// LockoutMax caps the temporary lockout that consecutive failed
+	// passwords start (the schedule doubles from 1 second), so that
+	// nobody can lock a user out for longer by guessing wrong on purpose.
+	LockoutMax time.Duration
 }
 
 // SMTP configures the outgoing mail server.
@@ -87,7 +97,8 @@ func Default() Config {
 			Port:     DefaultSMTPPort,
 			StartTLS: StartTLSAuto,
 		},
-		LogLevel: DefaultLogLevel,
+		LogLevel:   DefaultLogLevel,
+		LockoutMax: DefaultLockoutMax,
 	}
 }
 
@@ -126,6 +137,9 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
+	if c.LockoutMax < time.Second || c.LockoutMax > MaxLockoutMax {
+		return fmt.Errorf("--lockout-max: %v is not between 1s and %v", c.LockoutMax, MaxLockoutMax)
+	}
 	return nil
 }
 
@@ -157,6 +171,7 @@ func (c Config) LogValue() slog.Value {
 		),
 		slog.String("sms_webhook_url", redactWebhook(c.SMSWebhookURL)),
 		slog.String("log_level", c.LogLevel),
+		slog.Duration("lockout_max", c.LockoutMax),
 	)
 }
 

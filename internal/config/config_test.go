@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -29,7 +30,7 @@ func TestDefaultIsValid(t *testing.T) {
 	}
 	if d.Listen != "127.0.0.1:7350" || d.AccountID != "000000000000" || d.SMTP.Port != 587 ||
 		d.SMTP.StartTLS != "auto" || d.LogLevel != "info" || d.DataDir != "./cognate-data" ||
-		d.PublicURL != "http://127.0.0.1:7350" {
+		d.PublicURL != "http://127.0.0.1:7350" || d.LockoutMax != 15*time.Minute {
 		t.Fatalf("Default() = %+v", d)
 	}
 }
@@ -57,12 +58,13 @@ func TestParse(t *testing.T) {
 			args: []string{"--listen", "0.0.0.0:9000", "--data-dir=/var/lib/cognate", "--database-url", "postgres://u@db/x",
 				"--account-id", "123456789012", "--public-url", "https://id.example.com", "--smtp-host", "mail.example.com",
 				"--smtp-port", "2525", "--smtp-username", "u", "--smtp-password", "p", "--smtp-from", "a@example.com",
-				"--smtp-starttls", "require", "--log-level", "debug", "--sms-webhook-url", "https://sms.example.com/send"},
+				"--smtp-starttls", "require", "--log-level", "debug", "--sms-webhook-url", "https://sms.example.com/send",
+				"--lockout-max", "1h30m"},
 			check: func(t *testing.T, c Config) {
 				want := Config{Listen: "0.0.0.0:9000", DataDir: "/var/lib/cognate", DatabaseURL: "postgres://u@db/x",
 					AccountID: "123456789012", PublicURL: "https://id.example.com",
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
-					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send"}
+					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", LockoutMax: 90 * time.Minute}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
 				}
@@ -84,6 +86,15 @@ func TestParse(t *testing.T) {
 			check: func(t *testing.T, c Config) {
 				if c.Listen != "127.0.0.1:1" || c.SMTP.Port != 465 || c.SMTP.StartTLS != "off" || c.DatabaseURL != "postgresql://x/y" {
 					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		{
+			name: "lockout cap from env",
+			env:  map[string]string{"COGNATE_LOCKOUT_MAX": "2m"},
+			check: func(t *testing.T, c Config) {
+				if c.LockoutMax != 2*time.Minute {
+					t.Errorf("LockoutMax = %v", c.LockoutMax)
 				}
 			},
 		},
@@ -151,6 +162,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown flag", []string{"--nope"}, nil, "flag provided but not defined"},
 		{"positional", []string{"extra"}, nil, `unexpected argument "extra"`},
 		{"bad int flag", []string{"--smtp-port", "x"}, nil, "smtp-port"},
+		{"bad duration", []string{"--lockout-max", "15"}, nil, "lockout-max"},
 		{"bad int env", nil, map[string]string{"COGNATE_SMTP_PORT": "x"}, `COGNATE_SMTP_PORT: invalid value "x"`},
 		{"env and file", nil, map[string]string{"COGNATE_SMTP_PASSWORD": "a", "COGNATE_SMTP_PASSWORD_FILE": pwFile}, "both set"},
 		{"missing file", nil, map[string]string{EnvRootSecretAccessKey + "_FILE": "/nonexistent/x"}, "COGNATE_ROOT_SECRET_ACCESS_KEY_FILE"},
@@ -219,6 +231,11 @@ func TestValidate(t *testing.T) {
 		{"sms webhook ok", func(c *Config) { c.SMSWebhookURL = "https://sms.example.com/send?token=x" }, ""},
 		{"sms webhook ftp", func(c *Config) { c.SMSWebhookURL = "ftp://sms.example.com" }, "--sms-webhook-url"},
 		{"sms webhook relative", func(c *Config) { c.SMSWebhookURL = "/send" }, "--sms-webhook-url"},
+		{"lockout cap a second", func(c *Config) { c.LockoutMax = time.Second }, ""},
+		{"lockout cap a day", func(c *Config) { c.LockoutMax = 24 * time.Hour }, ""},
+		{"lockout cap zero", func(c *Config) { c.LockoutMax = 0 }, "--lockout-max"},
+		{"lockout cap under a second", func(c *Config) { c.LockoutMax = 999 * time.Millisecond }, "--lockout-max"},
+		{"lockout cap over a day", func(c *Config) { c.LockoutMax = 25 * time.Hour }, "--lockout-max"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -135,6 +135,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.SMTP.StartTLS, "smtp-starttls", cfg.SMTP.StartTLS, "STARTTLS `mode`: auto (when offered), require, off")
 	fs.StringVar(&cfg.SMSWebhookURL, "sms-webhook-url", cfg.SMSWebhookURL, "`URL` that text messages (SMS codes) are posted to as JSON {to, message, pool, kind}; empty writes them to the development outbox")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
+	fs.DurationVar(&cfg.LockoutMax, "lockout-max", cfg.LockoutMax, "longest sign-in lockout after failed passwords (`duration`, 1s to 24h)")
 	return fs
 }
 
