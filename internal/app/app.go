@@ -54,8 +54,13 @@ type App struct {
 }
 
 // New opens storage and builds the server. getenv is os.Getenv outside
-// tests (the master key and credentials come from the environment).
+// tests (the master key and credentials come from the environment). On
+// every start the data directory and the files in it are made accessible
+// by their owner only.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(string) string, opts ...Option) (*App, error) {
+	if err := restrictDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
 	ring, err := secret.LoadKeyRing(cfg.DataDir, getenv)
 	if err != nil {
 		return nil, err
@@ -82,7 +87,7 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	}
 	a.root, a.NewRoot = root, created
 	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
-	outbox := messaging.NewOutbox(filepath.Join(a.cfg.DataDir, "outbox"), a.log)
+	outbox := messaging.NewOutbox(filepath.Join(a.cfg.DataDir, outboxDir), a.log)
 	var mail messaging.Messenger = outbox
 	if a.cfg.SMTP.Enabled() {
 		mail = messaging.NewSMTP(messaging.SMTPConfig{
