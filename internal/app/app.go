@@ -81,12 +81,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(s
 }
 
 func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
+	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
+	if err := a.checkMasterKey(ctx, ring, true); err != nil {
+		return err
+	}
+	if err := a.notePublicURL(ctx); err != nil {
+		return err
+	}
 	root, created, err := loadRootCredentials(ctx, a.store.Settings(), ring, a.cfg)
 	if err != nil {
 		return err
 	}
 	a.root, a.NewRoot = root, created
-	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
 	outbox := messaging.NewOutbox(filepath.Join(a.cfg.DataDir, outboxDir), a.log)
 	var mail messaging.Messenger = outbox
 	if a.cfg.SMTP.Enabled() {
