@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -45,6 +46,8 @@ type App struct {
 	now     func() time.Time
 	// hasher hashes passwords; nil means one with a slot per CPU.
 	hasher *password.Hasher
+	// existingOnly: New creates nothing (ExistingOnly).
+	existingOnly bool
 	// httpClient makes outgoing requests (external OIDC providers' keys);
 	// nil means a default client.
 	httpClient *http.Client
@@ -58,23 +61,29 @@ type App struct {
 // every start the data directory and the files in it are made accessible
 // by their owner only.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(string) string, opts ...Option) (*App, error) {
-	if err := restrictDataDir(cfg.DataDir); err != nil {
-		return nil, err
-	}
-	ring, err := secret.LoadKeyRing(cfg.DataDir, getenv)
-	if err != nil {
-		return nil, err
-	}
-	store, err := openStore(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	a := &App{cfg: cfg, log: log, store: store, now: time.Now}
+	a := &App{cfg: cfg, log: log, now: time.Now}
 	for _, o := range opts {
 		o(a)
 	}
+	if err := restrictDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	loadRing := secret.LoadKeyRing
+	if a.existingOnly {
+		if err := checkExisting(cfg); err != nil {
+			return nil, err
+		}
+		loadRing = secret.ReadKeyRing
+	}
+	ring, err := loadRing(cfg.DataDir, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if a.store, err = openStore(ctx, cfg); err != nil {
+		return nil, err
+	}
 	if err := a.build(ctx, ring); err != nil {
-		store.Close()
+		a.store.Close()
 		return nil, err
 	}
 	return a, nil
@@ -82,13 +91,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(s
 
 func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
-	if err := a.checkMasterKey(ctx, ring, true); err != nil {
+	if err := a.checkMasterKey(ctx, ring, !a.existingOnly); err != nil {
 		return err
 	}
-	if err := a.notePublicURL(ctx); err != nil {
-		return err
+	if !a.existingOnly {
+		if err := a.notePublicURL(ctx); err != nil {
+			return err
+		}
 	}
-	root, created, err := loadRootCredentials(ctx, a.store.Settings(), ring, a.cfg)
+	root, created, err := loadRootCredentials(ctx, a.store.Settings(), ring, a.cfg, !a.existingOnly)
 	if err != nil {
 		return err
 	}
@@ -171,6 +182,15 @@ type Option func(*App)
 // use it to step past lockouts and code expiry).
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
 
+// ExistingOnly makes New open what an earlier start set up and create
+// nothing: no data directory, master key, SQLite database, root
+// credentials or records of this start. The commands that read or
+// maintain a server's storage (cognate credentials, rotate-keys) use it,
+// so that a mistyped --data-dir fails instead of setting up a new server.
+// Without stored or configured root credentials, RootCredentials returns
+// empty strings.
+func ExistingOnly() Option { return func(a *App) { a.existingOnly = true } }
+
 // WithHasher makes the App hash passwords with h (tests use one with few
 // slots).
 func WithHasher(h *password.Hasher) Option { return func(a *App) { a.hasher = h } }
@@ -178,6 +198,27 @@ func WithHasher(h *password.Hasher) Option { return func(a *App) { a.hasher = h 
 // WithHTTPClient sets the client for outgoing requests (fetching external
 // OpenID Connect providers' keys); tests use it to trust their TLS servers.
 func WithHTTPClient(c *http.Client) Option { return func(a *App) { a.httpClient = c } }
+
+// checkExisting fails unless cfg names storage an earlier start set up:
+// for SQLite, the database file in the data directory.
+func checkExisting(cfg config.Config) error {
+	if cfg.DatabaseURL != "" {
+		return nil
+	}
+	path := filepath.Join(cfg.DataDir, sqliteFile)
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no Cognate database at %s: pass the --data-dir (or --database-url) "+
+			"of the server; `cognate serve` sets it up on its first start", path)
+	}
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	return nil
+}
+
+// sqliteFile is the SQLite database's name in the data directory.
+const sqliteFile = "cognate.db"
 
 // openStore opens PostgreSQL when a database URL is set, else SQLite in the
 // data directory.
@@ -188,7 +229,7 @@ func openStore(ctx context.Context, cfg config.Config) (storage.Store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("app: data directory: %w", err)
 	}
-	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "cognate.db"))
+	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, sqliteFile))
 }
 
 // Handler is the server's HTTP handler.

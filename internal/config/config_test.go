@@ -180,15 +180,43 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseHelp(t *testing.T) {
-	_, err := Parse("serve", []string{"-h"}, nil)
-	if !IsHelp(err) {
-		t.Fatalf("Parse(-h) error = %v, want flag.ErrHelp", err)
-	}
-	u := Usage("serve")
-	for _, want := range []string{"Usage of serve", "-smtp-starttls", "127.0.0.1:7350", "COGNATE_ROOT_SECRET_ACCESS_KEY"} {
-		if !strings.Contains(u, want) {
-			t.Errorf("Usage lacks %q:\n%s", want, u)
+	for _, cmd := range []string{"serve", "credentials", "rotate-keys"} {
+		for _, arg := range []string{"-h", "--help"} {
+			if _, _, err := ParseArgs(cmd, []string{arg}, nil); !IsHelp(err) {
+				t.Errorf("ParseArgs(%s, %s) error = %v, want flag.ErrHelp", cmd, arg, err)
+			}
 		}
+	}
+	tests := []struct {
+		cmd          string
+		want, refuse []string
+	}{
+		{"serve", []string{"Flags:", "-smtp-starttls", "127.0.0.1:7350", "-data-dir", "-lockout-max", "COGNATE_ROOT_SECRET_ACCESS_KEY", "COGNATE_MASTER_KEY_FILE", "COGNATE_SMTP_PASSWORD_FILE"}, nil},
+		{"credentials", []string{"Flags:", "-data-dir", "-database-url", "COGNATE_MASTER_KEY"}, []string{"-smtp-host", "-listen", "SMTP"}},
+		{"rotate-keys", []string{"Flags:", "-data-dir", "-database-url"}, []string{"-smtp-host", "-public-url"}},
+	}
+	for _, tt := range tests {
+		u := Usage(tt.cmd)
+		for _, want := range tt.want {
+			if !strings.Contains(u, want) {
+				t.Errorf("Usage(%s) lacks %q:\n%s", tt.cmd, want, u)
+			}
+		}
+		for _, refuse := range tt.refuse {
+			if strings.Contains(u, refuse) {
+				t.Errorf("Usage(%s) shows %q:\n%s", tt.cmd, refuse, u)
+			}
+		}
+	}
+}
+
+func TestStorageCommandsTakeStorageFlagsOnly(t *testing.T) {
+	c, err := Parse("credentials", []string{"--data-dir", "/srv/cognate"}, envOf(map[string]string{"COGNATE_SMTP_PORT": "not a port"}))
+	if err != nil || c.DataDir != "/srv/cognate" {
+		t.Fatalf("Parse(credentials) = %+v, %v", c, err)
+	}
+	if _, err := Parse("credentials", []string{"--smtp-host", "mail.example.com"}, nil); err == nil || !strings.Contains(err.Error(), "smtp-host") {
+		t.Fatalf("Parse(credentials --smtp-host) error = %v, want the flag refused", err)
 	}
 }
 

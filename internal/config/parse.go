@@ -99,18 +99,22 @@ func ParseArgs(name string, args []string, getenv func(string) string) (Config, 
 	return cfg, fs.Args(), nil
 }
 
-// Usage returns the flag help text for the subcommand name.
+// Usage returns the help text of the flags of the subcommand name and of
+// the environment variables it reads.
 func Usage(name string) string {
 	cfg := Default()
 	cfg.PublicURL = ""
 	fs := newFlagSet(name, &cfg)
 	var b bytes.Buffer
 	fs.SetOutput(&b)
-	fmt.Fprintf(&b, "Usage of %s:\n", name)
+	b.WriteString("Flags:\n")
 	fs.PrintDefaults()
 	fmt.Fprintf(&b, "\nEvery flag --foo-bar may also be set as %sFOO_BAR (the flag wins).\n", EnvPrefix)
+	fmt.Fprintf(&b, "Master key: %sMASTER_KEY, or %sMASTER_KEY_FILE naming a file (default: <data-dir>/master.key).\n", EnvPrefix, EnvPrefix)
 	fmt.Fprintf(&b, "Root credentials: %s and %s (or *_FILE naming a file).\n", EnvRootAccessKeyID, EnvRootSecretAccessKey)
-	fmt.Fprintf(&b, "The SMTP password may also come from %s_FILE.\n", EnvName("smtp-password"))
+	if name == ServeCommand {
+		fmt.Fprintf(&b, "The SMTP password may also come from %s_FILE.\n", EnvName("smtp-password"))
+	}
 	return b.String()
 }
 
@@ -120,11 +124,19 @@ func EnvName(flagName string) string {
 	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
+// ServeCommand is the subcommand that runs the server. It takes every
+// flag; the other subcommands (which read or maintain a server's storage)
+// take only --data-dir and --database-url.
+const ServeCommand = "serve"
+
 func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`address` (host:port) to listen on")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "`directory` for the SQLite database and local state")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL `URL` (postgres://...); empty means SQLite in --data-dir")
+	if name != ServeCommand {
+		return fs
+	}
+	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`address` (host:port) to listen on")
 	fs.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "12-digit AWS account `id` used in ARNs")
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "external base `URL`, the base of issuer URLs (default http://<listen>)")
 	fs.StringVar(&cfg.SMTP.Host, "smtp-host", cfg.SMTP.Host, "SMTP server `host`; empty writes mail to the development outbox")
