@@ -109,7 +109,33 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	stopReloading := reloadOnHangup(a, log)
+	defer stopReloading()
 	return a.Serve(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
+}
+
+// reloadOnHangup makes SIGHUP reread the TLS certificate and key files
+// (so a renewed certificate is served without a restart) until the
+// returned function is called.
+func reloadOnHangup(a *app.App, log *slog.Logger) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range hup {
+			if err := a.ReloadTLS(); err != nil {
+				log.Error("SIGHUP: TLS certificate not reloaded", "err", err)
+				continue
+			}
+			log.Info("SIGHUP: TLS certificate reloaded")
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		close(hup)
+		<-done
+	}
 }
 
 func credentials(args []string, stdout, stderr io.Writer) error {
@@ -143,7 +169,7 @@ func storageName(cfg config.Config) string {
 // printBanner tells a developer how to use the server that just started.
 func printBanner(w io.Writer, cfg config.Config, a *app.App, addr string) {
 	id, key := a.RootCredentials()
-	endpoint := "http://" + addr
+	endpoint := cfg.Scheme() + "://" + addr
 	fmt.Fprintf(w, "Cognate is listening on %s\n", endpoint)
 	if cfg.DatabaseURL != "" {
 		fmt.Fprintln(w, "Storage: PostgreSQL")
@@ -159,13 +185,17 @@ func printBanner(w io.Writer, cfg config.Config, a *app.App, addr string) {
 	default:
 		fmt.Fprintf(w, "\nRoot credentials: access key %s (run `cognate credentials` to print the secret)\n", id)
 	}
+	caBundle := ""
+	if cfg.TLS() {
+		caBundle = fmt.Sprintf("  export AWS_CA_BUNDLE=%s   # unless a public CA issued the certificate\n", cfg.TLSCertFile)
+	}
 	fmt.Fprintf(w, `
 Try it with the AWS CLI:
   export AWS_DEFAULT_REGION=us-east-1
-  aws cognito-idp create-user-pool --pool-name demo --endpoint-url %[1]s
+%[2]s  aws cognito-idp create-user-pool --pool-name demo --endpoint-url %[1]s
   aws cognito-idp list-user-pools --max-results 10 --endpoint-url %[1]s
 
-`, endpoint)
+`, endpoint, caBundle)
 }
 
 // rotateKeys rotates the signing keys of each issuer named in args (user

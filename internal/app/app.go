@@ -48,6 +48,8 @@ type App struct {
 	hasher *password.Hasher
 	// existingOnly: New creates nothing (ExistingOnly).
 	existingOnly bool
+	// cert is the TLS certificate; nil serves plain HTTP.
+	cert *certificate
 	// httpClient makes outgoing requests (external OIDC providers' keys);
 	// nil means a default client.
 	httpClient *http.Client
@@ -78,6 +80,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(s
 	ring, err := loadRing(cfg.DataDir, getenv)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.TLS() && !a.existingOnly {
+		if a.cert, err = loadCertificate(cfg.TLSCertFile, cfg.TLSKeyFile); err != nil {
+			return nil, err
+		}
 	}
 	if a.store, err = openStore(ctx, cfg); err != nil {
 		return nil, err
@@ -244,8 +251,9 @@ func (a *App) RootCredentials() (accessKeyID, secretAccessKey string) {
 func (a *App) Close() error { return a.store.Close() }
 
 // Serve serves on ln (from Listen) until ctx is done, then finishes
-// in-flight requests (up to 30 s) and returns. ready, when non-nil, is
-// called once serving starts.
+// in-flight requests (up to 30 s) and returns. It serves HTTPS when the
+// configuration names a TLS certificate. ready, when non-nil, is called
+// once serving starts.
 func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string)) error {
 	srv := &http.Server{
 		Addr:              a.cfg.Listen,
@@ -262,7 +270,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	defer stopJanitor()
 	go a.janitor(jctx)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if a.cert != nil {
+		srv.TLSConfig = a.cert.tlsConfig()
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		return err

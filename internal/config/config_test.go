@@ -59,12 +59,13 @@ func TestParse(t *testing.T) {
 				"--account-id", "123456789012", "--public-url", "https://id.example.com", "--smtp-host", "mail.example.com",
 				"--smtp-port", "2525", "--smtp-username", "u", "--smtp-password", "p", "--smtp-from", "a@example.com",
 				"--smtp-starttls", "require", "--log-level", "debug", "--sms-webhook-url", "https://sms.example.com/send",
-				"--lockout-max", "1h30m"},
+				"--lockout-max", "1h30m", "--tls-cert-file", "/etc/cognate/cert.pem", "--tls-key-file", "/etc/cognate/key.pem"},
 			check: func(t *testing.T, c Config) {
 				want := Config{Listen: "0.0.0.0:9000", DataDir: "/var/lib/cognate", DatabaseURL: "postgres://u@db/x",
 					AccountID: "123456789012", PublicURL: "https://id.example.com",
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
-					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", LockoutMax: 90 * time.Minute}
+					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", LockoutMax: 90 * time.Minute,
+					TLSCertFile: "/etc/cognate/cert.pem", TLSKeyFile: "/etc/cognate/key.pem"}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
 				}
@@ -76,6 +77,16 @@ func TestParse(t *testing.T) {
 			check: func(t *testing.T, c Config) {
 				if c.PublicURL != "http://127.0.0.1:8080" {
 					t.Errorf("PublicURL = %q", c.PublicURL)
+				}
+			},
+		},
+		{
+			name: "public url follows listen over https",
+			args: []string{"--listen", "0.0.0.0:8443"},
+			env:  map[string]string{"COGNATE_TLS_CERT_FILE": "/c.pem", "COGNATE_TLS_KEY_FILE": "/k.pem"},
+			check: func(t *testing.T, c Config) {
+				if c.PublicURL != "https://0.0.0.0:8443" || c.TLSCertFile != "/c.pem" || c.TLSKeyFile != "/k.pem" {
+					t.Errorf("got %+v", c)
 				}
 			},
 		},
@@ -191,7 +202,7 @@ func TestParseHelp(t *testing.T) {
 		cmd          string
 		want, refuse []string
 	}{
-		{"serve", []string{"Flags:", "-smtp-starttls", "127.0.0.1:7350", "-data-dir", "-lockout-max", "COGNATE_ROOT_SECRET_ACCESS_KEY", "COGNATE_MASTER_KEY_FILE", "COGNATE_SMTP_PASSWORD_FILE"}, nil},
+		{"serve", []string{"Flags:", "-tls-cert-file", "-tls-key-file", "-smtp-starttls", "127.0.0.1:7350", "-data-dir", "-lockout-max", "COGNATE_ROOT_SECRET_ACCESS_KEY", "COGNATE_MASTER_KEY_FILE", "COGNATE_SMTP_PASSWORD_FILE"}, nil},
 		{"credentials", []string{"Flags:", "-data-dir", "-database-url", "COGNATE_MASTER_KEY"}, []string{"-smtp-host", "-listen", "SMTP"}},
 		{"rotate-keys", []string{"Flags:", "-data-dir", "-database-url"}, []string{"-smtp-host", "-public-url"}},
 	}
@@ -259,6 +270,9 @@ func TestValidate(t *testing.T) {
 		{"sms webhook ok", func(c *Config) { c.SMSWebhookURL = "https://sms.example.com/send?token=x" }, ""},
 		{"sms webhook ftp", func(c *Config) { c.SMSWebhookURL = "ftp://sms.example.com" }, "--sms-webhook-url"},
 		{"sms webhook relative", func(c *Config) { c.SMSWebhookURL = "/send" }, "--sms-webhook-url"},
+		{"tls", func(c *Config) { c.TLSCertFile, c.TLSKeyFile = "c.pem", "k.pem" }, ""},
+		{"tls cert without key", func(c *Config) { c.TLSCertFile = "c.pem" }, "--tls-key-file"},
+		{"tls key without cert", func(c *Config) { c.TLSKeyFile = "k.pem" }, "--tls-cert-file"},
 		{"lockout cap a second", func(c *Config) { c.LockoutMax = time.Second }, ""},
 		{"lockout cap a day", func(c *Config) { c.LockoutMax = 24 * time.Hour }, ""},
 		{"lockout cap zero", func(c *Config) { c.LockoutMax = 0 }, "--lockout-max"},

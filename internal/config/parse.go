@@ -31,7 +31,8 @@ func isSecretFlag(name string) bool { return name == "smtp-password" }
 // with a _FILE suffix (COGNATE_SMTP_PASSWORD_FILE,
 // COGNATE_ROOT_SECRET_ACCESS_KEY_FILE, ...); setting both a variable and its
 // _FILE twin is an error. The root credentials come from the environment
-// only. An empty PublicURL defaults to "http://" + Listen.
+// only. An empty PublicURL defaults to "http://" + Listen, or "https://"
+// with TLS.
 //
 // Parse does not call Validate. For -h or --help it returns an error
 // matching flag.ErrHelp; Usage gives the text to print.
@@ -94,7 +95,7 @@ func ParseArgs(name string, args []string, getenv func(string) string) (Config, 
 		return Config{}, nil, err
 	}
 	if cfg.PublicURL == "" {
-		cfg.PublicURL = "http://" + cfg.Listen
+		cfg.PublicURL = cfg.Scheme() + "://" + cfg.Listen
 	}
 	return cfg, fs.Args(), nil
 }
@@ -138,7 +139,9 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	}
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`address` (host:port) to listen on")
 	fs.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "12-digit AWS account `id` used in ARNs")
-	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "external base `URL`, the base of issuer URLs (default http://<listen>)")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "external base `URL`, the base of issuer URLs (default http://<listen>, or https:// with TLS)")
+	fs.StringVar(&cfg.TLSCertFile, "tls-cert-file", cfg.TLSCertFile, "PEM `file` of the TLS certificate (chain) to serve HTTPS with; reread on SIGHUP")
+	fs.StringVar(&cfg.TLSKeyFile, "tls-key-file", cfg.TLSKeyFile, "PEM `file` of the TLS certificate's private key; reread on SIGHUP")
 	fs.StringVar(&cfg.SMTP.Host, "smtp-host", cfg.SMTP.Host, "SMTP server `host`; empty writes mail to the development outbox")
 	fs.IntVar(&cfg.SMTP.Port, "smtp-port", cfg.SMTP.Port, "SMTP server `port`")
 	fs.StringVar(&cfg.SMTP.Username, "smtp-username", cfg.SMTP.Username, "SMTP AUTH `user`")
