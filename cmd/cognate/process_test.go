@@ -50,7 +50,7 @@ type process struct {
 	accessKeyID, secretAccessKey string
 	out                          *lockedBuffer // stdout and stderr
 	exited                       chan struct{}
-	httpClient                   *http.Client // trusts its certificate, if any
+	httpClient                   *http.Client // trusts its certificate; nil for plain HTTP
 }
 
 var (
@@ -72,11 +72,12 @@ func startCognate(t *testing.T, bin, dataDir, databaseURL string) *process {
 	if databaseURL != "" {
 		args = append(args, "--database-url", databaseURL)
 	}
-	return startProcess(t, bin, args, http.DefaultClient)
+	return startProcess(t, bin, args, nil)
 }
 
 // startProcess runs the binary with args (a serve command) and waits until
-// the banner is printed and /healthz answers httpClient.
+// the banner is printed and /healthz answers httpClient (nil: a default
+// client, for plain HTTP).
 func startProcess(t *testing.T, bin string, args []string, httpClient *http.Client) *process {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
@@ -144,7 +145,11 @@ func (p *process) waitHealthy() {
 	p.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := p.httpClient.Get(p.endpoint + "/healthz")
+		client := p.httpClient
+		if client == nil {
+			client = http.DefaultClient
+		}
+		resp, err := client.Get(p.endpoint + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -174,8 +179,10 @@ func (p *process) client(accessKeyID, secretAccessKey string) *cip.Client {
 	cfg := aws.Config{
 		Region:           "us-east-1",
 		Credentials:      awscredentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
-		HTTPClient:       p.httpClient,
 		RetryMaxAttempts: 1,
+	}
+	if p.httpClient != nil {
+		cfg.HTTPClient = p.httpClient
 	}
 	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(p.endpoint) })
 }
