@@ -2,6 +2,8 @@ module github.com/cognate-dev/cognate
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	filippo.io/bigmod v0.1.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0

@@ -21,3 +21,6 @@ func NewWithIdentityDeps(ctx context.Context, cfg config.Config, log *slog.Logge
 func (a *App) AuthEventFeedbackToken(ctx context.Context, poolID, username, eventID string) (string, error) {
 	return a.users.AuthEventFeedbackToken(ctx, poolID, username, eventID)
 }
+
+// Sweep runs one pass of the janitor now.
+func (a *App) Sweep(ctx context.Context) { a.sweep(ctx) }

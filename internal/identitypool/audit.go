@@ -45,7 +45,7 @@ func (r *resolution) eventFor(typ string, id storage.Identity, details map[strin
 			}
 		}
 	}
-	stamp(&e, time.Now().UTC())
+	stamp(&e, r.svc.now().UTC())
 	return e
 }
 

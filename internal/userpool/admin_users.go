@@ -46,7 +46,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 	} else if existing != nil {
 		return nil, errorf(UsernameExists, "User account already exists")
 	}
-	if err := s.setPassword(u, tmp); err != nil {
+	if err := s.setPassword(ctx, u, tmp); err != nil {
 		return nil, err
 	}
 	u.Status = "FORCE_CHANGE_PASSWORD"
@@ -80,7 +80,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *cip.AdminCr
 	} else if err := p.checkPassword(tmp); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, tmp); err != nil {
+	if err := s.setPassword(ctx, u, tmp); err != nil {
 		return nil, err
 	}
 	u.UpdatedAt = s.now()

@@ -104,7 +104,7 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	if missing := p.missingRequired(u.Attributes); missing != "" {
 		return nil, errorf(InvalidParameter, "Invalid attributes given, %s is missing", missing)
 	}
-	if err := s.setPassword(&u, pw); err != nil {
+	if err := s.setPassword(ctx, &u, pw); err != nil {
 		return nil, err
 	}
 	u.Status = "CONFIRMED"

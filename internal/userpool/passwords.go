@@ -31,7 +31,7 @@ func (s *Service) newPassword(ctx context.Context, p *pool, u *storage.User, pw 
 	if err := s.checkHistory(ctx, p, u, pw); err != nil {
 		return err
 	}
-	return s.setPassword(u, pw)
+	return s.setPassword(ctx, u, pw)
 }
 
 // checkHistory refuses a password among the user's recent ones.
@@ -52,7 +52,7 @@ func (s *Service) checkHistory(ctx context.Context, p *pool, u *storage.User, pw
 		hashes = hashes[:n]
 	}
 	for _, h := range hashes {
-		ok, err := s.hasher.Verify(pw, h)
+		ok, err := s.hasher.Verify(ctx, pw, h)
 		if err != nil {
 			return err
 		}

@@ -164,7 +164,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 	if err := s.consumeCode(ctx, u, purposeForgot); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, in.Password); err != nil {
+	if err := s.setPassword(ctx, u, in.Password); err != nil {
 		return nil, err
 	}
 	if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {

@@ -51,7 +51,7 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	} else if existing != nil {
 		return nil, lookupConflict(p, storage.LookupUsername)
 	}
-	if err := s.setPassword(u, in.Password); err != nil {
+	if err := s.setPassword(ctx, u, in.Password); err != nil {
 		return nil, err
 	}
 	u.Status = "UNCONFIRMED"
@@ -136,8 +136,8 @@ func (p *pool) looksLike(attr, v string) bool {
 }
 
 // setPassword hashes a new password onto the user.
-func (s *Service) setPassword(u *storage.User, pw string) error {
-	h, err := s.hasher.Hash(pw)
+func (s *Service) setPassword(ctx context.Context, u *storage.User, pw string) error {
+	h, err := s.hasher.Hash(ctx, pw)
 	if err != nil {
 		return err
 	}
