@@ -145,7 +145,7 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 		return nil, errorf(InvalidParameter, "Missing required parameter %s", codeResponseKeys[challenge][0])
 	}
 	if challenge == factorTOTP {
-		err = s.checkUserTOTP(ctx, u, code)
+		err = s.checkUserTOTP(ctx, p, u, code)
 	} else {
 		err = s.checkSignInCode(ctx, u, st.ID, code)
 	}
@@ -173,7 +173,7 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 
 // checkUserTOTP verifies a code of the user's authenticator and records
 // its step.
-func (s *Service) checkUserTOTP(ctx context.Context, u *storage.User, code string) error {
+func (s *Service) checkUserTOTP(ctx context.Context, p *pool, u *storage.User, code string) error {
 	m, err := s.loadMFA(u)
 	if err != nil {
 		return err
@@ -188,11 +188,15 @@ func (s *Service) checkUserTOTP(ctx context.Context, u *storage.User, code strin
 	if !ok {
 		return errorf(CodeMismatch, msgWrongMFACode)
 	}
-	m.TOTPStep = step
-	if err := s.putMFA(u, m); err != nil {
-		return err
-	}
-	return putUser(ctx, s.store, u)
+	checked := m.TOTP
+	return s.editMFA(ctx, p, u, func(_ *storage.User, m *userMFA) error {
+		if m.TOTP != checked {
+			// Another authenticator was verified meanwhile.
+			return errorf(CodeMismatch, msgWrongMFACode)
+		}
+		m.TOTPStep = max(m.TOTPStep, step)
+		return nil
+	})
 }
 
 // respondSelectMFAType sends the challenge of the factor the user chose.
@@ -254,18 +258,13 @@ func (s *Service) respondMFASetup(ctx context.Context, p *pool, cl *client, sess
 // user's verified email address and turns email MFA on (preferred when no
 // factor is).
 func (s *Service) completeEmailSetup(ctx context.Context, p *pool, u *storage.User, addr string) error {
-	m, err := s.loadMFA(u)
-	if err != nil {
-		return err
-	}
-	m.enable(factorEmail, true)
-	if m.Preferred == "" {
-		m.Preferred = factorEmail
-	}
-	if err := s.putMFA(u, m); err != nil {
-		return err
-	}
-	u.Attributes["email"], u.Attributes["email_verified"] = addr, "true"
-	u.UpdatedAt = s.now()
-	return s.saveUser(ctx, s.store, p, u, false)
+	return s.editMFA(ctx, p, u, func(cur *storage.User, m *userMFA) error {
+		m.enable(factorEmail, true)
+		if m.Preferred == "" {
+			m.Preferred = factorEmail
+		}
+		cur.Attributes["email"], cur.Attributes["email_verified"] = addr, "true"
+		cur.UpdatedAt = s.now()
+		return nil
+	})
 }

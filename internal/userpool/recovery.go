@@ -149,35 +149,47 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 		return nil, errorf(UserNotFound, msgUnknownUsername)
 	}
 	if !u.Enabled {
-		if hide {
-			return nil, errorf(CodeMismatch, msgCodeMismatch)
-		}
-		return nil, errorf(NotAuthorized, msgUserDisabled)
+		return nil, disabledForRecovery(hide)
 	}
 	// The code first: the history must not answer anyone without it.
-	if err := s.verifyCode(ctx, u, purposeForgot, "", in.ConfirmationCode); err != nil {
+	c, err := s.verifyCode(ctx, u, purposeForgot, "", in.ConfirmationCode)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.checkHistory(ctx, p, u, in.Password); err != nil {
+	np, err := s.hashPassword(u, in.Password)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.consumeCode(ctx, u, purposeForgot); err != nil {
+	if err := s.prepareHistory(ctx, p, u, np); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, in.Password); err != nil {
-		return nil, err
-	}
-	if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
-		u.Status = "CONFIRMED"
-	}
-	u.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
-		return nil, err
-	}
-	if err := s.passwordSaved(ctx, p, u); err != nil {
+	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if !cur.Enabled {
+			return disabledForRecovery(hide)
+		}
+		if err := consumeCode(ctx, tx, c); err != nil {
+			return err
+		}
+		if cur.Status == "RESET_REQUIRED" || cur.Status == "FORCE_CHANGE_PASSWORD" {
+			cur.Status = "CONFIRMED"
+		}
+		cur.UpdatedAt = s.now()
+		return s.setPassword(ctx, tx, p, cur, np)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmForgotPasswordResponse{}, nil
+}
+
+// disabledForRecovery is ConfirmForgotPassword's answer for a disabled
+// user: CodeMismatchException when the client hides user existence, as for
+// a user who does not exist.
+func disabledForRecovery(hide bool) error {
+	if hide {
+		return errorf(CodeMismatch, msgCodeMismatch)
+	}
+	return errorf(NotAuthorized, msgUserDisabled)
 }
 
 // AdminResetUserPassword puts a confirmed user in RESET_REQUIRED and sends
@@ -187,25 +199,40 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminReset
 	if err != nil {
 		return nil, err
 	}
-	if !u.Enabled {
-		return nil, errorf(NotAuthorized, msgUserDisabled)
-	}
-	if u.Status != "CONFIRMED" && u.Status != "RESET_REQUIRED" {
-		return nil, errorf(NotAuthorized, msgCannotReset)
-	}
-	attr, ok, _ := p.recoveryDestination(u)
-	if !ok {
-		return nil, errorf(InvalidParameter, msgNoRecoveryDestination)
-	}
-	u.Status = "RESET_REQUIRED"
-	u.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+	code := newCodeValue()
+	var attr string
+	u, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if attr, err = p.resettable(cur); err != nil {
+			return err
+		}
+		cur.Status = "RESET_REQUIRED"
+		cur.UpdatedAt = s.now()
+		return s.putCode(ctx, tx, cur, purposeForgot, "", code, forgotCodeTTL)
+	})
+	if err != nil {
 		return nil, err
 	}
-	if _, err := s.sendResetCode(ctx, p, u, attr); err != nil {
+	if _, err := s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindForgotPassword, code); err != nil {
 		return nil, err
 	}
 	return &cip.AdminResetUserPasswordResponse{}, nil
+}
+
+// resettable says where an administrator's reset sends u's code, or why u
+// cannot be reset: only enabled, confirmed users with a verified
+// destination can.
+func (p *pool) resettable(u *storage.User) (attr string, err error) {
+	if !u.Enabled {
+		return "", errorf(NotAuthorized, msgUserDisabled)
+	}
+	if u.Status != "CONFIRMED" && u.Status != "RESET_REQUIRED" {
+		return "", errorf(NotAuthorized, msgCannotReset)
+	}
+	attr, ok, _ := p.recoveryDestination(u)
+	if !ok {
+		return "", errorf(InvalidParameter, msgNoRecoveryDestination)
+	}
+	return attr, nil
 }
 
 // secretHashNames are the names a SECRET_HASH may have been computed over:

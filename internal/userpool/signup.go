@@ -51,22 +51,31 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	} else if existing != nil {
 		return nil, lookupConflict(p, storage.LookupUsername)
 	}
-	if err := s.setPassword(u, in.Password); err != nil {
+	np, err := s.hashPassword(u, in.Password)
+	if err != nil {
 		return nil, err
 	}
+	s.putPassword(u, np)
 	u.Status = "UNCONFIRMED"
-	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
-		return nil, err
-	}
-	if err := s.passwordSaved(ctx, p, u); err != nil {
+	attr, sendCode := p.destination(u)
+	code := newCodeValue()
+	err = s.userTx(ctx, func(tx storage.Stores) error {
+		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
+			return err
+		}
+		if err := s.passwordSaved(ctx, tx, p, u); err != nil {
+			return err
+		}
+		if !sendCode {
+			return nil
+		}
+		return s.putCode(ctx, tx, u, purposeSignUp, "", code, signUpCodeTTL)
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.Sub}
-	if attr, ok := p.destination(u); ok {
-		code, err := s.newCode(ctx, u, purposeSignUp, "", signUpCodeTTL)
-		if err != nil {
-			return nil, err
-		}
+	if sendCode {
 		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindSignUp, code); err != nil {
 			return nil, err
 		}
@@ -135,18 +144,6 @@ func (p *pool) looksLike(attr, v string) bool {
 	return phonePattern.MatchString(v)
 }
 
-// setPassword hashes a new password onto the user.
-func (s *Service) setPassword(u *storage.User, pw string) error {
-	h, err := s.hasher.Hash(pw)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash = h
-	u.PasswordChangedAt = s.now()
-	s.setSRPVerifier(u, pw)
-	return nil
-}
-
 // ConfirmSignUp confirms a user with the code sent at sign-up.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpRequest) (*cip.ConfirmSignUpResponse, error) {
 	cl, p, err := s.clientAndPool(ctx, in.ClientId)
@@ -167,38 +164,47 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 		return nil, errorf(UserNotFound, msgUnknownUsername)
 	}
 	if u.Status != "UNCONFIRMED" {
-		return nil, errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+		return nil, notConfirmable(u)
 	}
-	next := cloneUser(u)
-	if attr, ok := p.destination(u); ok {
-		next.Attributes[attr+"_verified"] = "true"
+	c, err := s.verifyCode(ctx, u, purposeSignUp, "", in.ConfirmationCode)
+	if err != nil {
+		return nil, err
 	}
-	next.Status = "CONFIRMED"
-	next.UpdatedAt = s.now()
-	// The right code with an alias another account holds is refused
-	// without using the code up, so the confirmation can be retried with
-	// ForceAliasCreation.
 	force := boolv(in.ForceAliasCreation)
-	if err := s.verifyCode(ctx, u, purposeSignUp, "", in.ConfirmationCode); err != nil {
-		return nil, err
-	}
-	if err := s.aliasConflict(ctx, p, next, force); err != nil {
-		return nil, err
-	}
-	if err := s.consumeCode(ctx, u, purposeSignUp); err != nil {
-		return nil, err
-	}
-	if err := s.saveUserMovingAliases(ctx, p, next, false, force); err != nil {
+	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if attr, ok := p.destination(cur); ok && cur.Status == "UNCONFIRMED" {
+			cur.Attributes[attr+"_verified"] = "true"
+		}
+		if err := s.confirm(ctx, tx, p, cur, force); err != nil {
+			return err
+		}
+		// After the aliases: the right code with an alias another
+		// account holds is refused without being used up, so the
+		// confirmation can be retried with ForceAliasCreation.
+		return consumeCode(ctx, tx, c)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmSignUpResponse{}, nil
 }
 
-// confirm marks a user CONFIRMED and saves it (which adds its aliases).
-func (s *Service) confirm(ctx context.Context, p *pool, u *storage.User) error {
+// notConfirmable is the answer for confirming a user who is not
+// UNCONFIRMED.
+func notConfirmable(u *storage.User) error {
+	return errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+}
+
+// confirm marks u, as read in tx, CONFIRMED and claims its aliases (with
+// force, moving email and phone aliases other users hold); the caller
+// saves u in tx.
+func (s *Service) confirm(ctx context.Context, tx storage.Stores, p *pool, u *storage.User, force bool) error {
+	if u.Status != "UNCONFIRMED" {
+		return notConfirmable(u)
+	}
 	u.Status = "CONFIRMED"
 	u.UpdatedAt = s.now()
-	return s.saveUser(ctx, s.store, p, u, false)
+	return s.claimAliases(ctx, tx, p, u, force)
 }
 
 // ResendConfirmationCode sends a new sign-up code.

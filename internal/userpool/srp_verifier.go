@@ -22,13 +22,12 @@ func srpVerifierAAD(u *storage.User) []byte {
 	return []byte("srp-verifier:" + u.PoolID + ":" + u.Sub)
 }
 
-// setSRPVerifier computes and seals a new salt and verifier for pw. The
-// verifier binds the pool name and the user's internal username, which is
-// what InitiateAuth sends as USER_ID_FOR_SRP.
-func (s *Service) setSRPVerifier(u *storage.User, pw string) {
-	salt, v := srp.NewVerifier(srp.PoolName(u.PoolID), u.Username, pw)
-	u.SRPSalt = hex.EncodeToString(salt)
-	u.SRPVerifier = base64.RawStdEncoding.EncodeToString(s.ring.Seal(v, srpVerifierAAD(u)))
+// srpVerifierFor computes and seals a new salt and verifier of pw for u.
+// The verifier binds the pool name and the user's internal username, which
+// is what InitiateAuth sends as USER_ID_FOR_SRP.
+func (s *Service) srpVerifierFor(u *storage.User, pw string) (salt, verifier string) {
+	rawSalt, v := srp.NewVerifier(srp.PoolName(u.PoolID), u.Username, pw)
+	return hex.EncodeToString(rawSalt), base64.RawStdEncoding.EncodeToString(s.ring.Seal(v, srpVerifierAAD(u)))
 }
 
 // srpVerifier opens a user's verifier. Users whose password was set before
@@ -50,13 +49,26 @@ func (s *Service) srpVerifier(u *storage.User) (v []byte, ok bool, err error) {
 
 // upgradeSRP gives a user who signed in with the right password, and has
 // no verifier yet, one (users created before verifiers were stored), so
-// that USER_SRP_AUTH works for them from then on.
-func (s *Service) upgradeSRP(ctx context.Context, u *storage.User, pw string) error {
+// that USER_SRP_AUTH works for them from then on. It changes nothing when
+// the password changed since it was checked.
+func (s *Service) upgradeSRP(ctx context.Context, p *pool, u *storage.User, pw string) error {
 	if u.SRPVerifier != "" {
 		return nil
 	}
-	s.setSRPVerifier(u, pw)
-	return putUser(ctx, s.store, u)
+	checked := u.PasswordHash
+	salt, verifier := s.srpVerifierFor(u, pw)
+	saved, err := s.updateUser(ctx, p, u.Sub, func(_ storage.Stores, cur *storage.User) error {
+		if cur.SRPVerifier != "" || cur.PasswordHash != checked {
+			return errNoChange
+		}
+		cur.SRPSalt, cur.SRPVerifier = salt, verifier
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	*u = *saved
+	return nil
 }
 
 // fakeSRP is the verifier behind challenges for users who cannot pass

@@ -106,7 +106,7 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 		case passwordWrong:
 			return nil, errorf(NotAuthorized, msgBadCredentials)
 		}
-		if err := s.upgradeSRP(ctx, u, pw); err != nil {
+		if err := s.upgradeSRP(ctx, p, u, pw); err != nil {
 			return nil, err
 		}
 		return s.afterPassword(ctx, p, cl, u, st.Device)
