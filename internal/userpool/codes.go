@@ -22,9 +22,10 @@ const (
 	verifyCodeTTL = 24 * time.Hour
 	forgotCodeTTL = time.Hour
 
-	// maxCodeAttempts is how many wrong guesses a code survives; after
-	// that it is dead even for the right code, so a 6-digit code gives a
-	// guesser at most a 5-in-a-million chance per code sent.
+	// maxCodeAttempts is how many attempts at a code are compared (the
+	// right one included); after that it is dead even for the right code,
+	// so a 6-digit code gives a guesser at most a 5-in-a-million chance
+	// per code sent.
 	maxCodeAttempts = 5
 )
 
@@ -71,15 +72,22 @@ func consumeCode(ctx context.Context, tx storage.Stores, c storage.Code) error {
 	return tx.Codes().Delete(ctx, c.PoolID, c.Sub, c.Purpose)
 }
 
-// verifyCode checks a code without consuming it (consumeCode does, in the
-// transaction of the change the code allows) and returns it. A wrong code
-// counts against the code's attempts; once they are spent the code is
-// dead: sign-up codes are deleted (TooManyFailedAttemptsException, as the
-// fifth wrong sign-up code is answered), other codes answer
-// LimitExceededException until a new one is requested.
+// verifyCode counts an attempt at u's code for purpose and then checks
+// given against it; it does not use the code up (consumeCode does, in the
+// transaction of the change the code allows) and returns the code.
+//
+// The attempt is counted first, in a commit of its own, and only an
+// attempt counted within maxCodeAttempts is compared (in constant time):
+// of any number of concurrent guesses, at most maxCodeAttempts are ever
+// compared, and the right code passes only if it is among them. A wrong
+// code is CodeMismatchException. Past the limit the code is dead, even for
+// the right code: sign-up codes are deleted at the last wrong attempt,
+// which answers TooManyFailedAttemptsException (later ones find no code:
+// ExpiredCodeException); other codes answer LimitExceededException until a
+// new one is requested.
 func (s *Service) verifyCode(ctx context.Context, u *storage.User, purpose, binding, given string) (storage.Code, error) {
 	codes := s.store.Codes()
-	c, err := codes.Get(ctx, u.PoolID, u.Sub, purpose)
+	c, err := codes.AddAttempt(ctx, u.PoolID, u.Sub, purpose)
 	if errors.Is(err, storage.ErrNotFound) {
 		return c, errorf(ExpiredCode, msgCodeExpired)
 	}
@@ -90,26 +98,22 @@ func (s *Service) verifyCode(ctx context.Context, u *storage.User, purpose, bind
 		_ = codes.Delete(ctx, u.PoolID, u.Sub, purpose)
 		return c, errorf(ExpiredCode, msgCodeExpired)
 	}
-	if c.Attempts >= maxCodeAttempts {
+	if c.Attempts > maxCodeAttempts {
+		if purpose == purposeSignUp {
+			return c, errorf(ExpiredCode, msgCodeExpired) // deleted by the last wrong attempt
+		}
 		return c, codesExhausted(purpose)
 	}
-	if !secret.Equal(string(c.Hash), string(codeHash(u.PoolID, u.Sub, purpose, binding, given))) {
-		n, err := codes.AddAttempt(ctx, u.PoolID, u.Sub, purpose)
-		if err != nil {
+	if secret.Equal(string(c.Hash), string(codeHash(u.PoolID, u.Sub, purpose, binding, given))) {
+		return c, nil
+	}
+	if c.Attempts == maxCodeAttempts && purpose == purposeSignUp {
+		if err := codes.Delete(ctx, u.PoolID, u.Sub, purpose); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return c, err
 		}
-		if n >= maxCodeAttempts && purpose == purposeSignUp {
-			if err := codes.Delete(ctx, u.PoolID, u.Sub, purpose); err != nil && !errors.Is(err, storage.ErrNotFound) {
-				return c, err
-			}
-			return c, codesExhausted(purpose)
-		}
-		if n > maxCodeAttempts {
-			return c, codesExhausted(purpose)
-		}
-		return c, errorf(CodeMismatch, msgCodeMismatch)
+		return c, codesExhausted(purpose)
 	}
-	return c, nil
+	return c, errorf(CodeMismatch, msgCodeMismatch)
 }
 
 func codesExhausted(purpose string) error {

@@ -20,8 +20,10 @@ import (
 //     VerifySoftwareToken with the Session, then MFA_SETUP with the Session
 //     VerifySoftwareToken returned.
 //
-// A Session takes maxFlowFailures wrong codes; then the sign-in starts
-// over. A right code completes the sign-in once.
+// A Session takes maxFlowAttempts codes, and a user (or a name no user
+// holds) takes five wrong codes across Sessions before the lockout of
+// failed sign-ins begins (see countCodeAttempt). A right code completes the
+// sign-in once.
 
 // mfaChallenge returns the MFA challenge the user must pass, or nil when
 // there is none.
@@ -121,19 +123,22 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 	if err != nil {
 		return nil, err
 	}
+	var u *storage.User
+	subject := unknownSubject(p, st.Name)
 	if st.Sub == "" && st.First {
-		// A passwordless code "sent" to a name no user holds.
+		// A passwordless code "sent" to a name no user holds: answered as
+		// a wrong code, counted as one.
 		if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], st.Name); err != nil {
 			return nil, err
 		}
-		return nil, s.failFlow(ctx, cl, st, errorf(CodeMismatch, msgWrongMFACode))
-	}
-	u, err := s.flowUser(ctx, p, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
-		return nil, err
+	} else {
+		if u, err = s.flowUser(ctx, p, st); err != nil {
+			return nil, err
+		}
+		if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
+			return nil, err
+		}
+		subject = userSubject(u)
 	}
 	code := ""
 	for _, k := range codeResponseKeys[challenge] {
@@ -144,18 +149,29 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 	if code == "" {
 		return nil, errorf(InvalidParameter, "Missing required parameter %s", codeResponseKeys[challenge][0])
 	}
-	if challenge == factorTOTP {
-		err = s.checkUserTOTP(ctx, p, u, code)
-	} else {
-		err = s.checkSignInCode(ctx, u, st.ID, code)
+	// Count the attempt, in the Session and for the user, before the code
+	// is compared.
+	if err := s.tryFlow(ctx, cl, st); err != nil {
+		return nil, err
 	}
-	if e := (*Error)(nil); asError(err, &e) && e.Kind == CodeMismatch {
-		return nil, s.failFlow(ctx, cl, st, err)
+	if err := s.countCodeAttempt(ctx, p, subject); err != nil {
+		return nil, err
+	}
+	switch {
+	case u == nil:
+		err = errorf(CodeMismatch, msgWrongMFACode)
+	case challenge == factorTOTP:
+		err = s.checkUserTOTP(ctx, p, u, code)
+	default:
+		err = s.checkSignInCode(ctx, u, st.ID, code)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := s.spendFlow(ctx, cl, st); err != nil {
+		return nil, err
+	}
+	if err := s.codeAccepted(ctx, p, subject); err != nil {
 		return nil, err
 	}
 	if st.First {

@@ -85,8 +85,40 @@ func (s *Service) sendSignInCode(ctx context.Context, p *pool, u *storage.User, 
 	}, nil
 }
 
-// checkSignInCode verifies and uses up the code sent for sessionID. A wrong
-// code is CodeMismatchException (the caller counts it against the Session).
+// countCodeAttempt counts an attempt at a sign-in code (an MFA code, or a
+// passwordless EMAIL_OTP or SMS_OTP code) against subject, a user or a
+// name no user holds, before the code is compared. Cognito documents that
+// after five unsuccessful attempts to present an MFA code the lockout of
+// failed sign-ins begins; Cognate counts every attempt (a right code then
+// clears the count, codeAccepted) with the lockout schedule of passwords
+// (lockoutAfter), under a subject of its own, so that a correct password
+// does not reset it. The count is atomic and committed first: of
+// concurrent attempts across any number of Sessions, those made while the
+// subject is locked out are refused (NotAuthorizedException, "Password
+// attempts exceeded", as Cognito answers during a lockout) without being
+// compared or counted.
+func (s *Service) countCodeAttempt(ctx context.Context, p *pool, subject string) error {
+	_, ok, err := s.store.Security().AddFailure(ctx, p.rec.ID, codeGuard(subject), s.now(), lockoutAfter)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(NotAuthorized, msgAttemptsExceeded)
+	}
+	return nil
+}
+
+// codeAccepted forgets the code attempts counted against subject, after a
+// right code.
+func (s *Service) codeAccepted(ctx context.Context, p *pool, subject string) error {
+	return s.store.Security().DeleteGuard(ctx, p.rec.ID, codeGuard(subject))
+}
+
+// codeGuard is the lockout subject of sign-in codes for subject.
+func codeGuard(subject string) string { return "code:" + subject }
+
+// checkSignInCode verifies and uses up the code sent for sessionID (the
+// caller counted the attempt). A wrong code is CodeMismatchException.
 func (s *Service) checkSignInCode(ctx context.Context, u *storage.User, sessionID, given string) error {
 	codes := s.store.Codes()
 	c, err := codes.Get(ctx, u.PoolID, u.Sub, purposeSignInCode)

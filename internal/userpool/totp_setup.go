@@ -105,16 +105,18 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *cip.VerifySoftwar
 	if m.Pending == "" {
 		return nil, errorf(SoftwareTokenMFANotFound, "No software token is associated with the user: call AssociateSoftwareToken first.")
 	}
+	if t.flow != nil {
+		// Counted in the Session before the code is compared.
+		if err := s.tryFlow(ctx, t.client, t.flow); err != nil {
+			return nil, err
+		}
+	}
 	step, ok, err := s.checkTOTP(ctx, t.user, &userMFA{}, m.Pending, in.UserCode)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		mismatch := errorf(EnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
-		if t.flow != nil {
-			return nil, s.failFlow(ctx, t.client, t.flow, mismatch)
-		}
-		return nil, mismatch
+		return nil, errorf(EnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
 	}
 	checked := m.Pending
 	err = s.editMFA(ctx, t.pool, t.user, func(_ *storage.User, m *userMFA) error {
