@@ -46,7 +46,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 	} else if existing != nil {
 		return nil, errorf(UsernameExists, "User account already exists")
 	}
-	np, err := s.hashPassword(u, tmp)
+	np, err := s.hashPassword(p, u, tmp)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *cip.AdminCr
 	} else if err := p.checkPassword(tmp); err != nil {
 		return nil, err
 	}
-	np, err := s.hashPassword(u, tmp)
+	np, err := s.hashPassword(p, u, tmp)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 	if err := p.checkPassword(in.Password); err != nil {
 		return nil, err
 	}
-	np, err := s.hashPassword(u, in.Password)
+	np, err := s.hashPassword(p, u, in.Password)
 	if err != nil {
 		return nil, err
 	}

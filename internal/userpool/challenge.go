@@ -86,7 +86,7 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	if err := setNewPasswordAttributes(p, cl, cloneUser(&u), resp); err != nil {
 		return nil, err
 	}
-	np, err := s.hashPassword(&u, pw)
+	np, err := s.hashPassword(p, &u, pw)
 	if err != nil {
 		return nil, err
 	}

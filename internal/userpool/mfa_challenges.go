@@ -84,6 +84,12 @@ func (s *Service) factorChallenge(ctx context.Context, p *pool, cl *client, u *s
 	if err != nil {
 		return nil, err
 	}
+	if st.First {
+		// Before any credential: shown as USER_SRP_AUTH shows the user
+		// (an alias never maps to the username), as a name no user holds
+		// is shown (otpChallenge).
+		params["USER_ID_FOR_SRP"] = p.shownUserID(u, st.Name)
+	}
 	return &authResult{ChallengeName: factor, Session: sess, ChallengeParameters: params}, nil
 }
 

@@ -36,13 +36,14 @@ type newPassword struct {
 	matches map[string]bool
 }
 
-// hashPassword hashes pw for u. The caller has checked the policy.
-func (s *Service) hashPassword(u *storage.User, pw string) (*newPassword, error) {
+// hashPassword hashes pw for u in pool p. The caller has checked the
+// policy.
+func (s *Service) hashPassword(p *pool, u *storage.User, pw string) (*newPassword, error) {
 	h, err := s.hasher.Hash(pw)
 	if err != nil {
 		return nil, err
 	}
-	salt, verifier := s.srpVerifierFor(u, pw)
+	salt, verifier := s.srpVerifiersFor(p, u, pw)
 	return &newPassword{plain: pw, hash: h, srpSalt: salt, srpVerifier: verifier, matches: map[string]bool{}}, nil
 }
 
@@ -145,7 +146,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *cip.ChangePasswordRequ
 			return nil, errorf(NotAuthorized, msgBadCredentials)
 		}
 	}
-	np, err := s.hashPassword(u, in.ProposedPassword)
+	np, err := s.hashPassword(p, u, in.ProposedPassword)
 	if err != nil {
 		return nil, err
 	}

@@ -23,11 +23,11 @@ const (
 	msgResetRequired         = "Password reset required for the user"
 )
 
-// recoveryDestination picks where a password-reset code goes, by the
-// pool's AccountRecoverySetting priorities; without the setting, Cognito's
-// legacy order: a verified phone number, then a verified email address.
-// adminOnly reports the admin_only setting.
-func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly bool) {
+// recoveryOrder lists the attributes a password-reset code may go to, in
+// the pool's AccountRecoverySetting priorities; without the setting,
+// Cognito's legacy order: a verified phone number, then a verified email
+// address. adminOnly reports the admin_only setting.
+func (p *pool) recoveryOrder() (attrs []string, adminOnly bool) {
 	order := []string{"verified_phone_number", "verified_email"}
 	if rs := p.cfg.AccountRecoverySetting; rs != nil && len(rs.RecoveryMechanisms) > 0 {
 		ms := append([]cip.RecoveryOptionType(nil), rs.RecoveryMechanisms...)
@@ -41,8 +41,20 @@ func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly 
 		}
 	}
 	for _, m := range order {
-		a := map[string]string{"verified_email": "email", "verified_phone_number": "phone_number"}[m]
-		if a != "" && u.Attributes[a] != "" && u.Attributes[a+"_verified"] == "true" {
+		if a := map[string]string{"verified_email": "email", "verified_phone_number": "phone_number"}[m]; a != "" {
+			attrs = append(attrs, a)
+		}
+	}
+	return attrs, adminOnly
+}
+
+// recoveryDestination picks where a password-reset code goes: the first
+// attribute of recoveryOrder the user has verified. adminOnly reports the
+// admin_only setting.
+func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly bool) {
+	order, adminOnly := p.recoveryOrder()
+	for _, a := range order {
+		if u.Attributes[a] != "" && u.Attributes[a+"_verified"] == "true" {
 			return a, true, adminOnly
 		}
 	}
@@ -52,14 +64,15 @@ func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly 
 // adminOnlyRecovery reports whether the pool allows only admins to reset
 // passwords.
 func (p *pool) adminOnlyRecovery() bool {
-	_, _, adminOnly := p.recoveryDestination(&storage.User{})
+	_, adminOnly := p.recoveryOrder()
 	return adminOnly
 }
 
 // ForgotPassword sends a password-reset code. With
-// PreventUserExistenceErrors, a user who does not exist, is disabled or has
-// no verified destination gets the same answer as one who does: a
-// simulated CodeDeliveryDetails.
+// PreventUserExistenceErrors, a user who does not exist, is disabled, has
+// no verified destination or cannot reset yet (FORCE_CHANGE_PASSWORD) gets
+// the same answer as one who does: a simulated CodeDeliveryDetails
+// (fakeDelivery).
 func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequest) (*cip.ForgotPasswordResponse, error) {
 	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
@@ -75,35 +88,40 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if p.adminOnlyRecovery() {
 		return nil, errorf(NotAuthorized, msgAdminOnlyRecovery)
 	}
-	hide := cl.preventsExistenceErrors()
-	fake := &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}
-	if u == nil {
-		if !hide {
-			return nil, errorf(UserNotFound, msgUnknownUsername)
-		}
-		if err := s.limitCodeRequests(ctx, p, unknownSubject(p, in.Username), "forgot"); err != nil {
+	// With PreventUserExistenceErrors, whoever gets no code gets the
+	// answer of a name no user holds: a simulated delivery.
+	refuse := func(err error) (*cip.ForgotPasswordResponse, error) {
+		if !cl.preventsExistenceErrors() {
 			return nil, err
 		}
-		return fake, nil
+		d, ferr := s.fakeDelivery(ctx, p, in.Username, true)
+		if ferr != nil {
+			return nil, ferr
+		}
+		return &cip.ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
-	if err := s.limitCodeRequests(ctx, p, userSubject(u), "forgot"); err != nil {
+	subject := unknownSubject(p, in.Username)
+	if u != nil {
+		subject = userSubject(u)
+	}
+	if u == nil && !cl.preventsExistenceErrors() {
+		return nil, errorf(UserNotFound, msgUnknownUsername)
+	}
+	if err := s.limitCodeRequests(ctx, p, subject, "forgot"); err != nil {
 		return nil, err
 	}
+	if u == nil {
+		return refuse(nil)
+	}
 	if !u.Enabled {
-		if hide {
-			return fake, nil
-		}
-		return nil, errorf(NotAuthorized, msgUserDisabled)
+		return refuse(errorf(NotAuthorized, msgUserDisabled))
 	}
 	if u.Status == "FORCE_CHANGE_PASSWORD" {
-		return nil, errorf(NotAuthorized, msgCannotReset)
+		return refuse(errorf(NotAuthorized, msgCannotReset))
 	}
 	attr, ok, _ := p.recoveryDestination(u)
 	if !ok {
-		if hide {
-			return fake, nil
-		}
-		return nil, errorf(InvalidParameter, msgNoRecoveryDestination)
+		return refuse(errorf(InvalidParameter, msgNoRecoveryDestination))
 	}
 	details, err := s.sendResetCode(ctx, p, u, attr)
 	if err != nil {
@@ -156,7 +174,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 	if err != nil {
 		return nil, err
 	}
-	np, err := s.hashPassword(u, in.Password)
+	np, err := s.hashPassword(p, u, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +194,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 		cur.UpdatedAt = s.now()
 		return s.setPassword(ctx, tx, p, cur, np)
 	})
+	if e := AsError(err); hide && e != nil && e.Kind == UserNotFound {
+		return nil, errorf(CodeMismatch, msgCodeMismatch) // deleted meanwhile
+	}
 	if err != nil {
 		return nil, err
 	}

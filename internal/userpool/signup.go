@@ -51,7 +51,7 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	} else if existing != nil {
 		return nil, lookupConflict(p, storage.LookupUsername)
 	}
-	np, err := s.hashPassword(u, in.Password)
+	np, err := s.hashPassword(p, u, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,10 @@ func (p *pool) looksLike(attr, v string) bool {
 	return phonePattern.MatchString(v)
 }
 
-// ConfirmSignUp confirms a user with the code sent at sign-up.
+// ConfirmSignUp confirms a user with the code sent at sign-up. With
+// PreventUserExistenceErrors, a name no user holds and a user who is not
+// UNCONFIRMED both get CodeMismatchException: no code of theirs matches,
+// and telling them apart would tell that the name is taken.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpRequest) (*cip.ConfirmSignUpResponse, error) {
 	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
@@ -157,13 +160,15 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 	if err != nil {
 		return nil, err
 	}
-	if u == nil {
-		if cl.preventsExistenceErrors() {
-			return nil, errorf(CodeMismatch, msgCodeMismatch)
-		}
+	hide := cl.preventsExistenceErrors()
+	switch {
+	case u == nil && hide:
+		return nil, errorf(CodeMismatch, msgCodeMismatch)
+	case u == nil:
 		return nil, errorf(UserNotFound, msgUnknownUsername)
-	}
-	if u.Status != "UNCONFIRMED" {
+	case u.Status != "UNCONFIRMED" && hide:
+		return nil, errorf(CodeMismatch, msgCodeMismatch)
+	case u.Status != "UNCONFIRMED":
 		return nil, notConfirmable(u)
 	}
 	c, err := s.verifyCode(ctx, u, purposeSignUp, "", in.ConfirmationCode)
@@ -183,6 +188,10 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 		// confirmation can be retried with ForceAliasCreation.
 		return consumeCode(ctx, tx, c)
 	})
+	if e := AsError(err); hide && e != nil && (e.Kind == UserNotFound || e.Kind == NotAuthorized) {
+		// Deleted or confirmed by a concurrent request.
+		return nil, errorf(CodeMismatch, msgCodeMismatch)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +216,16 @@ func (s *Service) confirm(ctx context.Context, tx storage.Stores, p *pool, u *st
 	return s.claimAliases(ctx, tx, p, u, force)
 }
 
-// ResendConfirmationCode sends a new sign-up code.
+// msgNoAutoVerification answers ResendConfirmationCode when no code can go
+// out: the pool verifies no attribute, or the user has none it verifies.
+const msgNoAutoVerification = "Cannot resend codes. Auto verification not turned on."
+
+// ResendConfirmationCode sends a new sign-up code. With
+// PreventUserExistenceErrors, a name no user holds, a disabled or confirmed
+// user and a user without an address to verify all get a simulated
+// delivery (fakeDelivery): AWS documents it for disabled and unknown users,
+// and a different answer for confirmed ones would tell that the name is
+// taken.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeRequest) (*cip.ResendConfirmationCodeResponse, error) {
 	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
@@ -220,29 +238,44 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 	if err != nil {
 		return nil, err
 	}
-	hide := cl.preventsExistenceErrors()
-	fake := &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}
-	if u == nil {
-		if !hide {
-			return nil, errorf(UserNotFound, msgUnknownUsername)
-		}
-		if err := s.limitCodeRequests(ctx, p, unknownSubject(p, in.Username), "signup"); err != nil {
+	// With PreventUserExistenceErrors, whoever gets no code gets the
+	// answer of a name no user holds: a simulated delivery.
+	refuse := func(err error) (*cip.ResendConfirmationCodeResponse, error) {
+		if !cl.preventsExistenceErrors() {
 			return nil, err
 		}
-		return fake, nil
+		d, ferr := s.fakeDelivery(ctx, p, in.Username, false)
+		if ferr != nil {
+			return nil, ferr
+		}
+		return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: d}, nil
 	}
-	if err := s.limitCodeRequests(ctx, p, userSubject(u), "signup"); err != nil {
+	if u == nil && !cl.preventsExistenceErrors() {
+		return nil, errorf(UserNotFound, msgUnknownUsername)
+	}
+	subject := unknownSubject(p, in.Username)
+	if u != nil {
+		subject = userSubject(u)
+	}
+	if err := s.limitCodeRequests(ctx, p, subject, "signup"); err != nil {
 		return nil, err
 	}
-	if !u.Enabled && hide {
-		return fake, nil
+	if cl.preventsExistenceErrors() && len(p.cfg.AutoVerifiedAttributes) == 0 {
+		// The pool's setting, the same answer for every name.
+		return nil, errorf(InvalidParameter, msgNoAutoVerification)
+	}
+	if u == nil {
+		return refuse(nil)
+	}
+	if !u.Enabled && cl.preventsExistenceErrors() {
+		return refuse(nil)
 	}
 	if u.Status != "UNCONFIRMED" {
-		return nil, errorf(InvalidParameter, "User is already confirmed.")
+		return refuse(errorf(InvalidParameter, "User is already confirmed."))
 	}
 	attr, ok := p.destination(u)
 	if !ok {
-		return nil, errorf(InvalidParameter, "Cannot resend codes. Auto verification not turned on.")
+		return refuse(errorf(InvalidParameter, msgNoAutoVerification))
 	}
 	code, err := s.newCode(ctx, u, purposeSignUp, "", signUpCodeTTL)
 	if err != nil {
