@@ -200,17 +200,18 @@ func TestCodeGuessBursts(t *testing.T) {
 	})
 }
 
-// TestMFASessionGuessBursts races burstSize TOTP codes (one right) on one
-// SOFTWARE_TOKEN_MFA Session: at most sessionLimit are compared; the
-// others find the Session dead or spent (NotAuthorizedException).
+// TestMFASessionGuessBursts races burstSize codes (one right) on one
+// SOFTWARE_TOKEN_MFA Session and on one EMAIL_OTP Session: at most
+// sessionLimit are compared; the others find the Session dead or spent
+// (NotAuthorizedException).
 func TestMFASessionGuessBursts(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *server) {
 		poolID := s.pool(nil)
-		s.setMFA(poolID, types.UserPoolMfaTypeOptional, false, true, false)
+		s.setMFA(poolID, types.UserPoolMfaTypeOptional, false, true, true)
 		clientID, _ := s.appClient(poolID, false)
-		passed := 0
+		passed := map[string]int{}
 		for round := range burstRounds {
-			name := fmt.Sprint("mfa-", round)
+			name := fmt.Sprint("totp-", round)
 			secret := s.totpUser(poolID, clientID, name)
 			init := s.passwordInit(clientID, name, "Correct-Horse-9")
 			if init.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
@@ -229,10 +230,32 @@ func TestMFASessionGuessBursts(t *testing.T) {
 				return err
 			})
 			if compared(t, "SOFTWARE_TOKEN_MFA", codes, sessionLimit, []string{"NotAuthorizedException"}) {
-				passed++
+				passed["SOFTWARE_TOKEN_MFA"]++
+			}
+
+			name = fmt.Sprint("email-", round)
+			s.user(poolID, name, "Correct-Horse-9", attr("email", name+"@example.com"), attr("email_verified", "true"))
+			result(s.idp.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(poolID),
+				Username: aws.String(name), EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true}})).must(t)
+			init = s.passwordInit(clientID, name, "Correct-Horse-9")
+			if init.ChallengeName != types.ChallengeNameTypeEmailOtp {
+				t.Fatalf("sign-in: %s", init.ChallengeName)
+			}
+			code = s.lastCode()
+			codes = burst(burstSize, rand.IntN(burstSize), func(i int, ok bool) error {
+				guess := code
+				if !ok {
+					guess = wrongGuess(code)
+				}
+				_, err := s.answer(clientID, types.ChallengeNameTypeEmailOtp, init.Session,
+					map[string]string{"USERNAME": name, "EMAIL_OTP_CODE": guess})
+				return err
+			})
+			if compared(t, "EMAIL_OTP", codes, sessionLimit, []string{"NotAuthorizedException"}) {
+				passed["EMAIL_OTP"]++
 			}
 		}
-		t.Logf("right code passed in %d of %d bursts", passed, burstRounds)
+		t.Logf("right code passed (of %d bursts): %v", burstRounds, passed)
 	})
 }
 
