@@ -160,7 +160,7 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 	if err := s.tryFlow(ctx, cl, st); err != nil {
 		return nil, err
 	}
-	if err := s.countCodeAttempt(ctx, p, subject); err != nil {
+	if err := s.countCodeAttempt(ctx, p, subject, st.First); err != nil {
 		return nil, err
 	}
 	switch {
@@ -177,7 +177,7 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 	if err := s.spendFlow(ctx, cl, st); err != nil {
 		return nil, err
 	}
-	if err := s.codeAccepted(ctx, p, subject); err != nil {
+	if err := s.codeAccepted(ctx, p, subject, st.First); err != nil {
 		return nil, err
 	}
 	if st.First {
