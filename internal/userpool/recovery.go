@@ -223,9 +223,11 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminReset
 	code := newCodeValue()
 	var attr string
 	u, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
-		if attr, err = p.resettable(cur); err != nil {
+		a, err := p.resettable(cur)
+		if err != nil {
 			return err
 		}
+		attr = a
 		cur.Status = "RESET_REQUIRED"
 		cur.UpdatedAt = s.now()
 		return s.putCode(ctx, tx, cur, purposeForgot, "", code, forgotCodeTTL)
