@@ -155,7 +155,7 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 	case passwordWrong:
 		return nil, errorf(NotAuthorized, msgBadCredentials)
 	}
-	if err := s.upgradeSRP(ctx, u, pw); err != nil {
+	if err := s.upgradeSRP(ctx, p, u, pw); err != nil {
 		return nil, err
 	}
 	return s.afterPassword(ctx, p, cl, u, params["DEVICE_KEY"])
