@@ -48,6 +48,9 @@ type App struct {
 	hasher *password.Hasher
 	// existingOnly: New creates nothing (ExistingOnly).
 	existingOnly bool
+	// wrapStore, when set (tests), stands between the services and the
+	// store New opened.
+	wrapStore func(storage.Store) storage.Store
 	// cert is the TLS certificate; nil serves plain HTTP.
 	cert *certificate
 	// httpClient makes outgoing requests (external OIDC providers' keys);
@@ -88,6 +91,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(s
 	}
 	if a.store, err = openStore(ctx, cfg); err != nil {
 		return nil, err
+	}
+	if a.wrapStore != nil {
+		a.store = a.wrapStore(a.store)
 	}
 	if err := a.build(ctx, ring); err != nil {
 		a.store.Close()

@@ -13,7 +13,7 @@ import (
 // opened, for tests that put a fault-injecting store between the services
 // and the database.
 func WithStoreWrapper(wrap func(storage.Store) storage.Store) Option {
-	return func(a *App) { a.store = wrap(a.store) }
+	return func(a *App) { a.wrapStore = wrap }
 }
 
 // NewWithIdentityDeps is New with the identity pool's collaborators given,
