@@ -455,6 +455,104 @@ class IdentityIdWriteBack(CognateAdminCase):
         self.assertNotIn("custom:identity_id", attrs)
 
 
+class SessionTagsClaim(CognateAdminCase):
+    """README "Real AWS and other STS-compatible stores": the option puts
+    both ids into the OpenID token's session-tag claim, which STS turns into
+    the session's principal tags (only with sts:TagSession in the trust
+    policy, as "Passing session tags using AssumeRoleWithWebIdentity" in the
+    IAM User Guide says)."""
+
+    LINK = ["CognitoUsername", "IdentityId", "IdentityPoolId", "Sub", "UserPoolId"]
+
+    @staticmethod
+    def tags_claim(token):
+        import identity_support
+        return identity_support.jwt_claims(token).get("https://aws.amazon.com/tags")
+
+    def open_id_token(self, s):
+        identity = self.get_id(s.pool_id, s.logins)
+        return identity, self.ci_anon.get_open_id_token(IdentityId=identity, Logins=s.logins)["Token"]
+
+    def test_off_by_default(self):
+        s = self.linked_setup()
+        self.assertIs(self.admin.describe_identity_pool_options(IdentityPoolId=s.pool_id)["SessionTagsClaim"], False)
+        _, token = self.open_id_token(s)
+        self.assertIsNone(self.tags_claim(token))
+
+    def test_both_ids_in_the_token_and_the_session(self):
+        s = self.linked_setup()
+        r = self.admin.update_identity_pool_options(IdentityPoolId=s.pool_id, SessionTagsClaim=True)
+        self.assertIs(r["SessionTagsClaim"], True)
+        self.assertIs(self.admin.describe_identity_pool_options(IdentityPoolId=s.pool_id)["SessionTagsClaim"], True)
+        sub = [a["Value"] for a in self.idp.admin_get_user(UserPoolId=s.user_pool, Username=s.username)[
+            "UserAttributes"] if a["Name"] == "sub"][0]
+        identity, token = self.open_id_token(s)
+        claim = self.tags_claim(token)
+        self.assertEqual(claim["principal_tags"], {
+            "IdentityId": [identity], "IdentityPoolId": [s.pool_id], "UserPoolId": [s.user_pool], "Sub": [sub],
+            "CognitoUsername": [s.username]})
+        self.assertEqual(sorted(claim["transitive_tag_keys"]), self.LINK)
+
+        out = self.sts_anon.assume_role_with_web_identity(RoleArn=s.auth_role, RoleSessionName=sub,
+                                                          WebIdentityToken=token)
+        self.assertGreater(out["PackedPolicySize"], 0)
+        self.assertEqual(out["SubjectFromWebIdentityToken"], identity)
+        req = signed_request(out["Credentials"], "GET", BUCKET_URL + "/x")
+        req.update(Action="s3:GetObject", Resource="arn:aws:s3:::bucket/x")
+        tags = self.call("AuthorizeRequest", req)["PrincipalTags"]
+        self.assertEqual(tags["Sub"], sub)
+        self.assertEqual(tags["IdentityId"], identity)
+        self.assertEqual(tags["CognitoUsername"], s.username)
+
+        # The enhanced flow's credentials carry the same tags.
+        c = self.credentials(identity, s.logins)["Credentials"]
+        req = signed_request(c, "GET", BUCKET_URL + "/x")
+        req.update(Action="s3:GetObject", Resource="arn:aws:s3:::bucket/x")
+        self.assertEqual(self.call("AuthorizeRequest", req)["PrincipalTags"]["Sub"], sub)
+
+    def test_without_tag_session_refused(self):
+        s = self.linked_setup()
+        self.admin.update_identity_pool_options(IdentityPoolId=s.pool_id, SessionTagsClaim=True)
+        _, token = self.open_id_token(s)
+        role = self.role(trust_policy(s.pool_id, extra={"Action": "sts:AssumeRoleWithWebIdentity"}))
+        self.assertError("AccessDenied", self.sts_anon.assume_role_with_web_identity, RoleArn=role,
+                         RoleSessionName="app", WebIdentityToken=token, message="Not authorized to perform sts:TagSession")
+
+    def test_update_sets_every_option(self):
+        s = self.linked_setup()
+        r = self.admin.update_identity_pool_options(IdentityPoolId=s.pool_id, IdentityIdAttribute="custom:identity_id",
+                                                    SessionTagsClaim=True)
+        self.assertEqual((r["IdentityIdAttribute"], r["SessionTagsClaim"]), ("custom:identity_id", True))
+        r = self.admin.update_identity_pool_options(IdentityPoolId=s.pool_id, SessionTagsClaim=True)
+        self.assertNotIn("IdentityIdAttribute", r)
+        r = self.admin.update_identity_pool_options(IdentityPoolId=s.pool_id)
+        self.assertIs(r["SessionTagsClaim"], False)
+
+    def test_cli_flag(self):
+        """The README's `aws cognate-admin update-identity-pool-options
+        --session-tags-claim`, with the model registered."""
+        import os
+        import shutil
+        import subprocess
+        import tempfile
+        from identity_support import REPO
+        if not shutil.which("aws"):
+            self.skipTest("aws CLI not installed")
+        s = self.linked_setup()
+        model = os.path.join(REPO, "internal", "awsmodel", "data", "cognate-admin", "2026-11-01", "service-2.json.gz")
+        script = ("zcat %s > $HOME/cognate-admin.json\n"
+                  "aws configure add-model --service-model file://$HOME/cognate-admin.json --service-name cognate-admin\n"
+                  "aws cognate-admin update-identity-pool-options --identity-pool-id %s --session-tags-claim "
+                  "--endpoint-url %s\n") % (model, s.pool_id, self.srv.endpoint)
+        with tempfile.TemporaryDirectory() as home:
+            env = dict(os.environ, HOME=home, AWS_ACCESS_KEY_ID=self.srv.key_id, AWS_SECRET_ACCESS_KEY=self.srv.secret,
+                       AWS_DEFAULT_REGION=REGION, AWS_CONFIG_FILE=os.path.join(home, "config"))
+            env.pop("AWS_SESSION_TOKEN", None)
+            p = subprocess.run(["bash", "-ec", script], env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIs(json.loads(p.stdout)["SessionTagsClaim"], True)
+
+
 class ReadmeExamples(CognateAdminCase):
     """The README's CognateAdmin examples, run as written."""
 

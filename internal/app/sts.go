@@ -44,9 +44,9 @@ func (c stsCredentials) IssueCredentials(ctx context.Context, req identitypool.C
 		},
 		IdentityID: req.IdentityID, IdentityPoolID: req.IdentityPoolID,
 		UserPoolID: req.UserPoolID, Username: req.Username, UserSub: req.UserSub,
-		PrincipalTags: req.PrincipalTags,
-		Operation:     "GetCredentialsForIdentity",
-		Recorded:      true,
+		PrincipalTags: req.PrincipalTags, TransitiveTagKeys: req.TransitiveTagKeys,
+		Operation: "GetCredentialsForIdentity",
+		Recorded:  true,
 	}
 	if info := awsproto.Info(ctx); info != nil {
 		in.SourceIP = info.SourceIP

@@ -60,6 +60,7 @@ type authorizeOut struct {
 		UserPoolId, Username, Sub string
 		Attributes                map[string]string
 	}
+	PrincipalTags map[string]string
 }
 
 // authorize signs a request to a resource server with c and asks

@@ -31,6 +31,9 @@ type poolConfig struct {
 	// IdentityIdAttribute is Cognate's write-back option: the user-pool
 	// attribute set to the user's identity id ("" when off).
 	IdentityIdAttribute string `json:"identityIdAttribute,omitempty"`
+	// SessionTagsClaim is Cognate's option that puts the link into the
+	// session tags of OpenID tokens and credentials (sessiontags.go).
+	SessionTagsClaim bool `json:"sessionTagsClaim,omitempty"`
 }
 
 // principalTagConfig is one provider's attributes-for-access-control map.

@@ -28,12 +28,16 @@ func (s *Service) GetCredentialsForIdentity(ctx context.Context, in *ci.GetCrede
 	if s.creds == nil {
 		return nil, errorf(InvalidIdentityPoolConfiguration, msgBadRoleConfig)
 	}
+	tags, err := res.sessionTags(nil)
+	if err != nil {
+		return nil, err
+	}
 	req := CredentialRequest{
 		RoleARN: role, RoleSessionName: "CognitoIdentityCredentials", DurationSeconds: credentialTTL,
 		Provider: cognitoProvider, Subject: res.identity.ID, Audience: res.identity.PoolID, AMR: res.amr(),
 		IdentityID: res.identity.ID, IdentityPoolID: res.identity.PoolID,
 		UserPoolID: res.userPoolID, Username: res.username, UserSub: res.userSub,
-		PrincipalTags: res.principalTags(),
+		PrincipalTags: tags.Tags, TransitiveTagKeys: tags.Transitive,
 	}
 	c, err := s.creds.IssueCredentials(ctx, req)
 	if errors.Is(err, ErrRoleRefused) {

@@ -72,12 +72,9 @@ func (s *Service) GetOpenIdTokenForDeveloperIdentity(ctx context.Context, in *ci
 	if in.TokenDuration != nil {
 		ttl = time.Duration(*in.TokenDuration) * time.Second
 	}
-	tags := res.principalTags()
-	for k, v := range in.PrincipalTags {
-		if tags == nil {
-			tags = map[string]string{}
-		}
-		tags[k] = v
+	tags, err := res.sessionTags(in.PrincipalTags)
+	if err != nil {
+		return nil, err
 	}
 	// The developer vouches for the identity: the token is its own origin.
 	tok, err := s.signOpenID(ctx, res.identity, res.amr(), tags, ttl, tokenOrigin{})

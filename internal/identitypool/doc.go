@@ -27,7 +27,10 @@
 // users and a user names their identities (admin.go: DescribeIdentityOwner,
 // ListUserIdentities). Every issuance and link change goes to the audit
 // log (audit.go). An identity pool may also write the identity id back to
-// the user as a read-only attribute (writeback.go).
+// the user as a read-only attribute (writeback.go), and pass the link as
+// AWS session tags in its OpenID tokens, so that AWS STS, or any STS that
+// follows AWS, puts both ids in the session's principal tags
+// (sessiontags.go).
 //
 // Credentials come from a CredentialIssuer (the STS service) after the
 // role is chosen from the pool's roles and role mappings (roles.go); the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	ci "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidentity"
+	"github.com/cognate-dev/cognate/internal/sessiontags"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/token"
 	"github.com/google/uuid"
@@ -25,8 +26,6 @@ const (
 	openIDTTL = 10 * time.Minute
 	// developerTTL is GetOpenIdTokenForDeveloperIdentity's default.
 	developerTTL = 15 * time.Minute
-	// tagsClaim carries principal tags, as AWS session-tag tokens do.
-	tagsClaim = "https://aws.amazon.com/tags"
 )
 
 // Issuer is the iss of Cognate's OpenID tokens.
@@ -34,36 +33,28 @@ func (s *Service) Issuer() string { return s.publicURL + "/" + openIDPool }
 
 // openIDClaims are the claims of an OpenID token.
 type openIDClaims struct {
-	Iss  string         `json:"iss"`
-	Sub  string         `json:"sub"`
-	Aud  string         `json:"aud"`
-	AMR  []string       `json:"amr"`
-	Iat  int64          `json:"iat"`
-	Exp  int64          `json:"exp"`
-	JTI  string         `json:"jti"`
-	Tags *principalTags `json:"https://aws.amazon.com/tags,omitempty"`
+	Iss string   `json:"iss"`
+	Sub string   `json:"sub"`
+	Aud string   `json:"aud"`
+	AMR []string `json:"amr"`
+	Iat int64    `json:"iat"`
+	Exp int64    `json:"exp"`
+	JTI string   `json:"jti"`
+	// Tags are the session tags (sessiontags.go), in AWS's claim.
+	Tags *sessiontags.Claim `json:"https://aws.amazon.com/tags,omitempty"`
 	// Origin is where the token's authority comes from (origin.go).
 	Origin *tokenOrigin `json:"cognate:origin,omitempty"`
 }
 
-type principalTags struct {
-	PrincipalTags map[string][]string `json:"principal_tags"`
-}
-
 // signOpenID signs an OpenID token for an identity, valid for ttl but
-// never past its origin's exp; the token carries the origin.
-func (s *Service) signOpenID(ctx context.Context, identity storage.Identity, amr []string, tags map[string]string, ttl time.Duration, origin tokenOrigin) (string, error) {
+// never past its origin's exp; the token carries the origin and the
+// session tags.
+func (s *Service) signOpenID(ctx context.Context, identity storage.Identity, amr []string, tags sessiontags.Set, ttl time.Duration, origin tokenOrigin) (string, error) {
 	now := s.now()
 	exp, origin := origin.capped(now, ttl)
 	c := openIDClaims{
 		Iss: s.Issuer(), Sub: identity.ID, Aud: identity.PoolID, AMR: amr,
-		Iat: now.Unix(), Exp: exp, JTI: uuid.NewString(), Origin: &origin,
-	}
-	if len(tags) > 0 {
-		c.Tags = &principalTags{PrincipalTags: map[string][]string{}}
-		for k, v := range tags {
-			c.Tags.PrincipalTags[k] = []string{v}
-		}
+		Iat: now.Unix(), Exp: exp, JTI: uuid.NewString(), Origin: &origin, Tags: tags.Claim(),
 	}
 	tok, err := s.tokens.Sign(ctx, openIDPool, openIDUse, c)
 	if errors.Is(err, token.ErrNoKey) {
@@ -102,7 +93,7 @@ func (s *Service) Discovery() ([]byte, error) {
 		"response_types_supported":              []string{"id_token"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"claims_supported":                      []string{"iss", "sub", "aud", "amr", "iat", "exp", "jti"},
+		"claims_supported":                      []string{"iss", "sub", "aud", "amr", "iat", "exp", "jti", sessiontags.ClaimName},
 	})
 }
 
@@ -158,8 +149,11 @@ func (s *Service) GetOpenIdToken(ctx context.Context, in *ci.GetOpenIdTokenInput
 	if res.pool.cfg.AllowClassicFlow != nil && !*res.pool.cfg.AllowClassicFlow {
 		return nil, errorf(InvalidParameter, msgClassicDisabled)
 	}
-	amr := res.amr()
-	tok, err := s.signOpenID(ctx, res.identity, amr, res.principalTags(), openIDTTL, res.origin())
+	tags, err := res.sessionTags(nil)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := s.signOpenID(ctx, res.identity, res.amr(), tags, openIDTTL, res.origin())
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,10 @@ type CredentialRequest struct {
 	UserPoolID     string // "" unless a user-pool login was used
 	Username       string
 	UserSub        string
-	PrincipalTags  map[string]string
+	// PrincipalTags are the session tags (sessiontags.go), and
+	// TransitiveTagKeys the keys of those marked transitive.
+	PrincipalTags     map[string]string
+	TransitiveTagKeys []string
 }
 
 // Credentials are temporary AWS credentials.

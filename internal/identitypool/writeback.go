@@ -124,11 +124,19 @@ func (s *Service) DescribeIdentityPoolOptions(ctx context.Context, in *ca.Descri
 	if err != nil {
 		return nil, err
 	}
-	return &ca.IdentityPoolOptions{IdentityPoolId: p.rec.ID, IdentityIdAttribute: p.cfg.IdentityIdAttribute}, nil
+	return p.options(), nil
 }
 
-// UpdateIdentityPoolOptions sets the pool's Cognate options. The
-// write-back attribute must be a custom attribute ("custom:...").
+// options is the pool's Cognate options on the wire.
+func (p *ipool) options() *ca.IdentityPoolOptions {
+	return &ca.IdentityPoolOptions{IdentityPoolId: p.rec.ID, IdentityIdAttribute: p.cfg.IdentityIdAttribute,
+		SessionTagsClaim: ptr(p.cfg.SessionTagsClaim)}
+}
+
+// UpdateIdentityPoolOptions sets the pool's Cognate options, all of them
+// at once, as UpdateIdentityPool does: an option left out is turned off.
+// The write-back attribute must be a custom attribute ("custom:...");
+// SessionTagsClaim is described in sessiontags.go.
 func (s *Service) UpdateIdentityPoolOptions(ctx context.Context, in *ca.UpdateIdentityPoolOptionsInput) (*ca.IdentityPoolOptions, error) {
 	if a := in.IdentityIdAttribute; a != "" && (!strings.HasPrefix(a, "custom:") || len(a) == len("custom:")) {
 		return nil, errorf(InvalidParameter, "IdentityIdAttribute must be a custom attribute (custom:...).")
@@ -141,10 +149,11 @@ func (s *Service) UpdateIdentityPoolOptions(ctx context.Context, in *ca.UpdateId
 			return err
 		}
 		p.cfg.IdentityIdAttribute = in.IdentityIdAttribute
+		p.cfg.SessionTagsClaim = boolv(in.SessionTagsClaim)
 		if err := s.savePool(ctx, tx, p); err != nil {
 			return err
 		}
-		out, changed = &ca.IdentityPoolOptions{IdentityPoolId: p.rec.ID, IdentityIdAttribute: p.cfg.IdentityIdAttribute}, p
+		out, changed = p.options(), p
 		return nil
 	})
 	if err != nil {

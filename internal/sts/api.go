@@ -61,9 +61,6 @@ type AssumedRoleUser struct {
 	Arn           string
 }
 
-// maxPackedPolicy is the size that PackedPolicySize is a percentage of.
-const maxPackedPolicy = 2048
-
 func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleWithWebIdentityInput) (*AssumeRoleWithWebIdentityResult, error) {
 	if in.ProviderId != "" {
 		return nil, awsproto.Errorf(CodeInvalidIdentityToken, "OAuth 2.0 access tokens (ProviderId %s) are not supported; pass an OpenID Connect ID token.", in.ProviderId)
@@ -76,17 +73,18 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleW
 		return nil, err
 	}
 	req := WebIdentityRequest{
-		RoleARN:         in.RoleArn,
-		RoleSessionName: in.RoleSessionName,
-		DurationSeconds: durationOr(in.DurationSeconds),
-		Token:           v.WebIdentity,
-		IdentityID:      v.IdentityID,
-		IdentityPoolID:  v.IdentityPoolID,
-		UserPoolID:      v.UserPoolID,
-		Username:        v.Username,
-		UserSub:         v.UserSub,
-		PrincipalTags:   v.PrincipalTags,
-		Policy:          in.Policy,
+		RoleARN:           in.RoleArn,
+		RoleSessionName:   in.RoleSessionName,
+		DurationSeconds:   durationOr(in.DurationSeconds),
+		Token:             v.WebIdentity,
+		IdentityID:        v.IdentityID,
+		IdentityPoolID:    v.IdentityPoolID,
+		UserPoolID:        v.UserPoolID,
+		Username:          v.Username,
+		UserSub:           v.UserSub,
+		PrincipalTags:     v.PrincipalTags,
+		TransitiveTagKeys: v.TransitiveTagKeys,
+		Policy:            in.Policy,
 	}
 	if info := awsproto.Info(ctx); info != nil {
 		req.SourceIP = info.SourceIP
@@ -107,9 +105,8 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in *assumeRoleW
 		Provider:                    c.Provider,
 		Audience:                    c.Audience,
 	}
-	if in.Policy != "" {
-		n := min(100, len(in.Policy)*100/maxPackedPolicy)
-		out.PackedPolicySize = &n
+	if in.Policy != "" || len(v.PrincipalTags) > 0 {
+		out.PackedPolicySize = &c.PackedPolicySize
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/iam"
 	"github.com/cognate-dev/cognate/internal/policy"
+	"github.com/cognate-dev/cognate/internal/sessiontags"
 )
 
 // Session duration bounds, in seconds.
@@ -20,9 +21,6 @@ const (
 	DefaultDuration = 3600
 	MinDuration     = 900
 )
-
-// maxSessionTags is STS's quota of session tags.
-const maxSessionTags = 50
 
 // roleSessionName is STS's RoleSessionName constraint.
 var roleSessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
@@ -74,8 +72,13 @@ type WebIdentityRequest struct {
 	Username       string
 	UserSub        string
 	// PrincipalTags become session tags (aws:PrincipalTag/<key>). As in
-	// AWS, the trust policy must then also allow sts:TagSession.
+	// AWS, the trust policy must then also allow sts:TagSession, and they
+	// must keep STS's session-tag rules (internal/sessiontags).
 	PrincipalTags map[string]string
+	// TransitiveTagKeys are the keys of the tags marked transitive (the
+	// trust policy's sts:TransitiveTagKeys). Cognate has no role chaining,
+	// so they have no other effect.
+	TransitiveTagKeys []string
 	// Policy is an optional session policy (JSON) that further limits the
 	// role's permissions.
 	Policy string
@@ -89,17 +92,19 @@ type WebIdentityRequest struct {
 	Recorded bool
 }
 
-// AssumeRoleWithWebIdentity vends credentials for in.RoleARN. It loads the
-// role, evaluates its trust policy for the federated principal
-// in.Token.Provider and the action sts:AssumeRoleWithWebIdentity (and
-// sts:TagSession when there are principal tags) with the request context
-// AWS documents for web identity federation (see trustContext), checks the
-// duration against the role's MaxSessionDuration, mints the credentials
-// and records the issuance.
+// AssumeRoleWithWebIdentity vends credentials for in.RoleARN. It checks
+// the principal tags against STS's session-tag rules, loads the role,
+// evaluates its trust policy for the federated principal in.Token.Provider
+// and the action sts:AssumeRoleWithWebIdentity (and sts:TagSession when
+// there are principal tags) with the request context AWS documents for web
+// identity federation (see trustContext), checks the duration against the
+// role's MaxSessionDuration, mints the credentials and records the
+// issuance.
 //
 // Errors are *awsproto.Error with an STS code: AccessDenied (no such role,
 // or the trust policy does not allow it), ValidationError (session name,
-// duration, tags), MalformedPolicyDocument (session policy); anything else
+// duration, tags), MalformedPolicyDocument (session policy),
+// PackedPolicyTooLarge (session policy and tags together); anything else
 // is internal.
 func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityRequest) (*Credentials, error) {
 	const action = "sts:AssumeRoleWithWebIdentity"
@@ -113,8 +118,13 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityR
 	if duration < MinDuration {
 		return nil, validation("1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", duration, MinDuration)
 	}
-	if len(in.PrincipalTags) > maxSessionTags {
-		return nil, validation("Cannot exceed quota for TagsPerSession: %d", maxSessionTags)
+	tags := sessiontags.Set{Tags: in.PrincipalTags, Transitive: in.TransitiveTagKeys}
+	if err := tags.Check(); err != nil {
+		return nil, tagsError(err)
+	}
+	packed := packedPercent(in.Policy, in.PrincipalTags)
+	if packed > 100 {
+		return nil, awsproto.Errorf(CodePackedPolicyTooLarge, "Packed size of session policies and session tags consumes %d%% of allotted space.", packed)
 	}
 	if in.Policy != "" { // evaluated with the role's policies (authorize.go)
 		if _, err := policy.ParseIdentityPolicy(in.Policy); err != nil {
@@ -182,6 +192,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityR
 		creds.Provider = in.Token.Provider
 	}
 	creds.Audience = audienceOf(in.Token)
+	creds.PackedPolicySize = packed
 	if err := s.record(ctx, in, creds); err != nil {
 		return nil, err
 	}
@@ -223,6 +234,22 @@ func (s *Service) record(ctx context.Context, in WebIdentityRequest, c *Credenti
 	return nil
 }
 
+// maxPackedPolicy is the session policy size, in characters, that is
+// 100% of the packed-size limit (the plain-text limit of session
+// policies).
+const maxPackedPolicy = 2048
+
+// packedPercent is how full a session policy and session tags make STS's
+// packed-size limit, in percent: the policy's share of maxPackedPolicy
+// plus the tags' share of sessiontags.PackedBudget.
+func packedPercent(policy string, tags map[string]string) int {
+	n := 0
+	if len(tags) > 0 {
+		n = sessiontags.PackedPercent(tags)
+	}
+	return n + len(policy)*100/maxPackedPolicy
+}
+
 // sessionAudience is what <provider>:aud holds: the azp when the token has
 // one, else its aud values.
 func sessionAudience(t WebIdentity) []string {
@@ -256,7 +283,8 @@ func audienceOf(t WebIdentity) string {
 //	<prefix>:email the email claim, when present
 //	aws:FederatedProvider, sts:RoleSessionName, aws:CurrentTime,
 //	aws:EpochTime, aws:SourceIp (when known), aws:RequestTag/<key> and
-//	aws:TagKeys (for the principal tags)
+//	aws:TagKeys (for the principal tags), sts:TransitiveTagKeys (the
+//	transitive ones)
 //
 // where <prefix> is "cognito-identity.amazonaws.com", or an OIDC provider's
 // URL without its scheme.
@@ -295,6 +323,9 @@ func trustContext(in WebIdentityRequest, now time.Time) map[string][]string {
 		}
 		slices.Sort(keys)
 		c["aws:TagKeys"] = keys
+	}
+	if len(in.TransitiveTagKeys) > 0 {
+		c["sts:TransitiveTagKeys"] = slices.Clone(in.TransitiveTagKeys)
 	}
 	return c
 }

@@ -32,7 +32,20 @@
 // On the wire, the token is an identity pool OpenID token of this server
 // (iss <public URL>/cognito-identity, provider
 // cognito-identity.amazonaws.com) or an ID token of an OpenID Connect
-// provider registered in IAM (verified by internal/oidc).
+// provider registered in IAM (verified by internal/oidc), another
+// Cognate's OpenID issuer among them.
+//
+// # Session tags
+//
+// The session tags a token passes in its "https://aws.amazon.com/tags"
+// claim (principal_tags, transitive_tag_keys) become the session's
+// principal tags (aws:PrincipalTag/<key>), as AWS documents in "Passing
+// session tags using AssumeRoleWithWebIdentity": only when the trust
+// policy also allows sts:TagSession (AccessDenied otherwise), with
+// aws:RequestTag/<key>, aws:TagKeys and sts:TransitiveTagKeys in its
+// context, and within STS's rules (internal/sessiontags: ValidationError,
+// or PackedPolicyTooLarge for the packed size, which PackedPolicySize
+// reports).
 //
 // # Authorizing
 //

@@ -2,6 +2,7 @@ package sts
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/iam"
 	"github.com/cognate-dev/cognate/internal/oidc"
 	"github.com/cognate-dev/cognate/internal/secret"
+	"github.com/cognate-dev/cognate/internal/sessiontags"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/token"
 )
@@ -119,6 +121,7 @@ const (
 	CodeExpiredToken          = "ExpiredTokenException"
 	CodeIDPCommunicationError = "IDPCommunicationError"
 	CodeMalformedPolicy       = "MalformedPolicyDocument"
+	CodePackedPolicyTooLarge  = "PackedPolicyTooLarge"
 )
 
 func accessDenied(action string) *awsproto.Error {
@@ -127,4 +130,18 @@ func accessDenied(action string) *awsproto.Error {
 
 func validation(format string, args ...any) *awsproto.Error {
 	return awsproto.Errorf(CodeValidation, format, args...)
+}
+
+// tagsError maps a broken session-tag rule (a *sessiontags.Error) to STS's
+// error: PackedPolicyTooLarge for the packed size, ValidationError for the
+// rest.
+func tagsError(err error) error {
+	var e *sessiontags.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, sessiontags.ErrPackedTooLarge) {
+		return awsproto.Errorf(CodePackedPolicyTooLarge, "%s", e.Message)
+	}
+	return validation("%s", e.Message)
 }

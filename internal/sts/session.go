@@ -105,6 +105,9 @@ type Credentials struct {
 	SubjectFromWebIdentityToken string
 	Provider                    string
 	Audience                    string
+	// PackedPolicySize is how full the session policy and session tags
+	// make STS's packed-size limit, in percent.
+	PackedPolicySize int
 	// Session is what SessionToken seals.
 	Session *Session
 }

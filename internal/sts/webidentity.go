@@ -10,6 +10,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/iam"
 	"github.com/cognate-dev/cognate/internal/oidc"
+	"github.com/cognate-dev/cognate/internal/sessiontags"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/token"
 )
@@ -19,8 +20,10 @@ import (
 type VerifiedToken struct {
 	WebIdentity
 	// PrincipalTags are the session tags the token passes in its
-	// "https://aws.amazon.com/tags" claim.
-	PrincipalTags map[string]string
+	// "https://aws.amazon.com/tags" claim, and TransitiveTagKeys the keys
+	// it marks transitive.
+	PrincipalTags     map[string]string
+	TransitiveTagKeys []string
 	// Set for identity pool tokens: the identity (sub), its pool (aud) and
 	// the user pool user linked to the identity, if any.
 	IdentityID     string
@@ -34,9 +37,12 @@ type VerifiedToken struct {
 // does: an identity pool OpenID token of this server (iss
 // PublicURL/cognito-identity, signed with the CognitoKeys keys), or an ID
 // token of an OIDC provider registered in IAM for its iss (discovery, JWKS,
-// issuer, audience against the provider's client ids, expiry). Errors are
+// issuer, audience against the provider's client ids, expiry), and reads
+// the session tags its "https://aws.amazon.com/tags" claim passes (checked
+// against STS's rules by AssumeRoleWithWebIdentity). Errors are
 // *awsproto.Error: InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError.
+// IDPCommunicationError, and ValidationError for a tags claim of the
+// wrong shape.
 func (s *Service) VerifyWebIdentityToken(ctx context.Context, tok string) (*VerifiedToken, error) {
 	iss, err := oidc.Issuer(tok)
 	if err != nil {
@@ -45,6 +51,30 @@ func (s *Service) VerifyWebIdentityToken(ctx context.Context, tok string) (*Veri
 	if iss == s.cognitoIssuer {
 		return s.verifyCognitoToken(ctx, tok)
 	}
+	v, err := s.verifyProviderToken(ctx, iss, tok)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.readTags(v.Claims[sessiontags.ClaimName]); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// readTags reads the session tags of the token's tags claim (claim is its
+// decoded JSON value, nil when absent).
+func (v *VerifiedToken) readTags(claim any) error {
+	tags, err := sessiontags.ParseClaim(claim)
+	if err != nil {
+		return tagsError(err)
+	}
+	v.PrincipalTags, v.TransitiveTagKeys = tags.Tags, tags.Transitive
+	return nil
+}
+
+// verifyProviderToken verifies an ID token of the IAM OIDC provider
+// registered for iss.
+func (s *Service) verifyProviderToken(ctx context.Context, iss, tok string) (*VerifiedToken, error) {
 	p, err := s.iam.OIDCProvider(ctx, iss)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, awsproto.Errorf(CodeInvalidIdentityToken, "No OpenIDConnect provider found in your account for %s", iss)
@@ -96,36 +126,7 @@ func (s *Service) verifyOIDC(ctx context.Context, p storage.OIDCProvider, iss, t
 		AMR:             c.AMR,
 		Email:           c.Email,
 		Claims:          c.Raw,
-	}, PrincipalTags: sessionTags(c.Raw)}, nil
-}
-
-// tagsClaim carries session tags in a web identity token, as AWS documents
-// for AssumeRoleWithWebIdentity:
-// {"https://aws.amazon.com/tags": {"principal_tags": {"k": ["v"]}}}.
-const tagsClaim = "https://aws.amazon.com/tags"
-
-// sessionTags reads the principal tags a token passes (the first value of
-// each).
-func sessionTags(claims map[string]any) map[string]string {
-	tags, _ := claims[tagsClaim].(map[string]any)
-	pt, _ := tags["principal_tags"].(map[string]any)
-	if len(pt) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(pt))
-	for k, v := range pt {
-		switch x := v.(type) {
-		case string:
-			out[k] = x
-		case []any:
-			if len(x) > 0 {
-				if s, ok := x[0].(string); ok {
-					out[k] = s
-				}
-			}
-		}
-	}
-	return out
+	}}, nil
 }
 
 // oidcError maps an oidc.Error to STS's error.
@@ -150,10 +151,8 @@ type cognitoClaims struct {
 	Aud stringOrList `json:"aud"`
 	AMR []string     `json:"amr"`
 	Exp float64      `json:"exp"`
-	// Tags are the principal tags GetOpenIdToken passes on.
-	Tags struct {
-		PrincipalTags map[string][]string `json:"principal_tags"`
-	} `json:"https://aws.amazon.com/tags"`
+	// Tags is the session-tags claim, as JSON decodes it.
+	Tags any `json:"https://aws.amazon.com/tags"`
 }
 
 // stringOrList reads a JSON string or list of strings.
@@ -222,13 +221,8 @@ func (s *Service) verifyCognitoToken(ctx context.Context, tok string) (*Verified
 		IdentityID:     identity.ID,
 		IdentityPoolID: identity.PoolID,
 	}
-	for k, vs := range c.Tags.PrincipalTags {
-		if len(vs) > 0 {
-			if v.PrincipalTags == nil {
-				v.PrincipalTags = map[string]string{}
-			}
-			v.PrincipalTags[k] = vs[0]
-		}
+	if err := v.readTags(c.Tags); err != nil {
+		return nil, err
 	}
 	if err := s.linkedUser(ctx, v); err != nil {
 		return nil, err

@@ -105,6 +105,8 @@ type IdentityPoolOptions struct {
 	IdentityPoolId string `json:"IdentityPoolId,omitempty"`
 	// A custom attribute (custom:...) of the pool's user pools that Cognate sets to the user's identity id...
 	IdentityIdAttribute string `json:"IdentityIdAttribute,omitempty"`
+	// When true, the pool's OpenID tokens (GetOpenIdToken, GetOpenIdTokenForDeveloperIdentity) and the sessions...
+	SessionTagsClaim *bool `json:"SessionTagsClaim,omitempty"`
 }
 
 // IdentitySummary is the IdentitySummary shape.
@@ -176,6 +178,8 @@ func (v ListUserIdentitiesResponse) MarshalJSON() ([]byte, error) {
 type UpdateIdentityPoolOptionsInput struct {
 	IdentityPoolId      string `json:"IdentityPoolId,omitempty"`
 	IdentityIdAttribute string `json:"IdentityIdAttribute,omitempty"`
+	// When true, the pool's OpenID tokens (GetOpenIdToken, GetOpenIdTokenForDeveloperIdentity) and the sessions...
+	SessionTagsClaim *bool `json:"SessionTagsClaim,omitempty"`
 }
 
 // UserReference is the UserReference shape.
