@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -78,6 +79,20 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	if cfg.S3Gateway.Enabled() {
+		gln, err := net.Listen("tcp", cfg.S3Gateway.Listen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--s3-gateway-listen: %w", err)
+		}
+		fmt.Fprintf(stdout, "S3 gateway is listening on http://%s (backend %s)\n", gln.Addr(), cfg.S3Gateway.BackendURL)
+		go func() {
+			if err := a.ServeS3Gateway(ctx, gln); err != nil {
+				log.Error("S3 gateway stopped", "err", err)
+				stop()
+			}
+		}()
+	}
 	return a.Serve(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
 }
 

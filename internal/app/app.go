@@ -20,6 +20,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/identitypool"
 	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/password"
+	"github.com/cognate-dev/cognate/internal/s3gateway"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/storage/postgres"
@@ -41,6 +42,7 @@ type App struct {
 	idpool *identitypool.Service
 	identityDeps
 	handler http.Handler
+	s3      *s3gateway.Gateway
 	users   *userpool.Service
 	now     func() time.Time
 	// httpClient makes outgoing requests (external OIDC providers' keys);
@@ -145,6 +147,9 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 		query.Register(svc)
 	}
 	a.handler = a.routes(mux, query)
+	if a.s3, err = a.newS3Gateway(creds); err != nil {
+		return err
+	}
 	return nil
 }
 

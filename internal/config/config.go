@@ -58,6 +58,55 @@ type Config struct {
 	SMSWebhookURL string
 	// LogLevel is one of debug, info, warn, error.
 	LogLevel string
+	// S3Gateway configures the S3 gateway; it is off when its Listen is
+	// empty.
+	S3Gateway S3Gateway
+}
+
+// S3Gateway configures the second listener, which speaks the S3 REST API
+// in front of an S3-compatible store and enforces the callers' policies.
+type S3Gateway struct {
+	// Listen is the gateway's address (host:port); empty turns it off.
+	Listen string
+	// Domain is the host name under which buckets are addressed virtually
+	// (<bucket>.<domain>); empty means the host of Listen when it is a
+	// name, and path-style addressing only when it is an IP address.
+	Domain string
+	// Metadata stamps written objects with the writer's identity id, user
+	// pool id and sub (x-amz-meta-cognate-*).
+	Metadata bool
+	// BackendURL is the store's endpoint; BackendAccessKey and
+	// BackendSecretKey the credentials the gateway signs with.
+	BackendURL       string
+	BackendAccessKey string
+	BackendSecretKey string
+	// BackendRegion signs the gateway's requests (default us-east-1).
+	BackendRegion string
+	// BackendPathStyle addresses the store's buckets in the path.
+	BackendPathStyle bool
+}
+
+// Enabled reports whether the S3 gateway is configured.
+func (g S3Gateway) Enabled() bool { return g.Listen != "" }
+
+func (g S3Gateway) validate() error {
+	if !g.Enabled() {
+		return nil
+	}
+	if err := validateListen(g.Listen); err != nil {
+		return fmt.Errorf("--s3-gateway-listen%s", strings.TrimPrefix(err.Error(), "--listen"))
+	}
+	u, err := url.Parse(g.BackendURL)
+	if g.BackendURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return fmt.Errorf("--s3-backend-url: required with --s3-gateway-listen, an http(s)://host[:port] URL")
+	}
+	if g.BackendAccessKey == "" || g.BackendSecretKey == "" {
+		return fmt.Errorf("--s3-backend-access-key and --s3-backend-secret-key: required with --s3-gateway-listen")
+	}
+	if strings.ContainsFunc(g.Domain, isSpaceOrControl) || strings.ContainsAny(g.Domain, "/:@") {
+		return fmt.Errorf("--s3-gateway-domain: %q is not a host name", g.Domain)
+	}
+	return nil
 }
 
 // SMTP configures the outgoing mail server.
@@ -87,7 +136,8 @@ func Default() Config {
 			Port:     DefaultSMTPPort,
 			StartTLS: StartTLSAuto,
 		},
-		LogLevel: DefaultLogLevel,
+		LogLevel:  DefaultLogLevel,
+		S3Gateway: S3Gateway{Metadata: true, BackendRegion: "us-east-1"},
 	}
 }
 
@@ -126,7 +176,7 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
-	return nil
+	return c.S3Gateway.validate()
 }
 
 // SlogLevel returns LogLevel as a slog.Level (info when LogLevel is invalid;
@@ -157,6 +207,16 @@ func (c Config) LogValue() slog.Value {
 		),
 		slog.String("sms_webhook_url", redactWebhook(c.SMSWebhookURL)),
 		slog.String("log_level", c.LogLevel),
+		slog.Group("s3_gateway",
+			slog.String("listen", c.S3Gateway.Listen),
+			slog.String("domain", c.S3Gateway.Domain),
+			slog.Bool("metadata", c.S3Gateway.Metadata),
+			slog.String("backend_url", c.S3Gateway.BackendURL),
+			slog.String("backend_access_key", c.S3Gateway.BackendAccessKey),
+			slog.String("backend_secret_key", redact(c.S3Gateway.BackendSecretKey)),
+			slog.String("backend_region", c.S3Gateway.BackendRegion),
+			slog.Bool("backend_path_style", c.S3Gateway.BackendPathStyle),
+		),
 	)
 }
 

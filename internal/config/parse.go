@@ -21,7 +21,9 @@ const (
 
 // isSecretFlag reports whether flag name holds a secret, which may also be
 // read from a file named by <ENV>_FILE and is never echoed in errors.
-func isSecretFlag(name string) bool { return name == "smtp-password" }
+func isSecretFlag(name string) bool {
+	return name == "smtp-password" || name == "s3-backend-secret-key"
+}
 
 // Parse builds a Config from Default, the flags in args and the environment
 // read through getenv. The FlagSet is named name (the subcommand) for error
@@ -135,6 +137,15 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.SMTP.StartTLS, "smtp-starttls", cfg.SMTP.StartTLS, "STARTTLS `mode`: auto (when offered), require, off")
 	fs.StringVar(&cfg.SMSWebhookURL, "sms-webhook-url", cfg.SMSWebhookURL, "`URL` that text messages (SMS codes) are posted to as JSON {to, message, pool, kind}; empty writes them to the development outbox")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
+	g := &cfg.S3Gateway
+	fs.StringVar(&g.Listen, "s3-gateway-listen", g.Listen, "`address` (host:port) of the S3 gateway; empty: no gateway")
+	fs.StringVar(&g.Domain, "s3-gateway-domain", g.Domain, "host `name` under which the gateway takes virtual-hosted requests (<bucket>.<name>); default: the host of --s3-gateway-listen")
+	fs.BoolVar(&g.Metadata, "s3-gateway-metadata", g.Metadata, "stamp written objects with the writer's identity id, user pool id and sub (x-amz-meta-cognate-*)")
+	fs.StringVar(&g.BackendURL, "s3-backend-url", g.BackendURL, "endpoint `URL` of the S3-compatible store behind the gateway")
+	fs.StringVar(&g.BackendAccessKey, "s3-backend-access-key", g.BackendAccessKey, "access key `id` the gateway signs the store's requests with")
+	fs.StringVar(&g.BackendSecretKey, "s3-backend-secret-key", g.BackendSecretKey, "secret access `key` for the store (prefer "+EnvName("s3-backend-secret-key")+"_FILE)")
+	fs.StringVar(&g.BackendRegion, "s3-backend-region", g.BackendRegion, "`region` the store's requests are signed for")
+	fs.BoolVar(&g.BackendPathStyle, "s3-backend-path-style", g.BackendPathStyle, "address the store's buckets in the path (http://host/bucket/key), as MinIO and moto need")
 	return fs
 }
 
