@@ -167,8 +167,7 @@ func forwardedQuery(raw string, presigned bool) string {
 	var kept []string
 	for part := range strings.SplitSeq(raw, "&") {
 		name, _, _ := strings.Cut(part, "=")
-		if n, err := url.QueryUnescape(name); err == nil && strings.HasPrefix(strings.ToLower(n), "x-amz-") &&
-			presignParams[strings.ToLower(n)] {
+		if n, err := url.QueryUnescape(name); err == nil && presignParams[strings.ToLower(n)] {
 			continue
 		}
 		kept = append(kept, part)
@@ -180,6 +179,8 @@ var presignParams = map[string]bool{
 	"x-amz-algorithm": true, "x-amz-credential": true, "x-amz-date": true, "x-amz-expires": true,
 	"x-amz-signedheaders": true, "x-amz-signature": true, "x-amz-security-token": true,
 	"x-amz-content-sha256": true,
+	// Signature Version 2.
+	"awsaccesskeyid": true, "signature": true, "expires": true,
 }
 
 // hopHeaders are not copied from the store's response.

@@ -206,10 +206,21 @@ const deleteBodyLimit = 2 << 20
 func (g *Gateway) authenticate(x *exchange) (string, *Error) {
 	r := x.r
 	mode := r.Header.Get("X-Amz-Content-Sha256")
-	presigned := r.Header.Get("Authorization") == "" && r.URL.Query().Has("X-Amz-Signature")
+	query := r.URL.Query()
+	if r.Header.Get("Authorization") == "" && isPresignedV2(query) {
+		caller, e := verifyPresignedV2(r.Context(), r, x.target, g.cfg.Domain, g.cfg.Credentials, g.now())
+		if e != nil {
+			return "", e
+		}
+		x.verified, x.caller = caller, g.cfg.Authorizer.Describe(caller)
+		return unsignedPayload, nil
+	}
+	presigned := r.Header.Get("Authorization") == "" && query.Has("X-Amz-Signature")
 	switch {
 	case presigned:
 		mode = unsignedPayload
+	case strings.HasPrefix(r.Header.Get("Authorization"), "AWS "):
+		return "", errInvalidRequest("Signature Version 2 is accepted in presigned URLs only; sign requests with Signature Version 4.")
 	case r.Header.Get("Authorization") == "":
 		x.denied = "anonymous"
 		g.audit(x, EventAccessDenied)
@@ -339,7 +350,13 @@ func (g *Gateway) forward(x *exchange, b *body, mode string) *Error {
 	}
 	h := x.w.Header()
 	for k, vs := range resp.Header {
-		if !hopHeaders[k] {
+		switch {
+		case hopHeaders[k]:
+		case strings.HasPrefix(k, "X-Amz-"):
+			// S3 sends its own headers in lower case; clients that read
+			// user metadata from header names (boto3) keep that case.
+			h[strings.ToLower(k)] = vs
+		default:
 			h[k] = vs
 		}
 	}
