@@ -53,7 +53,15 @@ type gatewayServer struct {
 // creates a bucket there through the gateway with the root credentials.
 func startGateway(t *testing.T, tlsGateway bool, opts ...app.Option) *gatewayServer {
 	t.Helper()
-	backend := motoURL(t)
+	g := startGatewayTo(t, motoURL(t), tlsGateway, opts...)
+	id, key := g.app.RootCredentials()
+	result(g.s3(aws.Credentials{AccessKeyID: id, SecretAccessKey: key}).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &g.bucket})).must(t)
+	return g
+}
+
+// startGatewayTo starts a server whose S3 gateway forwards to backend.
+func startGatewayTo(t testing.TB, backend string, tlsGateway bool, opts ...app.Option) *gatewayServer {
+	t.Helper()
 	cfg := newConfig(t, "sqlite")
 	cfg.S3Gateway.Listen = "127.0.0.1:0"
 	cfg.S3Gateway.BackendURL = backend
@@ -75,9 +83,7 @@ func startGateway(t *testing.T, tlsGateway bool, opts ...app.Option) *gatewaySer
 		gw = httptest.NewServer(a.S3Gateway())
 	}
 	t.Cleanup(gw.Close)
-	g := &gatewayServer{server: s, gateway: gw, backend: backend, bucket: "b-" + strings.ToLower(randomHex(6))}
-	result(g.s3(aws.Credentials{AccessKeyID: id, SecretAccessKey: key}).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &g.bucket})).must(t)
-	return g
+	return &gatewayServer{server: s, gateway: gw, backend: backend, bucket: "b-" + strings.ToLower(randomHex(6))}
 }
 
 func randomHex(n int) string {
@@ -113,7 +119,7 @@ type person struct {
 // people creates a user pool, an identity pool whose authenticated role
 // has the private-folder policy for the gateway's bucket, and a signed-in
 // person per name.
-func (g *gatewayServer) people(t *testing.T, names ...string) (string, []person) {
+func (g *gatewayServer) people(t testing.TB, names ...string) (string, []person) {
 	t.Helper()
 	id, key := g.app.RootCredentials()
 	is := &idServer{server: g.server, ci: g.identityClient(id, key)}

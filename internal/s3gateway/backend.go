@@ -53,6 +53,10 @@ func newBackend(cfg Backend, client *http.Client) (*backend, error) {
 		// Bodies pass through as the store sends them: no transparent
 		// gzip (it would change lengths, ranges and ETags).
 		t.DisableCompression = true
+		// Large buffers: bodies stream through in big writes, not the
+		// default 4 KiB ones.
+		t.WriteBufferSize = copyBufferSize
+		t.ReadBufferSize = copyBufferSize
 		t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 		client = &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
