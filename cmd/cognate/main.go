@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -79,16 +80,30 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	if cfg.S3Gateway.Enabled() {
-		gln, err := net.Listen("tcp", cfg.S3Gateway.Listen)
+	gateways := []struct {
+		on           bool
+		flag, listen string
+		handler      http.Handler
+		banner       string
+	}{
+		{cfg.S3Gateway.Enabled(), "--s3-gateway-listen", cfg.S3Gateway.Listen, a.S3Gateway(),
+			"S3 gateway is listening on http://%s (backend " + cfg.S3Gateway.BackendURL + ")\n"},
+		{cfg.APIGateway.Enabled(), "--api-gateway-listen", cfg.APIGateway.Listen, a.APIGateway(),
+			"API gateway is listening on http://%s (" + cfg.APIGateway.Mode + " to " + cfg.APIGateway.Upstream + ")\n"},
+	}
+	for _, gw := range gateways {
+		if !gw.on {
+			continue
+		}
+		gln, err := net.Listen("tcp", gw.listen)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("--s3-gateway-listen: %w", err)
+			return fmt.Errorf("%s: %w", gw.flag, err)
 		}
-		fmt.Fprintf(stdout, "S3 gateway is listening on http://%s (backend %s)\n", gln.Addr(), cfg.S3Gateway.BackendURL)
+		fmt.Fprintf(stdout, gw.banner, gln.Addr())
 		go func() {
-			if err := a.ServeS3Gateway(ctx, gln); err != nil {
-				log.Error("S3 gateway stopped", "err", err)
+			if err := a.ServeGateway(ctx, gln, gw.handler); err != nil {
+				log.Error("gateway stopped", "listener", gw.flag, "err", err)
 				stop()
 			}
 		}()

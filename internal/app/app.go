@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/cognate-dev/cognate/internal/apigateway"
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/cognitoidentity"
 	"github.com/cognate-dev/cognate/internal/cognitoidp"
@@ -43,6 +44,7 @@ type App struct {
 	identityDeps
 	handler http.Handler
 	s3      *s3gateway.Gateway
+	api     *apigateway.Gateway
 	users   *userpool.Service
 	now     func() time.Time
 	// httpClient makes outgoing requests (external OIDC providers' keys);
@@ -148,6 +150,9 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	}
 	a.handler = a.routes(mux, query)
 	if a.s3, err = a.newS3Gateway(creds); err != nil {
+		return err
+	}
+	if a.api, err = a.newAPIGateway(creds); err != nil {
 		return err
 	}
 	return nil

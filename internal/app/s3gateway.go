@@ -55,15 +55,16 @@ func (a *App) S3Gateway() http.Handler {
 	return a.s3
 }
 
-// ServeS3Gateway serves the S3 gateway on ln until ctx is done, then
-// finishes in-flight requests (up to 30 s). Uploads and downloads stream
-// for as long as they take: only reading the headers has a deadline.
-func (a *App) ServeS3Gateway(ctx context.Context, ln net.Listener) error {
-	if a.s3 == nil {
-		return errors.New("app: no S3 gateway is configured")
+// ServeGateway serves a gateway's handler (S3Gateway, APIGateway) on ln
+// until ctx is done, then finishes in-flight requests (up to 30 s).
+// Uploads and downloads stream for as long as they take: only reading the
+// headers has a deadline.
+func (a *App) ServeGateway(ctx context.Context, ln net.Listener, h http.Handler) error {
+	if h == nil {
+		return errors.New("app: that gateway is not configured")
 	}
 	srv := &http.Server{
-		Handler:           a.s3,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),

@@ -82,7 +82,8 @@ func TestParse(t *testing.T) {
 				want := Config{Listen: "0.0.0.0:9000", DataDir: "/var/lib/cognate", DatabaseURL: "postgres://u@db/x",
 					AccountID: "123456789012", PublicURL: "https://id.example.com",
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
-					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", S3Gateway: Default().S3Gateway}
+					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", S3Gateway: Default().S3Gateway,
+					APIGateway: Default().APIGateway, Lambda: Default().Lambda}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
 				}

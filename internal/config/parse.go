@@ -146,6 +146,23 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&g.BackendSecretKey, "s3-backend-secret-key", g.BackendSecretKey, "secret access `key` for the store (prefer "+EnvName("s3-backend-secret-key")+"_FILE)")
 	fs.StringVar(&g.BackendRegion, "s3-backend-region", g.BackendRegion, "`region` the store's requests are signed for")
 	fs.BoolVar(&g.BackendPathStyle, "s3-backend-path-style", g.BackendPathStyle, "address the store's buckets in the path (http://host/bucket/key), as MinIO and moto need")
+	a := &cfg.APIGateway
+	fs.StringVar(&a.Listen, "api-gateway-listen", a.Listen, "`address` (host:port) of the API gateway; empty: no API gateway")
+	fs.StringVar(&a.Upstream, "api-upstream", a.Upstream, "the API's backend `URL` (http mode), or the Lambda Invoke API's base URL (lambda-proxy)")
+	fs.StringVar(&a.Mode, "api-upstream-mode", a.Mode, "`mode`: http (proxy with X-Cognate-* headers) or lambda-proxy (API Gateway's proxy event)")
+	fs.StringVar(&a.Function, "api-function", a.Function, "function `name` or ARN that lambda-proxy invokes")
+	fs.StringVar(&a.PayloadVersion, "api-payload-version", a.PayloadVersion, "proxy event `version`: 1.0 (REST APIs) or 2.0 (HTTP APIs)")
+	fs.StringVar(&a.Authorizer, "api-authorizer", a.Authorizer, "`authorizer`: cognito-user-pools, aws-iam or both")
+	fs.StringVar(&a.UserPoolID, "api-user-pool-id", a.UserPoolID, "user pool `id` whose tokens the API accepts")
+	fs.StringVar(&a.RequiredScopes, "api-required-scopes", a.RequiredScopes, "comma-separated OAuth `scopes`, one of which an access token must carry")
+	fs.StringVar(&a.IdentityPoolID, "api-identity-pool-id", a.IdentityPoolID, "identity pool `id` in which a token caller's identity is looked up")
+	fs.StringVar(&a.APIID, "api-id", a.APIID, "API `id` in execute-api ARNs and events")
+	fs.StringVar(&a.Stage, "api-stage", a.Stage, "stage `name` in execute-api ARNs and events")
+	l := &cfg.Lambda
+	fs.StringVar(&l.AccessKeyID, "lambda-access-key-id", l.AccessKeyID, "access key `id` that signs Lambda invocations (empty: unsigned)")
+	fs.StringVar(&l.SecretAccessKey, "lambda-secret-access-key", l.SecretAccessKey, "secret `key` that signs Lambda invocations (prefer "+EnvName("lambda-secret-access-key")+"_FILE)")
+	fs.StringVar(&l.Region, "lambda-region", l.Region, "`region` Lambda invocations are signed for (an ARN's own region wins)")
+	fs.DurationVar(&l.Timeout, "lambda-timeout", l.Timeout, "how long an invocation may take (`duration`)")
 	return fs
 }
 
