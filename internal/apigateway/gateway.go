@@ -210,6 +210,23 @@ var (
 
 // ServeHTTP authenticates, authorizes and forwards one request.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != "" {
+		// A CORS preflight, answered as an HTTP API with CORS allowing
+		// every origin does: callers authenticate with tokens and
+		// signatures, never cookies.
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, HEAD")
+		if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+			h.Set("Access-Control-Allow-Headers", req)
+		}
+		h.Set("Access-Control-Max-Age", "3000")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if r.Header.Get("Origin") != "" {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}
 	c := &call{r: r, requestID: newRequestID(), start: g.now(), sourceIP: sourceIP(r)}
 	w.Header().Set("X-Amzn-Requestid", c.requestID)
 	status, err := g.serve(w, c)

@@ -144,6 +144,11 @@ type exchange struct {
 
 // ServeHTTP authenticates, authorizes and forwards one S3 request.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isPreflight(r) {
+		preflight(w, r)
+		return
+	}
+	setCORS(w.Header(), r)
 	x := &exchange{w: w, r: r, ids: newRequestIDs(), start: g.now(), sourceIP: sourceIP(r)}
 	defer g.accessLog(x)
 	if err := g.serve(x); err != nil {

@@ -147,3 +147,18 @@ func TestForwardedQueryDropsPresignature(t *testing.T) {
 		t.Fatalf("forwarded %v", got)
 	}
 }
+
+func TestCORS(t *testing.T) {
+	g := &Gateway{}
+	r := httptest.NewRequest(http.MethodOptions, "/photos/private/a.jpg", nil)
+	r.Header.Set("Origin", "https://app.example.com")
+	r.Header.Set("Access-Control-Request-Method", "PUT")
+	r.Header.Set("Access-Control-Request-Headers", "authorization,x-amz-date,x-amz-content-sha256,x-amz-security-token")
+	w := httptest.NewRecorder()
+	g.ServeHTTP(w, r)
+	h := w.Result().Header
+	if w.Code != 200 || h.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "PUT") ||
+		h.Get("Access-Control-Allow-Headers") != "authorization,x-amz-date,x-amz-content-sha256,x-amz-security-token" {
+		t.Fatalf("preflight: %d %v", w.Code, h)
+	}
+}
