@@ -83,15 +83,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 // demo is a running demo: Cognate, its S3 gateway, the store, the pools.
 type demo struct {
-	app            *app.App
-	servers        []*http.Server
-	api, gateway   string
-	bucket         string
-	userPoolID     string
-	clientID       string
-	identityPoolID string
+	app             *app.App
+	servers         []*http.Server
+	api, gateway    string
+	bucket          string
+	userPoolID      string
+	clientID        string
+	identityPoolID  string
 	rootID, rootKey string
-	cleanup        []func()
+	cleanup         []func()
 }
 
 func (d *demo) close() {
