@@ -119,14 +119,16 @@ class IdentityServer:
 
     def admin_model_client(self):
         """boto3's client of the CognateAdmin model (loaded as a custom
-        service from the repository's botocore-style model)."""
+        service from the repository's botocore-style model and paginators,
+        installed as the README says)."""
         d = os.path.join(tempfile.gettempdir(), "cognate-admin-model-" + str(os.getpid()))
         target = os.path.join(d, "cognate-admin", "2026-11-01")
         if not os.path.exists(os.path.join(target, "service-2.json")):
             os.makedirs(target, exist_ok=True)
-            src = os.path.join(REPO, "internal", "awsmodel", "data", "cognate-admin", "2026-11-01", "service-2.json.gz")
-            with gzip.open(src) as f, open(os.path.join(target, "service-2.json"), "wb") as out:
+            src = os.path.join(REPO, "internal", "awsmodel", "data", "cognate-admin", "2026-11-01")
+            with gzip.open(os.path.join(src, "service-2.json.gz")) as f, open(os.path.join(target, "service-2.json"), "wb") as out:
                 out.write(f.read())
+            shutil.copy(os.path.join(src, "paginators-1.json"), target)
         bs = botocore.session.get_session()
         bs.get_component("data_loader").search_paths.insert(0, d)
         session = boto3.session.Session(botocore_session=bs)

@@ -84,6 +84,22 @@ class AdminCreateUser(CognitoTestCase):
                          Username=unique(), TemporaryPassword="short",
                          message="Password did not conform with policy: Password not long enough")
 
+    def test_temporary_passphrase(self):
+        c = self.new_client()
+        name = unique()
+        self.assertValidation(self.idp.admin_create_user, UserPoolId=self.pool_id, Username=name,
+                              TemporaryPassword="Temp0rary pw ", MessageAction="SUPPRESS", member="temporaryPassword")
+        self.idp.admin_create_user(UserPoolId=self.pool_id, Username=name, TemporaryPassword="Temp0rary pw",
+                                   MessageAction="SUPPRESS")
+        r = self.sign_in(c["ClientId"], name, "Temp0rary pw")
+        self.assertEqual(r["ChallengeName"], "NEW_PASSWORD_REQUIRED")
+        respond = dict(ClientId=c["ClientId"], ChallengeName="NEW_PASSWORD_REQUIRED", Session=r["Session"])
+        self.assertValidation(self.anon.respond_to_auth_challenge, **respond,
+                              ChallengeResponses={"USERNAME": name, "NEW_PASSWORD": " Perm4nent pw"})
+        r = self.anon.respond_to_auth_challenge(**respond, ChallengeResponses={"USERNAME": name, "NEW_PASSWORD": "Perm4nent pw"})
+        self.assertIn("AuthenticationResult", r)
+        self.assertIn("AuthenticationResult", self.sign_in(c["ClientId"], name, "Perm4nent pw"))
+
     def test_email_delivery_without_email(self):
         self.assertError("InvalidParameterException", self.idp.admin_create_user, UserPoolId=self.pool_id,
                          Username=unique(), DesiredDeliveryMediums=["EMAIL"])
@@ -215,6 +231,15 @@ class AdminSetUserPassword(CognitoTestCase):
         name = self.confirmed_user()
         self.assertError("InvalidPasswordException", self.idp.admin_set_user_password, UserPoolId=self.pool_id,
                          Username=name, Password="weakpassword", Permanent=True)
+
+    def test_passphrase(self):
+        c = self.new_client()
+        name = self.confirmed_user()
+        self.assertValidation(self.idp.admin_set_user_password, UserPoolId=self.pool_id, Username=name,
+                              Password="\tCorrect horse battery 9", Permanent=True, member="password")
+        self.idp.admin_set_user_password(UserPoolId=self.pool_id, Username=name, Password="Correct horse battery 9",
+                                         Permanent=True)
+        self.assertIn("AuthenticationResult", self.sign_in(c["ClientId"], name, "Correct horse battery 9"))
 
     def test_unknown_user(self):
         self.assertError("UserNotFoundException", self.idp.admin_set_user_password, UserPoolId=self.pool_id,

@@ -176,11 +176,26 @@ class ListAuditEvents(CognateAdminCase):
                 break
         self.assertGreaterEqual(len(seen), 4)
         self.assertEqual(len(seen), len(set(seen)))
-        pages = self.admin.get_paginator("list_audit_events") if self.admin.can_paginate("list_audit_events") else None
-        if pages:
-            ids = [e["EventId"] for p in pages.paginate(IdentityId=identity, PaginationConfig={"PageSize": 2})
-                   for e in p["Events"]]
-            self.assertEqual(ids, seen)
+
+    def test_boto3_paginator(self):
+        """boto3 pages ListAuditEvents with the model's paginators-1.json."""
+        s = self.linked_setup()
+        identity = self.get_id(s.pool_id, s.logins)
+        for _ in range(3):
+            self.credentials(identity, s.logins)
+        everything = self.call("ListAuditEvents", {"IdentityId": identity, "MaxResults": 60})
+        self.assertNotIn("NextToken", everything)
+        self.assertTrue(self.admin.can_paginate("list_audit_events"))
+        pages = list(self.admin.get_paginator("list_audit_events").paginate(
+            IdentityId=identity, PaginationConfig={"PageSize": 2}))
+        self.assertGreater(len(pages), 2)
+        self.assertTrue(all(len(p["Events"]) <= 2 for p in pages))
+        self.assertEqual([e["EventId"] for p in pages for e in p["Events"]],
+                         [e["EventId"] for e in everything["Events"]])
+        built = self.admin.get_paginator("list_audit_events").paginate(
+            IdentityId=identity, PaginationConfig={"PageSize": 2}).build_full_result()
+        self.assertEqual(len(built["Events"]), len(everything["Events"]))
+        self.assertNotIn("NextToken", built)
 
     def test_sts_issuance_recorded(self):
         s = self.linked_setup()
@@ -481,7 +496,8 @@ class ReadmeExamples(CognateAdminCase):
         script = self.readme_block("sh")
         for placeholder, value in (("http://127.0.0.1:7350", self.srv.endpoint), ("us-east-1:...", identity),
                                    ("us-east-1_...", s.user_pool), ("--username alice", "--username " + s.username),
-                                   ("/tmp/cognate-admin.json", "$HOME/cognate-admin.json")):
+                                   ("/tmp/cognate-admin.json", "$HOME/cognate-admin.json"),
+                                   ("--page-size 25", "--page-size 1")):
             self.assertIn(placeholder, script)
             script = script.replace(placeholder, value)
         with tempfile.TemporaryDirectory() as home:
@@ -493,6 +509,11 @@ class ReadmeExamples(CognateAdminCase):
         docs = [json.loads(d) for d in p.stdout.replace("}\n{", "}\x00{").split("\x00")]
         self.assertEqual(docs[0]["Users"][0]["Username"], s.username)
         self.assertEqual([i["IdentityId"] for i in docs[1]["Identities"]], [identity])
+        # With the paginators installed, the CLI fetched one event per request and printed them all.
+        everything = self.call("ListAuditEvents", {"IdentityId": identity})["Events"]
+        self.assertGreater(len(everything), 1)
+        self.assertEqual([e["EventId"] for e in docs[2]["Events"]], [e["EventId"] for e in everything])
+        self.assertNotIn("NextToken", docs[2])
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ class DeveloperIdentities(IdentityTestCase):
         s = self.setup()
         c = jwt_claims(self.dev_token(s, "bob", TokenDuration=3600)["Token"])
         self.assertEqual(c["exp"] - c["iat"], 3600)
-        self.assertError("InvalidParameterException", self.ci_raw.get_open_id_token_for_developer_identity,
+        self.assertError("ValidationException", self.ci_raw.get_open_id_token_for_developer_identity,
                          IdentityPoolId=s.pool_id, Logins={s.dev: "bob"}, TokenDuration=86401)
 
     def test_token_does_not_open_other_identities(self):

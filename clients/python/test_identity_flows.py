@@ -313,6 +313,29 @@ class BasicFlow(IdentityTestCase):
         self.assertError("NotAuthorizedException", self.credentials, identity,
                          {"cognito-identity.amazonaws.com": tamper(token)})
 
+    def test_openid_token_dies_with_the_sign_in(self):
+        # A token minted from a sign-in is a login only while the sign-in
+        # is: neither it nor a token chained from it survives GlobalSignOut,
+        # even without ServerSideTokenCheck.
+        s = self.linked_setup(server_side_check=False)
+        tokens = self.sign_in(s.client_id, s.username)
+        logins = {s.provider: tokens["IdToken"]}
+        identity = self.get_id(s.pool_id, logins)
+        first = self.ci_anon.get_open_id_token(IdentityId=identity, Logins=logins)["Token"]
+        self.assertLessEqual(jwt_claims(first)["exp"], jwt_claims(tokens["IdToken"])["exp"])
+        chained = self.ci_anon.get_open_id_token(IdentityId=identity,
+                                                 Logins={"cognito-identity.amazonaws.com": first})["Token"]
+        self.assertLessEqual(jwt_claims(chained)["exp"], jwt_claims(tokens["IdToken"])["exp"])
+        self.assertCredentials(self.credentials(identity, {"cognito-identity.amazonaws.com": chained})["Credentials"])
+        self.idp_anon.global_sign_out(AccessToken=tokens["AccessToken"])
+        for token in (first, chained):
+            derived = {"cognito-identity.amazonaws.com": token}
+            self.assertError("NotAuthorizedException", self.credentials, identity, derived)
+            self.assertError("NotAuthorizedException", self.ci_anon.get_open_id_token, IdentityId=identity,
+                             Logins=derived)
+            self.assertError("InvalidIdentityToken", self.sts_anon.assume_role_with_web_identity,
+                             RoleArn=s.auth_role, RoleSessionName="late", WebIdentityToken=token)
+
     def test_openid_token_of_another_pool(self):
         a = self.linked_setup()
         b = self.linked_setup()
@@ -429,7 +452,7 @@ class Identities(IdentityTestCase):
 
     def test_list_identities_needs_max_results(self):
         pid = self.identity_pool()["IdentityPoolId"]
-        self.assertError("InvalidParameterException", self.ci_raw.list_identities, IdentityPoolId=pid)
+        self.assertError("ValidationException", self.ci_raw.list_identities, IdentityPoolId=pid)
 
     def test_delete_identities(self):
         s = self.linked_setup(allow_unauth=True)
@@ -445,9 +468,9 @@ class Identities(IdentityTestCase):
         self.assertNotEqual(again, signed_in)
 
     def test_delete_identities_bounds(self):
-        self.assertError("InvalidParameterException", self.ci_raw.delete_identities, IdentityIdsToDelete=[])
+        self.assertError("ValidationException", self.ci_raw.delete_identities, IdentityIdsToDelete=[])
         many = ["%s:%08d-0000-0000-0000-000000000000" % (REGION, i) for i in range(61)]
-        self.assertError("InvalidParameterException", self.ci_raw.delete_identities, IdentityIdsToDelete=many)
+        self.assertError("ValidationException", self.ci_raw.delete_identities, IdentityIdsToDelete=many)
 
 
 class UnlinkIdentity(IdentityTestCase):

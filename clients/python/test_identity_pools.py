@@ -40,11 +40,11 @@ class CreateIdentityPool(IdentityTestCase):
         self.assertEqual(d, p)
 
     def test_invalid_name(self):
-        self.assertError("InvalidParameterException", self.ci_raw.create_identity_pool,
+        self.assertError("ValidationException", self.ci_raw.create_identity_pool,
                          IdentityPoolName="bad/name!", AllowUnauthenticatedIdentities=False, message_re=VALIDATION_RE)
 
     def test_missing_required_member(self):
-        self.assertError("InvalidParameterException", self.ci_raw.create_identity_pool,
+        self.assertError("ValidationException", self.ci_raw.create_identity_pool,
                          IdentityPoolName=unique("p"), message_re=VALIDATION_RE)
 
     def test_unknown_user_pool_provider_name(self):
@@ -77,7 +77,7 @@ class DescribeIdentityPool(IdentityTestCase):
                          message="IdentityPool '%s' not found." % MISSING_POOL)
 
     def test_malformed_id(self):
-        self.assertError("InvalidParameterException", self.ci_raw.describe_identity_pool,
+        self.assertError("ValidationException", self.ci_raw.describe_identity_pool,
                          IdentityPoolId="not-a-pool-id", message_re=VALIDATION_RE)
 
 
@@ -112,11 +112,33 @@ class ListIdentityPools(IdentityTestCase):
 
     def test_max_results_bounds(self):
         for n in (0, 61):
-            self.assertError("InvalidParameterException", self.ci_raw.list_identity_pools, MaxResults=n,
+            self.assertError("ValidationException", self.ci_raw.list_identity_pools, MaxResults=n,
                              message_re=VALIDATION_RE)
 
     def test_max_results_required(self):
-        self.assertError("InvalidParameterException", self.ci_raw.list_identity_pools, message_re=VALIDATION_RE)
+        self.assertError("ValidationException", self.ci_raw.list_identity_pools, message_re=VALIDATION_RE)
+
+    def test_other_regions(self):
+        # A client configured for another region neither lists nor reads
+        # this region's pools, as at AWS's regional endpoints.
+        other = "ap-southeast-1" if REGION != "ap-southeast-1" else "us-west-2"
+        away = self.srv.client("cognito-identity", region=other)
+        theirs = away.create_identity_pool(IdentityPoolName=unique("away"),
+                                           AllowUnauthenticatedIdentities=False)["IdentityPoolId"]
+        try:
+            mine = self.identity_pool()["IdentityPoolId"]
+            self.assertTrue(theirs.startswith(other + ":"))
+            listed = {p["IdentityPoolId"] for page in away.get_paginator("list_identity_pools").paginate(
+                PaginationConfig={"PageSize": 60}) for p in page["IdentityPools"]}
+            self.assertIn(theirs, listed)
+            self.assertNotIn(mine, listed)
+            self.assertTrue(all(i.startswith(other + ":") for i in listed), listed)
+            self.assertError("ResourceNotFoundException", away.describe_identity_pool, IdentityPoolId=mine,
+                             message="IdentityPool '%s' not found." % mine)
+            self.assertError("ResourceNotFoundException", self.ci.describe_identity_pool, IdentityPoolId=theirs,
+                             message="IdentityPool '%s' not found." % theirs)
+        finally:
+            away.delete_identity_pool(IdentityPoolId=theirs)
 
     def test_bad_token(self):
         self.assertError("InvalidParameterException", self.ci.list_identity_pools, MaxResults=5,
@@ -189,7 +211,7 @@ class IdentityPoolRoles(IdentityTestCase):
 
     def test_invalid_role_type(self):
         pid = self.identity_pool()["IdentityPoolId"]
-        self.assertError("InvalidParameterException", self.ci.set_identity_pool_roles, IdentityPoolId=pid,
+        self.assertError("ValidationException", self.ci.set_identity_pool_roles, IdentityPoolId=pid,
                          Roles={"admin": "arn:aws:iam::%s:role/x" % ACCOUNT})
 
     def test_invalid_role_arn(self):

@@ -93,6 +93,20 @@ class ForgotPassword(CognitoTestCase):
         self.assertError("InvalidPasswordException", self.anon.confirm_forgot_password, ClientId=self.client_id,
                          Username=name, ConfirmationCode=self.srv.last_code(email), Password="weak")
 
+    def test_confirm_passphrase(self):
+        self.needs_outbox()
+        email = unique_email()
+        name = self.confirmed_user(attributes=verified_email(email))
+        self.anon.forgot_password(ClientId=self.client_id, Username=name)
+        code = self.srv.last_code(email)
+        self.assertError("InvalidParameterException", self.anon.confirm_forgot_password, ClientId=self.client_id,
+                         Username=name, ConfirmationCode=code, Password="Correct horse battery 9 ",
+                         message="1 validation error detected: Value at 'password' failed to satisfy constraint: "
+                                 "Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$")
+        self.anon.confirm_forgot_password(ClientId=self.client_id, Username=name, ConfirmationCode=code,
+                                          Password="Correct horse battery 9")
+        self.sign_in(self.client_id, name, "Correct horse battery 9")
+
     def test_confirm_unknown_user(self):
         self.assertError("UserNotFoundException", self.anon.confirm_forgot_password, ClientId=self.client_id,
                          Username=unique(), ConfirmationCode="123456", Password=PASSWORD)

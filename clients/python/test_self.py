@@ -174,6 +174,19 @@ class ChangePassword(CognitoTestCase):
         self.assertError("NotAuthorizedException", self.anon.change_password, AccessToken="abc.def.ghi",
                          PreviousPassword=PASSWORD, ProposedPassword=OTHER_PASSWORD)
 
+    def test_passphrase(self):
+        # Cognito refuses whitespace only at either end of a password; inner
+        # spaces are allowed and count as special characters.
+        name = self.confirmed_user()
+        t = self.tokens(self.client_id, name)
+        self.assertError("InvalidParameterException", self.anon.change_password, AccessToken=t["AccessToken"],
+                         PreviousPassword=PASSWORD, ProposedPassword=" Correct horse battery 9",
+                         message="1 validation error detected: Value at 'proposedPassword' failed to satisfy "
+                                 "constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$")
+        self.anon.change_password(AccessToken=t["AccessToken"], PreviousPassword=PASSWORD,
+                                  ProposedPassword="Correct horse battery 9")
+        self.sign_in(self.client_id, name, "Correct horse battery 9")
+
     def test_history(self):
         p = self.new_pool(Policies={"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}})
         c = self.new_client(p["Id"])

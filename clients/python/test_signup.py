@@ -61,9 +61,14 @@ class SignUp(CognitoTestCase):
                                  Username=unique(), Password=pw, message=msg)
 
     def test_password_pattern(self):
+        # Cognito refuses whitespace at either end of a password, and names
+        # its pattern (not the model's [\S]+); inner spaces are allowed.
         err = self.assertValidation(self.raw.sign_up, ClientId=self.client_id, Username=unique(),
-                                    Password="has space 1A!", member="password")
+                                    Password=" has space 1A!", member="password")
         self.assertNotIn("has space", err["Message"])
+        self.assertTrue(err["Message"].endswith("Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$"),
+                        err["Message"])
+        self.anon.sign_up(ClientId=self.client_id, Username=unique(), Password="has space 1A")
 
     def test_unknown_attribute(self):
         self.assertError("InvalidParameterException", self.anon.sign_up, ClientId=self.client_id, Username=unique(),

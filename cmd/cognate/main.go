@@ -1,8 +1,10 @@
 // Command cognate is the Cognate identity server.
 //
-//	cognate serve          run the server (flags: cognate serve -h)
+//	cognate serve          run the server
 //	cognate credentials    print the root credentials of a data directory
 //	cognate rotate-keys    rotate the token signing keys of user pools
+//
+// `cognate <command> -h` lists a command's flags.
 package main
 
 import (
@@ -22,12 +24,25 @@ import (
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if config.IsHelp(err) {
-			os.Exit(0)
-		}
 		fmt.Fprintln(os.Stderr, "cognate:", err)
 		os.Exit(1)
 	}
+}
+
+// command is a subcommand: its synopsis after "cognate <name> [flags]",
+// what it does, and the function that runs it with the arguments after
+// its name.
+type command struct {
+	args, summary string
+	run           func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{
+	"serve": {"", "Run the server.", serve},
+	"credentials": {"", "Print the root credentials stored in the data directory (or PostgreSQL database) of a\n" +
+		"server that has started there; fails if there is none.", credentials},
+	"rotate-keys": {" <user-pool-id | cognito-identity>...", "Make new token signing keys current for user pools (or the identity pools' OpenID\n" +
+		"tokens); the old keys stay published until their tokens have expired.", rotateKeys},
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -35,32 +50,48 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("a command is required")
 	}
-	switch args[0] {
-	case "serve":
-		return serve(args[1:], stdout, stderr)
-	case "credentials":
-		return credentials(args[1:], stdout, stderr)
-	case "rotate-keys":
-		return rotateKeys(args[1:], stdout, stderr)
+	name := args[0]
+	switch name {
 	case "help", "-h", "--help":
+		if len(args) > 1 {
+			if _, ok := commands[args[1]]; ok {
+				fmt.Fprint(stdout, help(args[1]))
+				return nil
+			}
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
-	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", args[0])
 	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", name)
+	}
+	err := cmd.run(args[1:], stdout, stderr)
+	if config.IsHelp(err) {
+		fmt.Fprint(stdout, help(name))
+		return nil
+	}
+	return err
+}
+
+// help is the text `cognate <name> -h` prints.
+func help(name string) string {
+	cmd := commands[name]
+	return fmt.Sprintf("Usage: cognate %s [flags]%s\n\n%s\n\n%s", name, cmd.args, cmd.summary, config.Usage(name))
 }
 
 const usage = `Usage:
-  cognate serve [flags]        run the server (cognate serve -h lists flags)
+  cognate serve [flags]        run the server
   cognate credentials [flags]  print the root credentials stored in the data directory
   cognate rotate-keys [flags] <user-pool-id | cognito-identity>...
                                make new token signing keys current; the old ones
                                stay published until their tokens have expired
+  cognate <command> -h         the flags of a command
 `
 
 func serve(args []string, stdout, stderr io.Writer) error {
-	cfg, err := config.Parse("serve", args, os.Getenv)
+	cfg, err := config.Parse(config.ServeCommand, args, os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -80,6 +111,12 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	stopReloading := reloadOnHangup(a, log)
+	defer stopReloading()
+	scheme := "http"
+	if cfg.TLS() {
+		scheme = "https"
+	}
 	gateways := []struct {
 		on           bool
 		flag, listen string
@@ -87,9 +124,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		banner       string
 	}{
 		{cfg.S3Gateway.Enabled(), "--s3-gateway-listen", cfg.S3Gateway.Listen, a.S3Gateway(),
-			"S3 gateway is listening on http://%s (backend " + cfg.S3Gateway.BackendURL + ")\n"},
+			"S3 gateway is listening on " + scheme + "://%s (backend " + cfg.S3Gateway.BackendURL + ")\n"},
 		{cfg.APIGateway.Enabled(), "--api-gateway-listen", cfg.APIGateway.Listen, a.APIGateway(),
-			"API gateway is listening on http://%s (" + cfg.APIGateway.Mode + " to " + cfg.APIGateway.Upstream + ")\n"},
+			"API gateway is listening on " + scheme + "://%s (" + cfg.APIGateway.Mode + " to " + cfg.APIGateway.Upstream + ")\n"},
 	}
 	for _, gw := range gateways {
 		if !gw.on {
@@ -111,26 +148,62 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	return a.Serve(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
 }
 
+// reloadOnHangup makes SIGHUP reread the TLS certificate and key files
+// (so a renewed certificate is served without a restart) until the
+// returned function is called.
+func reloadOnHangup(a *app.App, log *slog.Logger) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range hup {
+			if err := a.ReloadTLS(); err != nil {
+				log.Error("SIGHUP: TLS certificate not reloaded", "err", err)
+				continue
+			}
+			log.Info("SIGHUP: TLS certificate reloaded")
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		close(hup)
+		<-done
+	}
+}
+
 func credentials(args []string, stdout, stderr io.Writer) error {
 	cfg, err := config.Parse("credentials", args, os.Getenv)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(context.Background(), cfg, log, os.Getenv)
+	a, err := app.New(context.Background(), cfg, log, os.Getenv, app.ExistingOnly())
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	id, key := a.RootCredentials()
+	if id == "" {
+		return fmt.Errorf("%s holds no root credentials: the server takes them from %s and %s",
+			storageName(cfg), config.EnvRootAccessKeyID, config.EnvRootSecretAccessKey)
+	}
 	fmt.Fprintf(stdout, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\n", id, key)
 	return nil
+}
+
+// storageName names the storage cfg selects, for messages.
+func storageName(cfg config.Config) string {
+	if cfg.DatabaseURL != "" {
+		return "the PostgreSQL database"
+	}
+	return "the data directory " + cfg.DataDir
 }
 
 // printBanner tells a developer how to use the server that just started.
 func printBanner(w io.Writer, cfg config.Config, a *app.App, addr string) {
 	id, key := a.RootCredentials()
-	endpoint := "http://" + addr
+	endpoint := cfg.Scheme() + "://" + addr
 	fmt.Fprintf(w, "Cognate is listening on %s\n", endpoint)
 	if cfg.DatabaseURL != "" {
 		fmt.Fprintln(w, "Storage: PostgreSQL")
@@ -146,13 +219,17 @@ func printBanner(w io.Writer, cfg config.Config, a *app.App, addr string) {
 	default:
 		fmt.Fprintf(w, "\nRoot credentials: access key %s (run `cognate credentials` to print the secret)\n", id)
 	}
+	caBundle := ""
+	if cfg.TLS() {
+		caBundle = fmt.Sprintf("  export AWS_CA_BUNDLE=%s   # unless a public CA issued the certificate\n", cfg.TLSCertFile)
+	}
 	fmt.Fprintf(w, `
 Try it with the AWS CLI:
   export AWS_DEFAULT_REGION=us-east-1
-  aws cognito-idp create-user-pool --pool-name demo --endpoint-url %[1]s
+%[2]s  aws cognito-idp create-user-pool --pool-name demo --endpoint-url %[1]s
   aws cognito-idp list-user-pools --max-results 10 --endpoint-url %[1]s
 
-`, endpoint)
+`, endpoint, caBundle)
 }
 
 // rotateKeys rotates the signing keys of each issuer named in args (user
@@ -168,7 +245,7 @@ func rotateKeys(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("rotate-keys: name at least one user pool id (or %s)", app.OpenIDIssuer)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(context.Background(), cfg, log, os.Getenv)
+	a, err := app.New(context.Background(), cfg, log, os.Getenv, app.ExistingOnly())
 	if err != nil {
 		return err
 	}

@@ -50,10 +50,11 @@ type process struct {
 	accessKeyID, secretAccessKey string
 	out                          *lockedBuffer // stdout and stderr
 	exited                       chan struct{}
+	httpClient                   *http.Client // trusts its certificate; nil for plain HTTP
 }
 
 var (
-	listeningLine = regexp.MustCompile(`Cognate is listening on (http://\S+)`)
+	listeningLine = regexp.MustCompile(`Cognate is listening on (https?://\S+)`)
 	accessKeyLine = regexp.MustCompile(`export AWS_ACCESS_KEY_ID=(\S+)`)
 	secretKeyLine = regexp.MustCompile(`export AWS_SECRET_ACCESS_KEY=(\S+)`)
 )
@@ -71,13 +72,21 @@ func startCognate(t *testing.T, bin, dataDir, databaseURL string) *process {
 	if databaseURL != "" {
 		args = append(args, "--database-url", databaseURL)
 	}
+	return startProcess(t, bin, args, nil)
+}
+
+// startProcess runs the binary with args (a serve command) and waits until
+// the banner is printed and /healthz answers httpClient (nil: a default
+// client, for plain HTTP).
+func startProcess(t *testing.T, bin string, args []string, httpClient *http.Client) *process {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	for _, kv := range os.Environ() { // the test's own COGNATE_* settings are not the server's
 		if !strings.HasPrefix(kv, "COGNATE_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	p := &process{t: t, cmd: cmd, out: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &process{t: t, cmd: cmd, out: &lockedBuffer{}, exited: make(chan struct{}), httpClient: httpClient}
 	cmd.Stderr = p.out
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -136,7 +145,11 @@ func (p *process) waitHealthy() {
 	p.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get(p.endpoint + "/healthz")
+		client := p.httpClient
+		if client == nil {
+			client = http.DefaultClient
+		}
+		resp, err := client.Get(p.endpoint + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -167,6 +180,9 @@ func (p *process) client(accessKeyID, secretAccessKey string) *cip.Client {
 		Region:           "us-east-1",
 		Credentials:      awscredentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
 		RetryMaxAttempts: 1,
+	}
+	if p.httpClient != nil {
+		cfg.HTTPClient = p.httpClient
 	}
 	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(p.endpoint) })
 }

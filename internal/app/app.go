@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,6 +48,12 @@ type App struct {
 	api     *apigateway.Gateway
 	users   *userpool.Service
 	now     func() time.Time
+	// hasher hashes passwords; nil means one with a slot per CPU.
+	hasher *password.Hasher
+	// existingOnly: New creates nothing (ExistingOnly).
+	existingOnly bool
+	// cert is the TLS certificate; nil serves plain HTTP.
+	cert *certificate
 	// httpClient makes outgoing requests (external OIDC providers' keys);
 	// nil means a default client.
 	httpClient *http.Client
@@ -56,35 +63,59 @@ type App struct {
 }
 
 // New opens storage and builds the server. getenv is os.Getenv outside
-// tests (the master key and credentials come from the environment).
+// tests (the master key and credentials come from the environment). On
+// every start the data directory and the files in it are made accessible
+// by their owner only.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(string) string, opts ...Option) (*App, error) {
-	ring, err := secret.LoadKeyRing(cfg.DataDir, getenv)
-	if err != nil {
-		return nil, err
-	}
-	store, err := openStore(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	a := &App{cfg: cfg, log: log, store: store, now: time.Now}
+	a := &App{cfg: cfg, log: log, now: time.Now}
 	for _, o := range opts {
 		o(a)
 	}
+	if err := restrictDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	loadRing := secret.LoadKeyRing
+	if a.existingOnly {
+		if err := checkExisting(cfg); err != nil {
+			return nil, err
+		}
+		loadRing = secret.ReadKeyRing
+	}
+	ring, err := loadRing(cfg.DataDir, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.TLS() && !a.existingOnly {
+		if a.cert, err = loadCertificate(cfg.TLSCertFile, cfg.TLSKeyFile); err != nil {
+			return nil, err
+		}
+	}
+	if a.store, err = openStore(ctx, cfg); err != nil {
+		return nil, err
+	}
 	if err := a.build(ctx, ring); err != nil {
-		store.Close()
+		a.store.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
 func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
-	root, created, err := loadRootCredentials(ctx, a.store.Settings(), ring, a.cfg)
+	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
+	if err := a.checkMasterKey(ctx, ring, !a.existingOnly); err != nil {
+		return err
+	}
+	if !a.existingOnly {
+		if err := a.notePublicURL(ctx); err != nil {
+			return err
+		}
+	}
+	root, created, err := loadRootCredentials(ctx, a.store.Settings(), ring, a.cfg, !a.existingOnly)
 	if err != nil {
 		return err
 	}
 	a.root, a.NewRoot = root, created
-	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
-	outbox := messaging.NewOutbox(filepath.Join(a.cfg.DataDir, "outbox"), a.log)
+	outbox := messaging.NewOutbox(filepath.Join(a.cfg.DataDir, outboxDir), a.log)
 	var mail messaging.Messenger = outbox
 	if a.cfg.SMTP.Enabled() {
 		mail = messaging.NewSMTP(messaging.SMTPConfig{
@@ -102,11 +133,14 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	if a.cfg.SMSWebhookURL != "" {
 		sms = messaging.NewWebhook(a.cfg.SMSWebhookURL, nil)
 	}
+	if a.hasher == nil {
+		a.hasher = password.NewHasher(runtime.GOMAXPROCS(0))
+	}
 	var ip *identitypool.Service
 	up := userpool.New(userpool.Deps{
-		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: password.NewHasher(runtime.GOMAXPROCS(0)),
+		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: a.hasher,
 		Messenger: mail, SMS: sms, Logger: a.log,
-		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now,
+		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now, LockoutMax: a.cfg.LockoutMax,
 		// The identity-id write-back attributes are never client-writable.
 		ReadOnlyAttributes: func(ctx context.Context, poolID string) ([]string, error) {
 			return ip.ReadOnlyAttributes(ctx, poolID)
@@ -120,6 +154,7 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	a.idpool = ip
 	a.users = up
 	a.sts.SetRecorder(issuanceRecorder{ip})
+	a.sts.SetCognitoTokenCheck(ip.OpenIDTokenLive)
 	idp, err := cognitoidp.New(up)
 	if err != nil {
 		return err
@@ -165,9 +200,43 @@ type Option func(*App)
 // use it to step past lockouts and code expiry).
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
 
+// ExistingOnly makes New open what an earlier start set up and create
+// nothing: no data directory, master key, SQLite database, root
+// credentials or records of this start. The commands that read or
+// maintain a server's storage (cognate credentials, rotate-keys) use it,
+// so that a mistyped --data-dir fails instead of setting up a new server.
+// Without stored or configured root credentials, RootCredentials returns
+// empty strings.
+func ExistingOnly() Option { return func(a *App) { a.existingOnly = true } }
+
+// WithHasher makes the App hash passwords with h (tests use one with few
+// slots).
+func WithHasher(h *password.Hasher) Option { return func(a *App) { a.hasher = h } }
+
 // WithHTTPClient sets the client for outgoing requests (fetching external
 // OpenID Connect providers' keys); tests use it to trust their TLS servers.
 func WithHTTPClient(c *http.Client) Option { return func(a *App) { a.httpClient = c } }
+
+// checkExisting fails unless cfg names storage an earlier start set up:
+// for SQLite, the database file in the data directory.
+func checkExisting(cfg config.Config) error {
+	if cfg.DatabaseURL != "" {
+		return nil
+	}
+	path := filepath.Join(cfg.DataDir, sqliteFile)
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no Cognate database at %s: pass the --data-dir (or --database-url) "+
+			"of the server; `cognate serve` sets it up on its first start", path)
+	}
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	return nil
+}
+
+// sqliteFile is the SQLite database's name in the data directory.
+const sqliteFile = "cognate.db"
 
 // openStore opens PostgreSQL when a database URL is set, else SQLite in the
 // data directory.
@@ -178,7 +247,7 @@ func openStore(ctx context.Context, cfg config.Config) (storage.Store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("app: data directory: %w", err)
 	}
-	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "cognate.db"))
+	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, sqliteFile))
 }
 
 // Handler is the server's HTTP handler.
@@ -193,8 +262,9 @@ func (a *App) RootCredentials() (accessKeyID, secretAccessKey string) {
 func (a *App) Close() error { return a.store.Close() }
 
 // Serve serves on ln (from Listen) until ctx is done, then finishes
-// in-flight requests (up to 30 s) and returns. ready, when non-nil, is
-// called once serving starts.
+// in-flight requests (up to 30 s) and returns. It serves HTTPS when the
+// configuration names a TLS certificate. ready, when non-nil, is called
+// once serving starts.
 func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string)) error {
 	srv := &http.Server{
 		Addr:              a.cfg.Listen,
@@ -211,7 +281,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	defer stopJanitor()
 	go a.janitor(jctx)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if a.cert != nil {
+		srv.TLSConfig = a.cert.tlsConfig()
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		return err

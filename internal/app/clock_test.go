@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/app"
+	"github.com/cognate-dev/cognate/internal/config"
 )
 
 // testClock is a clock a test moves by hand. It starts at the real time so
@@ -39,7 +40,12 @@ func (c *testClock) Advance(d time.Duration) {
 // newClockServer starts a server on backend whose clock is clk.
 func newClockServer(t *testing.T, backend string, clk *testClock) *server {
 	t.Helper()
-	cfg := newConfig(t, backend)
+	return startClock(t, newConfig(t, backend), clk)
+}
+
+// startClock starts a server for cfg whose clock is clk.
+func startClock(t *testing.T, cfg config.Config, clk *testClock) *server {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.New(context.Background(), cfg, log, func(string) string { return "" }, app.WithClock(clk.Now))
 	if err != nil {

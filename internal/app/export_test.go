@@ -6,7 +6,15 @@ import (
 
 	"github.com/cognate-dev/cognate/internal/config"
 	"github.com/cognate-dev/cognate/internal/identitypool"
+	"github.com/cognate-dev/cognate/internal/storage"
 )
+
+// WithStoreWrapper makes the App use wrap(store) instead of the store it
+// opened, for tests that put a fault-injecting store between the services
+// and the database.
+func WithStoreWrapper(wrap func(storage.Store) storage.Store) Option {
+	return func(a *App) { a.store = wrap(a.store) }
+}
 
 // NewWithIdentityDeps is New with the identity pool's collaborators given,
 // for tests that stand in for STS (a hand-written fake issuer).
@@ -21,3 +29,6 @@ func NewWithIdentityDeps(ctx context.Context, cfg config.Config, log *slog.Logge
 func (a *App) AuthEventFeedbackToken(ctx context.Context, poolID, username, eventID string) (string, error) {
 	return a.users.AuthEventFeedbackToken(ctx, poolID, username, eventID)
 }
+
+// Sweep runs one pass of the janitor now.
+func (a *App) Sweep(ctx context.Context) { a.sweep(ctx) }

@@ -68,10 +68,10 @@ func newConfig(t testing.TB, backend string) config.Config {
 }
 
 // start builds and serves an App for cfg.
-func start(t testing.TB, cfg config.Config) *server {
+func start(t testing.TB, cfg config.Config, opts ...app.Option) *server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(context.Background(), cfg, log, func(string) string { return "" })
+	a, err := app.New(context.Background(), cfg, log, func(string) string { return "" }, opts...)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

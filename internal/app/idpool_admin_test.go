@@ -88,7 +88,7 @@ func TestIdentityOwnerBothWays(t *testing.T) {
 		err = s.admin("DescribeIdentityOwner", map[string]string{"IdentityId": "us-east-1:00000000-0000-0000-0000-000000000000"}, nil)
 		wantCode(t, err, "ResourceNotFoundException", "")
 		err = s.admin("DescribeIdentityOwner", map[string]string{}, nil)
-		wantCode(t, err, "InvalidParameterException", "identityId")
+		wantCode(t, err, "ValidationException", "identityId")
 		err = s.adminAs("AKIAWRONGWRONGWRONG1", "wrong", "DescribeIdentityOwner", map[string]string{"IdentityId": id1}, nil)
 		wantCode(t, err, "UnrecognizedClientException", "")
 		// With STS wired in, an unsigned request is answered, not failed.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -64,16 +65,19 @@ func (f *fakeIssuer) last(t *testing.T) identitypool.CredentialRequest {
 }
 
 // fakeOIDC stands in for the external-OIDC verifier until it is merged:
-// "valid:<sub>" is a good token, "down" an unreachable provider, anything
-// else an invalid token.
+// "valid:<sub>" is a good token (expiring fakeOIDCLifetime from now),
+// "down" an unreachable provider, anything else an invalid token.
 type fakeOIDC struct{}
+
+const fakeOIDCLifetime = 5 * time.Minute
 
 func (fakeOIDC) VerifyOIDC(_ context.Context, arn, tok string) (*identitypool.OIDCToken, error) {
 	switch {
 	case strings.HasPrefix(tok, "valid:"):
 		sub := strings.TrimPrefix(tok, "valid:")
 		return &identitypool.OIDCToken{Issuer: "https://" + strings.SplitN(arn, "oidc-provider/", 2)[1], Subject: sub,
-			Audience: []string{"partner-app"}, Claims: map[string]any{"sub": sub, "aud": "partner-app", "tier": "gold"}}, nil
+			Audience: []string{"partner-app"}, Claims: map[string]any{"sub": sub, "aud": "partner-app", "tier": "gold",
+				"exp": json.Number(strconv.FormatInt(time.Now().Add(fakeOIDCLifetime).Unix(), 10))}}, nil
 	case tok == "down":
 		return nil, fmt.Errorf("%w: JWKS fetch failed", identitypool.ErrProviderUnavailable)
 	}
@@ -112,8 +116,13 @@ func forEachIDBackend(t *testing.T, fn func(t *testing.T, s *idServer)) {
 }
 
 func (s *server) identityClient(id, key string) *cid.Client {
+	return s.identityClientIn("us-east-1", id, key)
+}
+
+// identityClientIn is an identity pools client configured for region.
+func (s *server) identityClientIn(region, id, key string) *cid.Client {
 	cfg := aws.Config{
-		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(id, key, ""),
+		Region: region, Credentials: credentials.NewStaticCredentialsProvider(id, key, ""),
 		HTTPClient: s.http.Client(), RetryMaxAttempts: 1,
 	}
 	return cid.NewFromConfig(cfg, func(o *cid.Options) { o.BaseEndpoint = aws.String(s.http.URL) })
@@ -193,6 +202,11 @@ func (s *server) admin(op string, in, out any) error {
 }
 
 func (s *server) adminAs(id, key, op string, in, out any) error {
+	return s.adminIn("us-east-1", id, key, op, in, out)
+}
+
+// adminIn is adminAs signed for region.
+func (s *server) adminIn(region, id, key, op string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return err
@@ -205,7 +219,7 @@ func (s *server) adminAs(id, key, op string, in, out any) error {
 	req.Header.Set("X-Amz-Target", "CognateAdmin."+op)
 	sum := sha256.Sum256(body)
 	err = v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: id, SecretAccessKey: key}, req,
-		hex.EncodeToString(sum[:]), "cognito-identity", "us-east-1", time.Now())
+		hex.EncodeToString(sum[:]), "cognito-identity", region, time.Now())
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,8 @@ func Listen(cfg *config.Config) (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: listen: %w", err)
 	}
-	if cfg.PublicURL == "http://"+cfg.Listen {
-		cfg.PublicURL = "http://" + ln.Addr().String()
+	if cfg.PublicURL == cfg.Scheme()+"://"+cfg.Listen {
+		cfg.PublicURL = cfg.Scheme() + "://" + ln.Addr().String()
 	}
 	return ln, nil
 }

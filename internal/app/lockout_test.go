@@ -78,10 +78,13 @@ func TestSignInLockout(t *testing.T) {
 }
 
 // TestLockoutOutlastsQuietPeriods checks that waiting does not reset the
-// count: a persistent guesser meets ever longer waits.
+// count: a persistent guesser meets ever longer waits, up to the cap (here
+// configured to its largest, a day).
 func TestLockoutOutlastsQuietPeriods(t *testing.T) {
 	clk := newTestClock()
-	s := newClockServer(t, "sqlite", clk)
+	cfg := newConfig(t, "sqlite")
+	cfg.LockoutMax = 24 * time.Hour
+	s := startClock(t, cfg, clk)
 	poolID := s.pool(nil)
 	clientID, _ := s.appClient(poolID, false)
 	s.user(poolID, "bo", "Correct-Horse-9")
@@ -94,6 +97,39 @@ func TestLockoutOutlastsQuietPeriods(t *testing.T) {
 	wantCode(t, s.passwordSignIn(clientID, "bo", "Correct-Horse-9"), "NotAuthorizedException", lockedMsg)
 	clk.Advance(25 * time.Hour)
 	s.signIn(clientID, "bo", "Correct-Horse-9")
+}
+
+// TestLockoutIsCapped checks that however many wrong passwords a stranger
+// sends for a known username, its owner is never locked out for longer
+// than --lockout-max: 15 minutes (Cognito's cap) unless configured.
+func TestLockoutIsCapped(t *testing.T) {
+	for _, limit := range []time.Duration{0, 40 * time.Minute} {
+		cfg := newConfig(t, "sqlite")
+		if limit != 0 {
+			cfg.LockoutMax = limit
+		}
+		t.Run(cfg.LockoutMax.String(), func(t *testing.T) {
+			t.Parallel()
+			clk := newTestClock()
+			s := startClock(t, cfg, clk)
+			poolID := s.pool(nil)
+			clientID, _ := s.appClient(poolID, false)
+			s.user(poolID, "cal", "Correct-Horse-9")
+			// Past the 23rd failure the uncapped schedule locks for hours.
+			for i := 1; i <= 30; i++ {
+				wantCode(t, s.passwordSignIn(clientID, "cal", "Wrong-Horse-9"), "NotAuthorizedException", "Incorrect username or password.")
+				if i < 24 {
+					clk.Advance(cfg.LockoutMax)
+					continue
+				}
+				// The cap is reached: locked until its last second, and no longer.
+				clk.Advance(cfg.LockoutMax - time.Second)
+				wantCode(t, s.passwordSignIn(clientID, "cal", "Correct-Horse-9"), "NotAuthorizedException", lockedMsg)
+				clk.Advance(time.Second)
+			}
+			s.signIn(clientID, "cal", "Correct-Horse-9")
+		})
+	}
 }
 
 func TestLockoutHidesUnknownUsers(t *testing.T) {

@@ -192,7 +192,7 @@ func TestChangePassword(t *testing.T) {
 		s.signIn(clientID, "val", "Brand-New-Pass-1")
 		// The access token it was done with still works (Cognito keeps sessions).
 		s.getUser(tok)
-		_, err := s.idp.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: aws.String("nope"), PreviousPassword: aws.String("x"), ProposedPassword: aws.String("Brand-New-Pass-1")})
+		_, err := s.idp.ChangePassword(ctx, &cip.ChangePasswordInput{AccessToken: aws.String("nope"), PreviousPassword: aws.String("Brand-New-Pass-1"), ProposedPassword: aws.String("Brand-New-Pass-2")})
 		wantCode(t, err, "NotAuthorizedException", "")
 	})
 }

@@ -109,7 +109,6 @@ type generator struct {
 	fx      *fixtureValues
 	rng     *rand.Rand
 	raws    [][]byte
-	depth   int
 }
 
 // plausible returns a value for shape, filled from fixtures by member name.

@@ -29,21 +29,33 @@ const (
 
 // LookupCredential implements awsproto.CredentialSource.
 func (r rootCredentials) LookupCredential(_ context.Context, accessKeyID, sessionToken string) (awsproto.Credential, error) {
-	if sessionToken != "" || !secret.Equal(accessKeyID, r.AccessKeyID) {
+	if sessionToken != "" || r.AccessKeyID == "" || !secret.Equal(accessKeyID, r.AccessKeyID) {
 		return awsproto.Credential{}, awsproto.ErrUnknownAccessKey
 	}
 	return awsproto.Credential{SecretAccessKey: r.SecretAccessKey, Principal: rootPrincipal}, nil
 }
 
 // loadRootCredentials takes the root credentials from the environment, or
-// from storage (sealed), or generates and stores them on the first start
-// (created is then true).
-func loadRootCredentials(ctx context.Context, settings storage.Settings, ring *secret.KeyRing, cfg config.Config) (rootCredentials, bool, error) {
+// from storage (sealed), or, when create is set, generates and stores them
+// on the first start (created is then true). Without create, none stored
+// is the zero rootCredentials.
+func loadRootCredentials(ctx context.Context, settings storage.Settings, ring *secret.KeyRing, cfg config.Config, create bool) (rootCredentials, bool, error) {
 	if cfg.RootAccessKeyID != "" || cfg.RootSecretAccessKey != "" {
 		if cfg.RootAccessKeyID == "" || cfg.RootSecretAccessKey == "" {
 			return rootCredentials{}, false, errors.New("app: set both COGNATE_ROOT_ACCESS_KEY_ID and COGNATE_ROOT_SECRET_ACCESS_KEY")
 		}
 		return rootCredentials{cfg.RootAccessKeyID, cfg.RootSecretAccessKey}, false, nil
+	}
+	if !create {
+		stored, err := settings.Get(ctx, rootSetting)
+		if errors.Is(err, storage.ErrNotFound) {
+			return rootCredentials{}, false, nil
+		}
+		if err != nil {
+			return rootCredentials{}, false, fmt.Errorf("app: root credentials: %w", err)
+		}
+		rc, err := openRootCredentials(ring, stored)
+		return rc, false, err
 	}
 	fresh := rootCredentials{
 		AccessKeyID:     "AKIA" + secret.RandomString(16, secret.UpperAlnum),
@@ -57,13 +69,22 @@ func loadRootCredentials(ctx context.Context, settings storage.Settings, ring *s
 	if err != nil {
 		return rootCredentials{}, false, fmt.Errorf("app: root credentials: %w", err)
 	}
+	rc, err := openRootCredentials(ring, stored)
+	if err != nil {
+		return rootCredentials{}, false, err
+	}
+	return rc, rc == fresh, nil
+}
+
+// openRootCredentials opens the stored (sealed) root credentials.
+func openRootCredentials(ring *secret.KeyRing, stored []byte) (rootCredentials, error) {
 	opened, err := ring.Open(stored, []byte(rootAAD))
 	if err != nil {
-		return rootCredentials{}, false, fmt.Errorf("app: root credentials cannot be opened with this master key: %w", err)
+		return rootCredentials{}, fmt.Errorf("app: root credentials cannot be opened with this master key: %w", err)
 	}
 	var rc rootCredentials
 	if err := json.Unmarshal(opened, &rc); err != nil {
-		return rootCredentials{}, false, fmt.Errorf("app: root credentials: %w", err)
+		return rootCredentials{}, fmt.Errorf("app: root credentials: %w", err)
 	}
-	return rc, rc == fresh, nil
+	return rc, nil
 }

@@ -55,8 +55,9 @@ func (a *App) S3Gateway() http.Handler {
 	return a.s3
 }
 
-// ServeGateway serves a gateway's handler (S3Gateway, APIGateway) on ln
-// until ctx is done, then finishes in-flight requests (up to 30 s).
+// ServeGateway serves a gateway's handler (S3Gateway, APIGateway) on ln,
+// over TLS with the API's certificate when one is configured, until ctx
+// is done, then finishes in-flight requests (up to 30 s).
 // Uploads and downloads stream for as long as they take: only reading the
 // headers has a deadline.
 func (a *App) ServeGateway(ctx context.Context, ln net.Listener, h http.Handler) error {
@@ -70,7 +71,13 @@ func (a *App) ServeGateway(ctx context.Context, ln net.Listener, h http.Handler)
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if a.cert != nil {
+		// The gateways share the API's certificate (and its SIGHUP reload).
+		srv.TLSConfig = a.cert.tlsConfig()
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -393,20 +393,28 @@ func TestSecretsSealedAtRest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := userVerifier(t, poolID, u.Username, "Correct-Horse-9", u.SRPSalt)
-			sealed, err := base64.RawStdEncoding.DecodeString(u.SRPVerifier)
-			if err != nil || len(sealed) < len(v) || bytes.Contains(sealed, v) || strings.Contains(u.SRPVerifier, hex.EncodeToString(v)) {
-				t.Fatalf("the SRP verifier is stored in the clear (%d bytes, %v)", len(sealed), err)
-			}
-			// And what is sealed is that verifier (so the search above
-			// looked for the right bytes).
+			// Two verifiers, bound to the username and to the sub, each
+			// sealed: "<username>.<sub>".
 			ring, err := secret.LoadKeyRing(cfg.DataDir, func(string) string { return "" })
 			if err != nil {
 				t.Fatal(err)
 			}
-			plain, err := ring.Open(sealed, []byte("srp-verifier:"+poolID+":"+sub))
-			if err != nil || !bytes.Equal(bytes.TrimLeft(plain, "\x00"), v) {
-				t.Fatalf("the sealed verifier is not the user's (%v)", err)
+			parts := strings.Split(u.SRPVerifier, ".")
+			if len(parts) != 2 {
+				t.Fatalf("SRPVerifier has %d parts, want 2", len(parts))
+			}
+			for i, id := range []string{u.Username, sub} {
+				v := userVerifier(t, poolID, id, "Correct-Horse-9", u.SRPSalt)
+				sealed, err := base64.RawStdEncoding.DecodeString(parts[i])
+				if err != nil || len(sealed) < len(v) || bytes.Contains(sealed, v) || strings.Contains(parts[i], hex.EncodeToString(v)) {
+					t.Fatalf("the SRP verifier for %s is stored in the clear (%d bytes, %v)", id, len(sealed), err)
+				}
+				// And what is sealed is that verifier (so the search above
+				// looked for the right bytes).
+				plain, err := ring.Open(sealed, []byte("srp-verifier:"+poolID+":"+sub))
+				if err != nil || !bytes.Equal(bytes.TrimLeft(plain, "\x00"), v) {
+					t.Fatalf("the sealed verifier is not the user's for %s (%v)", id, err)
+				}
 			}
 			if len(u.MFA) == 0 || bytes.Contains(u.MFA, []byte(totpSecret)) || bytes.Contains(u.MFA, []byte("SOFTWARE")) {
 				t.Fatal("the MFA settings (TOTP secret) are stored in the clear")

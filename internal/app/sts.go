@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/identitypool"
+	"github.com/cognate-dev/cognate/internal/policy"
 	"github.com/cognate-dev/cognate/internal/sts"
 )
 
@@ -104,7 +104,7 @@ func (z stsAuthorizer) AuthorizeRequest(ctx context.Context, in *ca.AuthorizeReq
 		Context:  make(map[string][]string, len(in.Context)),
 	}
 	for k, v := range in.Context {
-		if strings.EqualFold(k, "aws:SourceIp") {
+		if policy.KeyEqual(k, "aws:SourceIp") {
 			req.SourceIP = v
 			continue
 		}

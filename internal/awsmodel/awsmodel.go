@@ -1,5 +1,6 @@
 // Package awsmodel embeds the AWS API models (botocore's service-2.json,
-// gzip-compressed) that Cognate serves, and holds the Go wire types
+// gzip-compressed, and for Cognate's own model its paginators-1.json) that
+// Cognate serves, and holds the Go wire types
 // generated from them (subpackages cognitoidp, cognitoidentity and
 // cognateadmin, the last for Cognate's own CognateAdmin model).
 //
@@ -44,6 +45,21 @@ func Service(name string) []byte {
 		return nil
 	}
 	b, err := data.ReadFile("data/" + name + "/" + v + "/service-2.json.gz")
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// Paginators returns the botocore paginator configuration
+// (paginators-1.json) embedded for the named service, or nil if there is
+// none. Only Cognate's own models carry one: SDKs have their own for AWS's.
+func Paginators(name string) []byte {
+	v, ok := versions[name]
+	if !ok {
+		return nil
+	}
+	b, err := data.ReadFile("data/" + name + "/" + v + "/paginators-1.json")
 	if err != nil {
 		return nil
 	}

@@ -11,11 +11,16 @@
 //  3. The body is read up to MuxOptions.MaxBodyBytes.
 //  4. Operations the model does not mark unsigned (authtype "none") must carry
 //     a valid AWS Signature Version 4; the verified identity becomes
-//     RequestInfo.Caller. See sigv4.go.
+//     RequestInfo.Caller. The signature must cover X-Amz-Target and
+//     Content-Type, so that it cannot be replayed as another operation. See
+//     sigv4.go.
 //  5. The body is checked against the botocore model: JSON syntax and types
 //     (SerializationException), then required members, lengths, ranges,
-//     patterns and enums (InvalidParameterException with AWS's
-//     "N validation errors detected: ..." wording). See validate.go.
+//     patterns and enums, answered with AWS's "N validation errors
+//     detected: ..." wording under the service's own code
+//     (Service.ValidationError: InvalidParameterException for Cognito
+//     user pools, ValidationException for identity pools). See
+//     validate.go.
 //  6. The Handler runs with RequestInfo in its context; its result is written
 //     as JSON, and an *Error as {"__type": ..., "message": ...}. Any other
 //     error or a panic is logged and answered with a 500
@@ -42,5 +47,7 @@
 // (presign.go), as for Kubernetes-style GetCallerIdentity tokens.
 //
 // VerifyRequest (verify.go) checks the signature of a request some other
-// server received, for resource servers that accept vended credentials.
+// server received, for resource servers that accept vended credentials; it
+// requires no headers beyond SigV4's own (Host, and X-Amz-Security-Token
+// when present), as each such server knows which of its headers matter.
 package awsproto

@@ -62,6 +62,17 @@ const (
 	msgExpiredToken         = "The security token included in the request is expired"
 )
 
+// Validation error types other than TypeInvalidParameter (Cognito user
+// pools'), for Service.ValidationError and QueryService.ValidationError:
+// each AWS API answers input that breaks its model's constraints with its
+// own code, and the same "N validation error(s) detected: ..." message.
+const (
+	// TypeValidation is Cognito identity pools'.
+	TypeValidation = "ValidationException"
+	// TypeQueryValidation is STS's and IAM's.
+	TypeQueryValidation = "ValidationError"
+)
+
 // ErrUnknownAccessKey is returned by a CredentialSource for an access key
 // (or session token) it does not know; clients see
 // UnrecognizedClientException.

@@ -78,10 +78,10 @@ func FuzzSigV4RoundTrip(f *testing.F) {
 			req, sum, "cognito-idp", "us-east-1", fuzzNow); err != nil {
 			return
 		}
-		if _, err := verifySigV4(context.Background(), req, body, "cognito-idp", testCreds(), fuzzNow); err != nil {
+		if _, err := verifySigV4(context.Background(), req, body, "cognito-idp", jsonSignedHeaders, testCreds(), fuzzNow); err != nil {
 			t.Fatalf("SDK-signed request refused: %v (path %q query %q)", err, req.URL.EscapedPath(), req.URL.RawQuery)
 		}
-		if _, err := verifySigV4(context.Background(), req, append(body, 'x'), "cognito-idp", testCreds(), fuzzNow); err == nil {
+		if _, err := verifySigV4(context.Background(), req, append(body, 'x'), "cognito-idp", jsonSignedHeaders, testCreds(), fuzzNow); err == nil {
 			t.Fatal("signature verified for a changed body")
 		}
 	})

@@ -217,6 +217,19 @@ func (m *Model) DropPattern(shape string) error {
 	return nil
 }
 
+// SetPattern replaces the pattern of the named shape with match, which
+// validation errors quote as src ("Member must satisfy regular expression
+// pattern: <src>"), for a shape whose model pattern differs from the rule
+// the service applies. Call it before the model serves requests.
+func (m *Model) SetPattern(shape, src string, match func(string) bool) error {
+	s, ok := m.shapes[shape]
+	if !ok {
+		return fmt.Errorf("awsproto: no shape %q", shape)
+	}
+	s.pattern = &pattern{src: src, fn: match}
+	return nil
+}
+
 // TargetPrefix is the X-Amz-Target prefix, e.g.
 // "AWSCognitoIdentityProviderService".
 func (m *Model) TargetPrefix() string { return m.targetPrefix }

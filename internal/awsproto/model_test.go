@@ -1,6 +1,7 @@
 package awsproto
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -79,5 +80,33 @@ func TestRequiresSigV4(t *testing.T) {
 	}
 	if m.HasOperation("NoSuchOperation") || !m.HasOperation("GetUser") {
 		t.Error("HasOperation wrong")
+	}
+}
+
+// TestSetPattern: a shape's pattern can be replaced by the service's own
+// rule, which validation applies and its message quotes.
+func TestSetPattern(t *testing.T) {
+	m, err := LoadModel(awsmodel.Service("cognito-idp")) // a model of its own: SetPattern changes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(pw string) []byte {
+		return []byte(`{"ClientId":"abc","Username":"ann","Password":"` + pw + `"}`)
+	}
+	if _, err := m.validate("SignUp", body("a b")); err == nil {
+		t.Fatal("the model's [\\S]+ accepted an inner space")
+	}
+	if err := m.SetPattern("PasswordType", "^no-space-at-ends$", func(s string) bool { return s == strings.TrimSpace(s) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.validate("SignUp", body("a b")); err != nil {
+		t.Fatalf("inner space: %v", err)
+	}
+	_, verr := m.validate("SignUp", body(" a"))
+	if verr == nil || verr.Message != "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^no-space-at-ends$" {
+		t.Fatalf("leading space: %v", verr)
+	}
+	if err := m.SetPattern("NoSuchShape", "", nil); err == nil {
+		t.Fatal("SetPattern of an unknown shape: no error")
 	}
 }

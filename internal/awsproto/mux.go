@@ -39,6 +39,12 @@ type Service struct {
 	// may call; every other signed operation refuses them with
 	// AccessDeniedException. Nil allows none.
 	SessionOperations map[string]bool
+	// ValidationError is the error code of input that breaks the model's
+	// constraints ("1 validation error detected: Value '...' at '...'
+	// failed to satisfy constraint: ..."): each AWS API has its own.
+	// Empty means InvalidParameterException, as Cognito user pools
+	// answer; Cognito identity pools answer TypeValidation.
+	ValidationError string
 }
 
 // RequestInfo describes the request being served; handlers read it from
@@ -106,7 +112,11 @@ func (m *Mux) Register(s *Service) {
 		panic("awsproto: Register: service without a model")
 	}
 	c := &Service{TargetPrefix: s.TargetPrefix, SigningName: s.SigningName, Model: s.Model,
-		Handlers: maps.Clone(s.Handlers), SessionOperations: maps.Clone(s.SessionOperations)}
+		Handlers: maps.Clone(s.Handlers), SessionOperations: maps.Clone(s.SessionOperations),
+		ValidationError: s.ValidationError}
+	if c.ValidationError == "" {
+		c.ValidationError = TypeInvalidParameter
+	}
 	if c.TargetPrefix == "" {
 		c.TargetPrefix = s.Model.TargetPrefix()
 	}
@@ -175,7 +185,7 @@ func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
 	}
 	ctx := r.Context()
 	if svc.Model.RequiresSigV4(op) {
-		caller, err := verifySigV4(ctx, r, body, svc.SigningName, m.creds, m.now())
+		caller, err := verifySigV4(ctx, r, body, svc.SigningName, jsonSignedHeaders, m.creds, m.now())
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +194,7 @@ func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
 		}
 		info.Caller = caller
 	}
-	clean, verr := svc.Model.validate(op, body)
+	clean, verr := svc.Model.validateAs(op, body, svc.ValidationError)
 	if verr != nil {
 		return nil, verr
 	}

@@ -309,6 +309,28 @@ func sign(t *testing.T, req *http.Request, body string, at time.Time, secret, se
 	}
 }
 
+// signWithout signs req as sign does, but leaves the named headers out of
+// the signature: they are added back after signing, as an attacker
+// replaying a signature with other headers would.
+func signWithout(t *testing.T, req *http.Request, body string, at time.Time, names ...string) {
+	t.Helper()
+	saved := http.Header{}
+	for _, name := range names {
+		saved[http.CanonicalHeaderKey(name)] = req.Header.Values(name)
+		req.Header.Del(name)
+	}
+	sign(t, req, body, at, testSecret, "cognito-idp")
+	auth := req.Header.Get("Authorization")
+	for _, name := range names {
+		if strings.Contains(auth, strings.ToLower(name)) {
+			t.Fatalf("signed %s: %s", name, auth)
+		}
+	}
+	for name, vs := range saved {
+		req.Header[name] = vs
+	}
+}
+
 func TestRawRequests(t *testing.T) {
 	now := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
 	f := newFixture(t, func() time.Time { return now })
@@ -364,6 +386,22 @@ func TestRawRequests(t *testing.T) {
 			r.Header.Set("X-Amz-Target", testPrefix+".GetUser") // GetUser is unsigned: passes auth, fails validation
 			return r
 		}, 400, TypeInvalidParameter, "Value null at 'accessToken'"},
+		{"target not signed", func() *http.Request {
+			r := f.request(t, "DescribeUserPool", pool)
+			signWithout(t, r, pool, now, "X-Amz-Target", "Content-Type")
+			return r
+		}, 400, TypeInvalidSignature, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."},
+		{"content type not signed", func() *http.Request {
+			r := f.request(t, "DescribeUserPool", pool)
+			signWithout(t, r, pool, now, "Content-Type")
+			return r
+		}, 400, TypeInvalidSignature, "'Content-Type' must be a 'SignedHeader' in the AWS Authorization."},
+		{"no content type, target signed", func() *http.Request {
+			r := f.request(t, "DescribeUserPool", pool)
+			r.Header.Del("Content-Type")
+			sign(t, r, pool, now, testSecret, "cognito-idp")
+			return r
+		}, 200, "", ""},
 		{"signed header changed", func() *http.Request {
 			r := f.request(t, "DescribeUserPool", pool)
 			sign(t, r, pool, now, testSecret, "cognito-idp")

@@ -19,8 +19,9 @@ import (
 type pattern struct {
 	src        string
 	re         *regexp.Regexp
-	class      *runeClass // non-nil: the whole pattern is class+ or class*
-	allowEmpty bool       // class* rather than class+
+	class      *runeClass        // non-nil: the whole pattern is class+ or class*
+	allowEmpty bool              // class* rather than class+
+	fn         func(string) bool // non-nil: the service's own rule (Model.SetPattern)
 }
 
 // runeClass is a set of runes: a bitmap for ASCII, sorted ranges beyond.
@@ -105,6 +106,9 @@ func (c *runeClass) has(r rune) bool {
 
 // match reports whether the whole of b (valid UTF-8) matches.
 func (p *pattern) match(b []byte) bool {
+	if p.fn != nil {
+		return p.fn(string(b))
+	}
 	if p.class == nil {
 		return p.re.Match(b)
 	}

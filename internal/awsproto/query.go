@@ -31,6 +31,10 @@ type QueryService struct {
 	// SessionOperations lists the signed operations that temporary
 	// credentials may call; see Service.SessionOperations.
 	SessionOperations map[string]bool
+	// ValidationError is the error code of input that breaks the model's
+	// constraints; empty means ValidationError (TypeQueryValidation), as
+	// STS and IAM answer.
+	ValidationError string
 }
 
 // QueryMux serves query-protocol services. A request goes to the service
@@ -70,7 +74,11 @@ func (m *QueryMux) Register(s *QueryService) {
 		panic("awsproto: Register: query service without a model")
 	}
 	c := &QueryService{SigningName: s.SigningName, Model: s.Model,
-		Handlers: maps.Clone(s.Handlers), SessionOperations: maps.Clone(s.SessionOperations)}
+		Handlers: maps.Clone(s.Handlers), SessionOperations: maps.Clone(s.SessionOperations),
+		ValidationError: s.ValidationError}
+	if c.ValidationError == "" {
+		c.ValidationError = TypeQueryValidation
+	}
 	if c.SigningName == "" {
 		c.SigningName = s.Model.SigningName()
 	}
@@ -178,6 +186,7 @@ func (m *QueryMux) serve(r *http.Request, id string) (*QueryService, string, any
 			header:        r.Header,
 			contentLength: r.ContentLength,
 			payloadHash:   hashHex(params.body),
+			mustSign:      querySignedHeaders,
 		}, svc.SigningName, m.creds, m.now())
 		var ae *Error
 		if errors.As(err, &ae) {
@@ -195,7 +204,7 @@ func (m *QueryMux) serve(r *http.Request, id string) (*QueryService, string, any
 	if verr != nil {
 		return svc, action, nil, verr
 	}
-	clean, verr := svc.Model.validate(action, doc)
+	clean, verr := svc.Model.validateAs(action, doc, svc.ValidationError)
 	if verr != nil {
 		return svc, action, nil, verr
 	}

@@ -407,6 +407,39 @@ func TestQueryRawRequests(t *testing.T) {
 	}
 }
 
+// TestQueryContentTypeMustBeSigned: a query-protocol signature that leaves
+// out the Content-Type the request carries is refused, as one that covers
+// it is not.
+func TestQueryContentTypeMustBeSigned(t *testing.T) {
+	srv := newQueryServer(t, nil)
+	const form = "Action=GetCallerIdentity&Version=2011-06-15"
+	for _, signCT := range []bool{true, false} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(form))
+		if signCT {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		}
+		err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: testKey, SecretAccessKey: testSecret},
+			req, hashHex([]byte(form)), "sts", "us-east-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if signCT && resp.StatusCode != http.StatusOK {
+			t.Errorf("signed Content-Type: %d %s", resp.StatusCode, b)
+		}
+		want := "<Code>SignatureDoesNotMatch</Code><Message>&#39;Content-Type&#39; must be a &#39;SignedHeader&#39; in the AWS Authorization.</Message>"
+		if !signCT && (resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), want)) {
+			t.Errorf("unsigned Content-Type: %d %s", resp.StatusCode, b)
+		}
+	}
+}
+
 func TestFormJSON(t *testing.T) {
 	m := loadModel(t, "iam")
 	tests := []struct {

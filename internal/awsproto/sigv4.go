@@ -93,11 +93,32 @@ type signedRequest struct {
 	header                       http.Header
 	contentLength                int64 // -1 when unknown
 	payloadHash                  string
+	// mustSign names the headers (in lower case) that the signature must
+	// cover whenever the request carries them: those that choose what a
+	// request does, so that a signature cannot be replayed as another
+	// operation (X-Amz-Target) or another reading of the body
+	// (Content-Type). See signedOperationHeaders.
+	mustSign []string
 }
 
+// Headers a protocol's signature must cover when a request carries them.
+// Every AWS SDK (aws-sdk-go-v2, botocore, the JS SDK v3) signs all the
+// headers it sends but a few hop-by-hop ones, so these are always signed by
+// them; a signature over "host;x-amz-date" alone would otherwise let anyone
+// holding one signed AdminGetUser send it as AdminDisableUser.
+var (
+	// jsonSignedHeaders are the AWS JSON protocol's: the operation and the
+	// body's media type.
+	jsonSignedHeaders = []string{"x-amz-target", "content-type"}
+	// querySignedHeaders are the query protocol's, whose operation is in
+	// the signed body or query string.
+	querySignedHeaders = []string{"content-type"}
+)
+
 // verifySigV4 checks the AWS Signature Version 4 of r (whose body has been
-// read into body) for the given signing name.
-func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName string, creds CredentialSource, now time.Time) (*Caller, error) {
+// read into body) for the given signing name; the signature must cover the
+// headers named in mustSign that r carries.
+func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName string, mustSign []string, creds CredentialSource, now time.Time) (*Caller, error) {
 	return verify(ctx, &signedRequest{
 		method:        r.Method,
 		path:          r.URL.EscapedPath(),
@@ -106,6 +127,7 @@ func verifySigV4(ctx context.Context, r *http.Request, body []byte, signingName 
 		header:        r.Header,
 		contentLength: r.ContentLength,
 		payloadHash:   hashHex(body),
+		mustSign:      mustSign,
 	}, signingName, creds, now)
 }
 
@@ -153,6 +175,11 @@ func verify(ctx context.Context, r *signedRequest, signingName string, creds Cre
 	}
 	if !slices.Contains(auth.signedHeaders, "host") {
 		return nil, Errorf(TypeInvalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	for _, name := range r.mustSign {
+		if len(r.header.Values(name)) > 0 && !slices.Contains(auth.signedHeaders, name) {
+			return nil, Errorf(TypeInvalidSignature, "'%s' must be a 'SignedHeader' in the AWS Authorization.", http.CanonicalHeaderKey(name))
+		}
 	}
 	if amzDate[:8] != auth.date {
 		return nil, Errorf(TypeInvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", auth.date, amzDate[:8], amzDate)

@@ -22,7 +22,8 @@ const maxReported = 100
 // violated constraint ("2 validation errors detected: Value null at
 // 'userPoolId' failed to satisfy constraint: Member must not be null; ...").
 // An empty body is treated as {}. Members the model does not define are
-// ignored.
+// ignored. A served API answers violations with its own error code
+// (Service.ValidationError); the message is the same.
 func (m *Model) Validate(op string, body []byte) error {
 	if _, err := m.validate(op, body); err != nil {
 		return err
@@ -30,16 +31,23 @@ func (m *Model) Validate(op string, body []byte) error {
 	return nil
 }
 
-// validate is Validate returning the body to hand to a decoder. Keys that
-// the model does not define but that match a member case-insensitively are
-// blanked in a copy: AWS ignores them, while encoding/json would fill the
-// member from them and bypass validation.
+// validate is Validate returning the body to hand to a decoder.
 func (m *Model) validate(op string, body []byte) ([]byte, *Error) {
+	return m.validateAs(op, body, TypeInvalidParameter)
+}
+
+// validateAs is validate with violations reported as errors of type
+// violation (InvalidParameterException, ValidationException, ...). Keys
+// that the model does not define but that match a member
+// case-insensitively are blanked in a copy of body: AWS ignores them,
+// while encoding/json would fill the member from them and bypass
+// validation.
+func (m *Model) validateAs(op string, body []byte, violation string) ([]byte, *Error) {
 	o, ok := m.ops[op]
 	if !ok {
 		return nil, Errorf(TypeUnknownOperation, "Unknown operation %s.", op)
 	}
-	v := validator{scanner: scanner{data: body}}
+	v := validator{scanner: scanner{data: body}, errType: violation}
 	if v.peek() == 0 {
 		body = []byte("{}")
 		v.data = body
@@ -69,6 +77,7 @@ type validator struct {
 	details []string // the first maxReported violations
 	count   int      // all violations
 	out     []byte   // copy of data with blanked keys, nil if none
+	errType string   // the error type of violations
 }
 
 func (v *validator) result() *Error {
@@ -80,7 +89,7 @@ func (v *validator) result() *Error {
 		b.WriteString(" validation errors detected: ")
 	}
 	b.WriteString(strings.Join(v.details, "; "))
-	return &Error{Type: TypeInvalidParameter, Message: b.String()}
+	return &Error{Type: v.errType, Message: b.String()}
 }
 
 // violation records "Value 'x' at 'path' failed to satisfy constraint: desc";

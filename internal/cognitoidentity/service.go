@@ -35,6 +35,9 @@ func New(ip *identitypool.Service, opts Options) (*awsproto.Service, error) {
 		TargetPrefix: "AWSCognitoIdentityService",
 		SigningName:  "cognito-identity",
 		Model:        model,
+		// Cognito identity pools answer constraint violations with
+		// ValidationException, which their model does not list.
+		ValidationError: awsproto.TypeValidation,
 		Handlers: map[string]awsproto.Handler{
 			// Pools (signed).
 			"CreateIdentityPool":          op(a, ip.CreateIdentityPool),
@@ -80,9 +83,10 @@ func NewAdmin(ip *identitypool.Service, opts Options) (*awsproto.Service, error)
 	}
 	a := adapter{opts}
 	return &awsproto.Service{
-		TargetPrefix: "CognateAdmin",
-		SigningName:  "cognito-identity",
-		Model:        model,
+		TargetPrefix:    "CognateAdmin",
+		SigningName:     "cognito-identity",
+		Model:           model,
+		ValidationError: awsproto.TypeValidation, // as the identity pools API
 		Handlers: map[string]awsproto.Handler{
 			"DescribeIdentityOwner":       op(a, ip.DescribeIdentityOwner),
 			"ListUserIdentities":          op(a, ip.ListUserIdentities),

@@ -7,14 +7,11 @@ package cognitoidp
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel"
 	"github.com/cognate-dev/cognate/internal/awsproto"
-	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
@@ -28,6 +25,13 @@ func New(up *userpool.Service) (*awsproto.Service, error) {
 	// reference says a custom domain is given as its fully qualified name
 	// (auth.example.com); userpool checks both forms.
 	if err := model.DropPattern("DomainType"); err != nil {
+		return nil, fmt.Errorf("cognitoidp: model: %w", err)
+	}
+	// PasswordType's pattern, [\S]+ as a whole, refuses any space, but
+	// Cognito refuses only leading and trailing ones and names its own
+	// pattern; userpool applies the same rule where no model field does
+	// (NEW_PASSWORD).
+	if err := model.SetPattern("PasswordType", password.Pattern, password.WellFormed); err != nil {
 		return nil, fmt.Errorf("cognitoidp: model: %w", err)
 	}
 	return &awsproto.Service{
@@ -173,7 +177,9 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 }
 
 // op adapts a userpool method: it passes the signed region down and maps
-// domain errors to wire errors.
+// domain errors to wire errors. It runs the method once: a change that
+// meets a concurrent write is redone inside userpool, in the transaction
+// that knows it may run twice.
 func op[In, Out any](fn func(context.Context, *In) (*Out, error)) awsproto.Handler {
 	return awsproto.Op(func(ctx context.Context, in *In) (*Out, error) {
 		if info := awsproto.Info(ctx); info != nil {
@@ -183,27 +189,12 @@ func op[In, Out any](fn func(context.Context, *In) (*Out, error)) awsproto.Handl
 			ctx = userpool.WithSourceIP(ctx, info.SourceIP)
 		}
 		out, err := fn(ctx, in)
-		for i := 1; i < staleAttempts && errors.Is(err, storage.ErrStale); i++ {
-			// A concurrent request wrote the user: wait a moment, redo it all.
-			select {
-			case <-ctx.Done():
-				return nil, wireError(err)
-			case <-time.After(time.Duration(rand.Int64N(int64(time.Millisecond) << min(i, 6)))):
-			}
-			out, err = fn(ctx, in)
-		}
 		if err != nil {
 			return nil, wireError(err)
 		}
 		return out, nil
 	})
 }
-
-// staleAttempts bounds how often an operation is run when its write of a
-// user finds that a concurrent request wrote the user since it read it
-// (storage.ErrStale: nothing was written). After the last attempt the
-// client gets TooManyRequestsException, which SDKs retry.
-const staleAttempts = 10
 
 // wireError maps a domain error to the exception Cognito answers with. A
 // userpool.Error's Kind (see userpool.AsError) is the Cognito exception

@@ -26,6 +26,11 @@ const (
 	DefaultAccountID = "000000000000"
 	DefaultLogLevel  = "info"
 	DefaultSMTPPort  = 587
+	// DefaultLockoutMax is Cognito's own longest sign-in lockout.
+	DefaultLockoutMax = 15 * time.Minute
+	// MaxLockoutMax is the largest --lockout-max: the longest lockout the
+	// schedule reaches (after 27 consecutive failures).
+	MaxLockoutMax = 24 * time.Hour
 )
 
 // STARTTLS modes for SMTP.StartTLS.
@@ -46,8 +51,14 @@ type Config struct {
 	// AccountID is the 12-digit AWS account id used in ARNs.
 	AccountID string
 	// PublicURL is the externally visible base URL, the base of issuer URLs.
-	// It has no trailing slash. Parse defaults it to "http://" + Listen.
+	// It has no trailing slash. Parse defaults it to Scheme() + "://" +
+	// Listen.
 	PublicURL string
+	// TLSCertFile and TLSKeyFile are the PEM files of the certificate
+	// (chain) and private key the server serves HTTPS with; empty means
+	// plain HTTP. The server reads them again on SIGHUP.
+	TLSCertFile string
+	TLSKeyFile  string
 	// RootAccessKeyID and RootSecretAccessKey are the administrator's SigV4
 	// credentials. They come from the environment only, never from flags.
 	RootAccessKeyID     string
@@ -59,6 +70,10 @@ type Config struct {
 	SMSWebhookURL string
 	// LogLevel is one of debug, info, warn, error.
 	LogLevel string
+	// LockoutMax caps the temporary lockout that consecutive failed
+	// passwords start (the schedule doubles from 1 second), so that
+	// nobody can lock a user out for longer by guessing wrong on purpose.
+	LockoutMax time.Duration
 	// S3Gateway configures the S3 gateway; it is off when its Listen is
 	// empty.
 	S3Gateway S3Gateway
@@ -206,6 +221,17 @@ type SMTP struct {
 	StartTLS string
 }
 
+// TLS reports whether the server serves HTTPS.
+func (c Config) TLS() bool { return c.TLSCertFile != "" }
+
+// Scheme is the scheme the server answers: "https" with TLS, else "http".
+func (c Config) Scheme() string {
+	if c.TLS() {
+		return "https"
+	}
+	return "http"
+}
+
 // Enabled reports whether an SMTP server is configured.
 func (s SMTP) Enabled() bool { return s.Host != "" }
 
@@ -221,8 +247,9 @@ func Default() Config {
 			Port:     DefaultSMTPPort,
 			StartTLS: StartTLSAuto,
 		},
-		LogLevel:  DefaultLogLevel,
-		S3Gateway: S3Gateway{Metadata: true, BackendRegion: "us-east-1"},
+		LogLevel:   DefaultLogLevel,
+		LockoutMax: DefaultLockoutMax,
+		S3Gateway:  S3Gateway{Metadata: true, BackendRegion: "us-east-1"},
 		APIGateway: APIGateway{Mode: "http", PayloadVersion: "1.0", Authorizer: "cognito-user-pools",
 			APIID: "cognate", Stage: "$default"},
 		Lambda: Lambda{Region: "us-east-1", Timeout: 5 * time.Second},
@@ -249,6 +276,9 @@ func (c Config) Validate() error {
 	if err := validatePublicURL(c.PublicURL); err != nil {
 		return err
 	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return fmt.Errorf("--tls-cert-file and --tls-key-file must be set together")
+	}
 	if (c.RootAccessKeyID == "") != (c.RootSecretAccessKey == "") {
 		return fmt.Errorf("COGNATE_ROOT_ACCESS_KEY_ID and COGNATE_ROOT_SECRET_ACCESS_KEY must be set together")
 	}
@@ -263,6 +293,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
+	}
+	if c.LockoutMax < time.Second || c.LockoutMax > MaxLockoutMax {
+		return fmt.Errorf("--lockout-max: %v is not between 1s and %v", c.LockoutMax, MaxLockoutMax)
 	}
 	if err := c.S3Gateway.validate(); err != nil {
 		return err
@@ -292,6 +325,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("database_url", redactURL(c.DatabaseURL)),
 		slog.String("account_id", c.AccountID),
 		slog.String("public_url", c.PublicURL),
+		slog.String("tls_cert_file", c.TLSCertFile),
+		slog.String("tls_key_file", c.TLSKeyFile),
 		slog.String("root_access_key_id", c.RootAccessKeyID),
 		slog.String("root_secret_access_key", redact(c.RootSecretAccessKey)),
 		slog.Group("smtp",
@@ -304,6 +339,7 @@ func (c Config) LogValue() slog.Value {
 		),
 		slog.String("sms_webhook_url", redactWebhook(c.SMSWebhookURL)),
 		slog.String("log_level", c.LogLevel),
+		slog.Duration("lockout_max", c.LockoutMax),
 		slog.Group("s3_gateway",
 			slog.String("listen", c.S3Gateway.Listen),
 			slog.String("domain", c.S3Gateway.Domain),

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -29,7 +30,7 @@ func TestDefaultIsValid(t *testing.T) {
 	}
 	if d.Listen != "127.0.0.1:7350" || d.AccountID != "000000000000" || d.SMTP.Port != 587 ||
 		d.SMTP.StartTLS != "auto" || d.LogLevel != "info" || d.DataDir != "./cognate-data" ||
-		d.PublicURL != "http://127.0.0.1:7350" {
+		d.PublicURL != "http://127.0.0.1:7350" || d.LockoutMax != 15*time.Minute {
 		t.Fatalf("Default() = %+v", d)
 	}
 }
@@ -77,13 +78,15 @@ func TestParse(t *testing.T) {
 			args: []string{"--listen", "0.0.0.0:9000", "--data-dir=/var/lib/cognate", "--database-url", "postgres://u@db/x",
 				"--account-id", "123456789012", "--public-url", "https://id.example.com", "--smtp-host", "mail.example.com",
 				"--smtp-port", "2525", "--smtp-username", "u", "--smtp-password", "p", "--smtp-from", "a@example.com",
-				"--smtp-starttls", "require", "--log-level", "debug", "--sms-webhook-url", "https://sms.example.com/send"},
+				"--smtp-starttls", "require", "--log-level", "debug", "--sms-webhook-url", "https://sms.example.com/send",
+				"--lockout-max", "1h30m", "--tls-cert-file", "/etc/cognate/cert.pem", "--tls-key-file", "/etc/cognate/key.pem"},
 			check: func(t *testing.T, c Config) {
 				want := Config{Listen: "0.0.0.0:9000", DataDir: "/var/lib/cognate", DatabaseURL: "postgres://u@db/x",
 					AccountID: "123456789012", PublicURL: "https://id.example.com",
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
-					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", S3Gateway: Default().S3Gateway,
-					APIGateway: Default().APIGateway, Lambda: Default().Lambda}
+					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", LockoutMax: 90 * time.Minute,
+					TLSCertFile: "/etc/cognate/cert.pem", TLSKeyFile: "/etc/cognate/key.pem",
+					S3Gateway: Default().S3Gateway, APIGateway: Default().APIGateway, Lambda: Default().Lambda}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
 				}
@@ -99,12 +102,31 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "public url follows listen over https",
+			args: []string{"--listen", "0.0.0.0:8443"},
+			env:  map[string]string{"COGNATE_TLS_CERT_FILE": "/c.pem", "COGNATE_TLS_KEY_FILE": "/k.pem"},
+			check: func(t *testing.T, c Config) {
+				if c.PublicURL != "https://0.0.0.0:8443" || c.TLSCertFile != "/c.pem" || c.TLSKeyFile != "/k.pem" {
+					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		{
 			name: "env overrides defaults",
 			env: map[string]string{"COGNATE_LISTEN": "127.0.0.1:1", "COGNATE_SMTP_PORT": "465",
 				"COGNATE_SMTP_STARTTLS": "off", "COGNATE_DATABASE_URL": "postgresql://x/y"},
 			check: func(t *testing.T, c Config) {
 				if c.Listen != "127.0.0.1:1" || c.SMTP.Port != 465 || c.SMTP.StartTLS != "off" || c.DatabaseURL != "postgresql://x/y" {
 					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		{
+			name: "lockout cap from env",
+			env:  map[string]string{"COGNATE_LOCKOUT_MAX": "2m"},
+			check: func(t *testing.T, c Config) {
+				if c.LockoutMax != 2*time.Minute {
+					t.Errorf("LockoutMax = %v", c.LockoutMax)
 				}
 			},
 		},
@@ -172,6 +194,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown flag", []string{"--nope"}, nil, "flag provided but not defined"},
 		{"positional", []string{"extra"}, nil, `unexpected argument "extra"`},
 		{"bad int flag", []string{"--smtp-port", "x"}, nil, "smtp-port"},
+		{"bad duration", []string{"--lockout-max", "15"}, nil, "lockout-max"},
 		{"bad int env", nil, map[string]string{"COGNATE_SMTP_PORT": "x"}, `COGNATE_SMTP_PORT: invalid value "x"`},
 		{"env and file", nil, map[string]string{"COGNATE_SMTP_PASSWORD": "a", "COGNATE_SMTP_PASSWORD_FILE": pwFile}, "both set"},
 		{"missing file", nil, map[string]string{EnvRootSecretAccessKey + "_FILE": "/nonexistent/x"}, "COGNATE_ROOT_SECRET_ACCESS_KEY_FILE"},
@@ -189,15 +212,43 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseHelp(t *testing.T) {
-	_, err := Parse("serve", []string{"-h"}, nil)
-	if !IsHelp(err) {
-		t.Fatalf("Parse(-h) error = %v, want flag.ErrHelp", err)
-	}
-	u := Usage("serve")
-	for _, want := range []string{"Usage of serve", "-smtp-starttls", "127.0.0.1:7350", "COGNATE_ROOT_SECRET_ACCESS_KEY"} {
-		if !strings.Contains(u, want) {
-			t.Errorf("Usage lacks %q:\n%s", want, u)
+	for _, cmd := range []string{"serve", "credentials", "rotate-keys"} {
+		for _, arg := range []string{"-h", "--help"} {
+			if _, _, err := ParseArgs(cmd, []string{arg}, nil); !IsHelp(err) {
+				t.Errorf("ParseArgs(%s, %s) error = %v, want flag.ErrHelp", cmd, arg, err)
+			}
 		}
+	}
+	tests := []struct {
+		cmd          string
+		want, refuse []string
+	}{
+		{"serve", []string{"Flags:", "-tls-cert-file", "-tls-key-file", "-smtp-starttls", "127.0.0.1:7350", "-data-dir", "-lockout-max", "COGNATE_ROOT_SECRET_ACCESS_KEY", "COGNATE_MASTER_KEY_FILE", "COGNATE_SMTP_PASSWORD_FILE"}, nil},
+		{"credentials", []string{"Flags:", "-data-dir", "-database-url", "COGNATE_MASTER_KEY"}, []string{"-smtp-host", "-listen", "SMTP"}},
+		{"rotate-keys", []string{"Flags:", "-data-dir", "-database-url"}, []string{"-smtp-host", "-public-url"}},
+	}
+	for _, tt := range tests {
+		u := Usage(tt.cmd)
+		for _, want := range tt.want {
+			if !strings.Contains(u, want) {
+				t.Errorf("Usage(%s) lacks %q:\n%s", tt.cmd, want, u)
+			}
+		}
+		for _, refuse := range tt.refuse {
+			if strings.Contains(u, refuse) {
+				t.Errorf("Usage(%s) shows %q:\n%s", tt.cmd, refuse, u)
+			}
+		}
+	}
+}
+
+func TestStorageCommandsTakeStorageFlagsOnly(t *testing.T) {
+	c, err := Parse("credentials", []string{"--data-dir", "/srv/cognate"}, envOf(map[string]string{"COGNATE_SMTP_PORT": "not a port"}))
+	if err != nil || c.DataDir != "/srv/cognate" {
+		t.Fatalf("Parse(credentials) = %+v, %v", c, err)
+	}
+	if _, err := Parse("credentials", []string{"--smtp-host", "mail.example.com"}, nil); err == nil || !strings.Contains(err.Error(), "smtp-host") {
+		t.Fatalf("Parse(credentials --smtp-host) error = %v, want the flag refused", err)
 	}
 }
 
@@ -240,6 +291,14 @@ func TestValidate(t *testing.T) {
 		{"sms webhook ok", func(c *Config) { c.SMSWebhookURL = "https://sms.example.com/send?token=x" }, ""},
 		{"sms webhook ftp", func(c *Config) { c.SMSWebhookURL = "ftp://sms.example.com" }, "--sms-webhook-url"},
 		{"sms webhook relative", func(c *Config) { c.SMSWebhookURL = "/send" }, "--sms-webhook-url"},
+		{"tls", func(c *Config) { c.TLSCertFile, c.TLSKeyFile = "c.pem", "k.pem" }, ""},
+		{"tls cert without key", func(c *Config) { c.TLSCertFile = "c.pem" }, "--tls-key-file"},
+		{"tls key without cert", func(c *Config) { c.TLSKeyFile = "k.pem" }, "--tls-cert-file"},
+		{"lockout cap a second", func(c *Config) { c.LockoutMax = time.Second }, ""},
+		{"lockout cap a day", func(c *Config) { c.LockoutMax = 24 * time.Hour }, ""},
+		{"lockout cap zero", func(c *Config) { c.LockoutMax = 0 }, "--lockout-max"},
+		{"lockout cap under a second", func(c *Config) { c.LockoutMax = 999 * time.Millisecond }, "--lockout-max"},
+		{"lockout cap over a day", func(c *Config) { c.LockoutMax = 25 * time.Hour }, "--lockout-max"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

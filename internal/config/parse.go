@@ -22,7 +22,7 @@ const (
 // isSecretFlag reports whether flag name holds a secret, which may also be
 // read from a file named by <ENV>_FILE and is never echoed in errors.
 func isSecretFlag(name string) bool {
-	return name == "smtp-password" || name == "s3-backend-secret-key"
+	return name == "smtp-password" || name == "s3-backend-secret-key" || name == "lambda-secret-access-key"
 }
 
 // Parse builds a Config from Default, the flags in args and the environment
@@ -33,7 +33,8 @@ func isSecretFlag(name string) bool {
 // with a _FILE suffix (COGNATE_SMTP_PASSWORD_FILE,
 // COGNATE_ROOT_SECRET_ACCESS_KEY_FILE, ...); setting both a variable and its
 // _FILE twin is an error. The root credentials come from the environment
-// only. An empty PublicURL defaults to "http://" + Listen.
+// only. An empty PublicURL defaults to "http://" + Listen, or "https://"
+// with TLS.
 //
 // Parse does not call Validate. For -h or --help it returns an error
 // matching flag.ErrHelp; Usage gives the text to print.
@@ -96,23 +97,27 @@ func ParseArgs(name string, args []string, getenv func(string) string) (Config, 
 		return Config{}, nil, err
 	}
 	if cfg.PublicURL == "" {
-		cfg.PublicURL = "http://" + cfg.Listen
+		cfg.PublicURL = cfg.Scheme() + "://" + cfg.Listen
 	}
 	return cfg, fs.Args(), nil
 }
 
-// Usage returns the flag help text for the subcommand name.
+// Usage returns the help text of the flags of the subcommand name and of
+// the environment variables it reads.
 func Usage(name string) string {
 	cfg := Default()
 	cfg.PublicURL = ""
 	fs := newFlagSet(name, &cfg)
 	var b bytes.Buffer
 	fs.SetOutput(&b)
-	fmt.Fprintf(&b, "Usage of %s:\n", name)
+	b.WriteString("Flags:\n")
 	fs.PrintDefaults()
 	fmt.Fprintf(&b, "\nEvery flag --foo-bar may also be set as %sFOO_BAR (the flag wins).\n", EnvPrefix)
+	fmt.Fprintf(&b, "Master key: %sMASTER_KEY, or %sMASTER_KEY_FILE naming a file (default: <data-dir>/master.key).\n", EnvPrefix, EnvPrefix)
 	fmt.Fprintf(&b, "Root credentials: %s and %s (or *_FILE naming a file).\n", EnvRootAccessKeyID, EnvRootSecretAccessKey)
-	fmt.Fprintf(&b, "The SMTP password may also come from %s_FILE.\n", EnvName("smtp-password"))
+	if name == ServeCommand {
+		fmt.Fprintf(&b, "The SMTP password may also come from %s_FILE.\n", EnvName("smtp-password"))
+	}
 	return b.String()
 }
 
@@ -122,13 +127,23 @@ func EnvName(flagName string) string {
 	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
+// ServeCommand is the subcommand that runs the server. It takes every
+// flag; the other subcommands (which read or maintain a server's storage)
+// take only --data-dir and --database-url.
+const ServeCommand = "serve"
+
 func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`address` (host:port) to listen on")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "`directory` for the SQLite database and local state")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "PostgreSQL `URL` (postgres://...); empty means SQLite in --data-dir")
+	if name != ServeCommand {
+		return fs
+	}
+	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "`address` (host:port) to listen on")
 	fs.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "12-digit AWS account `id` used in ARNs")
-	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "external base `URL`, the base of issuer URLs (default http://<listen>)")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "external base `URL`, the base of issuer URLs (default http://<listen>, or https:// with TLS)")
+	fs.StringVar(&cfg.TLSCertFile, "tls-cert-file", cfg.TLSCertFile, "PEM `file` of the TLS certificate (chain) to serve HTTPS with; reread on SIGHUP")
+	fs.StringVar(&cfg.TLSKeyFile, "tls-key-file", cfg.TLSKeyFile, "PEM `file` of the TLS certificate's private key; reread on SIGHUP")
 	fs.StringVar(&cfg.SMTP.Host, "smtp-host", cfg.SMTP.Host, "SMTP server `host`; empty writes mail to the development outbox")
 	fs.IntVar(&cfg.SMTP.Port, "smtp-port", cfg.SMTP.Port, "SMTP server `port`")
 	fs.StringVar(&cfg.SMTP.Username, "smtp-username", cfg.SMTP.Username, "SMTP AUTH `user`")
@@ -137,6 +152,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.SMTP.StartTLS, "smtp-starttls", cfg.SMTP.StartTLS, "STARTTLS `mode`: auto (when offered), require, off")
 	fs.StringVar(&cfg.SMSWebhookURL, "sms-webhook-url", cfg.SMSWebhookURL, "`URL` that text messages (SMS codes) are posted to as JSON {to, message, pool, kind}; empty writes them to the development outbox")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
+	fs.DurationVar(&cfg.LockoutMax, "lockout-max", cfg.LockoutMax, "longest sign-in lockout after failed passwords (`duration`, 1s to 24h)")
 	g := &cfg.S3Gateway
 	fs.StringVar(&g.Listen, "s3-gateway-listen", g.Listen, "`address` (host:port) of the S3 gateway; empty: no gateway")
 	fs.StringVar(&g.Domain, "s3-gateway-domain", g.Domain, "host `name` under which the gateway takes virtual-hosted requests (<bucket>.<name>); default: the host of --s3-gateway-listen")

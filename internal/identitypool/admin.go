@@ -31,10 +31,7 @@ func (s *Service) AuthorizeRequest(ctx context.Context, in *ca.AuthorizeRequestI
 // and no username: their login remains on the identity (so the identity
 // keeps its history) but can no longer be used.
 func (s *Service) DescribeIdentityOwner(ctx context.Context, in *ca.DescribeIdentityOwnerInput) (*ca.DescribeIdentityOwnerResponse, error) {
-	id, err := s.store.Identities().Get(ctx, in.IdentityId)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, identityNotFound(in.IdentityId)
-	}
+	id, err := s.getIdentity(ctx, in.IdentityId)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +68,10 @@ func (s *Service) DescribeIdentityOwner(ctx context.Context, in *ca.DescribeIden
 	return out, nil
 }
 
-// ListUserIdentities lists the identities, in every identity pool, that a
-// user's logins resolve to. The user is named by username, alias or sub.
+// ListUserIdentities lists the identities, in every identity pool of the
+// signed region, that a user's logins resolve to. The user is named by
+// username, alias or sub; the user pool may be of any region, as identity
+// pools may name user pools of other regions.
 func (s *Service) ListUserIdentities(ctx context.Context, in *ca.ListUserIdentitiesInput) (*ca.ListUserIdentitiesResponse, error) {
 	u, err := s.users.LookupUser(ctx, in.UserPoolId, in.Username)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -90,7 +89,7 @@ func (s *Service) ListUserIdentities(ctx context.Context, in *ca.ListUserIdentit
 	}
 	seen := map[string]bool{}
 	for _, l := range logins {
-		if seen[l.IdentityID] {
+		if seen[l.IdentityID] || !inRegion(ctx, idRegion(l.IdentityID)) {
 			continue
 		}
 		seen[l.IdentityID] = true

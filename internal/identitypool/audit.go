@@ -45,7 +45,7 @@ func (r *resolution) eventFor(typ string, id storage.Identity, details map[strin
 			}
 		}
 	}
-	stamp(&e, time.Now().UTC())
+	stamp(&e, r.svc.now().UTC())
 	return e
 }
 
@@ -129,8 +129,12 @@ func (s *Service) CredentialsIssued(ctx context.Context, in Issuance) error {
 }
 
 // ListAuditEvents lists audit events newest first, by identity or by user
-// (UserPoolId with Username or Sub) and time.
+// (UserPoolId with Username or Sub) and time. An identity of another
+// region than the signed one has none.
 func (s *Service) ListAuditEvents(ctx context.Context, in *ca.ListAuditEventsInput) (*ca.ListAuditEventsResponse, error) {
+	if in.IdentityId != "" && !inRegion(ctx, idRegion(in.IdentityId)) {
+		return &ca.ListAuditEventsResponse{Events: []ca.AuditEvent{}}, nil
+	}
 	f := storage.AuditFilter{IdentityID: in.IdentityId, UserPoolID: in.UserPoolId, UserSub: in.Sub}
 	if (in.Username != "" || in.Sub != "") && in.UserPoolId == "" {
 		return nil, errorf(InvalidParameter, "UserPoolId is required with Username or Sub.")

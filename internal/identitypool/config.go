@@ -47,26 +47,33 @@ type ipool struct {
 
 // loadPool loads a pool through st. Outside a transaction (st is the
 // Service's store) the answer may come from the pool cache; callers must
-// not modify it. Inside one it is read fresh, for read-modify-write.
+// not modify it. Inside one it is read fresh, for read-modify-write. A
+// signed request finds only pools of its region (region.go).
 func (s *Service) loadPool(ctx context.Context, st storage.Stores, id string) (*ipool, error) {
 	cached := st == storage.Stores(s.store)
+	var p *ipool
 	if cached {
-		if p := s.pools.get(id, s.now()); p != nil {
-			return p, nil
+		p = s.pools.get(id, s.now())
+	}
+	if p == nil {
+		rec, err := st.Identities().GetPool(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, poolNotFound(id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p, err = parsePool(rec); err != nil {
+			return nil, err
+		}
+		if cached {
+			s.pools.put(p, s.now())
 		}
 	}
-	rec, err := st.Identities().GetPool(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
+	if !inRegion(ctx, p.rec.Region) {
 		return nil, poolNotFound(id)
 	}
-	if err != nil {
-		return nil, err
-	}
-	p, err := parsePool(rec)
-	if err == nil && cached {
-		s.pools.put(p, s.now())
-	}
-	return p, err
+	return p, nil
 }
 
 // poolCacheTTL bounds how long a node serves an identity pool's settings

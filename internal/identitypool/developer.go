@@ -79,7 +79,8 @@ func (s *Service) GetOpenIdTokenForDeveloperIdentity(ctx context.Context, in *ci
 		}
 		tags[k] = v
 	}
-	tok, err := s.signOpenID(ctx, res.identity, res.amr(), tags, ttl)
+	// The developer vouches for the identity: the token is its own origin.
+	tok, err := s.signOpenID(ctx, res.identity, res.amr(), tags, ttl, tokenOrigin{})
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,9 @@
 // pools with internal/token (signature, exp, token_use, iss, aud against
 // the pool's configured app clients, and with ServerSideTokenCheck the
 // session's revocation), external OIDC tokens through an OIDCVerifier,
-// and Cognate's own OpenID tokens for developer-authenticated identities.
+// and Cognate's own OpenID tokens (the developer flow's, and the basic
+// flow's, which never outlive the login they were minted from:
+// origin.go).
 // The verified logins are then resolved to one identity inside a storage
 // transaction (resolve.go): a login already linked names its identity; new
 // logins are linked; logins of several identities merge them, as the AWS

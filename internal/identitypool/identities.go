@@ -38,6 +38,16 @@ func (s *Service) GetId(ctx context.Context, in *ci.GetIdInput) (*ci.GetIdRespon
 	return &ci.GetIdResponse{IdentityId: res.identity.ID}, nil
 }
 
+// getIdentity loads an identity for a signed request, which finds only
+// identities of its region (region.go).
+func (s *Service) getIdentity(ctx context.Context, idID string) (storage.Identity, error) {
+	id, err := s.store.Identities().Get(ctx, idID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && !inRegion(ctx, idRegion(id.ID))) {
+		return storage.Identity{}, identityNotFound(idID)
+	}
+	return id, err
+}
+
 // describeIdentity renders an identity with its logins' provider names.
 func describeIdentity(id storage.Identity, logins []storage.IdentityLogin) ci.IdentityDescription {
 	return ci.IdentityDescription{
@@ -48,10 +58,7 @@ func describeIdentity(id storage.Identity, logins []storage.IdentityLogin) ci.Id
 
 // DescribeIdentity returns an identity's dates and login providers.
 func (s *Service) DescribeIdentity(ctx context.Context, in *ci.DescribeIdentityInput) (*ci.IdentityDescription, error) {
-	id, err := s.store.Identities().Get(ctx, in.IdentityId)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, identityNotFound(in.IdentityId)
-	}
+	id, err := s.getIdentity(ctx, in.IdentityId)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +100,8 @@ func (s *Service) ListIdentities(ctx context.Context, in *ci.ListIdentitiesInput
 
 // DeleteIdentities deletes identities with their logins. Each deletion is
 // audited with the users it linked, and the users' write-back attribute
-// is cleared when it named the identity. Identities that do not exist are
-// skipped, as AWS does.
+// is cleared when it named the identity. Identities that do not exist
+// (in the signed region) are skipped, as AWS does.
 func (s *Service) DeleteIdentities(ctx context.Context, in *ci.DeleteIdentitiesInput) (*ci.DeleteIdentitiesResponse, error) {
 	out := &ci.DeleteIdentitiesResponse{UnprocessedIdentityIds: []ci.UnprocessedIdentityId{}}
 	for _, idID := range in.IdentityIdsToDelete {
@@ -114,7 +121,7 @@ func (s *Service) deleteIdentity(ctx context.Context, idID string) error {
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {
 		events = events[:0]
 		id, err := tx.Identities().Get(ctx, idID)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, storage.ErrNotFound) || (err == nil && !inRegion(ctx, idRegion(id.ID))) {
 			logins = nil
 			return nil
 		}

@@ -42,18 +42,22 @@ type openIDClaims struct {
 	Exp  int64          `json:"exp"`
 	JTI  string         `json:"jti"`
 	Tags *principalTags `json:"https://aws.amazon.com/tags,omitempty"`
+	// Origin is where the token's authority comes from (origin.go).
+	Origin *tokenOrigin `json:"cognate:origin,omitempty"`
 }
 
 type principalTags struct {
 	PrincipalTags map[string][]string `json:"principal_tags"`
 }
 
-// signOpenID signs an OpenID token for an identity.
-func (s *Service) signOpenID(ctx context.Context, identity storage.Identity, amr []string, tags map[string]string, ttl time.Duration) (string, error) {
+// signOpenID signs an OpenID token for an identity, valid for ttl but
+// never past its origin's exp; the token carries the origin.
+func (s *Service) signOpenID(ctx context.Context, identity storage.Identity, amr []string, tags map[string]string, ttl time.Duration, origin tokenOrigin) (string, error) {
 	now := s.now()
+	exp, origin := origin.capped(now, ttl)
 	c := openIDClaims{
 		Iss: s.Issuer(), Sub: identity.ID, Aud: identity.PoolID, AMR: amr,
-		Iat: now.Unix(), Exp: now.Add(ttl).Unix(), JTI: uuid.NewString(),
+		Iat: now.Unix(), Exp: exp, JTI: uuid.NewString(), Origin: &origin,
 	}
 	if len(tags) > 0 {
 		c.Tags = &principalTags{PrincipalTags: map[string][]string{}}
@@ -104,10 +108,10 @@ func (s *Service) Discovery() ([]byte, error) {
 
 // verifyOpenID checks one of Cognate's OpenID tokens presented as a login
 // ("cognito-identity.amazonaws.com": token): signature, expiry, issuer,
-// that its audience is this pool and that it was issued to an
-// authenticated identity (amr "authenticated": the developer flow's tokens
-// and the basic flow's for signed-in identities). It proves the identity
-// named by sub.
+// that its audience is this pool, that it was issued to an authenticated
+// identity (amr "authenticated": the developer flow's tokens and the basic
+// flow's for signed-in identities) and that the sign-ins it derives from
+// are still live (origin.go). It proves the identity named by sub.
 func (s *Service) verifyOpenID(ctx context.Context, p *ipool, tok string) (*login, error) {
 	var c openIDClaims
 	if err := s.tokens.VerifyUse(ctx, openIDPool, openIDUse, tok, &c); err != nil {
@@ -125,7 +129,15 @@ func (s *Service) verifyOpenID(ctx context.Context, p *ipool, tok string) (*logi
 		// a guest outlive AllowUnauthenticatedIdentities.
 		return nil, errorf(NotAuthorized, "Invalid login token. The token of an unauthenticated identity is not a login.")
 	}
-	l := &login{kind: kindCognito, provider: cognitoProvider, subject: c.Sub, identityID: c.Sub, amr: c.AMR}
+	origin := tokenOrigin{Exp: c.Exp} // a token minted before origins were recorded is its own
+	if c.Origin != nil {
+		origin = *c.Origin
+	}
+	l := &login{kind: kindCognito, provider: cognitoProvider, subject: c.Sub, identityID: c.Sub, amr: c.AMR,
+		until: origin.Exp, sessions: origin.Sessions}
+	if err := s.checkOrigin(ctx, l); err != nil {
+		return nil, err
+	}
 	if c.Tags != nil {
 		l.tags = map[string]string{}
 		for k, v := range c.Tags.PrincipalTags {
@@ -147,7 +159,7 @@ func (s *Service) GetOpenIdToken(ctx context.Context, in *ci.GetOpenIdTokenInput
 		return nil, errorf(InvalidParameter, msgClassicDisabled)
 	}
 	amr := res.amr()
-	tok, err := s.signOpenID(ctx, res.identity, amr, res.principalTags(), openIDTTL)
+	tok, err := s.signOpenID(ctx, res.identity, amr, res.principalTags(), openIDTTL, res.origin())
 	if err != nil {
 		return nil, err
 	}

@@ -51,21 +51,33 @@ func (s *Service) DescribeIdentityPool(ctx context.Context, in *ci.DescribeIdent
 	return s.describe(p), nil
 }
 
-// ListIdentityPools lists pools by id.
+// ListIdentityPools lists the pools of the signed region by id, up to
+// MaxResults a page. The store lists every region's pools: pages of it are
+// read, each no longer than what the answer still lacks so that the
+// store's page token resumes right after the last pool returned, until the
+// answer is full or the store has no more.
 func (s *Service) ListIdentityPools(ctx context.Context, in *ci.ListIdentityPoolsInput) (*ci.ListIdentityPoolsResponse, error) {
 	limit := 60
 	if in.MaxResults != nil {
 		limit = int(*in.MaxResults)
 	}
-	pools, next, err := s.store.Identities().ListPools(ctx, storage.Page{Token: in.NextToken, Limit: limit})
-	if err != nil {
-		return nil, pageError(err)
+	out := &ci.ListIdentityPoolsResponse{IdentityPools: []ci.IdentityPoolShortDescription{}}
+	token := in.NextToken
+	for {
+		pools, next, err := s.store.Identities().ListPools(ctx, storage.Page{Token: token, Limit: limit - len(out.IdentityPools)})
+		if err != nil {
+			return nil, pageError(err)
+		}
+		for _, p := range pools {
+			if inRegion(ctx, p.Region) {
+				out.IdentityPools = append(out.IdentityPools, ci.IdentityPoolShortDescription{IdentityPoolId: p.ID, IdentityPoolName: p.Name})
+			}
+		}
+		if token = next; token == "" || len(out.IdentityPools) >= limit {
+			out.NextToken = token
+			return out, nil
+		}
 	}
-	out := &ci.ListIdentityPoolsResponse{IdentityPools: []ci.IdentityPoolShortDescription{}, NextToken: next}
-	for _, p := range pools {
-		out.IdentityPools = append(out.IdentityPools, ci.IdentityPoolShortDescription{IdentityPoolId: p.ID, IdentityPoolName: p.Name})
-	}
-	return out, nil
 }
 
 // UpdateIdentityPool replaces a pool's settings; as in AWS, members left

@@ -44,6 +44,12 @@ type login struct {
 	amr        []string
 	tags       map[string]string
 
+	// The origin of an OpenID token minted from this login (origin.go):
+	// until (Unix seconds, 0 for none) bounds its exp, and it derives from
+	// sessions.
+	until    int64
+	sessions []originSession
+
 	owner string // the identity this login is linked to ("" if none); set by resolve
 }
 
@@ -171,45 +177,48 @@ func (s *Service) verifyUserPoolToken(ctx context.Context, p *ipool, up userPool
 	if _, ok := sstc[aud]; !ok {
 		return nil, errorf(NotAuthorized, msgUnsupported)
 	}
+	session := originSession{UserPoolID: up.poolID, Sub: sub, OriginJTI: str(claims["origin_jti"])}
 	if sstc[aud] {
-		if err := s.checkSession(ctx, up.poolID, sub, str(claims["origin_jti"])); err != nil {
+		if _, err := s.checkSession(ctx, up.poolID, sub, session.OriginJTI); err != nil {
 			return nil, err
 		}
 	}
 	return &login{
 		kind: kindUserPool, provider: up.provider, subject: sub, mappingKey: up.provider + ":" + aud,
 		claims: claims, userPoolID: up.poolID, userSub: sub, username: str(claims["cognito:username"]), clientID: aud,
+		until: claimUnix(claims["exp"]), sessions: []originSession{session},
 	}, nil
 }
 
-// checkSession is ServerSideTokenCheck: the token's session (origin_jti)
-// must still be live and its user present and enabled.
-func (s *Service) checkSession(ctx context.Context, poolID, sub, originJTI string) error {
+// checkSession is ServerSideTokenCheck, also applied to every token
+// derived from a sign-in (origin.go): the session (origin_jti) must still
+// be live and its user present and enabled. It returns the user.
+func (s *Service) checkSession(ctx context.Context, poolID, sub, originJTI string) (storage.User, error) {
 	revoked := errorf(NotAuthorized, "Invalid login token. The user has been signed out or deleted.")
 	if originJTI == "" {
-		return revoked
+		return storage.User{}, revoked
 	}
 	rt, err := s.store.Tokens().GetByOrigin(ctx, originJTI)
 	if errors.Is(err, storage.ErrNotFound) {
-		return revoked
+		return storage.User{}, revoked
 	}
 	if err != nil {
-		return err
+		return storage.User{}, err
 	}
 	if !rt.RevokedAt.IsZero() || rt.PoolID != poolID || rt.Sub != sub {
-		return revoked
+		return storage.User{}, revoked
 	}
 	u, err := s.store.Users().GetBySub(ctx, poolID, sub)
 	if errors.Is(err, storage.ErrNotFound) {
-		return revoked
+		return storage.User{}, revoked
 	}
 	if err != nil {
-		return err
+		return storage.User{}, err
 	}
 	if !u.Enabled {
-		return errorf(NotAuthorized, "Invalid login token. User is disabled.")
+		return storage.User{}, errorf(NotAuthorized, "Invalid login token. User is disabled.")
 	}
-	return nil
+	return u, nil
 }
 
 // verifyOIDCToken checks a token of an IAM-registered OIDC provider.
@@ -229,7 +238,7 @@ func (s *Service) verifyOIDCToken(ctx context.Context, key, arn, tok string) (*l
 	if t.Subject == "" {
 		return nil, errorf(NotAuthorized, "Invalid login token. Missing a required claim: sub")
 	}
-	return &login{kind: kindOIDC, provider: key, subject: t.Subject, mappingKey: key, claims: t.Claims}, nil
+	return &login{kind: kindOIDC, provider: key, subject: t.Subject, mappingKey: key, claims: t.Claims, until: claimUnix(t.Claims["exp"])}, nil
 }
 
 // tokenError words a token verification failure as Cognito does: an

@@ -17,8 +17,9 @@ type resolution struct {
 	identity      storage.Identity
 	logins        []*login
 	authenticated bool
-	// The user-pool user the request speaks for: the first user-pool login
-	// presented or, failing that, one linked to the identity.
+	// The user-pool user the request speaks for: that of the first
+	// user-pool login presented (or sign-in an OpenID token presented
+	// derives from) or, failing that, one linked to the identity.
 	userPoolID, userSub, username string
 }
 
@@ -304,7 +305,7 @@ func (s *Service) resolveTx(ctx context.Context, tx storage.Stores, p *ipool, id
 	r.identity = result
 
 	for _, l := range ls {
-		if l.kind == kindUserPool {
+		if l.userSub != "" { // a user-pool login, or an OpenID token derived from one
 			r.userPoolID, r.userSub, r.username = l.userPoolID, l.userSub, l.username
 			break
 		}

@@ -149,19 +149,6 @@ func New(d Deps) *Service {
 	}
 }
 
-type regionKey struct{}
-
-// WithRegion returns ctx carrying the region of a signed request (from its
-// SigV4 credential scope); CreateIdentityPool needs it.
-func WithRegion(ctx context.Context, region string) context.Context {
-	return context.WithValue(ctx, regionKey{}, region)
-}
-
-func regionFrom(ctx context.Context) string {
-	r, _ := ctx.Value(regionKey{}).(string)
-	return r
-}
-
 func (s *Service) poolARN(p storage.IdentityPool) string {
 	return "arn:aws:cognito-identity:" + p.Region + ":" + s.accountID + ":identitypool/" + p.ID
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 
@@ -59,28 +58,10 @@ func NewHasher(concurrency int) *Hasher {
 	return &Hasher{sem: make(chan struct{}, max(concurrency, 1))}
 }
 
-// defaultHasher serves the package-level functions. It is never reassigned;
-// a program that wants another bound builds its own Hasher.
-var defaultHasher = NewHasher(runtime.GOMAXPROCS(0))
-
-// Hash returns a PHC string for pw using the default Hasher.
-func Hash(pw string) (string, error) { return defaultHasher.Hash(pw) }
-
-// Verify reports whether pw matches phc using the default Hasher.
-func Verify(pw, phc string) (bool, error) { return defaultHasher.Verify(pw, phc) }
-
-// VerifyDummy burns the cost of one Verify using the default Hasher.
-func VerifyDummy(pw string) { defaultHasher.VerifyDummy(pw) }
-
 // Hash returns "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>" for pw, with a
-// fresh 16-byte random salt and a 32-byte key.
-func (h *Hasher) Hash(pw string) (string, error) {
-	return h.HashContext(context.Background(), pw)
-}
-
-// HashContext is Hash that gives up with ctx's error if ctx ends while
-// waiting for a free slot.
-func (h *Hasher) HashContext(ctx context.Context, pw string) (string, error) {
+// fresh 16-byte random salt and a 32-byte key. It gives up with an error
+// wrapping ctx's error if ctx ends before a hashing slot is free.
+func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 	salt := make([]byte, SaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password: salt: %w", err)
@@ -98,14 +79,9 @@ func (h *Hasher) HashContext(ctx context.Context, pw string) (string, error) {
 // Verify reports whether pw matches the PHC string phc, computing argon2id
 // with the parameters and salt the string holds and comparing in constant
 // time. A malformed or unsupported phc gives an error wrapping
-// ErrInvalidHash.
-func (h *Hasher) Verify(pw, phc string) (bool, error) {
-	return h.VerifyContext(context.Background(), pw, phc)
-}
-
-// VerifyContext is Verify that gives up with ctx's error if ctx ends while
-// waiting for a free slot.
-func (h *Hasher) VerifyContext(ctx context.Context, pw, phc string) (bool, error) {
+// ErrInvalidHash; it gives up with an error wrapping ctx's error if ctx ends
+// before a hashing slot is free.
+func (h *Hasher) Verify(ctx context.Context, pw, phc string) (bool, error) {
 	p, err := parsePHC(phc)
 	if err != nil {
 		return false, err
@@ -120,9 +96,10 @@ func (h *Hasher) VerifyContext(ctx context.Context, pw, phc string) (bool, error
 
 // VerifyDummy does the work of verifying pw against a hash with the default
 // parameters and throws the result away. Call it when the user is unknown so
-// that the failure takes as long as a wrong password.
-func (h *Hasher) VerifyDummy(pw string) {
-	_, _ = h.Verify(pw, dummyPHC)
+// that the failure takes as long as a wrong password. Like Verify, it stops
+// waiting for a slot when ctx ends.
+func (h *Hasher) VerifyDummy(ctx context.Context, pw string) {
+	_, _ = h.Verify(ctx, pw, dummyPHC)
 }
 
 // NeedsRehash reports whether phc was made with other parameters than the
@@ -137,7 +114,12 @@ func NeedsRehash(phc string) bool {
 		len(p.salt) < SaltLen || len(p.key) != KeyLen
 }
 
+// acquire takes a hashing slot, or fails once ctx has ended (at once if it
+// already has: a cancelled request does not start a hash).
 func (h *Hasher) acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("password: waiting for a hashing slot: %w", err)
+	}
 	select {
 	case h.sem <- struct{}{}:
 		return nil

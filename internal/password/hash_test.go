@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,12 @@ import (
 
 	"github.com/cognate-dev/cognate/internal/benchcpu"
 )
+
+// testHasher serves the tests that do not care about the slot count.
+var testHasher = NewHasher(runtime.GOMAXPROCS(0))
+
+// ctx is the context of calls that are not cancelled.
+var ctx = context.Background()
 
 // Vectors made with the reference implementation's CLI (Debian package
 // argon2), e.g.
@@ -25,11 +32,11 @@ var vectors = []struct {
 
 func TestVerifyReferenceVectors(t *testing.T) {
 	for _, v := range vectors {
-		ok, err := Verify(v.pw, v.phc)
+		ok, err := testHasher.Verify(ctx, v.pw, v.phc)
 		if err != nil || !ok {
 			t.Errorf("Verify(%q, %s) = %v, %v; want true", v.pw, v.phc, ok, err)
 		}
-		ok, err = Verify(v.pw+"x", v.phc)
+		ok, err = testHasher.Verify(ctx, v.pw+"x", v.phc)
 		if err != nil || ok {
 			t.Errorf("Verify(wrong password) = %v, %v; want false", ok, err)
 		}
@@ -41,25 +48,25 @@ var phcFormat = regexp.MustCompile(`^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0
 func TestHashVerify(t *testing.T) {
 	tests := []string{"Passw0rd!", "", "ünïcødé pässwörd 🔑", strings.Repeat("long", 64)}
 	for _, pw := range tests {
-		phc, err := Hash(pw)
+		phc, err := testHasher.Hash(ctx, pw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !phcFormat.MatchString(phc) {
 			t.Fatalf("Hash = %q, not the expected PHC format", phc)
 		}
-		if ok, err := Verify(pw, phc); err != nil || !ok {
+		if ok, err := testHasher.Verify(ctx, pw, phc); err != nil || !ok {
 			t.Fatalf("Verify(right password) = %v, %v", ok, err)
 		}
-		if ok, err := Verify(pw+" ", phc); err != nil || ok {
+		if ok, err := testHasher.Verify(ctx, pw+" ", phc); err != nil || ok {
 			t.Fatalf("Verify(wrong password) = %v, %v", ok, err)
 		}
 		if NeedsRehash(phc) {
 			t.Fatal("NeedsRehash of a fresh hash")
 		}
 	}
-	a, _ := Hash("same")
-	b, _ := Hash("same")
+	a, _ := testHasher.Hash(ctx, "same")
+	b, _ := testHasher.Hash(ctx, "same")
 	if a == b {
 		t.Fatal("two hashes of one password are equal (salt not random)")
 	}
@@ -87,7 +94,7 @@ func TestVerifyRejectsMalformed(t *testing.T) {
 	}
 	for name, phc := range tests {
 		t.Run(name, func(t *testing.T) {
-			ok, err := Verify("correct horse battery staple", phc)
+			ok, err := testHasher.Verify(ctx, "correct horse battery staple", phc)
 			if ok || !errors.Is(err, ErrInvalidHash) {
 				t.Fatalf("Verify = %v, %v; want ErrInvalidHash", ok, err)
 			}
@@ -122,7 +129,7 @@ func TestDummyHashParses(t *testing.T) {
 // is far tighter than the difference between argon2 and no work at all).
 func TestVerifyDummyCostsLikeVerify(t *testing.T) {
 	h := NewHasher(1)
-	phc, _ := h.Hash("real password")
+	phc, _ := h.Hash(ctx, "real password")
 	measure := func(f func()) time.Duration {
 		best := time.Hour
 		for range 3 {
@@ -132,8 +139,8 @@ func TestVerifyDummyCostsLikeVerify(t *testing.T) {
 		}
 		return best
 	}
-	real := measure(func() { _, _ = h.Verify("wrong", phc) })
-	dummy := measure(func() { h.VerifyDummy("wrong") })
+	real := measure(func() { _, _ = h.Verify(ctx, "wrong", phc) })
+	dummy := measure(func() { h.VerifyDummy(ctx, "wrong") })
 	if dummy < real/2 || dummy > real*2 {
 		t.Fatalf("VerifyDummy took %v, Verify %v", dummy, real)
 	}
@@ -141,17 +148,40 @@ func TestVerifyDummyCostsLikeVerify(t *testing.T) {
 
 func TestHasherBoundsConcurrency(t *testing.T) {
 	h := NewHasher(1)
-	// Hold the only slot: a caller with a short deadline gives up.
+	// Hold the only slot: callers whose context ends give up promptly,
+	// with the context's error, whether it ends while they wait or before.
 	h.sem <- struct{}{}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	expired, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := h.HashContext(ctx, "pw"); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("HashContext with a full Hasher = %v, want DeadlineExceeded", err)
-	}
-	if _, err := h.VerifyContext(ctx, "pw", vectors[0].phc); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("VerifyContext with a full Hasher = %v, want DeadlineExceeded", err)
+	cancelled, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	for _, tt := range []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{
+		{"deadline while waiting", expired, context.DeadlineExceeded},
+		{"cancelled before", cancelled, context.Canceled},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			if _, err := h.Hash(tt.ctx, "pw"); !errors.Is(err, tt.want) {
+				t.Errorf("Hash with a full Hasher = %v, want %v", err, tt.want)
+			}
+			if _, err := h.Verify(tt.ctx, "pw", vectors[0].phc); !errors.Is(err, tt.want) {
+				t.Errorf("Verify with a full Hasher = %v, want %v", err, tt.want)
+			}
+			h.VerifyDummy(tt.ctx, "pw")
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("gave up after %v", d)
+			}
+		})
 	}
 	<-h.sem
+	// A cancelled caller does not start a hash even when a slot is free.
+	if _, err := h.Hash(cancelled, "pw"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Hash with a cancelled context and a free slot = %v, want context.Canceled", err)
+	}
 
 	// Many concurrent callers all finish and give their slots back.
 	h = NewHasher(2)
@@ -160,7 +190,7 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if ok, err := h.Verify(vectors[1].pw, vectors[1].phc); !ok || err != nil {
+			if ok, err := h.Verify(ctx, vectors[1].pw, vectors[1].phc); !ok || err != nil {
 				t.Errorf("Verify = %v, %v", ok, err)
 			}
 		}()
@@ -176,7 +206,7 @@ func BenchmarkHash(b *testing.B) {
 	b.ReportAllocs()
 	done := benchcpu.Start(b)
 	for b.Loop() {
-		if _, err := h.Hash("Passw0rd!"); err != nil {
+		if _, err := h.Hash(ctx, "Passw0rd!"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -185,27 +215,27 @@ func BenchmarkHash(b *testing.B) {
 
 func BenchmarkVerify(b *testing.B) {
 	h := NewHasher(1)
-	phc, _ := h.Hash("Passw0rd!")
+	phc, _ := h.Hash(ctx, "Passw0rd!")
 	b.ReportAllocs()
 	done := benchcpu.Start(b)
 	for b.Loop() {
-		if ok, _ := h.Verify("Passw0rd!", phc); !ok {
+		if ok, _ := h.Verify(ctx, "Passw0rd!", phc); !ok {
 			b.Fatal("Verify failed")
 		}
 	}
 	done()
 }
 
-// BenchmarkVerifyParallel measures throughput of the default Hasher under
+// BenchmarkVerifyParallel measures throughput of a GOMAXPROCS-slot Hasher under
 // concurrent sign-ins (ns/op is wall time per verification across all
 // goroutines).
 func BenchmarkVerifyParallel(b *testing.B) {
-	phc, _ := Hash("Passw0rd!")
+	phc, _ := testHasher.Hash(ctx, "Passw0rd!")
 	b.ReportAllocs()
 	done := benchcpu.Start(b)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if ok, _ := Verify("Passw0rd!", phc); !ok {
+			if ok, _ := testHasher.Verify(ctx, "Passw0rd!", phc); !ok {
 				b.Error("Verify failed")
 			}
 		}

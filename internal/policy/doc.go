@@ -39,8 +39,9 @@
 // Operators are ANDed, keys within an operator are ANDed, and the values of
 // one key are ORed; a negated operator (StringNotEquals, NotIpAddress,
 // ArnNotLike, ...) is the negation of its positive form, so its values act
-// as an AND. Condition keys match case-insensitively; values are
-// case-sensitive except with the IgnoreCase operators and Bool. A key
+// as an AND. Condition key names match ignoring ASCII case only
+// (KeyEqual); values are case-sensitive except with the IgnoreCase
+// operators and Bool. A key
 // missing from the request makes a condition false, a negated condition
 // true, and any condition with the IfExists suffix true; Null tests only
 // whether the key is present. The set qualifiers apply to keys with several

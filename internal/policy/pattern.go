@@ -292,13 +292,13 @@ func resolve(ctx map[string][]string, p *piece) (string, bool) {
 }
 
 // lookup returns the values of a condition key, matching its name
-// case-insensitively, and nil when the key is not present.
+// ignoring ASCII case (KeyEqual), and nil when the key is not present.
 func lookup(ctx map[string][]string, key string) []string {
 	if v, ok := ctx[key]; ok {
 		return v
 	}
 	for k, v := range ctx {
-		if strings.EqualFold(k, key) {
+		if KeyEqual(k, key) {
 			return v
 		}
 	}

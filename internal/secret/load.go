@@ -34,6 +34,17 @@ const KeyFileName = "master.key"
 // readable or writable by group or others. getenv is os.Getenv outside
 // tests.
 func LoadKeyRing(dataDir string, getenv func(string) string) (*KeyRing, error) {
+	return loadKeyRing(dataDir, getenv, true)
+}
+
+// ReadKeyRing is LoadKeyRing for commands that must not set up a data
+// directory: it creates no key file, and fails with an error wrapping
+// fs.ErrNotExist when there is no key.
+func ReadKeyRing(dataDir string, getenv func(string) string) (*KeyRing, error) {
+	return loadKeyRing(dataDir, getenv, false)
+}
+
+func loadKeyRing(dataDir string, getenv func(string) string, create bool) (*KeyRing, error) {
 	env, envFile := getenv(EnvMasterKey), getenv(EnvMasterKeyFile)
 	switch {
 	case env != "" && envFile != "":
@@ -52,8 +63,12 @@ func LoadKeyRing(dataDir string, getenv func(string) string) (*KeyRing, error) {
 	}
 	path := filepath.Join(dataDir, KeyFileName)
 	text, err := readKeyFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && create:
 		text, err = createKeyFile(dataDir, path)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("secret: no master key: %s and %s are unset and %s does not exist: %w",
+			EnvMasterKey, EnvMasterKeyFile, path, fs.ErrNotExist)
 	}
 	if err != nil {
 		return nil, err

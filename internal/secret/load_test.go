@@ -3,8 +3,11 @@ package secret
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -160,5 +163,30 @@ func TestParseKeysRotation(t *testing.T) {
 	one := "v2:" + base64.StdEncoding.EncodeToString(testKey(2)) + ", v5:" + base64.StdEncoding.EncodeToString(testKey(5))
 	if _, current, err := ParseKeys([]byte(one)); err != nil || current != 5 {
 		t.Fatalf("ParseKeys(list) = current %d, %v", current, err)
+	}
+}
+
+func TestReadKeyRingCreatesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if _, err := ReadKeyRing(dir, envOf(nil)); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), EnvMasterKey) {
+		t.Fatalf("ReadKeyRing without a key = %v, want fs.ErrNotExist naming %s", err, EnvMasterKey)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("ReadKeyRing created the data directory (%v)", err)
+	}
+	made, err := LoadKeyRing(dir, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := ReadKeyRing(dir, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := read.Open(made.Seal([]byte("x"), nil), nil); err != nil {
+		t.Fatal("ReadKeyRing read another key than LoadKeyRing made")
+	}
+	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, KeySize))
+	if _, err := ReadKeyRing(filepath.Join(t.TempDir(), "none"), envOf(map[string]string{EnvMasterKey: key})); err != nil {
+		t.Fatalf("ReadKeyRing with %s: %v", EnvMasterKey, err)
 	}
 }

@@ -46,6 +46,13 @@ func NewVerifier(poolName, userID, password string) (salt, verifier []byte) {
 	return salt, computeVerifier(poolName, userID, password, salt)
 }
 
+// VerifierWithSalt returns the verifier of password for another userID
+// under a salt NewVerifier drew: one password, one salt, a verifier for each
+// name the user may be shown by.
+func VerifierWithSalt(poolName, userID, password string, salt []byte) []byte {
+	return computeVerifier(poolName, userID, password, salt)
+}
+
 // computeVerifier returns g^x mod N as 384 big-endian bytes.
 func computeVerifier(poolName, userID, password string, salt []byte) []byte {
 	x := computeX(poolName, userID, password, salt)

@@ -136,16 +136,21 @@ type AuthEvents interface {
 	DeleteBefore(ctx context.Context, before time.Time) (int, error)
 }
 
-// Codes stores one-time codes, at most one per (pool, sub, purpose).
+// Codes stores one-time codes, at most one per (pool, sub, purpose). A
+// code's attempts are counted before the code is compared: AddAttempt
+// commits the count and returns the code, so that of concurrent guesses
+// only those counted within a limit are ever compared.
 type Codes interface {
 	// Put creates or replaces the code for (PoolID, Sub, Purpose);
 	// ErrNotFound if the user does not exist.
 	Put(ctx context.Context, c Code) error
 	// Get fails with ErrNotFound if there is no such code.
 	Get(ctx context.Context, poolID, sub, purpose string) (Code, error)
-	// AddAttempt increments Attempts and returns the new count (concurrent
-	// calls each get their own count); ErrNotFound if there is no code.
-	AddAttempt(ctx context.Context, poolID, sub, purpose string) (int, error)
+	// AddAttempt increments Attempts and returns the code as it is after
+	// the increment, in one atomic step: concurrent calls each get their
+	// own count, and the Hash and ExpiresAt that go with it. ErrNotFound if
+	// there is no code.
+	AddAttempt(ctx context.Context, poolID, sub, purpose string) (Code, error)
 	// Delete fails with ErrNotFound if there is no such code.
 	Delete(ctx context.Context, poolID, sub, purpose string) error
 }

@@ -163,7 +163,7 @@ type Code struct {
 	Sub       string
 	Purpose   string // "signup", "forgot_password", "verify:email", ...
 	Hash      []byte
-	Attempts  int // failed attempts so far
+	Attempts  int // attempts counted so far (see Codes.AddAttempt)
 	ExpiresAt time.Time
 	CreatedAt time.Time
 }

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/awsproto"
@@ -32,7 +31,8 @@ type AuthorizeInput struct {
 	SourceIP string
 	// Context adds condition keys the resource server knows (e.g.
 	// "s3:prefix"). Keys starting with "aws:" and keys of the session's
-	// provider are ignored: this server sets those.
+	// provider (compared ignoring ASCII case only, as policy.KeyHasPrefix
+	// does) are ignored: this server sets those.
 	Context map[string][]string
 }
 
@@ -193,9 +193,8 @@ func requestContext(sess *Session, in AuthorizeInput, region string, now time.Ti
 	prefix := sess.KeyPrefix()
 	c := make(map[string][]string, len(in.Context)+16)
 	for k, v := range in.Context {
-		lk := strings.ToLower(k)
-		if strings.HasPrefix(lk, "aws:") || (prefix != "" && strings.HasPrefix(lk, strings.ToLower(prefix)+":")) {
-			continue
+		if policy.KeyHasPrefix(k, "aws:") || (prefix != "" && policy.KeyHasPrefix(k, prefix+":")) {
+			continue // the engine would read these as the keys set below
 		}
 		c[k] = v
 	}

@@ -69,6 +69,8 @@ func TestAuthorizeRequest(t *testing.T) {
 		{"other team", "s3:GetObject", "arn:aws:s3:::bucket/teams/red/doc", nil, "ImplicitDeny"},
 		{"caller cannot set aws: keys", "s3:GetObject", "arn:aws:s3:::bucket/teams/red/doc",
 			map[string][]string{"aws:PrincipalTag/team": {"red"}, "cognito-identity.amazonaws.com:sub": {"x"}}, "ImplicitDeny"},
+		{"caller cannot set aws: keys in another ASCII case", "s3:GetObject", "arn:aws:s3:::bucket/teams/red/doc",
+			map[string][]string{"AWS:PrincipalTag/team": {"red"}}, "ImplicitDeny"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := f.sts.AuthorizeRequest(ctx, AuthorizeInput{Request: req, Action: tt.action, Resource: tt.resource, Context: tt.context})
@@ -149,6 +151,42 @@ func TestAuthorizeRequest(t *testing.T) {
 	res, err = f.sts.AuthorizeRequest(ctx, AuthorizeInput{Request: req, Action: "s3:PutObject", Resource: own})
 	if err != nil || res.Decision != DecisionUnauthenticated || res.ErrorCode != "ExpiredToken" {
 		t.Fatalf("expired: %+v %v", res, err)
+	}
+}
+
+// TestAuthorizeRequestContextKeys: a caller-supplied Context key cannot
+// stand for a key this server sets, whatever its spelling. The session has
+// no dept tag, so only a forged aws:PrincipalTag/dept could allow; the long
+// s ('ſ') folds to 's' under Unicode folding but not in IAM's key names.
+func TestAuthorizeRequestContextKeys(t *testing.T) {
+	f := newFixture(t)
+	arn := f.role("Dept", cognitoTrust, 0, map[string]string{"dept": `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/dept":"finance"}}}]}`})
+	c, err := f.sts.AssumeRoleWithWebIdentity(ctx, cognitoRequest(arn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := signedBy(t, c, "GET", "https://api.example.com/books", "", f.clock())
+	for _, tt := range []struct {
+		key  string
+		want string
+	}{
+		{"aws:PrincipalTag/dept", "ImplicitDeny"},
+		{"AWS:PrincipalTag/dept", "ImplicitDeny"},
+		{"awſ:PrincipalTag/dept", "ImplicitDeny"},
+		{"Awſ:principaltag/DEPT", "ImplicitDeny"},
+		{"s3:dept", "ImplicitDeny"}, // passed on, but not the key the policy reads
+	} {
+		t.Run(tt.key, func(t *testing.T) {
+			res, err := f.sts.AuthorizeRequest(ctx, AuthorizeInput{Request: req, Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket/x",
+				Context: map[string][]string{tt.key: {"finance"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Decision != tt.want {
+				t.Fatalf("Context {%q: finance}: decision %s, want %s", tt.key, res.Decision, tt.want)
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -38,6 +39,7 @@ type Service struct {
 	account       string
 	cognitoIssuer string
 	recorder      IssuanceRecorder
+	cognitoLive   func(ctx context.Context, token string) (bool, error)
 	now           func() time.Time
 	log           *slog.Logger
 	sessions      *sessionCache
@@ -96,6 +98,14 @@ const sessionCacheSize = 10000
 // SetRecorder sets the issuance recorder (nil for none). Call it before
 // serving.
 func (s *Service) SetRecorder(r IssuanceRecorder) { s.recorder = r }
+
+// SetCognitoTokenCheck sets a check that an identity pool OpenID token
+// whose signature verified may still be used (false refuses it as
+// InvalidIdentityToken): the identity pool refuses tokens derived from a
+// user-pool sign-in that has since ended. Call it before serving.
+func (s *Service) SetCognitoTokenCheck(live func(ctx context.Context, token string) (bool, error)) {
+	s.cognitoLive = live
+}
 
 // CognitoIssuer is the iss of identity pool OpenID tokens.
 func (s *Service) CognitoIssuer() string { return s.cognitoIssuer }

@@ -192,6 +192,15 @@ func (s *Service) verifyCognitoToken(ctx context.Context, tok string) (*Verified
 	if c.Iss != s.cognitoIssuer || c.Sub == "" || len(c.Aud) == 0 {
 		return nil, awsproto.Errorf(CodeInvalidIdentityToken, "%s", msgInvalidToken)
 	}
+	if s.cognitoLive != nil {
+		live, err := s.cognitoLive(ctx, tok)
+		if err != nil {
+			return nil, err
+		}
+		if !live {
+			return nil, awsproto.Errorf(CodeInvalidIdentityToken, "%s", msgInvalidToken)
+		}
+	}
 	identity, err := s.store.Identities().Get(ctx, c.Sub)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, awsproto.Errorf(CodeInvalidIdentityToken, "%s", msgInvalidToken)

@@ -1,6 +1,7 @@
 package token
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -149,4 +150,21 @@ func openPrivate(ring *secret.KeyRing, k storage.SigningKey, pub *rsa.PublicKey)
 		return nil, fmt.Errorf("token: key %s does not match its published public key", k.ID)
 	}
 	return priv, nil
+}
+
+// CheckSealed reports whether the issuer's key ring opens every private
+// key stored for poolID: a database whose keys were sealed under another
+// master key fails with an error wrapping secret.ErrSealed. A pool without
+// keys passes.
+func (i *Issuer) CheckSealed(ctx context.Context, poolID string) error {
+	keys, err := i.keys.List(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := i.ring.Open(k.PrivateSealed, sealAAD(k.ID)); err != nil {
+			return fmt.Errorf("token: open key %s: %w", k.ID, err)
+		}
+	}
+	return nil
 }

@@ -46,11 +46,22 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 	} else if existing != nil {
 		return nil, errorf(UsernameExists, "User account already exists")
 	}
-	if err := s.setPassword(u, tmp); err != nil {
+	np, err := s.hashPassword(ctx, p, u, tmp)
+	if err != nil {
 		return nil, err
 	}
+	s.putPassword(u, np)
 	u.Status = "FORCE_CHANGE_PASSWORD"
-	if err := s.saveUserMovingAliases(ctx, p, u, true, boolv(in.ForceAliasCreation)); err != nil {
+	err = s.userTx(ctx, func(tx storage.Stores) error {
+		if err := s.claimAliases(ctx, tx, p, u, boolv(in.ForceAliasCreation)); err != nil {
+			return err
+		}
+		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
+			return err
+		}
+		return s.passwordSaved(ctx, tx, p, u)
+	})
+	if err != nil {
 		if e := (*Error)(nil); errors.As(err, &e) && e.Kind == UsernameExists {
 			return nil, errorf(UsernameExists, "User account already exists")
 		}
@@ -72,7 +83,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *cip.AdminCr
 		return nil, err
 	}
 	if u.Status != "FORCE_CHANGE_PASSWORD" {
-		return nil, errorf(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
+		return nil, notResendable(u)
 	}
 	tmp := in.TemporaryPassword
 	if tmp == "" {
@@ -80,17 +91,31 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *cip.AdminCr
 	} else if err := p.checkPassword(tmp); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, tmp); err != nil {
+	np, err := s.hashPassword(ctx, p, u, tmp)
+	if err != nil {
 		return nil, err
 	}
-	u.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+	u, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if cur.Status != "FORCE_CHANGE_PASSWORD" {
+			return notResendable(cur)
+		}
+		s.putPassword(cur, np)
+		cur.UpdatedAt = s.now()
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := s.sendInvitation(ctx, p, u, in.Username, tmp, in.DesiredDeliveryMediums); err != nil {
 		return nil, err
 	}
 	return &cip.AdminCreateUserResponse{User: userType(u)}, nil
+}
+
+// notResendable is the answer for resending the invitation of a user who
+// has signed in already.
+func notResendable(u *storage.User) error {
+	return errorf(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
 }
 
 // sendInvitation sends the invitation with the temporary password through
@@ -195,13 +220,19 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSi
 	if err != nil {
 		return nil, err
 	}
-	if u.Status != "UNCONFIRMED" {
-		return nil, errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
-	}
-	if err := s.confirm(ctx, p, u); err != nil {
+	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if err := s.confirm(ctx, tx, p, cur, false); err != nil {
+			return err
+		}
+		err := tx.Codes().Delete(ctx, p.rec.ID, cur.Sub, purposeSignUp)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	_ = s.store.Codes().Delete(ctx, p.rec.ID, u.Sub, purposeSignUp)
 	return &cip.AdminConfirmSignUpResponse{}, nil
 }
 
@@ -212,19 +243,26 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *cip.AdminSetUser
 	if err != nil {
 		return nil, err
 	}
-	if err := s.newPassword(ctx, p, u, in.Password); err != nil {
+	if err := p.checkPassword(in.Password); err != nil {
 		return nil, err
 	}
-	if boolv(in.Permanent) {
-		u.Status = "CONFIRMED"
-	} else {
-		u.Status = "FORCE_CHANGE_PASSWORD"
-	}
-	u.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+	np, err := s.hashPassword(ctx, p, u, in.Password)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.passwordSaved(ctx, p, u); err != nil {
+	if err := s.prepareHistory(ctx, p, u, np); err != nil {
+		return nil, err
+	}
+	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if boolv(in.Permanent) {
+			cur.Status = "CONFIRMED"
+		} else {
+			cur.Status = "FORCE_CHANGE_PASSWORD"
+		}
+		cur.UpdatedAt = s.now()
+		return s.setPassword(ctx, tx, p, cur, np)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &cip.AdminSetUserPasswordResponse{}, nil
@@ -255,19 +293,17 @@ func (s *Service) setEnabled(ctx context.Context, poolID, username string, enabl
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	u.Enabled = enabled
-	u.UpdatedAt = now
-	return s.store.InTx(ctx, func(tx storage.Stores) error {
-		if err := putUser(ctx, tx, u); err != nil {
-			return err
-		}
+	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		now := s.now()
+		cur.Enabled = enabled
+		cur.UpdatedAt = now
 		if !enabled {
-			_, err := tx.Tokens().RevokeUser(ctx, p.rec.ID, u.Sub, now)
+			_, err := tx.Tokens().RevokeUser(ctx, p.rec.ID, cur.Sub, now)
 			return err
 		}
 		return nil
 	})
+	return err
 }
 
 // AdminUserGlobalSignOut revokes every refresh token of the user, and with

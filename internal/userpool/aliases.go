@@ -15,21 +15,32 @@ import (
 // AdminCreateUser) moves the alias instead: the other account keeps the
 // value, unverified, and can no longer sign in with it.
 
-// aliasConflict reports the first of u's lookups (computed as if u were
-// saved now) that another user holds, as the error Cognito gives for it;
-// nil when there is none. Callers check before consuming a code, so a
-// refused confirmation can be retried with ForceAliasCreation.
-func (s *Service) aliasConflict(ctx context.Context, p *pool, u *storage.User, force bool) error {
+// claimAliases makes the lookups u will have when saved (computed as if
+// it were saved now) free for u, through tx. A lookup another user holds
+// is the error Cognito gives for it, unless force is set and it is an
+// email or phone alias: then it moves, the other user keeping the value
+// unverified (and saved in tx without the lookup). Callers that use up a
+// code run it first in the same transaction, so a refused confirmation
+// leaves the code for a retry with ForceAliasCreation.
+func (s *Service) claimAliases(ctx context.Context, tx storage.Stores, p *pool, u *storage.User, force bool) error {
 	for _, l := range p.lookupsFor(u) {
-		other, err := s.store.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
+		other, err := tx.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		if other.Sub != u.Sub && !(force && movableAlias(p, l.Kind)) {
+		if other.Sub == u.Sub {
+			continue
+		}
+		if !force || !movableAlias(p, l.Kind) {
 			return lookupConflict(p, l.Kind)
+		}
+		other.Attributes[l.Kind+"_verified"] = "false"
+		other.UpdatedAt = s.now()
+		if err := s.saveUser(ctx, tx, p, &other, false); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -41,39 +52,6 @@ func (s *Service) aliasConflict(ctx context.Context, p *pool, u *storage.User, f
 func movableAlias(p *pool, kind string) bool {
 	return (kind == storage.LookupEmail || kind == storage.LookupPhoneNumber) &&
 		p.aliasAttribute(kind) && !p.usernameAttribute(kind)
-}
-
-// saveUserMovingAliases saves u like saveUser; with force, email and phone
-// aliases that other users hold move to u (their attribute becomes
-// unverified), in one transaction.
-func (s *Service) saveUserMovingAliases(ctx context.Context, p *pool, u *storage.User, create, force bool) error {
-	if !force {
-		return s.saveUser(ctx, s.store, p, u, create)
-	}
-	now := s.now()
-	return s.store.InTx(ctx, func(tx storage.Stores) error {
-		for _, l := range p.lookupsFor(u) {
-			if !movableAlias(p, l.Kind) {
-				continue
-			}
-			other, err := tx.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
-			if errors.Is(err, storage.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if other.Sub == u.Sub {
-				continue
-			}
-			other.Attributes[l.Kind+"_verified"] = "false"
-			other.UpdatedAt = now
-			if err := s.saveUser(ctx, tx, p, &other, false); err != nil {
-				return err
-			}
-		}
-		return s.saveUser(ctx, tx, p, u, create)
-	})
 }
 
 // asAliasExists words a lookup conflict met while changing an existing

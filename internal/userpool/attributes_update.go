@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -107,35 +106,32 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, u *storage.User
 	}
 	// Read the user again and write it in one transaction: concurrent
 	// updates of different attributes must not drop each other's.
-	var next *storage.User
 	var send []attrDelivery
-	err := s.store.InTx(ctx, func(tx storage.Stores) error {
-		cur, err := tx.Users().GetBySub(ctx, p.rec.ID, u.Sub)
-		if errors.Is(err, storage.ErrNotFound) {
-			return errorf(UserNotFound, msgUserNotFound)
-		}
+	var codes []string
+	saved, err := s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		next, deliveries, err := p.applyAttributes(cur, attrs, w)
 		if err != nil {
 			return err
 		}
-		next, send, err = p.applyAttributes(&cur, attrs, w)
-		if err != nil {
-			return err
+		*cur = *next
+		cur.UpdatedAt = s.now()
+		send, codes = deliveries, make([]string, len(deliveries))
+		for i, d := range deliveries {
+			codes[i] = newCodeValue()
+			if err := s.putCode(ctx, tx, cur, purposeVerify+d.attr, d.to, codes[i], verifyCodeTTL); err != nil {
+				return err
+			}
 		}
-		next.UpdatedAt = s.now()
-		return s.saveUser(ctx, tx, p, next, false)
+		return nil
 	})
 	if err != nil {
 		return nil, asAliasExists(err)
 	}
-	*u = *next
+	*u = *saved
 
 	details := []cip.CodeDeliveryDetailsType{}
-	for _, d := range send {
-		code, err := s.newCode(ctx, u, purposeVerify+d.attr, d.to, verifyCodeTTL)
-		if err != nil {
-			return nil, err
-		}
-		dd, err := s.sendCode(ctx, p, u, d.attr, d.to, messaging.KindVerify, code)
+	for i, d := range send {
+		dd, err := s.sendCode(ctx, p, u, d.attr, d.to, messaging.KindVerify, codes[i])
 		if err != nil {
 			return nil, err
 		}

@@ -141,7 +141,7 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 	u, err := s.signInUser(ctx, p, cl, username, params["SECRET_HASH"])
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == UserNotFound {
-			s.hasher.VerifyDummy(pw) // as long as a known user's check
+			s.hasher.VerifyDummy(ctx, pw) // as long as a known user's check
 		}
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 	case passwordWrong:
 		return nil, errorf(NotAuthorized, msgBadCredentials)
 	}
-	if err := s.upgradeSRP(ctx, u, pw); err != nil {
+	if err := s.upgradeSRP(ctx, p, u, pw); err != nil {
 		return nil, err
 	}
 	return s.afterPassword(ctx, p, cl, u, params["DEVICE_KEY"])
@@ -171,12 +171,12 @@ func (s *Service) checkUserPassword(ctx context.Context, p *pool, u *storage.Use
 			subject = userSubject(u)
 		}
 		return s.guardPassword(ctx, p.rec.ID, subject, func() (bool, error) {
-			s.hasher.VerifyDummy(pw)
+			s.hasher.VerifyDummy(ctx, pw)
 			return false, nil
 		})
 	}
 	return s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
-		return s.hasher.Verify(pw, u.PasswordHash)
+		return s.hasher.Verify(ctx, pw, u.PasswordHash)
 	})
 }
 

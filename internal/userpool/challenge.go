@@ -83,37 +83,58 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	if err := p.checkPassword(pw); err != nil {
 		return nil, err
 	}
-	if err := s.checkHistory(ctx, p, &u, pw); err != nil {
+	if err := setNewPasswordAttributes(p, cl, cloneUser(&u), resp); err != nil {
 		return nil, err
 	}
+	np, err := s.hashPassword(ctx, p, &u, pw)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.prepareHistory(ctx, p, &u, np); err != nil {
+		return nil, err
+	}
+	saved, err := s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if cur.Status != "FORCE_CHANGE_PASSWORD" || passwordFingerprint(cur) != st.Password {
+			return errorf(NotAuthorized, msgBadSession)
+		}
+		if err := setNewPasswordAttributes(p, cl, cur, resp); err != nil {
+			return err
+		}
+		cur.Status = "CONFIRMED"
+		cur.UpdatedAt = s.now()
+		return s.setPassword(ctx, tx, p, cur, np)
+	})
+	if e := AsError(err); e != nil && e.Kind == UserNotFound {
+		return nil, errorf(NotAuthorized, msgBadSession)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.continueSignIn(ctx, p, cl, saved, flowState{Device: resp["DEVICE_KEY"]})
+}
+
+// setNewPasswordAttributes sets on u the attributes a
+// NEW_PASSWORD_REQUIRED answer gives ("userAttributes.<name>"), as far as
+// the client may write them; a required attribute u has already cannot
+// change, and every required attribute must have a value afterwards.
+func setNewPasswordAttributes(p *pool, cl *client, u *storage.User, resp map[string]string) error {
 	var attrs []cip.AttributeType
 	for k, v := range resp {
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
 			if old := u.Attributes[name]; old != "" && old != v {
 				if def, _ := p.schemaAttribute(name); boolv(def.Required) {
-					return nil, errorf(NotAuthorized, "Cannot modify an already provided %s", name)
+					return errorf(NotAuthorized, "Cannot modify an already provided %s", name)
 				}
 			}
 			attrs = append(attrs, cip.AttributeType{Name: name, Value: v})
 		}
 	}
 	if err := p.checkAttributes(attrs, writer{client: cl}, false); err != nil {
-		return nil, err
+		return err
 	}
 	setAttributes(u.Attributes, attrs)
 	if missing := p.missingRequired(u.Attributes); missing != "" {
-		return nil, errorf(InvalidParameter, "Invalid attributes given, %s is missing", missing)
+		return errorf(InvalidParameter, "Invalid attributes given, %s is missing", missing)
 	}
-	if err := s.setPassword(&u, pw); err != nil {
-		return nil, err
-	}
-	u.Status = "CONFIRMED"
-	u.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, &u, false); err != nil {
-		return nil, err
-	}
-	if err := s.passwordSaved(ctx, p, &u); err != nil {
-		return nil, err
-	}
-	return s.continueSignIn(ctx, p, cl, &u, flowState{Device: resp["DEVICE_KEY"]})
+	return nil
 }

@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"time"
@@ -21,9 +22,10 @@ const (
 	verifyCodeTTL = 24 * time.Hour
 	forgotCodeTTL = time.Hour
 
-	// maxCodeAttempts is how many wrong guesses a code survives; after
-	// that it is dead even for the right code, so a 6-digit code gives a
-	// guesser at most a 5-in-a-million chance per code sent.
+	// maxCodeAttempts is how many attempts at a code are compared (the
+	// right one included); after that it is dead even for the right code,
+	// so a 6-digit code gives a guesser at most a 5-in-a-million chance
+	// per code sent.
 	maxCodeAttempts = 5
 )
 
@@ -34,75 +36,84 @@ func codeHash(poolID, sub, purpose, binding, code string) []byte {
 	return secret.HashToken(poolID + "\x00" + sub + "\x00" + purpose + "\x00" + binding + "\x00" + code)
 }
 
+// newCodeValue draws a fresh 6-digit code.
+func newCodeValue() string { return secret.RandomString(6, secret.Digits) }
+
 // newCode creates and stores a fresh 6-digit code, replacing any earlier
 // one for the same purpose, and returns it in the clear for delivery.
 func (s *Service) newCode(ctx context.Context, u *storage.User, purpose, binding string, ttl time.Duration) (string, error) {
-	code := secret.RandomString(6, secret.Digits)
+	code := newCodeValue()
+	return code, s.putCode(ctx, s.store, u, purpose, binding, code, ttl)
+}
+
+// putCode stores code (hashed) through st, replacing any earlier code of
+// u for the same purpose.
+func (s *Service) putCode(ctx context.Context, st storage.Stores, u *storage.User, purpose, binding, code string, ttl time.Duration) error {
 	now := s.now()
-	err := s.store.Codes().Put(ctx, storage.Code{
+	return st.Codes().Put(ctx, storage.Code{
 		PoolID: u.PoolID, Sub: u.Sub, Purpose: purpose,
 		Hash:      codeHash(u.PoolID, u.Sub, purpose, binding, code),
 		ExpiresAt: now.Add(ttl), CreatedAt: now,
 	})
-	return code, err
 }
 
-// checkCode verifies a code and consumes it (single use); see verifyCode.
-func (s *Service) checkCode(ctx context.Context, u *storage.User, purpose, binding, given string) error {
-	if err := s.verifyCode(ctx, u, purpose, binding, given); err != nil {
-		return err
-	}
-	return s.consumeCode(ctx, u, purpose)
-}
-
-// consumeCode deletes a verified code. If a concurrent request consumed it
-// first, the code counts as used: ExpiredCodeException.
-func (s *Service) consumeCode(ctx context.Context, u *storage.User, purpose string) error {
-	err := s.store.Codes().Delete(ctx, u.PoolID, u.Sub, purpose)
-	if errors.Is(err, storage.ErrNotFound) {
-		return errorf(ExpiredCode, msgCodeExpired)
-	}
-	return err
-}
-
-// verifyCode checks a code without consuming it. A wrong code
-// counts against the code's attempts; once they are spent the code is
-// dead: sign-up codes are deleted (TooManyFailedAttemptsException, as the
-// fifth wrong sign-up code is answered), other codes answer
-// LimitExceededException until a new one is requested.
-func (s *Service) verifyCode(ctx context.Context, u *storage.User, purpose, binding, given string) error {
-	codes := s.store.Codes()
-	c, err := codes.Get(ctx, u.PoolID, u.Sub, purpose)
-	if errors.Is(err, storage.ErrNotFound) {
+// consumeCode, inside the transaction of the change a code allows, uses up
+// the code c that verifyCode accepted. If a concurrent request used it up
+// first, or a new code replaced it, it counts as used:
+// ExpiredCodeException.
+func consumeCode(ctx context.Context, tx storage.Stores, c storage.Code) error {
+	cur, err := tx.Codes().Get(ctx, c.PoolID, c.Sub, c.Purpose)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && !bytes.Equal(cur.Hash, c.Hash)) {
 		return errorf(ExpiredCode, msgCodeExpired)
 	}
 	if err != nil {
 		return err
 	}
+	return tx.Codes().Delete(ctx, c.PoolID, c.Sub, c.Purpose)
+}
+
+// verifyCode counts an attempt at u's code for purpose and then checks
+// given against it; it does not use the code up (consumeCode does, in the
+// transaction of the change the code allows) and returns the code.
+//
+// The attempt is counted first, in a commit of its own, and only an
+// attempt counted within maxCodeAttempts is compared (in constant time):
+// of any number of concurrent guesses, at most maxCodeAttempts are ever
+// compared, and the right code passes only if it is among them. A wrong
+// code is CodeMismatchException. Past the limit the code is dead, even for
+// the right code: sign-up codes are deleted at the last wrong attempt,
+// which answers TooManyFailedAttemptsException (later ones find no code:
+// ExpiredCodeException); other codes answer LimitExceededException until a
+// new one is requested.
+func (s *Service) verifyCode(ctx context.Context, u *storage.User, purpose, binding, given string) (storage.Code, error) {
+	codes := s.store.Codes()
+	c, err := codes.AddAttempt(ctx, u.PoolID, u.Sub, purpose)
+	if errors.Is(err, storage.ErrNotFound) {
+		return c, errorf(ExpiredCode, msgCodeExpired)
+	}
+	if err != nil {
+		return c, err
+	}
 	if !s.now().Before(c.ExpiresAt) {
 		_ = codes.Delete(ctx, u.PoolID, u.Sub, purpose)
-		return errorf(ExpiredCode, msgCodeExpired)
+		return c, errorf(ExpiredCode, msgCodeExpired)
 	}
-	if c.Attempts >= maxCodeAttempts {
-		return codesExhausted(purpose)
+	if c.Attempts > maxCodeAttempts {
+		if purpose == purposeSignUp {
+			return c, errorf(ExpiredCode, msgCodeExpired) // deleted by the last wrong attempt
+		}
+		return c, codesExhausted(purpose)
 	}
-	if !secret.Equal(string(c.Hash), string(codeHash(u.PoolID, u.Sub, purpose, binding, given))) {
-		n, err := codes.AddAttempt(ctx, u.PoolID, u.Sub, purpose)
-		if err != nil {
-			return err
-		}
-		if n >= maxCodeAttempts && purpose == purposeSignUp {
-			if err := codes.Delete(ctx, u.PoolID, u.Sub, purpose); err != nil && !errors.Is(err, storage.ErrNotFound) {
-				return err
-			}
-			return codesExhausted(purpose)
-		}
-		if n > maxCodeAttempts {
-			return codesExhausted(purpose)
-		}
-		return errorf(CodeMismatch, msgCodeMismatch)
+	if secret.Equal(string(c.Hash), string(codeHash(u.PoolID, u.Sub, purpose, binding, given))) {
+		return c, nil
 	}
-	return nil
+	if c.Attempts == maxCodeAttempts && purpose == purposeSignUp {
+		if err := codes.Delete(ctx, u.PoolID, u.Sub, purpose); err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return c, err
+		}
+		return c, codesExhausted(purpose)
+	}
+	return c, errorf(CodeMismatch, msgCodeMismatch)
 }
 
 func codesExhausted(purpose string) error {

@@ -24,7 +24,7 @@
 // the MFA challenges (mfa_challenges.go, with TOTP enrollment in
 // totp_setup.go and preferences in mfa_prefs.go), then tokens, with a new
 // device key when the pool tracks devices. The state between these steps
-// rides in sealed Sessions (flow_session.go) whose wrong answers and one
+// rides in sealed Sessions (flow_session.go) whose answers and one
 // success are counted in the Nonces store, so any node can continue a
 // sign-in and none can be replayed. USER_AUTH (user_auth.go) lets the user
 // pick the first factor; GetTokensFromRefreshToken (refresh_rotation.go)
@@ -34,9 +34,19 @@
 // the SRP proof) goes through guardPassword, the per-user lockout of
 // lockout.go. Codes (codes.go) are 6 random digits stored hashed, bound
 // to their purpose and, for attribute verification, to the value they were
-// sent to; single use, expiring, and limited in wrong entries per code and
-// in requests per hour (ratelimit.go). With PreventUserExistenceErrors an
-// unknown user meets the same answers, lockouts and hash work as a real one.
+// sent to; single use, expiring, and limited in entries per code and in
+// requests per hour (ratelimit.go). Every attempt at a code is counted,
+// atomically and committed, before the code is compared, so concurrent
+// guesses never get more comparisons than the limit; wrong MFA codes also
+// count per user across Sessions (mfa_codes.go). With
+// PreventUserExistenceErrors an unknown user meets the same answers,
+// lockouts and hash work as a real one.
+//
+// Each change of a user is one transaction (user_tx.go): the user is read,
+// the change decided and written with the code it uses up, the counters it
+// clears and the records it touches, and redone whole when a concurrent
+// request wrote the user first; messages and auth events follow the
+// commit.
 //
 // Attribute changes (attributes_update.go) unverify a changed email or phone
 // number and send a code, or, with AttributesRequireVerificationBeforeUpdate,

@@ -1,7 +1,5 @@
 package userpool
 
-import "errors"
-
 // The kinds of SRP, MFA, device and refresh-token-rotation failures.
 const (
 	DeviceKeyExists          Kind = "DeviceKeyExistsException"
@@ -18,6 +16,3 @@ const (
 	msgDeviceNotFound = "Device does not exist."
 	msgDeadSession    = "Invalid session for the user."
 )
-
-// asError is errors.As for *Error.
-func asError(err error, target **Error) bool { return errors.As(err, target) }

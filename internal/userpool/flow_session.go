@@ -13,8 +13,8 @@ import (
 // first factor (DEVICE_SRP_AUTH, MFA challenges, MFA_SETUP) and between the
 // steps of choice-based sign-in (USER_AUTH). Like challengeState it is
 // sealed and expires with the client's AuthSessionValidity. Each Session
-// has its own ID, under which wrong answers are counted and its one
-// successful use is recorded (see spendFlow, failFlow).
+// has its own ID, under which answers are counted and its one successful
+// use is recorded (see tryFlow, spendFlow).
 type flowState struct {
 	ID        string `json:"i"`
 	Pool      string `json:"p"`
@@ -46,9 +46,10 @@ type flowState struct {
 
 const flowAAD = "cognito-flow-session"
 
-// maxFlowFailures is how many wrong answers (codes) one Session takes; then
-// it is dead, and the sign-in starts over.
-const maxFlowFailures = 3
+// maxFlowAttempts is how many answers (codes) one Session takes, the
+// right one included: three wrong ones kill it, and the sign-in starts
+// over.
+const maxFlowAttempts = 3
 
 // sealFlow gives st a fresh ID and seals it as the Session of the
 // challenge it names.
@@ -67,7 +68,7 @@ func (s *Service) openFlow(ctx context.Context, cl *client, text string, challen
 	if text == "" || err != nil || st.Client != cl.rec.ID || !contains(challenges, st.Challenge) {
 		return nil, errorf(NotAuthorized, msgDeadSession)
 	}
-	for kind, limit := range map[string]int{"fail": maxFlowFailures, "done": 1} {
+	for kind, limit := range map[string]int{"try": maxFlowAttempts, "done": 1} {
 		n, err := s.store.Nonces().Uses(ctx, flowNonce(kind, st.ID))
 		if err != nil {
 			return nil, err
@@ -81,13 +82,19 @@ func (s *Service) openFlow(ctx context.Context, cl *client, text string, challen
 
 func flowNonce(kind, id string) []byte { return secret.HashToken("flow:" + kind + ":" + id) }
 
-// failFlow counts a wrong answer given with the Session; the error it
-// returns is what the caller answers (the session may have just died).
-func (s *Service) failFlow(ctx context.Context, cl *client, st *flowState, answer error) error {
-	if _, err := s.store.Nonces().Use(ctx, flowNonce("fail", st.ID), s.now().Add(cl.sessionTTL())); err != nil {
+// tryFlow counts an answer given with the Session before the answer is
+// checked. The count is atomic and committed first, so of concurrent
+// answers only the first maxFlowAttempts are ever checked; the others, like
+// any answer after them, find the Session dead.
+func (s *Service) tryFlow(ctx context.Context, cl *client, st *flowState) error {
+	n, err := s.store.Nonces().Use(ctx, flowNonce("try", st.ID), s.now().Add(cl.sessionTTL()))
+	if err != nil {
 		return err
 	}
-	return answer
+	if n > maxFlowAttempts {
+		return errorf(NotAuthorized, msgBadSession)
+	}
+	return nil
 }
 
 // spendFlow records the one successful use of a Session: a Session that

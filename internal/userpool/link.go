@@ -55,7 +55,7 @@ func (s *Service) UpdateSystemAttribute(ctx context.Context, poolID, sub, name s
 	if !ok {
 		return false, nil
 	}
-	err = s.store.InTx(ctx, func(tx storage.Stores) error {
+	err = s.userTx(ctx, func(tx storage.Stores) error {
 		u, err := tx.Users().GetBySub(ctx, poolID, sub)
 		if err != nil {
 			return err

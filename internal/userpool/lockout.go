@@ -16,16 +16,18 @@ import (
 // Cognito documents ("user pool lockout behavior"): five failed attempts
 // are allowed; then each failure starts a temporary lockout of 1 second,
 // doubling with every further failure up to about 15 minutes; attempts
-// during a lockout are ignored. Cognate follows that schedule and is
-// stricter in two ways, so an online guesser stays far from NIST SP
-// 800-63B's cap of 100 consecutive failures:
+// during a lockout are ignored. Cognate follows that schedule, capped at
+// the server's --lockout-max (DefaultLockoutMax, Cognito's 15 minutes,
+// unless configured): the lockout is what a stranger who knows a username
+// can impose on its owner, so its length is the operator's trade between
+// that and the pace of an online guesser. The schedule itself doubles on
+// past the 20th failure up to 24 hours (a cap of 24 hours makes 100
+// failures take months, as NIST SP 800-63B asks); with the default cap a
+// guesser gets at most 4 tries an hour, about 100 a day.
 //
-//   - past the 20th consecutive failure the wait keeps doubling from 15
-//     minutes up to 24 hours (so reaching 100 failures takes months);
-//   - the count is not forgotten after 15 quiet minutes, only on a correct
-//     password, on a new password (ConfirmForgotPassword, ChangePassword,
-//     an admin's AdminSetUserPassword), or after guardIdle without
-//     attempts.
+// The count is not forgotten after 15 quiet minutes, only on a correct
+// password, on a new password (ConfirmForgotPassword, ChangePassword, an
+// admin's AdminSetUserPassword), or after guardIdle without attempts.
 const (
 	freeFailures    = 5
 	cognitoCapUntil = 20
@@ -35,7 +37,12 @@ const (
 	guardIdle = 7 * 24 * time.Hour
 )
 
-// lockoutAfter is the lockout the n-th consecutive failure starts.
+// DefaultLockoutMax is the longest lockout unless configured otherwise:
+// Cognito's.
+const DefaultLockoutMax = cognitoCap
+
+// lockoutAfter is the lockout the n-th consecutive failure starts, before
+// the server's cap.
 func lockoutAfter(n int) time.Duration {
 	switch {
 	case n < freeFailures:
@@ -51,6 +58,12 @@ func lockoutAfter(n int) time.Duration {
 		}
 		return min(cognitoCap<<(n-cognitoCapUntil), lockoutCeiling)
 	}
+}
+
+// lockoutFor is the lockout the n-th consecutive failure starts: the
+// schedule, capped at the server's LockoutMax.
+func (s *Service) lockoutFor(n int) time.Duration {
+	return min(lockoutAfter(n), s.lockCap)
 }
 
 // passwordCheck is the outcome of guardPassword.
@@ -102,7 +115,7 @@ func (s *Service) guardPassword(ctx context.Context, poolID, subject string, che
 		return passwordOK, nil
 	}
 	// Not counted when another node's failure locked the subject meanwhile.
-	if _, _, err := sec.AddFailure(ctx, poolID, subject, now, lockoutAfter); err != nil {
+	if _, _, err := sec.AddFailure(ctx, poolID, subject, now, s.lockoutFor); err != nil {
 		return 0, err
 	}
 	return passwordWrong, nil

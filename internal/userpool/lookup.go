@@ -5,16 +5,58 @@ import (
 	"errors"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
-// key normalises a username or alias for lookup: case-insensitive pools
-// compare lower-cased keys and keep the case the user gave for display.
+// Usernames and aliases are Unicode text, and one name has several
+// spellings: "é" is U+00E9 in NFC and "e" + U+0301 in NFD (what macOS
+// keyboards and some libraries send). Every lookup key is NFC (Unicode
+// Standard Annex #15), so both spellings name one user, and a new user's
+// username is stored in NFC (canonicalName), so AdminGetUser and the
+// tokens show one spelling whichever was typed.
+//
+// Keys are computed when a user is written. Users written before keys were
+// NFC keep their keys until their next write, which recomputes them; to
+// find those, lookups try the key the old rule made (legacyKey) first when
+// it differs. No migration rewrites them.
+
+// canonicalName is the spelling a new username is stored in: NFC.
+func canonicalName(v string) string { return norm.NFC.String(v) }
+
+// key normalises a username or alias for lookup: NFC, and in
+// case-insensitive pools lower case (of the NFC form, normalised again, as
+// lowering can decompose: "İ" is "i" + U+0307); the user's own case is
+// kept for display.
 func (p *pool) key(v string) string {
+	v = norm.NFC.String(v)
+	if p.caseSensitive() {
+		return v
+	}
+	return norm.NFC.String(strings.ToLower(v))
+}
+
+// legacyKey is the key v had before keys were NFC: v itself, lower-cased
+// in case-insensitive pools.
+func (p *pool) legacyKey(v string) string {
 	if p.caseSensitive() {
 		return v
 	}
 	return strings.ToLower(v)
+}
+
+// getByKey finds the user whose lookup of the given kind is name's key,
+// trying the legacy key first when it differs (see canonicalName).
+func (s *Service) getByKey(ctx context.Context, p *pool, kind, name string) (storage.User, error) {
+	users := s.store.Users()
+	if legacy, key := p.legacyKey(name), p.key(name); legacy != key {
+		u, err := users.GetByLookup(ctx, p.rec.ID, kind, legacy)
+		if !errors.Is(err, storage.ErrNotFound) {
+			return u, err
+		}
+	}
+	return users.GetByLookup(ctx, p.rec.ID, kind, p.key(name))
 }
 
 // aliasKinds are the attributes a user can sign in with besides the
@@ -49,7 +91,7 @@ func (p *pool) lookupsFor(u *storage.User) []storage.Lookup {
 // matches.
 func (s *Service) findUser(ctx context.Context, p *pool, name string) (*storage.User, error) {
 	users := s.store.Users()
-	u, err := users.GetByLookup(ctx, p.rec.ID, storage.LookupUsername, p.key(name))
+	u, err := s.getByKey(ctx, p, storage.LookupUsername, name)
 	if err == nil {
 		return &u, nil
 	}
@@ -60,7 +102,7 @@ func (s *Service) findUser(ctx context.Context, p *pool, name string) (*storage.
 		if !p.usernameAttribute(kind) && !p.aliasAttribute(kind) {
 			continue
 		}
-		u, err = users.GetByLookup(ctx, p.rec.ID, kind, p.key(name))
+		u, err = s.getByKey(ctx, p, kind, name)
 		if err == nil {
 			return &u, nil
 		}

@@ -61,26 +61,77 @@ func maskPhone(phone string) string {
 	return "+" + strings.Repeat("*", len(phone)-5) + phone[len(phone)-4:]
 }
 
-// fakeDelivery answers for a user who does not exist (or cannot receive a
-// code) as if a code went out, so that PreventUserExistenceErrors hides
-// whether the user exists: the medium follows the name's format and the
-// pool's verification settings, the destination looks masked.
-func fakeDelivery(p *pool, name string) *cip.CodeDeliveryDetailsType {
-	phone := phonePattern.MatchString(name) ||
-		(contains(p.cfg.AutoVerifiedAttributes, "phone_number") && !contains(p.cfg.AutoVerifiedAttributes, "email") && !strings.Contains(name, "@"))
-	if phone {
-		dest := name
-		if !phonePattern.MatchString(dest) {
-			dest = "+10000000000"
+// fakeDelivery is the CodeDeliveryDetails that, when the client hides
+// user existence (PreventUserExistenceErrors), answers for a name no user
+// holds and for a user who gets no code (disabled, confirmed already, no
+// verified address): what a code sent for that name would show. AWS: "The
+// simulated delivery medium is determined by the input user name format and
+// verification settings of the user pool." So the medium is the name's
+// when it is an email address or a phone number, else the one the pool
+// sends such codes by first (recovery: AccountRecoverySetting; otherwise
+// the auto-verified attributes). The destination is fakeDestination.
+func (s *Service) fakeDelivery(ctx context.Context, p *pool, name string, recovery bool) (*cip.CodeDeliveryDetailsType, error) {
+	medium := "EMAIL"
+	switch {
+	case phonePattern.MatchString(name):
+		medium = "SMS"
+	case emailPattern.MatchString(name):
+	case recovery && p.cfg.AccountRecoverySetting != nil && len(p.cfg.AccountRecoverySetting.RecoveryMechanisms) > 0:
+		if order, _ := p.recoveryOrder(); len(order) > 0 && order[0] == "phone_number" {
+			medium = "SMS"
 		}
-		return &cip.CodeDeliveryDetailsType{AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: maskPhone(dest)}
+	case contains(p.cfg.AutoVerifiedAttributes, "phone_number") && !contains(p.cfg.AutoVerifiedAttributes, "email"):
+		medium = "SMS"
 	}
-	dest := name
-	if !strings.Contains(dest, "@") {
-		dest = name + "@example.com"
+	dest, err := s.fakeDestination(ctx, p, name, medium)
+	if err != nil {
+		return nil, err
 	}
-	return &cip.CodeDeliveryDetailsType{AttributeName: "email", DeliveryMedium: "EMAIL", Destination: maskEmail(dest)}
+	attr := "email"
+	if medium == "SMS" {
+		attr = "phone_number"
+	}
+	return &cip.CodeDeliveryDetailsType{AttributeName: attr, DeliveryMedium: medium, Destination: dest}, nil
 }
+
+// fakeDestination is the masked destination shown for a code "sent" by
+// medium ("EMAIL" or "SMS") for a name no real delivery stands behind. A
+// name that is an address of that medium is where a user's code would go,
+// so it is masked as theirs would be. Any other name gets an address drawn
+// from HMAC(server secret, pool, name): stable, of the shape of real ones
+// (initials as common as in real addresses; a 10-digit number after +1),
+// and, without the server secret, neither computable nor distinguishable
+// from a real user's masked address.
+func (s *Service) fakeDestination(ctx context.Context, p *pool, name, medium string) (string, error) {
+	if medium == "SMS" && phonePattern.MatchString(name) {
+		return maskPhone(name), nil
+	}
+	if medium != "SMS" && emailPattern.MatchString(name) {
+		return maskEmail(name), nil
+	}
+	d, err := s.derive(ctx, "fake-destination", p.rec.ID, medium, p.key(name))
+	if err != nil {
+		return "", err
+	}
+	if medium == "SMS" {
+		digits := make([]byte, 10)
+		for i := range digits {
+			digits[i] = '0' + d[i]%10
+		}
+		return maskPhone("+1" + string(digits)), nil
+	}
+	local := localInitials[(int(d[0])<<8|int(d[1]))%len(localInitials)]
+	domain := domainInitials[(int(d[2])<<8|int(d[3]))%len(domainInitials)]
+	return maskEmail(string(local) + "@" + string(domain)), nil
+}
+
+// localInitials and domainInitials are letters drawn for fake addresses,
+// each repeated about as often as it begins the local part of real
+// addresses (names) and their domains (webmail providers first).
+const (
+	localInitials  = "aaaaaabbbbccccccddddddeeefffgggghhhhiijjjjjjjkkkkklllllmmmmmmmnnnoopppqrrrrrsssssssttttttuvvwwxyyz"
+	domainInitials = "gggggggggggggggggggghhhhhooooooyyyyyiiiaaabcdefjklmnprstuw"
+)
 
 // validateInvitation checks the invitation template carries the {####}
 // temporary-password placeholder, which the API reference requires (the

@@ -20,8 +20,10 @@ import (
 //     VerifySoftwareToken with the Session, then MFA_SETUP with the Session
 //     VerifySoftwareToken returned.
 //
-// A Session takes maxFlowFailures wrong codes; then the sign-in starts
-// over. A right code completes the sign-in once.
+// A Session takes maxFlowAttempts codes, and a user (or a name no user
+// holds) takes five wrong codes across Sessions before the lockout of
+// failed sign-ins begins (see countCodeAttempt). A right code completes the
+// sign-in once.
 
 // mfaChallenge returns the MFA challenge the user must pass, or nil when
 // there is none.
@@ -82,6 +84,12 @@ func (s *Service) factorChallenge(ctx context.Context, p *pool, cl *client, u *s
 	if err != nil {
 		return nil, err
 	}
+	if st.First {
+		// Before any credential: shown as USER_SRP_AUTH shows the user
+		// (an alias never maps to the username), as a name no user holds
+		// is shown (otpChallenge).
+		params["USER_ID_FOR_SRP"] = p.shownUserID(u, st.Name)
+	}
 	return &authResult{ChallengeName: factor, Session: sess, ChallengeParameters: params}, nil
 }
 
@@ -121,19 +129,22 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 	if err != nil {
 		return nil, err
 	}
+	var u *storage.User
+	subject := unknownSubject(p, st.Name)
 	if st.Sub == "" && st.First {
-		// A passwordless code "sent" to a name no user holds.
+		// A passwordless code "sent" to a name no user holds: answered as
+		// a wrong code, counted as one.
 		if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], st.Name); err != nil {
 			return nil, err
 		}
-		return nil, s.failFlow(ctx, cl, st, errorf(CodeMismatch, msgWrongMFACode))
-	}
-	u, err := s.flowUser(ctx, p, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
-		return nil, err
+	} else {
+		if u, err = s.flowUser(ctx, p, st); err != nil {
+			return nil, err
+		}
+		if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
+			return nil, err
+		}
+		subject = userSubject(u)
 	}
 	code := ""
 	for _, k := range codeResponseKeys[challenge] {
@@ -144,18 +155,29 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 	if code == "" {
 		return nil, errorf(InvalidParameter, "Missing required parameter %s", codeResponseKeys[challenge][0])
 	}
-	if challenge == factorTOTP {
-		err = s.checkUserTOTP(ctx, u, code)
-	} else {
-		err = s.checkSignInCode(ctx, u, st.ID, code)
+	// Count the attempt, in the Session and for the user, before the code
+	// is compared.
+	if err := s.tryFlow(ctx, cl, st); err != nil {
+		return nil, err
 	}
-	if e := (*Error)(nil); asError(err, &e) && e.Kind == CodeMismatch {
-		return nil, s.failFlow(ctx, cl, st, err)
+	if err := s.countCodeAttempt(ctx, p, subject, st.First); err != nil {
+		return nil, err
+	}
+	switch {
+	case u == nil:
+		err = errorf(CodeMismatch, msgWrongMFACode)
+	case challenge == factorTOTP:
+		err = s.checkUserTOTP(ctx, p, u, code)
+	default:
+		err = s.checkSignInCode(ctx, u, st.ID, code)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if err := s.spendFlow(ctx, cl, st); err != nil {
+		return nil, err
+	}
+	if err := s.codeAccepted(ctx, p, subject, st.First); err != nil {
 		return nil, err
 	}
 	if st.First {
@@ -173,7 +195,7 @@ func (s *Service) respondCode(ctx context.Context, p *pool, cl *client, challeng
 
 // checkUserTOTP verifies a code of the user's authenticator and records
 // its step.
-func (s *Service) checkUserTOTP(ctx context.Context, u *storage.User, code string) error {
+func (s *Service) checkUserTOTP(ctx context.Context, p *pool, u *storage.User, code string) error {
 	m, err := s.loadMFA(u)
 	if err != nil {
 		return err
@@ -188,11 +210,15 @@ func (s *Service) checkUserTOTP(ctx context.Context, u *storage.User, code strin
 	if !ok {
 		return errorf(CodeMismatch, msgWrongMFACode)
 	}
-	m.TOTPStep = step
-	if err := s.putMFA(u, m); err != nil {
-		return err
-	}
-	return putUser(ctx, s.store, u)
+	checked := m.TOTP
+	return s.editMFA(ctx, p, u, func(_ *storage.User, m *userMFA) error {
+		if m.TOTP != checked {
+			// Another authenticator was verified meanwhile.
+			return errorf(CodeMismatch, msgWrongMFACode)
+		}
+		m.TOTPStep = max(m.TOTPStep, step)
+		return nil
+	})
 }
 
 // respondSelectMFAType sends the challenge of the factor the user chose.
@@ -254,18 +280,13 @@ func (s *Service) respondMFASetup(ctx context.Context, p *pool, cl *client, sess
 // user's verified email address and turns email MFA on (preferred when no
 // factor is).
 func (s *Service) completeEmailSetup(ctx context.Context, p *pool, u *storage.User, addr string) error {
-	m, err := s.loadMFA(u)
-	if err != nil {
-		return err
-	}
-	m.enable(factorEmail, true)
-	if m.Preferred == "" {
-		m.Preferred = factorEmail
-	}
-	if err := s.putMFA(u, m); err != nil {
-		return err
-	}
-	u.Attributes["email"], u.Attributes["email_verified"] = addr, "true"
-	u.UpdatedAt = s.now()
-	return s.saveUser(ctx, s.store, p, u, false)
+	return s.editMFA(ctx, p, u, func(cur *storage.User, m *userMFA) error {
+		m.enable(factorEmail, true)
+		if m.Preferred == "" {
+			m.Preferred = factorEmail
+		}
+		cur.Attributes["email"], cur.Attributes["email_verified"] = addr, "true"
+		cur.UpdatedAt = s.now()
+		return nil
+	})
 }

@@ -85,8 +85,48 @@ func (s *Service) sendSignInCode(ctx context.Context, p *pool, u *storage.User, 
 	}, nil
 }
 
-// checkSignInCode verifies and uses up the code sent for sessionID. A wrong
-// code is CodeMismatchException (the caller counts it against the Session).
+// countCodeAttempt counts an attempt at a sign-in code against subject (a
+// user, or a name no user holds) before the code is compared: an MFA code,
+// or with first set, a passwordless first factor (USER_AUTH's EMAIL_OTP or
+// SMS_OTP). Cognito documents that after five unsuccessful attempts to
+// present an MFA code the lockout of failed sign-ins begins; Cognate counts
+// every attempt (a right code then clears the count, codeAccepted) with the
+// lockout schedule of passwords, capped as theirs (lockoutFor), under subjects of their
+// own: a correct password does not reset it, and wrong passwordless codes,
+// which anyone can send, do not lock the MFA step of a user who knows
+// their password. The count is atomic and committed first: of concurrent
+// attempts across any number of Sessions, those made while the subject is
+// locked out are refused (NotAuthorizedException, "Password attempts
+// exceeded", as Cognito answers during a lockout) without being compared
+// or counted.
+func (s *Service) countCodeAttempt(ctx context.Context, p *pool, subject string, first bool) error {
+	_, ok, err := s.store.Security().AddFailure(ctx, p.rec.ID, codeGuard(subject, first), s.now(), s.lockoutFor)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(NotAuthorized, msgAttemptsExceeded)
+	}
+	return nil
+}
+
+// codeAccepted forgets the code attempts counted against subject, after a
+// right code.
+func (s *Service) codeAccepted(ctx context.Context, p *pool, subject string, first bool) error {
+	return s.store.Security().DeleteGuard(ctx, p.rec.ID, codeGuard(subject, first))
+}
+
+// codeGuard is the lockout subject of MFA codes, or passwordless codes
+// (first), for subject.
+func codeGuard(subject string, first bool) string {
+	if first {
+		return "otp:" + subject
+	}
+	return "mfa:" + subject
+}
+
+// checkSignInCode verifies and uses up the code sent for sessionID (the
+// caller counted the attempt). A wrong code is CodeMismatchException.
 func (s *Service) checkSignInCode(ctx context.Context, u *storage.User, sessionID, given string) error {
 	codes := s.store.Codes()
 	c, err := codes.Get(ctx, u.PoolID, u.Sub, purposeSignInCode)

@@ -26,36 +26,31 @@ type mfaSetting struct {
 // (a phone number, an email address, a verified authenticator); only a
 // factor that is on can be preferred, and only one.
 func (s *Service) setMFAPreference(ctx context.Context, p *pool, u *storage.User, settings []mfaSetting) error {
-	m, err := s.loadMFA(u)
-	if err != nil {
-		return err
-	}
 	f := p.mfaFactors()
-	preferred := 0
-	for _, set := range settings {
-		if set.enabled {
-			if err := checkFactorUsable(set.factor, f, u, m); err != nil {
-				return err
+	return s.editMFA(ctx, p, u, func(cur *storage.User, m *userMFA) error {
+		preferred := 0
+		for _, set := range settings {
+			if set.enabled {
+				if err := checkFactorUsable(set.factor, f, cur, m); err != nil {
+					return err
+				}
+			}
+			m.enable(set.factor, set.enabled)
+			switch {
+			case set.preferred && !set.enabled:
+				return errorf(InvalidParameter, "%s cannot be the preferred MFA method while it is not enabled.", set.factor)
+			case set.preferred:
+				if preferred++; preferred > 1 {
+					return errorf(InvalidParameter, "Only one MFA method can be preferred.")
+				}
+				m.Preferred = set.factor
+			case m.Preferred == set.factor:
+				m.Preferred = ""
 			}
 		}
-		m.enable(set.factor, set.enabled)
-		switch {
-		case set.preferred && !set.enabled:
-			return errorf(InvalidParameter, "%s cannot be the preferred MFA method while it is not enabled.", set.factor)
-		case set.preferred:
-			if preferred++; preferred > 1 {
-				return errorf(InvalidParameter, "Only one MFA method can be preferred.")
-			}
-			m.Preferred = set.factor
-		case m.Preferred == set.factor:
-			m.Preferred = ""
-		}
-	}
-	if err := s.putMFA(u, m); err != nil {
-		return err
-	}
-	u.UpdatedAt = s.now()
-	return putUser(ctx, s.store, u)
+		cur.UpdatedAt = s.now()
+		return nil
+	})
 }
 
 // checkFactorUsable refuses to turn on a factor the pool does not offer

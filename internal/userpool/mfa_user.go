@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -95,4 +96,25 @@ func canReceive(factor string, u *storage.User, m *userMFA) bool {
 		return m.TOTP != ""
 	}
 	return false
+}
+
+// editMFA changes u's MFA settings in one transaction (updateUser, whose
+// contract fn shares): fn edits m, the settings of the user as stored
+// inside it. u becomes the user as saved.
+func (s *Service) editMFA(ctx context.Context, p *pool, u *storage.User, fn func(cur *storage.User, m *userMFA) error) error {
+	saved, err := s.updateUser(ctx, p, u.Sub, func(_ storage.Stores, cur *storage.User) error {
+		m, err := s.loadMFA(cur)
+		if err != nil {
+			return err
+		}
+		if err := fn(cur, m); err != nil {
+			return err
+		}
+		return s.putMFA(cur, m)
+	})
+	if err != nil {
+		return err
+	}
+	*u = *saved
+	return nil
 }

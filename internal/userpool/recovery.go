@@ -23,11 +23,11 @@ const (
 	msgResetRequired         = "Password reset required for the user"
 )
 
-// recoveryDestination picks where a password-reset code goes, by the
-// pool's AccountRecoverySetting priorities; without the setting, Cognito's
-// legacy order: a verified phone number, then a verified email address.
-// adminOnly reports the admin_only setting.
-func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly bool) {
+// recoveryOrder lists the attributes a password-reset code may go to, in
+// the pool's AccountRecoverySetting priorities; without the setting,
+// Cognito's legacy order: a verified phone number, then a verified email
+// address. adminOnly reports the admin_only setting.
+func (p *pool) recoveryOrder() (attrs []string, adminOnly bool) {
 	order := []string{"verified_phone_number", "verified_email"}
 	if rs := p.cfg.AccountRecoverySetting; rs != nil && len(rs.RecoveryMechanisms) > 0 {
 		ms := append([]cip.RecoveryOptionType(nil), rs.RecoveryMechanisms...)
@@ -41,8 +41,20 @@ func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly 
 		}
 	}
 	for _, m := range order {
-		a := map[string]string{"verified_email": "email", "verified_phone_number": "phone_number"}[m]
-		if a != "" && u.Attributes[a] != "" && u.Attributes[a+"_verified"] == "true" {
+		if a := map[string]string{"verified_email": "email", "verified_phone_number": "phone_number"}[m]; a != "" {
+			attrs = append(attrs, a)
+		}
+	}
+	return attrs, adminOnly
+}
+
+// recoveryDestination picks where a password-reset code goes: the first
+// attribute of recoveryOrder the user has verified. adminOnly reports the
+// admin_only setting.
+func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly bool) {
+	order, adminOnly := p.recoveryOrder()
+	for _, a := range order {
+		if u.Attributes[a] != "" && u.Attributes[a+"_verified"] == "true" {
 			return a, true, adminOnly
 		}
 	}
@@ -52,14 +64,15 @@ func (p *pool) recoveryDestination(u *storage.User) (attr string, ok, adminOnly 
 // adminOnlyRecovery reports whether the pool allows only admins to reset
 // passwords.
 func (p *pool) adminOnlyRecovery() bool {
-	_, _, adminOnly := p.recoveryDestination(&storage.User{})
+	_, adminOnly := p.recoveryOrder()
 	return adminOnly
 }
 
 // ForgotPassword sends a password-reset code. With
-// PreventUserExistenceErrors, a user who does not exist, is disabled or has
-// no verified destination gets the same answer as one who does: a
-// simulated CodeDeliveryDetails.
+// PreventUserExistenceErrors, a user who does not exist, is disabled, has
+// no verified destination or cannot reset yet (FORCE_CHANGE_PASSWORD) gets
+// the same answer as one who does: a simulated CodeDeliveryDetails
+// (fakeDelivery).
 func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequest) (*cip.ForgotPasswordResponse, error) {
 	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
@@ -75,35 +88,40 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if p.adminOnlyRecovery() {
 		return nil, errorf(NotAuthorized, msgAdminOnlyRecovery)
 	}
-	hide := cl.preventsExistenceErrors()
-	fake := &cip.ForgotPasswordResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}
-	if u == nil {
-		if !hide {
-			return nil, errorf(UserNotFound, msgUnknownUsername)
-		}
-		if err := s.limitCodeRequests(ctx, p, unknownSubject(p, in.Username), "forgot"); err != nil {
+	// With PreventUserExistenceErrors, whoever gets no code gets the
+	// answer of a name no user holds: a simulated delivery.
+	refuse := func(err error) (*cip.ForgotPasswordResponse, error) {
+		if !cl.preventsExistenceErrors() {
 			return nil, err
 		}
-		return fake, nil
+		d, ferr := s.fakeDelivery(ctx, p, in.Username, true)
+		if ferr != nil {
+			return nil, ferr
+		}
+		return &cip.ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
-	if err := s.limitCodeRequests(ctx, p, userSubject(u), "forgot"); err != nil {
+	subject := unknownSubject(p, in.Username)
+	if u != nil {
+		subject = userSubject(u)
+	}
+	if u == nil && !cl.preventsExistenceErrors() {
+		return nil, errorf(UserNotFound, msgUnknownUsername)
+	}
+	if err := s.limitCodeRequests(ctx, p, subject, "forgot"); err != nil {
 		return nil, err
 	}
+	if u == nil {
+		return refuse(nil)
+	}
 	if !u.Enabled {
-		if hide {
-			return fake, nil
-		}
-		return nil, errorf(NotAuthorized, msgUserDisabled)
+		return refuse(errorf(NotAuthorized, msgUserDisabled))
 	}
 	if u.Status == "FORCE_CHANGE_PASSWORD" {
-		return nil, errorf(NotAuthorized, msgCannotReset)
+		return refuse(errorf(NotAuthorized, msgCannotReset))
 	}
 	attr, ok, _ := p.recoveryDestination(u)
 	if !ok {
-		if hide {
-			return fake, nil
-		}
-		return nil, errorf(InvalidParameter, msgNoRecoveryDestination)
+		return refuse(errorf(InvalidParameter, msgNoRecoveryDestination))
 	}
 	details, err := s.sendResetCode(ctx, p, u, attr)
 	if err != nil {
@@ -149,35 +167,50 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 		return nil, errorf(UserNotFound, msgUnknownUsername)
 	}
 	if !u.Enabled {
-		if hide {
-			return nil, errorf(CodeMismatch, msgCodeMismatch)
-		}
-		return nil, errorf(NotAuthorized, msgUserDisabled)
+		return nil, disabledForRecovery(hide)
 	}
 	// The code first: the history must not answer anyone without it.
-	if err := s.verifyCode(ctx, u, purposeForgot, "", in.ConfirmationCode); err != nil {
+	c, err := s.verifyCode(ctx, u, purposeForgot, "", in.ConfirmationCode)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.checkHistory(ctx, p, u, in.Password); err != nil {
+	np, err := s.hashPassword(ctx, p, u, in.Password)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.consumeCode(ctx, u, purposeForgot); err != nil {
+	if err := s.prepareHistory(ctx, p, u, np); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, in.Password); err != nil {
-		return nil, err
+	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if !cur.Enabled {
+			return disabledForRecovery(hide)
+		}
+		if err := consumeCode(ctx, tx, c); err != nil {
+			return err
+		}
+		if cur.Status == "RESET_REQUIRED" || cur.Status == "FORCE_CHANGE_PASSWORD" {
+			cur.Status = "CONFIRMED"
+		}
+		cur.UpdatedAt = s.now()
+		return s.setPassword(ctx, tx, p, cur, np)
+	})
+	if e := AsError(err); hide && e != nil && e.Kind == UserNotFound {
+		return nil, errorf(CodeMismatch, msgCodeMismatch) // deleted meanwhile
 	}
-	if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
-		u.Status = "CONFIRMED"
-	}
-	u.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
-		return nil, err
-	}
-	if err := s.passwordSaved(ctx, p, u); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmForgotPasswordResponse{}, nil
+}
+
+// disabledForRecovery is ConfirmForgotPassword's answer for a disabled
+// user: CodeMismatchException when the client hides user existence, as for
+// a user who does not exist.
+func disabledForRecovery(hide bool) error {
+	if hide {
+		return errorf(CodeMismatch, msgCodeMismatch)
+	}
+	return errorf(NotAuthorized, msgUserDisabled)
 }
 
 // AdminResetUserPassword puts a confirmed user in RESET_REQUIRED and sends
@@ -187,25 +220,42 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminReset
 	if err != nil {
 		return nil, err
 	}
-	if !u.Enabled {
-		return nil, errorf(NotAuthorized, msgUserDisabled)
-	}
-	if u.Status != "CONFIRMED" && u.Status != "RESET_REQUIRED" {
-		return nil, errorf(NotAuthorized, msgCannotReset)
-	}
-	attr, ok, _ := p.recoveryDestination(u)
-	if !ok {
-		return nil, errorf(InvalidParameter, msgNoRecoveryDestination)
-	}
-	u.Status = "RESET_REQUIRED"
-	u.UpdatedAt = s.now()
-	if err := s.saveUser(ctx, s.store, p, u, false); err != nil {
+	code := newCodeValue()
+	var attr string
+	u, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		a, err := p.resettable(cur)
+		if err != nil {
+			return err
+		}
+		attr = a
+		cur.Status = "RESET_REQUIRED"
+		cur.UpdatedAt = s.now()
+		return s.putCode(ctx, tx, cur, purposeForgot, "", code, forgotCodeTTL)
+	})
+	if err != nil {
 		return nil, err
 	}
-	if _, err := s.sendResetCode(ctx, p, u, attr); err != nil {
+	if _, err := s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindForgotPassword, code); err != nil {
 		return nil, err
 	}
 	return &cip.AdminResetUserPasswordResponse{}, nil
+}
+
+// resettable says where an administrator's reset sends u's code, or why u
+// cannot be reset: only enabled, confirmed users with a verified
+// destination can.
+func (p *pool) resettable(u *storage.User) (attr string, err error) {
+	if !u.Enabled {
+		return "", errorf(NotAuthorized, msgUserDisabled)
+	}
+	if u.Status != "CONFIRMED" && u.Status != "RESET_REQUIRED" {
+		return "", errorf(NotAuthorized, msgCannotReset)
+	}
+	attr, ok, _ := p.recoveryDestination(u)
+	if !ok {
+		return "", errorf(InvalidParameter, msgNoRecoveryDestination)
+	}
+	return attr, nil
 }
 
 // secretHashNames are the names a SECRET_HASH may have been computed over:

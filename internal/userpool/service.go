@@ -28,6 +28,9 @@ type Deps struct {
 	PublicURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// LockoutMax caps the sign-in lockout after failed passwords; 0
+	// means DefaultLockoutMax.
+	LockoutMax time.Duration
 	// ReadOnlyAttributes, when set, names attributes of a pool that no
 	// app client may write, whatever its WriteAttributes say: those the
 	// server itself maintains (an identity pool's identity-id write-back
@@ -52,6 +55,7 @@ type Service struct {
 	secret    serverSecret
 	fakeSRP   fakeSRP
 	gates     *gates
+	lockCap   time.Duration // the longest sign-in lockout (lockoutFor)
 }
 
 // New returns a Service.
@@ -68,6 +72,10 @@ func New(d Deps) *Service {
 	if sms == nil {
 		sms = d.Messenger
 	}
+	lockCap := d.LockoutMax
+	if lockCap <= 0 {
+		lockCap = DefaultLockoutMax
+	}
 	return &Service{
 		sms:       sms,
 		store:     d.Store,
@@ -82,6 +90,7 @@ func New(d Deps) *Service {
 		cache:     newCache(cacheTTL, now),
 		readOnly:  d.ReadOnlyAttributes,
 		gates:     newGates(),
+		lockCap:   lockCap,
 	}
 }
 

@@ -154,8 +154,15 @@ func (p *pool) passwordPolicy() password.Policy {
 	}
 }
 
-// checkPassword applies the pool's password policy.
+// checkPassword applies Cognito's rule for every new password
+// (password.WellFormed: no whitespace at either end) and the pool's
+// password policy. The API model checks the rule first where a password is
+// a model field; NEW_PASSWORD, a challenge response, gets the same answer
+// here.
 func (p *pool) checkPassword(pw string) error {
+	if !password.WellFormed(pw) {
+		return errorf(InvalidParameter, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", password.Pattern)
+	}
 	if err := p.passwordPolicy().Check(pw); err != nil {
 		return &Error{Kind: InvalidPassword, Message: err.Error()}
 	}

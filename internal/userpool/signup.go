@@ -51,22 +51,31 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	} else if existing != nil {
 		return nil, lookupConflict(p, storage.LookupUsername)
 	}
-	if err := s.setPassword(u, in.Password); err != nil {
+	np, err := s.hashPassword(ctx, p, u, in.Password)
+	if err != nil {
 		return nil, err
 	}
+	s.putPassword(u, np)
 	u.Status = "UNCONFIRMED"
-	if err := s.saveUser(ctx, s.store, p, u, true); err != nil {
-		return nil, err
-	}
-	if err := s.passwordSaved(ctx, p, u); err != nil {
+	attr, sendCode := p.destination(u)
+	code := newCodeValue()
+	err = s.userTx(ctx, func(tx storage.Stores) error {
+		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
+			return err
+		}
+		if err := s.passwordSaved(ctx, tx, p, u); err != nil {
+			return err
+		}
+		if !sendCode {
+			return nil
+		}
+		return s.putCode(ctx, tx, u, purposeSignUp, "", code, signUpCodeTTL)
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.Sub}
-	if attr, ok := p.destination(u); ok {
-		code, err := s.newCode(ctx, u, purposeSignUp, "", signUpCodeTTL)
-		if err != nil {
-			return nil, err
-		}
+	if sendCode {
 		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindSignUp, code); err != nil {
 			return nil, err
 		}
@@ -85,7 +94,7 @@ func (p *pool) newUser(username string, attrs []cip.AttributeType, w writer, now
 	u := &storage.User{
 		PoolID:     p.rec.ID,
 		Sub:        uuid.NewString(),
-		Username:   username,
+		Username:   canonicalName(username),
 		Enabled:    true,
 		Attributes: map[string]string{},
 		CreatedAt:  now,
@@ -135,19 +144,10 @@ func (p *pool) looksLike(attr, v string) bool {
 	return phonePattern.MatchString(v)
 }
 
-// setPassword hashes a new password onto the user.
-func (s *Service) setPassword(u *storage.User, pw string) error {
-	h, err := s.hasher.Hash(pw)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash = h
-	u.PasswordChangedAt = s.now()
-	s.setSRPVerifier(u, pw)
-	return nil
-}
-
-// ConfirmSignUp confirms a user with the code sent at sign-up.
+// ConfirmSignUp confirms a user with the code sent at sign-up. With
+// PreventUserExistenceErrors, a name no user holds and a user who is not
+// UNCONFIRMED both get CodeMismatchException: no code of theirs matches,
+// and telling them apart would tell that the name is taken.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpRequest) (*cip.ConfirmSignUpResponse, error) {
 	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
@@ -160,48 +160,72 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 	if err != nil {
 		return nil, err
 	}
-	if u == nil {
-		if cl.preventsExistenceErrors() {
-			return nil, errorf(CodeMismatch, msgCodeMismatch)
-		}
+	hide := cl.preventsExistenceErrors()
+	switch {
+	case u == nil && hide:
+		return nil, errorf(CodeMismatch, msgCodeMismatch)
+	case u == nil:
 		return nil, errorf(UserNotFound, msgUnknownUsername)
+	case u.Status != "UNCONFIRMED" && hide:
+		return nil, errorf(CodeMismatch, msgCodeMismatch)
+	case u.Status != "UNCONFIRMED":
+		return nil, notConfirmable(u)
 	}
-	if u.Status != "UNCONFIRMED" {
-		return nil, errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
+	c, err := s.verifyCode(ctx, u, purposeSignUp, "", in.ConfirmationCode)
+	if err != nil {
+		return nil, err
 	}
-	next := cloneUser(u)
-	if attr, ok := p.destination(u); ok {
-		next.Attributes[attr+"_verified"] = "true"
-	}
-	next.Status = "CONFIRMED"
-	next.UpdatedAt = s.now()
-	// The right code with an alias another account holds is refused
-	// without using the code up, so the confirmation can be retried with
-	// ForceAliasCreation.
 	force := boolv(in.ForceAliasCreation)
-	if err := s.verifyCode(ctx, u, purposeSignUp, "", in.ConfirmationCode); err != nil {
-		return nil, err
+	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if attr, ok := p.destination(cur); ok && cur.Status == "UNCONFIRMED" {
+			cur.Attributes[attr+"_verified"] = "true"
+		}
+		if err := s.confirm(ctx, tx, p, cur, force); err != nil {
+			return err
+		}
+		// After the aliases: the right code with an alias another
+		// account holds is refused without being used up, so the
+		// confirmation can be retried with ForceAliasCreation.
+		return consumeCode(ctx, tx, c)
+	})
+	if e := AsError(err); hide && e != nil && (e.Kind == UserNotFound || e.Kind == NotAuthorized) {
+		// Deleted or confirmed by a concurrent request.
+		return nil, errorf(CodeMismatch, msgCodeMismatch)
 	}
-	if err := s.aliasConflict(ctx, p, next, force); err != nil {
-		return nil, err
-	}
-	if err := s.consumeCode(ctx, u, purposeSignUp); err != nil {
-		return nil, err
-	}
-	if err := s.saveUserMovingAliases(ctx, p, next, false, force); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmSignUpResponse{}, nil
 }
 
-// confirm marks a user CONFIRMED and saves it (which adds its aliases).
-func (s *Service) confirm(ctx context.Context, p *pool, u *storage.User) error {
-	u.Status = "CONFIRMED"
-	u.UpdatedAt = s.now()
-	return s.saveUser(ctx, s.store, p, u, false)
+// notConfirmable is the answer for confirming a user who is not
+// UNCONFIRMED.
+func notConfirmable(u *storage.User) error {
+	return errorf(NotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
 }
 
-// ResendConfirmationCode sends a new sign-up code.
+// confirm marks u, as read in tx, CONFIRMED and claims its aliases (with
+// force, moving email and phone aliases other users hold); the caller
+// saves u in tx.
+func (s *Service) confirm(ctx context.Context, tx storage.Stores, p *pool, u *storage.User, force bool) error {
+	if u.Status != "UNCONFIRMED" {
+		return notConfirmable(u)
+	}
+	u.Status = "CONFIRMED"
+	u.UpdatedAt = s.now()
+	return s.claimAliases(ctx, tx, p, u, force)
+}
+
+// msgNoAutoVerification answers ResendConfirmationCode when no code can go
+// out: the pool verifies no attribute, or the user has none it verifies.
+const msgNoAutoVerification = "Cannot resend codes. Auto verification not turned on."
+
+// ResendConfirmationCode sends a new sign-up code. With
+// PreventUserExistenceErrors, a name no user holds, a disabled or confirmed
+// user and a user without an address to verify all get a simulated
+// delivery (fakeDelivery): AWS documents it for disabled and unknown users,
+// and a different answer for confirmed ones would tell that the name is
+// taken.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeRequest) (*cip.ResendConfirmationCodeResponse, error) {
 	cl, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
@@ -214,29 +238,44 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 	if err != nil {
 		return nil, err
 	}
-	hide := cl.preventsExistenceErrors()
-	fake := &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: fakeDelivery(p, in.Username)}
-	if u == nil {
-		if !hide {
-			return nil, errorf(UserNotFound, msgUnknownUsername)
-		}
-		if err := s.limitCodeRequests(ctx, p, unknownSubject(p, in.Username), "signup"); err != nil {
+	// With PreventUserExistenceErrors, whoever gets no code gets the
+	// answer of a name no user holds: a simulated delivery.
+	refuse := func(err error) (*cip.ResendConfirmationCodeResponse, error) {
+		if !cl.preventsExistenceErrors() {
 			return nil, err
 		}
-		return fake, nil
+		d, ferr := s.fakeDelivery(ctx, p, in.Username, false)
+		if ferr != nil {
+			return nil, ferr
+		}
+		return &cip.ResendConfirmationCodeResponse{CodeDeliveryDetails: d}, nil
 	}
-	if err := s.limitCodeRequests(ctx, p, userSubject(u), "signup"); err != nil {
+	if u == nil && !cl.preventsExistenceErrors() {
+		return nil, errorf(UserNotFound, msgUnknownUsername)
+	}
+	subject := unknownSubject(p, in.Username)
+	if u != nil {
+		subject = userSubject(u)
+	}
+	if err := s.limitCodeRequests(ctx, p, subject, "signup"); err != nil {
 		return nil, err
 	}
-	if !u.Enabled && hide {
-		return fake, nil
+	if cl.preventsExistenceErrors() && len(p.cfg.AutoVerifiedAttributes) == 0 {
+		// The pool's setting, the same answer for every name.
+		return nil, errorf(InvalidParameter, msgNoAutoVerification)
+	}
+	if u == nil {
+		return refuse(nil)
+	}
+	if !u.Enabled && cl.preventsExistenceErrors() {
+		return refuse(nil)
 	}
 	if u.Status != "UNCONFIRMED" {
-		return nil, errorf(InvalidParameter, "User is already confirmed.")
+		return refuse(errorf(InvalidParameter, "User is already confirmed."))
 	}
 	attr, ok := p.destination(u)
 	if !ok {
-		return nil, errorf(InvalidParameter, "Cannot resend codes. Auto verification not turned on.")
+		return refuse(errorf(InvalidParameter, msgNoAutoVerification))
 	}
 	code, err := s.newCode(ctx, u, purposeSignUp, "", signUpCodeTTL)
 	if err != nil {

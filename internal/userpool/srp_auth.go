@@ -118,30 +118,42 @@ func (s *Service) srpAuth(ctx context.Context, p *pool, cl *client, params map[s
 }
 
 // passwordVerifierChallenge answers SRP_A with PASSWORD_VERIFIER. u is nil
-// for a name no user holds.
+// for a name no user holds. The challenge of a name no user holds looks like
+// a user's: a SALT stable for the name, a USER_ID_FOR_SRP of the form a
+// user with that name would be shown by (fakeUserID), and a SECRET_BLOCK of
+// the same length, over a fake verifier; it fails at PASSWORD_VERIFIER
+// after the same work.
 func (s *Service) passwordVerifierChallenge(ctx context.Context, p *pool, cl *client, u *storage.User, name, srpA, deviceKey string) (*authResult, error) {
 	st := srpState{ID: uuid.NewString(), Pool: p.rec.ID, Client: cl.rec.ID, Device: deviceKey}
-	var v []byte
-	var salt string
-	ok := false
+	v := s.fakeVerifier()
+	salt := ""
+	var err error
 	if u != nil {
-		var err error
-		if v, ok, err = s.srpVerifier(u); err != nil {
+		st.Sub, st.UserID, st.Password = u.Sub, p.srpUserID(u, name), passwordFingerprint(u)
+		var ok bool
+		if v, ok, err = s.srpVerifier(p, u, st.UserID); err != nil {
 			return nil, err
 		}
+		if ok {
+			salt = u.SRPSalt
+		} else {
+			v = s.fakeVerifier()
+		}
+	} else {
+		// A sub and a fingerprint that name no one, so that the block has
+		// the length of a user's.
+		if st.UserID, err = s.fakeUserID(ctx, p, name); err != nil {
+			return nil, err
+		}
+		d, err := s.derive(ctx, "srp-fake-block", p.rec.ID, p.key(name))
+		if err != nil {
+			return nil, err
+		}
+		st.Sub = uuidOf(d)
+		st.Password = base64.RawURLEncoding.EncodeToString(d[16:28])
 	}
-	switch {
-	case ok:
-		st.Sub, st.UserID, st.Password, salt = u.Sub, u.Username, passwordFingerprint(u), u.SRPSalt
-	default:
-		v = s.fakeVerifier()
-		var err error
+	if salt == "" {
 		if salt, err = s.fakeSalt(ctx, p, name); err != nil {
-			return nil, err
-		}
-		if u != nil {
-			st.UserID = u.Username
-		} else if st.UserID, err = s.fakeUserID(ctx, p, name); err != nil {
 			return nil, err
 		}
 	}
@@ -224,7 +236,7 @@ func (s *Service) respondPasswordVerifier(ctx context.Context, p *pool, cl *clie
 	}
 	v, ok := []byte(nil), false
 	if u != nil && st.Password == passwordFingerprint(u) {
-		if v, ok, err = s.srpVerifier(u); err != nil {
+		if v, ok, err = s.srpVerifier(p, u, st.UserID); err != nil {
 			return nil, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/cognate-dev/cognate/internal/secret"
@@ -12,32 +13,73 @@ import (
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
-// SRP verifiers. Every password a user gets passes through setPassword,
-// which also stores the salt and verifier USER_SRP_AUTH needs. A verifier
-// v = g^x lets whoever holds it test password guesses offline as fast as
-// a plain hash, so it is sealed with the server key, bound to its pool and
+// SRP verifiers. Every password a user gets passes through hashPassword,
+// which also computes the salt and verifiers USER_SRP_AUTH needs. A
+// verifier v = g^x binds the pool name and one user id, the one the
+// challenge shows as USER_ID_FOR_SRP (see srpUserID). So that a challenge
+// never maps an alias to a username, a user has, under one salt, a
+// verifier bound to their sub and, in pools whose usernames are not subs, a
+// second one bound to their username as the pool compares it (lower-cased
+// where usernames are case-insensitive). SRPVerifier holds them as
+// "<username verifier>.<sub verifier>"; a single verifier without a dot is
+// one stored before there were two, bound to the username as stored.
+//
+// A verifier lets whoever holds it test password guesses offline as fast as
+// a plain hash, so each is sealed with the server key, bound to its pool and
 // user; the salt is stored in hex, as SALT is sent.
 
 func srpVerifierAAD(u *storage.User) []byte {
 	return []byte("srp-verifier:" + u.PoolID + ":" + u.Sub)
 }
 
-// setSRPVerifier computes and seals a new salt and verifier for pw. The
-// verifier binds the pool name and the user's internal username, which is
-// what InitiateAuth sends as USER_ID_FOR_SRP.
-func (s *Service) setSRPVerifier(u *storage.User, pw string) {
-	salt, v := srp.NewVerifier(srp.PoolName(u.PoolID), u.Username, pw)
-	u.SRPSalt = hex.EncodeToString(salt)
-	u.SRPVerifier = base64.RawStdEncoding.EncodeToString(s.ring.Seal(v, srpVerifierAAD(u)))
+// srpVerifiersFor computes a new salt and the sealed verifiers of pw for u
+// in pool p, as stored in SRPSalt and SRPVerifier.
+func (s *Service) srpVerifiersFor(p *pool, u *storage.User, pw string) (salt, verifiers string) {
+	pool := srp.PoolName(u.PoolID)
+	rawSalt, bySub := srp.NewVerifier(pool, u.Sub, pw)
+	seal := func(v []byte) string {
+		return base64.RawStdEncoding.EncodeToString(s.ring.Seal(v, srpVerifierAAD(u)))
+	}
+	verifiers = seal(bySub)
+	if name := p.key(u.Username); name != u.Sub {
+		verifiers = seal(srp.VerifierWithSalt(pool, name, pw, rawSalt)) + "." + verifiers
+	}
+	return hex.EncodeToString(rawSalt), verifiers
 }
 
-// srpVerifier opens a user's verifier. Users whose password was set before
-// Cognate stored verifiers have none (ok is false).
-func (s *Service) srpVerifier(u *storage.User) (v []byte, ok bool, err error) {
-	if u.SRPVerifier == "" || u.SRPSalt == "" {
+// srpBindings maps each user id one of u's verifiers binds to that sealed
+// verifier.
+func (p *pool) srpBindings(u *storage.User) map[string]string {
+	parts := strings.Split(u.SRPVerifier, ".")
+	switch {
+	case u.SRPVerifier == "" || u.SRPSalt == "":
+		return nil
+	case len(parts) == 1 && p.key(u.Username) == u.Sub:
+		return map[string]string{u.Sub: parts[0]} // one id: the username is the sub
+	case len(parts) == 1:
+		return map[string]string{u.Username: parts[0]} // stored before there were two
+	}
+	return map[string]string{p.key(u.Username): parts[0], u.Sub: parts[1]}
+}
+
+// hasCurrentSRP reports whether u has the verifiers srpVerifiersFor gives
+// (not missing, not stored before there were two).
+func (p *pool) hasCurrentSRP(u *storage.User) bool {
+	b := p.srpBindings(u)
+	_, bySub := b[u.Sub]
+	_, byName := b[p.key(u.Username)]
+	return bySub && byName
+}
+
+// srpVerifier opens u's verifier bound to userID. ok is false when u has
+// none bound to it (no password, or one set before Cognate stored
+// verifiers of that binding).
+func (s *Service) srpVerifier(p *pool, u *storage.User, userID string) (v []byte, ok bool, err error) {
+	text, found := p.srpBindings(u)[userID]
+	if !found {
 		return nil, false, nil
 	}
-	sealed, err := base64.RawStdEncoding.DecodeString(u.SRPVerifier)
+	sealed, err := base64.RawStdEncoding.DecodeString(text)
 	if err != nil {
 		return nil, false, fmt.Errorf("userpool: SRP verifier of %s: %w", u.Sub, err)
 	}
@@ -48,15 +90,29 @@ func (s *Service) srpVerifier(u *storage.User) (v []byte, ok bool, err error) {
 	return v, true, nil
 }
 
-// upgradeSRP gives a user who signed in with the right password, and has
-// no verifier yet, one (users created before verifiers were stored), so
-// that USER_SRP_AUTH works for them from then on.
-func (s *Service) upgradeSRP(ctx context.Context, u *storage.User, pw string) error {
-	if u.SRPVerifier != "" {
+// upgradeSRP gives a user who signed in with the right password, and
+// lacks the verifiers hashPassword gives (users whose password was set
+// before Cognate stored them), those verifiers, so that USER_SRP_AUTH works
+// for them from then on as for everyone. It changes nothing when the
+// password changed since it was checked.
+func (s *Service) upgradeSRP(ctx context.Context, p *pool, u *storage.User, pw string) error {
+	if p.hasCurrentSRP(u) {
 		return nil
 	}
-	s.setSRPVerifier(u, pw)
-	return putUser(ctx, s.store, u)
+	checked := u.PasswordHash
+	salt, verifier := s.srpVerifiersFor(p, u, pw)
+	saved, err := s.updateUser(ctx, p, u.Sub, func(_ storage.Stores, cur *storage.User) error {
+		if p.hasCurrentSRP(cur) || cur.PasswordHash != checked {
+			return errNoChange
+		}
+		cur.SRPSalt, cur.SRPVerifier = salt, verifier
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	*u = *saved
+	return nil
 }
 
 // fakeSRP is the verifier behind challenges for users who cannot pass
@@ -90,19 +146,78 @@ func (s *Service) fakeSalt(ctx context.Context, p *pool, name string) (string, e
 	return hex.EncodeToString(salt), nil
 }
 
-// fakeUserID returns the USER_ID_FOR_SRP shown for an unknown name: the
-// name itself, or, where the pool's usernames are generated (email or
-// phone number as username), a stable UUID-shaped value as a sub would be.
+// srpShowsNames reports whether USER_SRP_AUTH may show a user by name:
+// only where usernames are the users' own (no UsernameAttributes, whose
+// usernames are subs) and a name that could be a username can be nothing
+// else (no preferred_username alias, which can be any name). Elsewhere
+// every challenge shows a sub, or a fake one.
+func (p *pool) srpShowsNames() bool {
+	return len(p.cfg.UsernameAttributes) == 0 && !p.aliasAttribute(storage.LookupPreferredUsername)
+}
+
+// srpUserID is the USER_ID_FOR_SRP (and USERNAME) of the challenge for
+// user u, named typed: the username as the pool compares it when typed is
+// the username and the pool shows names, else the sub (so that an email
+// address, phone number or preferred_username never maps to a username).
+// A user whose only verifier predates that rule is shown by the username
+// it binds.
+func (p *pool) srpUserID(u *storage.User, typed string) string {
+	id := p.shownUserID(u, typed)
+	b := p.srpBindings(u)
+	if _, ok := b[id]; !ok && len(b) == 1 {
+		for legacy := range b {
+			return legacy
+		}
+	}
+	return id
+}
+
+// shownUserID is how a challenge before any credential shows user u,
+// named typed: by the username as the pool compares it when typed is the
+// username and the pool shows names (srpShowsNames), else by the sub.
+func (p *pool) shownUserID(u *storage.User, typed string) string {
+	if p.srpShowsNames() && p.key(typed) == p.key(u.Username) {
+		return p.key(u.Username)
+	}
+	return u.Sub
+}
+
+// fakeUserID returns the USER_ID_FOR_SRP shown for a name no user holds,
+// of the form a user would be shown by (srpUserID): a sub-shaped name as a
+// sub is shown (lower-cased); the name as the pool compares it where the
+// pool shows names and the name could be a username; otherwise a stable
+// UUID derived from the server secret, as a sub would be.
 func (s *Service) fakeUserID(ctx context.Context, p *pool, name string) (string, error) {
-	if len(p.cfg.UsernameAttributes) == 0 {
-		return name, nil
+	switch {
+	case looksLikeUUID(name):
+		return strings.ToLower(name), nil
+	case p.srpShowsNames() && !p.aliasShaped(name):
+		return p.key(name), nil
 	}
 	d, err := s.derive(ctx, "srp-user-id", p.rec.ID, p.key(name))
 	if err != nil {
 		return "", err
 	}
-	d[6] = d[6]&0x0f | 0x40
-	d[8] = d[8]&0x3f | 0x80
-	h := hex.EncodeToString(d[:16])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], nil
+	return uuidOf(d), nil
+}
+
+// uuidOf formats the first 16 bytes of d as a version-4 UUID, the form of
+// a sub.
+func uuidOf(d []byte) string {
+	b := append([]byte(nil), d[:16]...)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// aliasShaped reports whether name has the form of an email or phone alias
+// of the pool, which no username may have (newUser refuses them).
+func (p *pool) aliasShaped(name string) bool {
+	for _, a := range []string{"email", "phone_number"} {
+		if p.aliasAttribute(a) && p.looksLike(a, name) {
+			return true
+		}
+	}
+	return false
 }

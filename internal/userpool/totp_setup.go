@@ -73,18 +73,15 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, in *cip.AssociateS
 	if !t.pool.mfaFactors().totp {
 		return nil, errorf(SoftwareTokenMFANotFound, "Software token MFA is not enabled for the user pool.")
 	}
-	m, err := s.loadMFA(t.user)
+	pending := totp.NewSecret()
+	err = s.editMFA(ctx, t.pool, t.user, func(_ *storage.User, m *userMFA) error {
+		m.Pending = pending
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	m.Pending = totp.NewSecret()
-	if err := s.putMFA(t.user, m); err != nil {
-		return nil, err
-	}
-	if err := putUser(ctx, s.store, t.user); err != nil {
-		return nil, err
-	}
-	out := &cip.AssociateSoftwareTokenResponse{SecretCode: m.Pending}
+	out := &cip.AssociateSoftwareTokenResponse{SecretCode: pending}
 	if t.flow != nil {
 		next := *t.flow
 		if out.Session, err = s.sealFlow(t.client, &next); err != nil {
@@ -108,28 +105,35 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *cip.VerifySoftwar
 	if m.Pending == "" {
 		return nil, errorf(SoftwareTokenMFANotFound, "No software token is associated with the user: call AssociateSoftwareToken first.")
 	}
+	if t.flow != nil {
+		// Counted in the Session before the code is compared.
+		if err := s.tryFlow(ctx, t.client, t.flow); err != nil {
+			return nil, err
+		}
+	}
 	step, ok, err := s.checkTOTP(ctx, t.user, &userMFA{}, m.Pending, in.UserCode)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		mismatch := errorf(EnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
+		return nil, errorf(EnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
+	}
+	checked := m.Pending
+	err = s.editMFA(ctx, t.pool, t.user, func(_ *storage.User, m *userMFA) error {
+		if m.Pending != checked {
+			// A new secret was issued meanwhile: the code was for another.
+			return errorf(EnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
+		}
+		m.TOTP, m.Pending, m.TOTPStep, m.TOTPName = m.Pending, "", step, in.FriendlyDeviceName
 		if t.flow != nil {
-			return nil, s.failFlow(ctx, t.client, t.flow, mismatch)
+			m.enable(factorTOTP, true)
+			if m.Preferred == "" {
+				m.Preferred = factorTOTP
+			}
 		}
-		return nil, mismatch
-	}
-	m.TOTP, m.Pending, m.TOTPStep, m.TOTPName = m.Pending, "", step, in.FriendlyDeviceName
-	if t.flow != nil {
-		m.enable(factorTOTP, true)
-		if m.Preferred == "" {
-			m.Preferred = factorTOTP
-		}
-	}
-	if err := s.putMFA(t.user, m); err != nil {
-		return nil, err
-	}
-	if err := putUser(ctx, s.store, t.user); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := &cip.VerifySoftwareTokenResponse{Status: "SUCCESS"}

@@ -106,7 +106,7 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 		case passwordWrong:
 			return nil, errorf(NotAuthorized, msgBadCredentials)
 		}
-		if err := s.upgradeSRP(ctx, u, pw); err != nil {
+		if err := s.upgradeSRP(ctx, p, u, pw); err != nil {
 			return nil, err
 		}
 		return s.afterPassword(ctx, p, cl, u, st.Device)
@@ -150,12 +150,16 @@ func (s *Service) otpChallenge(ctx context.Context, p *pool, cl *client, u *stor
 		if err != nil {
 			return nil, err
 		}
-		d := fakeDelivery(p, st.Name)
-		if factor == ffSMSOTP {
-			d.DeliveryMedium, d.Destination = "SMS", maskPhone("+10000000000")
+		dest, err := s.fakeDestination(ctx, p, st.Name, medium)
+		if err != nil {
+			return nil, err
+		}
+		id, err := s.fakeUserID(ctx, p, st.Name)
+		if err != nil {
+			return nil, err
 		}
 		return &authResult{ChallengeName: factor, Session: sess, ChallengeParameters: map[string]string{
-			"CODE_DELIVERY_DELIVERY_MEDIUM": d.DeliveryMedium, "CODE_DELIVERY_DESTINATION": d.Destination,
+			"CODE_DELIVERY_DELIVERY_MEDIUM": medium, "CODE_DELIVERY_DESTINATION": dest, "USER_ID_FOR_SRP": id,
 		}}, nil
 	}
 	switch {

@@ -52,21 +52,28 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *cip.VerifyUserAtt
 		return nil, errorf(InvalidParameter, "Invalid attribute name: only email and phone_number can be verified.")
 	}
 	to := verificationTarget(c.user, attr)
-	next := cloneUser(c.user)
-	next.Attributes[attr] = to
-	next.Attributes[attr+"_verified"] = "true"
-	delete(next.Attributes, pendingKey(attr))
-	next.UpdatedAt = s.now()
-	if err := s.verifyCode(ctx, c.user, purposeVerify+attr, to, in.Code); err != nil {
+	code, err := s.verifyCode(ctx, c.user, purposeVerify+attr, to, in.Code)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.aliasConflict(ctx, c.pool, next, false); err != nil {
-		return nil, asAliasExists(err)
-	}
-	if err := s.consumeCode(ctx, c.user, purposeVerify+attr); err != nil {
-		return nil, err
-	}
-	if err := s.saveUser(ctx, s.store, c.pool, next, false); err != nil {
+	_, err = s.updateUser(ctx, c.pool, c.user.Sub, func(tx storage.Stores, cur *storage.User) error {
+		if verificationTarget(cur, attr) != to {
+			// The value changed since the code was checked: it was for
+			// another value.
+			return errorf(CodeMismatch, msgCodeMismatch)
+		}
+		cur.Attributes[attr] = to
+		cur.Attributes[attr+"_verified"] = "true"
+		delete(cur.Attributes, pendingKey(attr))
+		cur.UpdatedAt = s.now()
+		// Before the code is used up: a verified alias another account
+		// holds leaves the code for a later try.
+		if err := s.claimAliases(ctx, tx, c.pool, cur, false); err != nil {
+			return err
+		}
+		return consumeCode(ctx, tx, code)
+	})
+	if err != nil {
 		return nil, asAliasExists(err)
 	}
 	return &cip.VerifyUserAttributeResponse{}, nil

@@ -73,19 +73,17 @@ func testCodeGetMissing(t *testing.T, f *fixture) {
 }
 
 // testCodeAddAttempt: AddAttempt counts up from the stored Attempts and
-// returns the new count.
+// returns the code with the new count.
 func testCodeAddAttempt(t *testing.T, f *fixture) {
 	_, u := f.poolUser()
 	c := f.code(u, "signup")
 	f.code(u, "forgot_password")
 	for want := 1; want <= 3; want++ {
-		n, err := f.Codes().AddAttempt(f.ctx, u.PoolID, u.Sub, "signup")
+		got, err := f.Codes().AddAttempt(f.ctx, u.PoolID, u.Sub, "signup")
 		must(t, err)
-		if n != want {
-			t.Fatalf("AddAttempt = %d, want %d", n, want)
-		}
+		c.Attempts = want
+		same(t, "code after AddAttempt", got, wantCode(c))
 	}
-	c.Attempts = 3
 	same(t, "code", f.getCode(u, "signup"), wantCode(c))
 	if got := f.getCode(u, "forgot_password"); got.Attempts != 0 {
 		t.Fatalf("other purpose has %d attempts, want 0", got.Attempts)
@@ -93,8 +91,8 @@ func testCodeAddAttempt(t *testing.T, f *fixture) {
 
 	c.Attempts = 7
 	must(t, f.Codes().Put(f.ctx, c))
-	if n, err := f.Codes().AddAttempt(f.ctx, u.PoolID, u.Sub, "signup"); err != nil || n != 8 {
-		t.Fatalf("AddAttempt after Put with 7 = %d, %v; want 8", n, err)
+	if got, err := f.Codes().AddAttempt(f.ctx, u.PoolID, u.Sub, "signup"); err != nil || got.Attempts != 8 {
+		t.Fatalf("AddAttempt after Put with 7 = %d, %v; want 8", got.Attempts, err)
 	}
 	_, err := f.Codes().AddAttempt(f.ctx, u.PoolID, u.Sub, "verify:email")
 	wantErr(t, err, storage.ErrNotFound)

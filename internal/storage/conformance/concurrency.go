@@ -128,14 +128,17 @@ func testConcurrentAddSameLogin(t *testing.T, f *fixture) {
 }
 
 // testConcurrentAddAttempt: concurrent AddAttempt calls each count one
-// attempt and see distinct counts.
+// attempt and see distinct counts, each with the code it counted.
 func testConcurrentAddAttempt(t *testing.T, f *fixture) {
 	_, u := f.poolUser()
-	f.code(u, "signup")
+	want := f.code(u, "signup")
 	counts := make([]int, workers)
 	errs := together(workers, func(i int) error {
-		var err error
-		counts[i], err = f.Codes().AddAttempt(f.ctx, u.PoolID, u.Sub, "signup")
+		c, err := f.Codes().AddAttempt(f.ctx, u.PoolID, u.Sub, "signup")
+		if err == nil && string(c.Hash) != string(want.Hash) {
+			t.Errorf("AddAttempt returned hash %x, want %x", c.Hash, want.Hash)
+		}
+		counts[i] = c.Attempts
 		return err
 	})
 	for _, err := range errs {

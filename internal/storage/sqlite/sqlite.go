@@ -20,6 +20,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"runtime"
 	"strings"
 
@@ -41,10 +43,20 @@ var _ storage.Store = (*DB)(nil)
 const busyTimeoutMS = 10000
 
 // Open opens (creating if needed) the database file at path and brings its
-// schema up to date.
+// schema up to date. The database and the files SQLite keeps beside it
+// (-wal, -shm) are made readable and writable by their owner only (0600),
+// whatever the umask, and so are those left by an earlier start.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" || path == ":memory:" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlite: unsupported database path %q", path)
+	}
+	// SQLite creates the -wal, -shm and -journal files with the database
+	// file's permissions, so a database made 0600 keeps them so too.
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	if err := restrictFiles(path); err != nil {
+		return nil, err
 	}
 	dsn := fmt.Sprintf("%s?_txlock=immediate&_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1",
 		path, busyTimeoutMS)
@@ -56,9 +68,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	if err := write.PingContext(ctx); err != nil { // creates the file, sets WAL
+	if err := write.PingContext(ctx); err != nil { // sets WAL, creating -wal and -shm
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, convert(err))
+	}
+	if err := restrictFiles(path); err != nil {
+		write.Close()
+		return nil, err
 	}
 
 	read, err := sql.Open("sqlite", dsn+"&_query_only=1")
@@ -127,4 +143,42 @@ func (b *backend) Tx(ctx context.Context, _ sqlstore.Isolation, fn func(sqlstore
 
 func (b *backend) Close() error {
 	return errors.Join(b.read.close(), b.write.close())
+}
+
+// privateMode is the permission of the database files: the owner's only.
+const privateMode fs.FileMode = 0o600
+
+// createPrivate creates an empty database file at path with privateMode
+// unless a file is there already. (An empty file is an empty database.)
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, privateMode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// restrictFiles sets privateMode on the database file and on those SQLite
+// keeps beside it, where they exist with another mode: an older Cognate
+// made them 0644, and a new file's mode is whatever the umask left.
+func restrictFiles(path string) error {
+	for _, name := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		fi, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: %w", err)
+		}
+		if fi.Mode().Perm() == privateMode {
+			continue
+		}
+		if err := os.Chmod(name, privateMode); err != nil {
+			return fmt.Errorf("sqlite: restricting %s to its owner: %w", name, err)
+		}
+	}
+	return nil
 }

@@ -33,15 +33,23 @@ func (s codes) Get(ctx context.Context, poolID, sub, purpose string) (storage.Co
 	return c, nil
 }
 
-// AddAttempt increments the count in one statement, so concurrent callers
-// each see a distinct count.
-func (s codes) AddAttempt(ctx context.Context, poolID, sub, purpose string) (int, error) {
-	var n int64
+// AddAttempt increments the count and reads the code back in one
+// statement, so concurrent callers each see a distinct count.
+func (s codes) AddAttempt(ctx context.Context, poolID, sub, purpose string) (storage.Code, error) {
+	c := storage.Code{PoolID: poolID, Sub: sub, Purpose: purpose}
+	var attempts, expires, created int64
 	err := s.s.writeOne(ctx, func(q Querier) error {
 		return q.QueryRow(ctx, `UPDATE codes SET attempts = attempts + 1
-			WHERE pool_id = ? AND sub = ? AND purpose = ? RETURNING attempts`, poolID, sub, purpose).Scan(&n)
+			WHERE pool_id = ? AND sub = ? AND purpose = ?
+			RETURNING hash, attempts, expires_at, created_at`, poolID, sub, purpose).
+			Scan(&c.Hash, &attempts, &expires, &created)
 	})
-	return int(n), wrap("codes: add attempt "+purpose, err)
+	if err != nil {
+		return storage.Code{}, wrap("codes: add attempt "+purpose, err)
+	}
+	c.Hash, c.Attempts = blob(c.Hash), int(attempts)
+	c.ExpiresAt, c.CreatedAt = fromMicros(expires), fromMicros(created)
+	return c, nil
 }
 
 // Delete removes the code; ErrNotFound if there was none.
