@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -111,6 +113,38 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer a.Close()
 	stopReloading := reloadOnHangup(a, log)
 	defer stopReloading()
+	scheme := "http"
+	if cfg.TLS() {
+		scheme = "https"
+	}
+	gateways := []struct {
+		on           bool
+		flag, listen string
+		handler      http.Handler
+		banner       string
+	}{
+		{cfg.S3Gateway.Enabled(), "--s3-gateway-listen", cfg.S3Gateway.Listen, a.S3Gateway(),
+			"S3 gateway is listening on " + scheme + "://%s (backend " + cfg.S3Gateway.BackendURL + ")\n"},
+		{cfg.APIGateway.Enabled(), "--api-gateway-listen", cfg.APIGateway.Listen, a.APIGateway(),
+			"API gateway is listening on " + scheme + "://%s (" + cfg.APIGateway.Mode + " to " + cfg.APIGateway.Upstream + ")\n"},
+	}
+	for _, gw := range gateways {
+		if !gw.on {
+			continue
+		}
+		gln, err := net.Listen("tcp", gw.listen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("%s: %w", gw.flag, err)
+		}
+		fmt.Fprintf(stdout, gw.banner, gln.Addr())
+		go func() {
+			if err := a.ServeGateway(ctx, gln, gw.handler); err != nil {
+				log.Error("gateway stopped", "listener", gw.flag, "err", err)
+				stop()
+			}
+		}()
+	}
 	return a.Serve(ctx, ln, func(addr string) { printBanner(stdout, cfg, a, addr) })
 }
 

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/cognate-dev/cognate/internal/apigateway"
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/cognitoidentity"
 	"github.com/cognate-dev/cognate/internal/cognitoidp"
@@ -21,6 +22,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/identitypool"
 	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/password"
+	"github.com/cognate-dev/cognate/internal/s3gateway"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/storage/postgres"
@@ -42,6 +44,8 @@ type App struct {
 	idpool *identitypool.Service
 	identityDeps
 	handler http.Handler
+	s3      *s3gateway.Gateway
+	api     *apigateway.Gateway
 	users   *userpool.Service
 	now     func() time.Time
 	// hasher hashes passwords; nil means one with a slot per CPU.
@@ -186,6 +190,12 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 		query.Register(svc)
 	}
 	a.handler = a.routes(mux, query)
+	if a.s3, err = a.newS3Gateway(creds); err != nil {
+		return err
+	}
+	if a.api, err = a.newAPIGateway(creds); err != nil {
+		return err
+	}
 	return nil
 }
 

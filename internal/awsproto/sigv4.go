@@ -27,6 +27,11 @@ type Caller struct {
 	// Session is the CredentialSource's description of temporary
 	// credentials (nil for long-term ones such as the root credentials).
 	Session any
+	// Presigned reports a signature carried in the query string.
+	Presigned bool
+	// seed is the verified signature and its key, which sign the chunks
+	// of a streaming upload (see ChunkVerifier).
+	seed *seedSignature
 }
 
 // Credential is what a CredentialSource returns for an access key.
@@ -230,6 +235,9 @@ func verify(ctx context.Context, r *signedRequest, signingName string, creds Cre
 		Principal:    cred.Principal,
 		SessionToken: token,
 		Session:      cred.Session,
+		Presigned:    pre != nil,
+		seed: &seedSignature{key: key, amzDate: amzDate, signature: strings.ToLower(auth.signature),
+			scope: auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator},
 	}, nil
 }
 

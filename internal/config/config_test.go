@@ -54,6 +54,26 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "s3 gateway",
+			args: []string{"--s3-gateway-listen", "127.0.0.1:7360", "--s3-backend-url", "http://127.0.0.1:9000",
+				"--s3-backend-access-key", "minio", "--s3-backend-path-style", "--s3-gateway-metadata=false"},
+			env: map[string]string{"COGNATE_S3_BACKEND_SECRET_KEY_FILE": pwFile, "COGNATE_S3_BACKEND_REGION": "eu-west-1"},
+			check: func(t *testing.T, c Config) {
+				want := S3Gateway{Listen: "127.0.0.1:7360", BackendURL: "http://127.0.0.1:9000", BackendAccessKey: "minio",
+					BackendSecretKey: "file-pw", BackendRegion: "eu-west-1", BackendPathStyle: true}
+				if c.S3Gateway != want {
+					t.Errorf("got %+v\nwant %+v", c.S3Gateway, want)
+				}
+				if err := c.Validate(); err != nil {
+					t.Errorf("Validate: %v", err)
+				}
+				c.S3Gateway.BackendURL = ""
+				if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--s3-backend-url") {
+					t.Errorf("Validate without a backend URL = %v", err)
+				}
+			},
+		},
+		{
 			name: "flags",
 			args: []string{"--listen", "0.0.0.0:9000", "--data-dir=/var/lib/cognate", "--database-url", "postgres://u@db/x",
 				"--account-id", "123456789012", "--public-url", "https://id.example.com", "--smtp-host", "mail.example.com",
@@ -65,7 +85,8 @@ func TestParse(t *testing.T) {
 					AccountID: "123456789012", PublicURL: "https://id.example.com",
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
 					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", LockoutMax: 90 * time.Minute,
-					TLSCertFile: "/etc/cognate/cert.pem", TLSKeyFile: "/etc/cognate/key.pem"}
+					TLSCertFile: "/etc/cognate/cert.pem", TLSKeyFile: "/etc/cognate/key.pem",
+					S3Gateway: Default().S3Gateway, APIGateway: Default().APIGateway, Lambda: Default().Lambda}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
 				}

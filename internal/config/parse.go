@@ -21,7 +21,9 @@ const (
 
 // isSecretFlag reports whether flag name holds a secret, which may also be
 // read from a file named by <ENV>_FILE and is never echoed in errors.
-func isSecretFlag(name string) bool { return name == "smtp-password" }
+func isSecretFlag(name string) bool {
+	return name == "smtp-password" || name == "s3-backend-secret-key" || name == "lambda-secret-access-key"
+}
 
 // Parse builds a Config from Default, the flags in args and the environment
 // read through getenv. The FlagSet is named name (the subcommand) for error
@@ -151,6 +153,32 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.SMSWebhookURL, "sms-webhook-url", cfg.SMSWebhookURL, "`URL` that text messages (SMS codes) are posted to as JSON {to, message, pool, kind}; empty writes them to the development outbox")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
 	fs.DurationVar(&cfg.LockoutMax, "lockout-max", cfg.LockoutMax, "longest sign-in lockout after failed passwords (`duration`, 1s to 24h)")
+	g := &cfg.S3Gateway
+	fs.StringVar(&g.Listen, "s3-gateway-listen", g.Listen, "`address` (host:port) of the S3 gateway; empty: no gateway")
+	fs.StringVar(&g.Domain, "s3-gateway-domain", g.Domain, "host `name` under which the gateway takes virtual-hosted requests (<bucket>.<name>); default: the host of --s3-gateway-listen")
+	fs.BoolVar(&g.Metadata, "s3-gateway-metadata", g.Metadata, "stamp written objects with the writer's identity id, user pool id and sub (x-amz-meta-cognate-*)")
+	fs.StringVar(&g.BackendURL, "s3-backend-url", g.BackendURL, "endpoint `URL` of the S3-compatible store behind the gateway")
+	fs.StringVar(&g.BackendAccessKey, "s3-backend-access-key", g.BackendAccessKey, "access key `id` the gateway signs the store's requests with")
+	fs.StringVar(&g.BackendSecretKey, "s3-backend-secret-key", g.BackendSecretKey, "secret access `key` for the store (prefer "+EnvName("s3-backend-secret-key")+"_FILE)")
+	fs.StringVar(&g.BackendRegion, "s3-backend-region", g.BackendRegion, "`region` the store's requests are signed for")
+	fs.BoolVar(&g.BackendPathStyle, "s3-backend-path-style", g.BackendPathStyle, "address the store's buckets in the path (http://host/bucket/key), as MinIO and moto need")
+	a := &cfg.APIGateway
+	fs.StringVar(&a.Listen, "api-gateway-listen", a.Listen, "`address` (host:port) of the API gateway; empty: no API gateway")
+	fs.StringVar(&a.Upstream, "api-upstream", a.Upstream, "the API's backend `URL` (http mode), or the Lambda Invoke API's base URL (lambda-proxy)")
+	fs.StringVar(&a.Mode, "api-upstream-mode", a.Mode, "`mode`: http (proxy with X-Cognate-* headers) or lambda-proxy (API Gateway's proxy event)")
+	fs.StringVar(&a.Function, "api-function", a.Function, "function `name` or ARN that lambda-proxy invokes")
+	fs.StringVar(&a.PayloadVersion, "api-payload-version", a.PayloadVersion, "proxy event `version`: 1.0 (REST APIs) or 2.0 (HTTP APIs)")
+	fs.StringVar(&a.Authorizer, "api-authorizer", a.Authorizer, "`authorizer`: cognito-user-pools, aws-iam or both")
+	fs.StringVar(&a.UserPoolID, "api-user-pool-id", a.UserPoolID, "user pool `id` whose tokens the API accepts")
+	fs.StringVar(&a.RequiredScopes, "api-required-scopes", a.RequiredScopes, "comma-separated OAuth `scopes`, one of which an access token must carry")
+	fs.StringVar(&a.IdentityPoolID, "api-identity-pool-id", a.IdentityPoolID, "identity pool `id` in which a token caller's identity is looked up")
+	fs.StringVar(&a.APIID, "api-id", a.APIID, "API `id` in execute-api ARNs and events")
+	fs.StringVar(&a.Stage, "api-stage", a.Stage, "stage `name` in execute-api ARNs and events")
+	l := &cfg.Lambda
+	fs.StringVar(&l.AccessKeyID, "lambda-access-key-id", l.AccessKeyID, "access key `id` that signs Lambda invocations (empty: unsigned)")
+	fs.StringVar(&l.SecretAccessKey, "lambda-secret-access-key", l.SecretAccessKey, "secret `key` that signs Lambda invocations (prefer "+EnvName("lambda-secret-access-key")+"_FILE)")
+	fs.StringVar(&l.Region, "lambda-region", l.Region, "`region` Lambda invocations are signed for (an ARN's own region wins)")
+	fs.DurationVar(&l.Timeout, "lambda-timeout", l.Timeout, "how long an invocation may take (`duration`)")
 	return fs
 }
 

@@ -60,7 +60,7 @@ func TestJSClients(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	srv := startServer(t, buildCognate(t, root, dir), dir)
+	srv := startServer(t, buildCognate(t, root, dir), dir, startMoto(t))
 	t.Logf("cognate serve is listening on %s", srv.endpoint)
 
 	env := append(environWithout("AWS_", "COGNATE_", "NODE_OPTIONS", "NODE_TEST_CONTEXT"),
@@ -72,6 +72,7 @@ func TestJSClients(t *testing.T) {
 		"AWS_REGION=us-east-1",
 		"AWS_DEFAULT_REGION=us-east-1",
 		"AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true",
+		"COGNATE_S3_GATEWAY="+srv.s3Gateway,
 	)
 	tap := filepath.Join(dir, "results.tap")
 	// Test files run three at a time: the TOTP tests spend most of their

@@ -23,6 +23,8 @@ type server struct {
 	secretAccessKey string
 	dataDir         string
 	log             *lockedBuffer // stderr: the server's log
+	// s3Gateway is the S3 gateway's endpoint, when one was asked for.
+	s3Gateway string
 }
 
 // buildCognate builds cmd/cognate into dir and returns the binary's path.
@@ -42,12 +44,18 @@ func buildCognate(t *testing.T, root, dir string) string {
 }
 
 // startServer runs `bin serve --listen 127.0.0.1:0` on a fresh data
-// directory and waits for its banner. The process is stopped (SIGINT, then
-// killed) when the test ends.
-func startServer(t *testing.T, bin, dir string) *server {
+// directory, with an S3 gateway in front of s3Backend when it is not "",
+// and waits for its banner. The process is stopped (SIGINT, then killed)
+// when the test ends.
+func startServer(t *testing.T, bin, dir, s3Backend string) *server {
 	t.Helper()
 	s := &server{dataDir: filepath.Join(dir, "data"), log: &lockedBuffer{}}
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", s.dataDir)
+	args := []string{"serve", "--listen", "127.0.0.1:0", "--data-dir", s.dataDir}
+	if s3Backend != "" {
+		args = append(args, "--s3-gateway-listen", "127.0.0.1:0", "--s3-backend-url", s3Backend,
+			"--s3-backend-access-key", "moto", "--s3-backend-secret-key", "moto-secret", "--s3-backend-path-style")
+	}
+	cmd := exec.Command(bin, args...)
 	// The server must generate its own root credentials and use SQLite in
 	// the temporary directory, whatever COGNATE_* the caller has set.
 	cmd.Env = environWithout("COGNATE_")
@@ -81,6 +89,8 @@ func startServer(t *testing.T, bin, dir string) *server {
 			}
 			line := strings.TrimSpace(sc.Text())
 			switch {
+			case strings.HasPrefix(line, "S3 gateway is listening on "):
+				s.s3Gateway, _, _ = strings.Cut(strings.TrimPrefix(line, "S3 gateway is listening on "), " ")
 			case strings.HasPrefix(line, "Cognate is listening on "):
 				s.endpoint = strings.TrimPrefix(line, "Cognate is listening on ")
 			case strings.HasPrefix(line, "export AWS_ACCESS_KEY_ID="):

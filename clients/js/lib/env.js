@@ -8,6 +8,8 @@
 //   COGNATE_OUTBOX         the server's development outbox directory
 //                          (<data-dir>/outbox), where codes arrive as .eml
 //   COGNATE_ACCOUNT_ID     the server's --account-id (000000000000)
+//   COGNATE_S3_GATEWAY     the server's S3 gateway (--s3-gateway-listen),
+//                          when it runs one; the gateway tests skip without
 
 // The AWS SDK v3 warns once per process that it will need Node.js 22 in
 // 2027; the machines here run Node.js 20, which the pinned versions support.
@@ -30,3 +32,4 @@ export const credentials = {
 };
 export const outboxDir = required('COGNATE_OUTBOX');
 export const accountId = process.env.COGNATE_ACCOUNT_ID || '000000000000';
+export const s3Gateway = process.env.COGNATE_S3_GATEWAY || '';
