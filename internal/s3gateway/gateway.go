@@ -371,7 +371,8 @@ func (g *Gateway) forward(x *exchange, b *body, mode string) *Error {
 	x.w.WriteHeader(resp.StatusCode)
 	if r.Method != http.MethodHead {
 		buf := copyBuffers.Get().(*[]byte)
-		n, err := io.CopyBuffer(x.w, struct{ io.Reader }{resp.Body}, *buf)
+		// Neither side may pick its own (smaller) buffer: both are hidden.
+		n, err := io.CopyBuffer(struct{ io.Writer }{x.w}, struct{ io.Reader }{resp.Body}, *buf)
 		copyBuffers.Put(buf)
 		x.bytesOut = n
 		if err != nil && ctx.Err() == nil {
