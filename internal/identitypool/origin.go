@@ -29,9 +29,6 @@ import (
 // GetOpenIdTokenForDeveloperIdentity vouches for the identity itself, so
 // its token's origin is the token (TokenDuration), with no session.
 
-// originClaim is the claim of an OpenID token that holds its origin.
-const originClaim = "cognate:origin"
-
 // tokenOrigin is where an OpenID token's authority comes from.
 type tokenOrigin struct {
 	// Exp (Unix seconds) bounds the exp of the token and of every token
