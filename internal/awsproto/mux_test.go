@@ -159,7 +159,7 @@ func TestSDKSignedCall(t *testing.T) {
 	}
 	info := f.lastInfo()
 	want := Caller{AccessKeyID: testKey, Region: "eu-west-1", Service: "cognito-idp", Principal: "arn:aws:iam::123456789012:user/admin"}
-	if info == nil || info.Caller == nil || *info.Caller != want {
+	if info == nil || info.Caller == nil || withoutSeed(*info.Caller) != want {
 		t.Fatalf("Caller = %+v, want %+v", info, want)
 	}
 	if info.Operation != "DescribeUserPool" || info.Service != "cognito-idp" || info.SourceIP != "127.0.0.1" ||
@@ -512,4 +512,11 @@ func TestRegisterRejectsUnknownHandler(t *testing.T) {
 		}
 	}()
 	NewMux(testCreds(), MuxOptions{}).Register(&Service{Model: cognitoModel(t), Handlers: map[string]Handler{"Nope": nil}})
+}
+
+// withoutSeed is c without the signature a streaming upload's chunks
+// would chain from, for comparing callers.
+func withoutSeed(c Caller) Caller {
+	c.seed = nil
+	return c
 }
