@@ -263,10 +263,10 @@ func (s *Service) verifyAttestation(rp *relyingParty, st *registrationState, u *
 	var perr *protocol.Error
 	switch {
 	case st.UV == "required" && !flags.HasUserVerified():
-		return nil, errorf(WebAuthnCredentialNotSupport, "The user pool requires user verification, which the authenticator did not perform.")
+		return nil, errorf(WebAuthnCredentialNotSupported, "The user pool requires user verification, which the authenticator did not perform.")
 	case errors.As(err, &perr) && (perr.Type == protocol.ErrUnsupportedAlgorithm.Type ||
 		perr.Type == protocol.ErrUnsupportedKey.Type || perr.Type == protocol.ErrAttestationFormat.Type):
-		return nil, errorf(WebAuthnCredentialNotSupport, "The authenticator's credential is not supported.")
+		return nil, errorf(WebAuthnCredentialNotSupported, "The authenticator's credential is not supported.")
 	}
 	return nil, errorf(InvalidParameter, "The passkey credential could not be verified.")
 }
