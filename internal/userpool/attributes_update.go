@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
@@ -131,7 +130,7 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, u *storage.User
 
 	details := []cip.CodeDeliveryDetailsType{}
 	for i, d := range send {
-		dd, err := s.sendCode(ctx, p, u, d.attr, d.to, messaging.KindVerify, codes[i])
+		dd, err := s.sendCode(ctx, p, w.client, u, d.attr, d.to, msgUpdateAttribute, codes[i])
 		if err != nil {
 			return nil, err
 		}

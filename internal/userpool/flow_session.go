@@ -42,6 +42,9 @@ type flowState struct {
 	Choices []string `json:"a,omitempty"`
 	// Name is what the caller typed as USERNAME (USER_AUTH).
 	Name string `json:"un,omitempty"`
+	// NewPassword marks a sign-in that set a new password in answer to
+	// NEW_PASSWORD_REQUIRED (its tokens' trigger source).
+	NewPassword bool `json:"np,omitempty"`
 }
 
 const flowAAD = "cognito-flow-session"

@@ -69,6 +69,9 @@ func (s *Service) userAuth(ctx context.Context, p *pool, cl *client, params map[
 	if err != nil {
 		return nil, err
 	}
+	if err := s.preAuthentication(ctx, p, cl, u, username); err != nil {
+		return nil, err
+	}
 	st := flowState{Pool: p.rec.ID, Client: cl.rec.ID, Name: username, Device: params["DEVICE_KEY"],
 		Choices: p.availableFirstFactors(u)}
 	if u != nil {
@@ -114,7 +117,7 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 		if in["SRP_A"] == "" {
 			return s.firstFactorChallenge(cl, st, ffPasswordSRP)
 		}
-		return s.passwordVerifierChallenge(ctx, p, cl, u, st.Name, in["SRP_A"], st.Device)
+		return s.passwordVerifierChallenge(ctx, p, cl, u, st.Name, in["SRP_A"], st.Device, nil)
 	case ffEmailOTP, ffSMSOTP:
 		return s.otpChallenge(ctx, p, cl, u, st, factor)
 	case ffWebAuthn:
