@@ -154,17 +154,19 @@ func TestCustomEmailSenderTrigger(t *testing.T) {
 // decryptWithJSEncryptionSDK decrypts an AWS Encryption SDK message with
 // the AWS Encryption SDK for JavaScript (@aws-crypto/client-node, a
 // RawAesKeyringNode of namespace "cognate" and name "sender", the SDK's
-// default commitment policy) from clients/js's node_modules, and checks
-// its encryption context. It returns "" (and logs) when Node.js or the
-// package is not installed.
+// default commitment policy), and checks its encryption context. It
+// returns "" (and logs) when Node.js or the package is not at hand.
 func decryptWithJSEncryptionSDK(t *testing.T, message, key string, wantContext map[string]string) string {
 	t.Helper()
-	modules, _ := filepath.Abs(filepath.Join("..", "..", "clients", "js", "node_modules"))
+	// clients/js's suite (internal/jsclients), mandatory in CI, decrypts a
+	// custom sender's code with the same SDK after its own npm ci; here the
+	// check runs when COGNATE_TEST_ESDK_MODULES names a node_modules with
+	// @aws-crypto/client-node (clients/js's, say), so that this package
+	// never races that npm ci.
+	modules := os.Getenv("COGNATE_TEST_ESDK_MODULES")
 	node, err := exec.LookPath("node")
-	if _, serr := os.Stat(filepath.Join(modules, "@aws-crypto", "client-node")); err != nil || serr != nil {
-		// clients/js's suite (internal/jsclients), mandatory in CI, decrypts
-		// a custom sender's code with the same SDK after its own npm ci.
-		t.Log("the JavaScript decryption check is skipped here: install Node.js and run npm ci in clients/js")
+	if _, serr := os.Stat(filepath.Join(modules, "@aws-crypto", "client-node")); modules == "" || err != nil || serr != nil {
+		t.Log("the JavaScript decryption check is skipped here (set COGNATE_TEST_ESDK_MODULES to a node_modules with @aws-crypto/client-node)")
 		return ""
 	}
 	script := `

@@ -4,105 +4,37 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/cognate-dev/cognate/internal/awsproto"
+	"github.com/cognate-dev/cognate/internal/lambdainvoke/lambdatest"
 )
 
-// functions is a stand-in for the Lambda Invoke API serving any number
-// of functions, each a Go handler written with aws-lambda-go (typed with
-// its events.CognitoEventUserPools* event, so that decoding Cognate's
-// events proves their shape). Like AWS Lambda it checks each invocation's
-// SigV4 signature (service lambda) and answers a handler's error as a
-// function error (X-Amz-Function-Error: Unhandled, {errorMessage,
-// errorType}). Functions are named by name or ARN; an ARN's last part
-// names the function.
-type functions struct {
-	*httptest.Server
-	mu       sync.Mutex
-	handlers map[string]lambda.Handler
-	calls    map[string][][]byte
-}
+// functions is the Lambda Invoke API stand-in (package lambdatest) with
+// helpers for the tests: Go handlers written with aws-lambda-go, typed
+// with its events.CognitoEventUserPools* events, so that decoding
+// Cognate's events proves their shape.
+type functions struct{ *lambdatest.Server }
 
 func newFunctions(t testing.TB) *functions {
-	f := &functions{handlers: map[string]lambda.Handler{}, calls: map[string][][]byte{}}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	f := &functions{lambdatest.New()}
 	t.Cleanup(f.Close)
 	return f
 }
 
-// handle serves function name with handler, a function aws-lambda-go
-// accepts (func(ctx, Event) (Event, error) and the like).
-func (f *functions) handle(name string, handler any) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.handlers[name] = lambda.NewHandler(handler)
-}
+func (f *functions) handle(name string, handler any) { f.Handle(name, handler) }
 
 // arn is the ARN of function name, as a pool's LambdaConfig names it.
-func arn(name string) string { return "arn:aws:lambda:us-east-1:000000000000:function:" + name }
-
-func (f *functions) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	path, ok := strings.CutPrefix(r.URL.EscapedPath(), "/2015-03-31/functions/")
-	path, ok2 := strings.CutSuffix(path, "/invocations")
-	name, err := url.PathUnescape(path)
-	if !ok || !ok2 || err != nil || r.Method != http.MethodPost || r.Header.Get("X-Amz-Invocation-Type") != "RequestResponse" {
-		w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
-		http.Error(w, `{"Type":"User","message":"Function not found"}`, http.StatusNotFound)
-		return
-	}
-	if _, err := awsproto.VerifyRequest(r.Context(), awsproto.SignedRequest{Method: r.Method, Path: r.URL.EscapedPath(),
-		Host: r.Host, Header: r.Header, Body: body}, "lambda", lambdaCreds{}, time.Now()); err != nil {
-		w.Header().Set("X-Amzn-ErrorType", "InvalidSignatureException")
-		http.Error(w, `{"message":"The request signature we calculated does not match"}`, http.StatusForbidden)
-		return
-	}
-	if i := strings.LastIndex(name, ":function:"); i >= 0 {
-		name = name[i+len(":function:"):]
-	}
-	f.mu.Lock()
-	h := f.handlers[name]
-	f.calls[name] = append(f.calls[name], body)
-	f.mu.Unlock()
-	if h == nil {
-		w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
-		http.Error(w, `{"Type":"User","message":"Function not found: `+name+`"}`, http.StatusNotFound)
-		return
-	}
-	out, err := h.Invoke(r.Context(), body)
-	if err != nil {
-		w.Header().Set("X-Amz-Function-Error", "Unhandled")
-		msg, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": "errorString"})
-		_, _ = w.Write(msg)
-		return
-	}
-	_, _ = w.Write(out)
-}
-
-// events returns the payloads function name was invoked with.
-func (f *functions) events(name string) [][]byte {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([][]byte(nil), f.calls[name]...)
-}
+func arn(name string) string { return lambdatest.ARN(name) }
 
 // last decodes the newest event of function name into v.
 func (f *functions) last(t testing.TB, name string, v any) {
 	t.Helper()
-	evs := f.events(name)
+	evs := f.Events(name)
 	if len(evs) == 0 {
 		t.Fatalf("function %s was not invoked", name)
 	}
@@ -112,14 +44,14 @@ func (f *functions) last(t testing.TB, name string, v any) {
 }
 
 // count is how often function name was invoked.
-func (f *functions) count(name string) int { return len(f.events(name)) }
+func (f *functions) count(name string) int { return len(f.Events(name)) }
 
 // triggerServer starts a server that invokes functions through fns, signs
 // for them with the stand-in's credentials and waits timeout for each.
 func triggerServer(t *testing.T, backend string, fns *functions, timeout time.Duration) *server {
 	cfg := newConfig(t, backend)
 	cfg.Lambda.Endpoint = fns.URL
-	cfg.Lambda.AccessKeyID, cfg.Lambda.SecretAccessKey, cfg.Lambda.Timeout = lambdaKeyID, lambdaSecret, timeout
+	cfg.Lambda.AccessKeyID, cfg.Lambda.SecretAccessKey, cfg.Lambda.Timeout = lambdatest.AccessKeyID, lambdatest.SecretAccessKey, timeout
 	cfg.Lambda.SenderKey = testSenderKey
 	return start(t, cfg)
 }
