@@ -7,7 +7,8 @@
 // (events.CognitoEventUserPoolsPreSignup, error)). Like AWS Lambda it
 // checks each invocation's SigV4 signature (service lambda) and answers a
 // handler's error as a function error (X-Amz-Function-Error: Unhandled,
-// {"errorMessage", "errorType"}).
+// {"errorMessage", "errorType"}). GET /events/{name} lists the events a
+// function was invoked with, for tests in another process.
 package lambdatest
 
 import (
@@ -75,6 +76,10 @@ func (creds) LookupCredential(_ context.Context, id, _ string) (awsproto.Credent
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if name, ok := strings.CutPrefix(r.URL.Path, "/events/"); ok && r.Method == http.MethodGet {
+		s.serveEvents(w, name)
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	path, ok := strings.CutPrefix(r.URL.EscapedPath(), "/2015-03-31/functions/")
 	path, ok2 := strings.CutSuffix(path, "/invocations")
@@ -107,6 +112,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write(out)
+}
+
+// serveEvents answers GET /events/{name} with the events function name
+// was invoked with, as a JSON array (tests in other processes read them).
+func (s *Server) serveEvents(w http.ResponseWriter, name string) {
+	evs := s.Events(name)
+	out := make([]json.RawMessage, len(evs))
+	for i, e := range evs {
+		out[i] = e
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
 }
 
 func fail(w http.ResponseWriter, status int, errType, msg string) {
