@@ -88,3 +88,6 @@ func slow(ctx context.Context, e map[string]any) (map[string]any, error) {
 	time.Sleep(700 * time.Millisecond)
 	return e, nil
 }
+
+// lambdaStandInKeys are the credentials the stand-in accepts.
+func lambdaStandInKeys() (string, string) { return lambdatest.AccessKeyID, lambdatest.SecretAccessKey }

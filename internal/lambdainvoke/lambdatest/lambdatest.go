@@ -15,6 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,13 +40,29 @@ type Server struct {
 	mu       sync.Mutex
 	handlers map[string]lambda.Handler
 	calls    map[string][][]byte
+	conns    int
 }
 
 // New starts a stand-in; Close stops it.
 func New() *Server {
 	s := &Server{handlers: map[string]lambda.Handler{}, calls: map[string][][]byte{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Server.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
+	s.Start()
 	return s
+}
+
+// Connections is how many connections clients have opened to the stand-in.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
 }
 
 // Handle serves function name with handler.
