@@ -113,8 +113,7 @@ func (s *Service) customMessage(ctx context.Context, p *pool, cl *client, u *sto
 // it to, the address or number, itself. The key is the pool's KMS key
 // (KMSKeyID) or the server's sender key (a raw AES keyring). Cognito
 // invokes these functions asynchronously; Cognate waits for the answer, so
-// that a failure is reported (as CodeDeliveryFailureException) rather than
-// lost.
+// that a failure is reported (as the trigger's error) rather than lost.
 func (s *Service) customSender(ctx context.Context, p *pool, cl *client, u *storage.User, src msgSource, t triggers.Trigger, fn, to, code string) error {
 	keyring := s.senderKey
 	if id := p.cfg.LambdaConfig.KMSKeyID; id != "" && s.kms != nil {
