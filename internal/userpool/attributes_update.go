@@ -30,7 +30,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAt
 	if msg := c.pool.unknownAttributes(attributeNames(in.UserAttributes)); msg != "" {
 		return nil, errorf(InvalidParameter, "%s", msg)
 	}
-	details, err := s.updateAttributes(ctx, c.pool, c.user, in.UserAttributes, writer{client: c.client})
+	details, err := s.updateAttributes(withClientMetadata(ctx, in.ClientMetadata), c.pool, c.user, in.UserAttributes, writer{client: c.client})
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cip.AdminUp
 	if msg := p.unknownAttributes(attributeNames(in.UserAttributes)); msg != "" {
 		return nil, errorf(InvalidParameter, "%s", msg)
 	}
-	if _, err := s.updateAttributes(ctx, p, u, in.UserAttributes, writer{admin: true}); err != nil {
+	if _, err := s.updateAttributes(withClientMetadata(ctx, in.ClientMetadata), p, u, in.UserAttributes, writer{admin: true}); err != nil {
 		return nil, err
 	}
 	return &cip.AdminUpdateUserAttributesResponse{}, nil
