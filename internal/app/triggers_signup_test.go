@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -154,14 +153,4 @@ func forEachTriggerBackend(t *testing.T, fns *functions, fn func(t *testing.T, s
 	for _, b := range backends(t) {
 		t.Run(b, func(t *testing.T) { fn(t, triggerServer(t, b, fns, 2*time.Second)) })
 	}
-}
-
-// contains reports whether list has v.
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
 }

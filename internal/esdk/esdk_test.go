@@ -8,7 +8,6 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/binary"
-	"math/big"
 	"testing"
 )
 
@@ -114,19 +113,23 @@ func TestEncryptStructure(t *testing.T) {
 		t.Fatalf("%d bytes after the signature", r.Len())
 	}
 	pub, _ := base64.StdEncoding.DecodeString(ec[PublicKeyContext])
-	x, y := decompress(t, pub)
+	pubKey, err := ecdsa.ParseUncompressedPublicKey(elliptic.P384(), decompress(t, pub))
+	if err != nil {
+		t.Fatal(err)
+	}
 	digest := sha512.Sum384(msg[:signed])
-	if !ecdsa.VerifyASN1(&ecdsa.PublicKey{Curve: elliptic.P384(), X: x, Y: y}, digest[:], sig) {
+	if !ecdsa.VerifyASN1(pubKey, digest[:], sig) {
 		t.Fatal("signature")
 	}
 }
 
-// decompress recovers a P-384 point from its compressed form.
-func decompress(t *testing.T, b []byte) (*big.Int, *big.Int) {
+// decompress recovers a P-384 point from its compressed form, as the
+// uncompressed encoding (0x04 || X || Y).
+func decompress(t *testing.T, b []byte) []byte {
 	t.Helper()
 	x, y := elliptic.UnmarshalCompressed(elliptic.P384(), b)
 	if x == nil {
 		t.Fatalf("bad compressed point %x", b)
 	}
-	return x, y
+	return append(append([]byte{4}, x.FillBytes(make([]byte, 48))...), y.FillBytes(make([]byte, 48))...)
 }
