@@ -142,8 +142,13 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	if a.hasher == nil {
 		a.hasher = password.NewHasher(runtime.GOMAXPROCS(0))
 	}
+	fns, senderKey, err := a.triggerDeps()
+	if err != nil {
+		return err
+	}
 	var ip *identitypool.Service
 	up := userpool.New(userpool.Deps{
+		Functions: fns, SenderKey: senderKey, KMS: a.kmsKeyring,
 		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: a.hasher,
 		Messenger: mail, SMS: sms, Logger: a.log,
 		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now, LockoutMax: a.cfg.LockoutMax,

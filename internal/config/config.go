@@ -9,6 +9,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net"
@@ -80,8 +81,8 @@ type Config struct {
 	// APIGateway configures the API gateway; it is off when its Listen is
 	// empty.
 	APIGateway APIGateway
-	// Lambda says how functions are invoked (the API gateway's
-	// lambda-proxy mode).
+	// Lambda says how functions are invoked: the user pools' triggers
+	// and the API gateway's lambda-proxy mode.
 	Lambda Lambda
 }
 
@@ -153,6 +154,16 @@ func (g APIGateway) validate() error {
 
 // Lambda says how Cognate calls functions through the Lambda Invoke API.
 type Lambda struct {
+	// Endpoint is the base URL of the Lambda Invoke API the user pools'
+	// triggers are invoked through; empty means no triggers (setting one
+	// in a pool's LambdaConfig is refused). The API gateway's lambda-proxy
+	// mode uses --api-upstream instead.
+	Endpoint string
+	// SenderKey is the base64 256-bit AES key that encrypts the codes
+	// given to CustomEmailSender and CustomSMSSender functions (a raw AES
+	// keyring of the AWS Encryption SDK, namespace "cognate", name
+	// "sender"); empty means pools without a KMSKeyID cannot use them.
+	SenderKey string
 	// AccessKeyID and SecretAccessKey sign invocations (SigV4, service
 	// lambda); empty sends them unsigned.
 	AccessKeyID     string
@@ -161,6 +172,21 @@ type Lambda struct {
 	Region string
 	// Timeout bounds an invocation.
 	Timeout time.Duration
+}
+
+func (l Lambda) validate() error {
+	if l.Endpoint != "" {
+		u, err := url.Parse(l.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+			return fmt.Errorf("--lambda-endpoint: %q is not an http(s) URL", l.Endpoint)
+		}
+	}
+	if l.SenderKey != "" {
+		if k, err := base64.StdEncoding.DecodeString(l.SenderKey); err != nil || len(k) != 32 {
+			return fmt.Errorf("--sender-encryption-key: must be 32 bytes (256 bits) in base64")
+		}
+	}
+	return nil
 }
 
 // S3Gateway configures the second listener, which speaks the S3 REST API
@@ -306,6 +332,9 @@ func (c Config) Validate() error {
 	if c.Lambda.Timeout <= 0 || c.Lambda.Timeout > 15*time.Minute {
 		return fmt.Errorf("--lambda-timeout: %s is not between 0 and 15m", c.Lambda.Timeout)
 	}
+	if err := c.Lambda.validate(); err != nil {
+		return err
+	}
 	return c.APIGateway.validate()
 }
 
@@ -361,6 +390,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Group("lambda",
 			slog.String("access_key_id", c.Lambda.AccessKeyID),
 			slog.String("secret_access_key", redact(c.Lambda.SecretAccessKey)),
+			slog.String("endpoint", c.Lambda.Endpoint),
+			slog.String("sender_encryption_key", redact(c.Lambda.SenderKey)),
 			slog.String("region", c.Lambda.Region),
 			slog.Duration("timeout", c.Lambda.Timeout),
 		),

@@ -22,7 +22,8 @@ const (
 // isSecretFlag reports whether flag name holds a secret, which may also be
 // read from a file named by <ENV>_FILE and is never echoed in errors.
 func isSecretFlag(name string) bool {
-	return name == "smtp-password" || name == "s3-backend-secret-key" || name == "lambda-secret-access-key"
+	return name == "smtp-password" || name == "s3-backend-secret-key" || name == "lambda-secret-access-key" ||
+		name == "sender-encryption-key"
 }
 
 // Parse builds a Config from Default, the flags in args and the environment
@@ -175,6 +176,8 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&a.APIID, "api-id", a.APIID, "API `id` in execute-api ARNs and events")
 	fs.StringVar(&a.Stage, "api-stage", a.Stage, "stage `name` in execute-api ARNs and events")
 	l := &cfg.Lambda
+	fs.StringVar(&l.Endpoint, "lambda-endpoint", l.Endpoint, "base `URL` of the Lambda Invoke API that user pool triggers are invoked through (AWS Lambda, the runtime interface emulator, LocalStack); empty: triggers cannot be set")
+	fs.StringVar(&l.SenderKey, "sender-encryption-key", l.SenderKey, "base64 256-bit AES `key` that encrypts codes for CustomEmailSender/CustomSMSSender (prefer "+EnvName("sender-encryption-key")+"_FILE)")
 	fs.StringVar(&l.AccessKeyID, "lambda-access-key-id", l.AccessKeyID, "access key `id` that signs Lambda invocations (empty: unsigned)")
 	fs.StringVar(&l.SecretAccessKey, "lambda-secret-access-key", l.SecretAccessKey, "secret `key` that signs Lambda invocations (prefer "+EnvName("lambda-secret-access-key")+"_FILE)")
 	fs.StringVar(&l.Region, "lambda-region", l.Region, "`region` Lambda invocations are signed for (an ARN's own region wins)")

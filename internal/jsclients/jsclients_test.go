@@ -60,7 +60,8 @@ func TestJSClients(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	srv := startServer(t, buildCognate(t, root, dir), dir, startMoto(t))
+	fnFlags, fnEnv := startFunctions(t)
+	srv := startServer(t, buildCognate(t, root, dir), dir, startMoto(t), fnFlags...)
 	t.Logf("cognate serve is listening on %s", srv.endpoint)
 
 	env := append(environWithout("AWS_", "COGNATE_", "NODE_OPTIONS", "NODE_TEST_CONTEXT"),
@@ -74,6 +75,7 @@ func TestJSClients(t *testing.T) {
 		"AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true",
 		"COGNATE_S3_GATEWAY="+srv.s3Gateway,
 	)
+	env = append(env, fnEnv...)
 	tap := filepath.Join(dir, "results.tap")
 	// Test files run three at a time: the TOTP tests spend most of their
 	// time waiting for the next 30-second step, not on the CPU. The log gets

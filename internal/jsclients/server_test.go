@@ -45,12 +45,12 @@ func buildCognate(t *testing.T, root, dir string) string {
 
 // startServer runs `bin serve --listen 127.0.0.1:0` on a fresh data
 // directory, with an S3 gateway in front of s3Backend when it is not "",
-// and waits for its banner. The process is stopped (SIGINT, then killed)
+// and extra flags, and waits for its banner. The process is stopped (SIGINT, then killed)
 // when the test ends.
-func startServer(t *testing.T, bin, dir, s3Backend string) *server {
+func startServer(t *testing.T, bin, dir, s3Backend string, extra ...string) *server {
 	t.Helper()
 	s := &server{dataDir: filepath.Join(dir, "data"), log: &lockedBuffer{}}
-	args := []string{"serve", "--listen", "127.0.0.1:0", "--data-dir", s.dataDir}
+	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", s.dataDir}, extra...)
 	if s3Backend != "" {
 		args = append(args, "--s3-gateway-listen", "127.0.0.1:0", "--s3-backend-url", s3Backend,
 			"--s3-backend-access-key", "moto", "--s3-backend-secret-key", "moto-secret", "--s3-backend-path-style")

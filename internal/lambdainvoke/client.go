@@ -37,8 +37,16 @@ type Config struct {
 	// Region signs requests for functions named without an ARN (an ARN
 	// names its own region); "" means us-east-1.
 	Region string
-	// Timeout bounds one invocation; 0 means 5 seconds, Cognito's.
+	// Timeout bounds one attempt at an invocation; 0 means 5 seconds,
+	// Cognito's.
 	Timeout time.Duration
+	// Attempts is how often an invocation is tried when the function does
+	// not answer in time or the endpoint fails (5xx, throttling, no
+	// connection); 0 means once. A function error is never retried. User
+	// pool triggers use 3, as Cognito documents ("If it does not, Amazon
+	// Cognito retries the call. After 3 unsuccessful attempts, the
+	// function times out.").
+	Attempts int
 	// HTTPClient makes the requests; nil means a pooled client.
 	HTTPClient *http.Client
 }
@@ -63,6 +71,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Second
 	}
+	if cfg.Attempts <= 0 {
+		cfg.Attempts = 1
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -81,6 +92,29 @@ var (
 	ErrUnavailable = errors.New("lambdainvoke: the Lambda endpoint failed")
 )
 
+// EndpointError is an error status the Invoke API answered with (the
+// function was not run): it wraps ErrUnavailable.
+type EndpointError struct {
+	Status int
+	// Type is the Lambda error code (X-Amzn-ErrorType), such as
+	// ResourceNotFoundException or TooManyRequestsException, when given.
+	Type string
+	Body string
+}
+
+func (e *EndpointError) Error() string {
+	return fmt.Sprintf("%v: HTTP %d %s: %s", ErrUnavailable, e.Status, e.Type, e.Body)
+}
+
+func (e *EndpointError) Unwrap() error { return ErrUnavailable }
+
+// errorType is the code of an X-Amzn-ErrorType header ("Code:uri" or
+// "Code").
+func errorType(h string) string {
+	code, _, _ := strings.Cut(h, ":")
+	return strings.TrimSpace(code)
+}
+
 // FunctionError is a function that ran and failed: the Invoke API's
 // X-Amz-Function-Error, with the error the function reported.
 type FunctionError struct {
@@ -94,8 +128,37 @@ func (e *FunctionError) Error() string {
 }
 
 // Invoke calls function (a name, a partial or a full ARN) with payload and
-// returns its response payload.
+// returns its response payload. It tries up to Attempts times while the
+// function times out or the endpoint fails in a way worth retrying; the
+// error is that of the last attempt.
 func (c *Client) Invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
+	for attempt := 1; ; attempt++ {
+		out, err := c.invokeOnce(ctx, function, payload)
+		var r *retryable
+		if !errors.As(err, &r) {
+			return out, err
+		}
+		if attempt >= c.cfg.Attempts || ctx.Err() != nil {
+			return nil, r.err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, r.err
+		case <-time.After(time.Duration(attempt) * retryPause):
+		}
+	}
+}
+
+// retryPause is the wait before a second attempt, doubled before a third.
+const retryPause = 20 * time.Millisecond
+
+// retryable wraps a failure another attempt may not meet.
+type retryable struct{ err error }
+
+func (r *retryable) Error() string { return r.err.Error() }
+func (r *retryable) Unwrap() error { return r.err }
+
+func (c *Client) invokeOnce(ctx context.Context, function string, payload []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := c.request(ctx, function, payload)
@@ -105,23 +168,27 @@ func (c *Client) Invoke(ctx context.Context, function string, payload []byte) ([
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, ErrTimeout
+			return nil, &retryable{ErrTimeout}
 		}
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return nil, &retryable{fmt.Errorf("%w: %v", ErrUnavailable, err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, ErrTimeout
+			return nil, &retryable{ErrTimeout}
 		}
-		return nil, fmt.Errorf("%w: reading the answer: %v", ErrUnavailable, err)
+		return nil, &retryable{fmt.Errorf("%w: reading the answer: %v", ErrUnavailable, err)}
 	}
 	if len(body) > maxResponse {
 		return nil, fmt.Errorf("%w: the answer is over %d bytes", ErrUnavailable, maxResponse)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("%w: HTTP %d: %s", ErrUnavailable, resp.StatusCode, truncate(body))
+		err := &EndpointError{Status: resp.StatusCode, Type: errorType(resp.Header.Get("X-Amzn-Errortype")), Body: truncate(body)}
+		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+			return nil, &retryable{err}
+		}
+		return nil, err
 	}
 	if kind := resp.Header.Get("X-Amz-Function-Error"); kind != "" {
 		fe := &FunctionError{Kind: kind}

@@ -46,6 +46,12 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 	} else if existing != nil {
 		return nil, errorf(UsernameExists, "User account already exists")
 	}
+	// Cognito ignores the answer's flags for users an administrator
+	// creates: they start with a temporary password.
+	ctx = withClientMetadata(ctx, in.ClientMetadata)
+	if _, err := s.preSignUp(ctx, p, nil, u, "PreSignUp_AdminCreateUser", in.UserAttributes, in.ValidationData); err != nil {
+		return nil, err
+	}
 	np, err := s.hashPassword(ctx, p, u, tmp)
 	if err != nil {
 		return nil, err
@@ -134,7 +140,6 @@ func (s *Service) sendInvitation(ctx context.Context, p *pool, u *storage.User, 
 	}
 	for _, m := range mediums {
 		msg := messaging.Message{Kind: "invite", PoolID: u.PoolID, Username: u.Username, Code: tmp}
-		sender := s.messenger
 		switch {
 		case m == "EMAIL" && u.Attributes["email"] != "":
 			msg.To = u.Attributes["email"]
@@ -143,11 +148,13 @@ func (s *Service) sendInvitation(ctx context.Context, p *pool, u *storage.User, 
 		case m == "SMS" && u.Attributes["phone_number"] != "":
 			msg.To = u.Attributes["phone_number"]
 			msg.Body = fill(orDefault(t.SMSMessage, defaultInviteSMS))
-			sender = s.sms
 		default:
 			continue
 		}
-		if err := sender.Send(ctx, msg); err != nil {
+		if err := s.deliver(ctx, p, nil, u, msgAdminCreateUser, m, msg, tmp, username); err != nil {
+			if e := AsError(err); e != nil {
+				return err // a trigger's failure
+			}
 			s.log.Error("invitation delivery failed", "pool", u.PoolID, "medium", m, "err", err)
 			return errorf(CodeDeliveryFailure, "Unable to deliver the invitation.")
 		}
@@ -220,7 +227,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSi
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+	confirmed, err := s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
 		if err := s.confirm(ctx, tx, p, cur, false); err != nil {
 			return err
 		}
@@ -231,6 +238,9 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *cip.AdminConfirmSi
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(withClientMetadata(ctx, in.ClientMetadata), p, nil, confirmed, "PostConfirmation_ConfirmSignUp"); err != nil {
 		return nil, err
 	}
 	return &cip.AdminConfirmSignUpResponse{}, nil

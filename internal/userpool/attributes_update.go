@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
@@ -31,7 +30,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *cip.UpdateUserAt
 	if msg := c.pool.unknownAttributes(attributeNames(in.UserAttributes)); msg != "" {
 		return nil, errorf(InvalidParameter, "%s", msg)
 	}
-	details, err := s.updateAttributes(ctx, c.pool, c.user, in.UserAttributes, writer{client: c.client})
+	details, err := s.updateAttributes(withClientMetadata(ctx, in.ClientMetadata), c.pool, c.user, in.UserAttributes, writer{client: c.client})
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +47,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *cip.AdminUp
 	if msg := p.unknownAttributes(attributeNames(in.UserAttributes)); msg != "" {
 		return nil, errorf(InvalidParameter, "%s", msg)
 	}
-	if _, err := s.updateAttributes(ctx, p, u, in.UserAttributes, writer{admin: true}); err != nil {
+	if _, err := s.updateAttributes(withClientMetadata(ctx, in.ClientMetadata), p, u, in.UserAttributes, writer{admin: true}); err != nil {
 		return nil, err
 	}
 	return &cip.AdminUpdateUserAttributesResponse{}, nil
@@ -131,7 +130,7 @@ func (s *Service) updateAttributes(ctx context.Context, p *pool, u *storage.User
 
 	details := []cip.CodeDeliveryDetailsType{}
 	for i, d := range send {
-		dd, err := s.sendCode(ctx, p, u, d.attr, d.to, messaging.KindVerify, codes[i])
+		dd, err := s.sendCode(ctx, p, w.client, u, d.attr, d.to, msgUpdateAttribute, codes[i])
 		if err != nil {
 			return nil, err
 		}

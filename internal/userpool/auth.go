@@ -8,6 +8,7 @@ import (
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/triggers"
 )
 
 // authResult is the common answer of the sign-in operations: tokens, or
@@ -31,6 +32,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *cip.InitiateAuthRequest)
 	if in.UserContextData != nil {
 		ctx = WithSourceIP(ctx, in.UserContextData.IpAddress)
 	}
+	ctx = withClientMetadata(ctx, in.ClientMetadata)
 	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, false)
 	if err != nil {
 		return nil, err
@@ -52,6 +54,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *cip.AdminInitiateAu
 	if in.ContextData != nil {
 		ctx = WithSourceIP(ctx, in.ContextData.IpAddress)
 	}
+	ctx = withClientMetadata(ctx, in.ClientMetadata)
 	r, err := s.initiate(ctx, p, cl, in.AuthFlow, in.AuthParameters, true)
 	if err != nil {
 		return nil, err
@@ -94,6 +97,12 @@ func (s *Service) initiate(ctx context.Context, p *pool, cl *client, flow string
 			return nil, errorf(InvalidParameter, "USER_SRP_AUTH flow not enabled for this client")
 		}
 		return s.srpAuth(ctx, p, cl, params)
+	case "CUSTOM_AUTH":
+		if !cl.allows("ALLOW_CUSTOM_AUTH") {
+			return nil, errorf(InvalidParameter, "CUSTOM_AUTH flow not enabled for this client")
+		}
+		r, err := s.customAuth(ctx, p, cl, params)
+		return s.auditSignIn(ctx, p, params["USERNAME"], r, err)
 	case "USER_AUTH":
 		if !cl.allows("ALLOW_USER_AUTH") {
 			return nil, errorf(InvalidParameter, "USER_AUTH flow not enabled for this client")
@@ -139,10 +148,18 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 		return nil, errorf(InvalidParameter, "Missing required parameter PASSWORD")
 	}
 	u, err := s.signInUser(ctx, p, cl, username, params["SECRET_HASH"])
+	if e := AsError(err); u == nil && (err == nil || e != nil && e.Kind == UserNotFound) && s.migrates(p) {
+		if u, err = s.migrateOnSignIn(ctx, p, cl, username, pw); err != nil {
+			return nil, err
+		}
+	}
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Kind == UserNotFound {
 			s.hasher.VerifyDummy(ctx, pw) // as long as a known user's check
 		}
+		return nil, err
+	}
+	if err := s.preAuthentication(ctx, p, cl, u, username); err != nil {
 		return nil, err
 	}
 	res, err := s.checkUserPassword(ctx, p, u, username, pw)
@@ -257,7 +274,7 @@ func (s *Service) refreshAuth(ctx context.Context, p *pool, cl *client, params m
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
 	res, err := s.issueTokens(ctx, p, cl, &u, &session{originJTI: rec.OriginJTI, familyID: rec.FamilyID, authTime: rec.AuthTime,
-		eventID: rec.OriginJTI, deviceKey: s.refreshDeviceKey(ctx, p, &u, rec, params["DEVICE_KEY"])})
+		eventID: rec.OriginJTI, deviceKey: s.refreshDeviceKey(ctx, p, &u, rec, params["DEVICE_KEY"]), source: triggers.TokenRefreshTokens})
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in *cip.RespondToA
 	if err != nil {
 		return nil, err
 	}
+	ctx = withClientMetadata(ctx, in.ClientMetadata)
 	r, err := s.respond(ctx, p, cl, in.ChallengeName, in.Session, in.ChallengeResponses)
 	if err != nil {
 		return nil, err
@@ -32,6 +33,7 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *cip.Admin
 	if err != nil {
 		return nil, err
 	}
+	ctx = withClientMetadata(ctx, in.ClientMetadata)
 	r, err := s.respond(ctx, p, cl, in.ChallengeName, in.Session, in.ChallengeResponses)
 	if err != nil {
 		return nil, err
@@ -44,6 +46,9 @@ func (s *Service) respond(ctx context.Context, p *pool, cl *client, challenge, s
 	switch challenge {
 	case "NEW_PASSWORD_REQUIRED":
 		return s.respondNewPassword(ctx, p, cl, sess, resp)
+	case "CUSTOM_CHALLENGE":
+		r, err := s.respondCustom(ctx, p, cl, sess, resp)
+		return s.auditSignIn(ctx, p, resp["USERNAME"], r, err)
 	case "PASSWORD_VERIFIER", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER",
 		"SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "SMS_OTP", "SELECT_MFA_TYPE", "MFA_SETUP",
 		"SELECT_CHALLENGE", "PASSWORD", "PASSWORD_SRP", "WEB_AUTHN":
@@ -110,7 +115,7 @@ func (s *Service) respondNewPassword(ctx context.Context, p *pool, cl *client, s
 	if err != nil {
 		return nil, err
 	}
-	return s.continueSignIn(ctx, p, cl, saved, flowState{Device: resp["DEVICE_KEY"]})
+	return s.continueSignIn(ctx, p, cl, saved, flowState{Device: resp["DEVICE_KEY"], NewPassword: true})
 }
 
 // setNewPasswordAttributes sets on u the attributes a

@@ -61,6 +61,12 @@
 // origin_jti of the refresh token it came from, and a revoked refresh token
 // revokes its access tokens too.
 //
+// A pool's Lambda triggers (triggers.go and the triggers_*.go files, with
+// the lazy migration of migration.go and CUSTOM_AUTH in custom_auth.go) are
+// small named calls in these flows; package triggers builds Cognito's events
+// and maps the functions' failures, and each trigger is invoked outside the
+// user's transaction, before or after it, never inside a retried closure.
+//
 // A pool's federation settings live in its stored settings, next to the
 // rest: external identity providers (identity_providers.go, their secrets
 // sealed), resource servers and their custom scopes (resource_servers.go),

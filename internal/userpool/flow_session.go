@@ -44,6 +44,9 @@ type flowState struct {
 	Name string `json:"un,omitempty"`
 	// Passkey is the challenge of a WEB_AUTHN sign-in, in base64url.
 	Passkey string `json:"pk,omitempty"`
+	// NewPassword marks a sign-in that set a new password in answer to
+	// NEW_PASSWORD_REQUIRED (its tokens' trigger source).
+	NewPassword bool `json:"np,omitempty"`
 }
 
 const flowAAD = "cognito-flow-session"

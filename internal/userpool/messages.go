@@ -14,14 +14,13 @@ import (
 // verification template, and describes the delivery as Cognito does, with
 // the destination masked. Sign-up, attribute verification and password
 // reset codes all use the verification template, as in Cognito.
-func (s *Service) sendCode(ctx context.Context, p *pool, u *storage.User, attr, to, kind, code string) (*cip.CodeDeliveryDetailsType, error) {
+func (s *Service) sendCode(ctx context.Context, p *pool, cl *client, u *storage.User, attr, to string, src msgSource, code string) (*cip.CodeDeliveryDetailsType, error) {
 	t := p.cfg.VerificationMessageTemplate
 	if t == nil {
 		t = &cip.VerificationMessageTemplateType{}
 	}
-	msg := messaging.Message{Kind: kind, PoolID: u.PoolID, Username: u.Username, Code: code, To: to}
+	msg := messaging.Message{Kind: src.kind(), PoolID: u.PoolID, Username: u.Username, Code: code, To: to}
 	details := &cip.CodeDeliveryDetailsType{AttributeName: attr}
-	sender := s.messenger
 	if attr == "email" {
 		msg.Subject = orDefault(t.EmailSubject, defaultEmailSubject)
 		msg.Body = fillCode(orDefault(t.EmailMessage, defaultEmailMessage), code)
@@ -29,11 +28,13 @@ func (s *Service) sendCode(ctx context.Context, p *pool, u *storage.User, attr, 
 		details.Destination = maskEmail(to)
 	} else {
 		msg.Body = fillCode(orDefault(t.SmsMessage, defaultSmsMessage), code)
-		sender = s.sms
 		details.DeliveryMedium = "SMS"
 		details.Destination = maskPhone(to)
 	}
-	if err := sender.Send(ctx, msg); err != nil {
+	if err := s.deliver(ctx, p, cl, u, src, details.DeliveryMedium, msg, code, u.Username); err != nil {
+		if e := AsError(err); e != nil {
+			return nil, err // a trigger's failure
+		}
 		s.log.Error("code delivery failed", "pool", u.PoolID, "medium", details.DeliveryMedium, "err", err)
 		return nil, errorf(CodeDeliveryFailure, "Unable to deliver the code to %s.", details.Destination)
 	}

@@ -62,19 +62,21 @@ func (s *Service) sendSignInCode(ctx context.Context, p *pool, u *storage.User, 
 	}
 	f := p.mfaFactors()
 	msg := messaging.Message{Kind: messaging.KindMFA, PoolID: u.PoolID, Username: u.Username, Code: code}
-	sender := s.messenger
 	var dest string
 	if medium == "SMS" {
 		msg.To = orDefault(to, u.Attributes["phone_number"])
 		msg.Body = strings.ReplaceAll(f.smsMessage, "{####}", code)
-		sender, dest = s.sms, maskPhone(msg.To)
+		dest = maskPhone(msg.To)
 	} else {
 		msg.To = orDefault(to, u.Attributes["email"])
 		msg.Subject = f.emailSubject
 		msg.Body = strings.ReplaceAll(f.emailMessage, "{####}", code)
 		dest = maskEmail(msg.To)
 	}
-	if err := sender.Send(ctx, msg); err != nil {
+	if err := s.deliver(ctx, p, nil, u, msgAuthentication, medium, msg, code, u.Username); err != nil {
+		if e := AsError(err); e != nil {
+			return nil, err // a trigger's failure
+		}
 		s.log.Error("sign-in code delivery failed", "pool", u.PoolID, "medium", medium, "err", err)
 		return nil, errorf(CodeDeliveryFailure, "Unable to deliver the code to %s.", dest)
 	}

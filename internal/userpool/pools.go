@@ -54,6 +54,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if err := validateSettings(&cfg.UserPoolType); err != nil {
 		return nil, err
 	}
+	if err := s.checkLambdaConfig(cfg.LambdaConfig); err != nil {
+		return nil, err
+	}
 	if err := validateMFA(cfg); err != nil {
 		return nil, err
 	}
@@ -185,6 +188,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 		}
 		cfg.MFA = &m
 		if err := validateSettings(&cfg.UserPoolType); err != nil {
+			return err
+		}
+		if err := s.checkLambdaConfig(cfg.LambdaConfig); err != nil {
 			return err
 		}
 		if err := validateMFA(cfg); err != nil {

@@ -2,10 +2,10 @@ package userpool
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
@@ -78,6 +78,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if err != nil {
 		return nil, err
 	}
+	ctx = withClientMetadata(ctx, in.ClientMetadata)
 	u, err := s.findUser(ctx, p, in.Username)
 	if err != nil {
 		return nil, err
@@ -104,14 +105,24 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if u != nil {
 		subject = userSubject(u)
 	}
-	if u == nil && !cl.preventsExistenceErrors() {
+	if u == nil && !cl.preventsExistenceErrors() && !s.migrates(p) {
 		return nil, errorf(UserNotFound, msgUnknownUsername)
 	}
 	if err := s.limitCodeRequests(ctx, p, subject, "forgot"); err != nil {
 		return nil, err
 	}
 	if u == nil {
-		return refuse(nil)
+		m, err := s.migrateUser(ctx, p, cl, in.Username, "")
+		if err != nil && !errors.Is(err, errNotMigrated) {
+			return nil, err
+		}
+		if m == nil && !cl.preventsExistenceErrors() {
+			return nil, errorf(UserNotFound, msgUnknownUsername)
+		}
+		if m == nil {
+			return refuse(nil)
+		}
+		u = m
 	}
 	if !u.Enabled {
 		return refuse(errorf(NotAuthorized, msgUserDisabled))
@@ -123,7 +134,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 	if !ok {
 		return refuse(errorf(InvalidParameter, msgNoRecoveryDestination))
 	}
-	details, err := s.sendResetCode(ctx, p, u, attr)
+	details, err := s.sendResetCode(ctx, p, cl, u, attr)
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +143,12 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 }
 
 // sendResetCode creates a password-reset code and sends it to attr.
-func (s *Service) sendResetCode(ctx context.Context, p *pool, u *storage.User, attr string) (*cip.CodeDeliveryDetailsType, error) {
+func (s *Service) sendResetCode(ctx context.Context, p *pool, cl *client, u *storage.User, attr string) (*cip.CodeDeliveryDetailsType, error) {
 	code, err := s.newCode(ctx, u, purposeForgot, "", forgotCodeTTL)
 	if err != nil {
 		return nil, err
 	}
-	return s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindForgotPassword, code)
+	return s.sendCode(ctx, p, cl, u, attr, u.Attributes[attr], msgForgotPassword, code)
 }
 
 // ConfirmForgotPassword sets a new password with a reset code. The
@@ -181,7 +192,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 	if err := s.prepareHistory(ctx, p, u, np); err != nil {
 		return nil, err
 	}
-	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+	saved, err := s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
 		if !cur.Enabled {
 			return disabledForRecovery(hide)
 		}
@@ -198,6 +209,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForg
 		return nil, errorf(CodeMismatch, msgCodeMismatch) // deleted meanwhile
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(withClientMetadata(ctx, in.ClientMetadata), p, cl, saved, "PostConfirmation_ConfirmForgotPassword"); err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmForgotPasswordResponse{}, nil
@@ -235,7 +249,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *cip.AdminReset
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindForgotPassword, code); err != nil {
+	if _, err := s.sendCode(withClientMetadata(ctx, in.ClientMetadata), p, nil, u, attr, u.Attributes[attr], msgForgotPassword, code); err != nil {
 		return nil, err
 	}
 	return &cip.AdminResetUserPasswordResponse{}, nil

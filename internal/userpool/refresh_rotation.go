@@ -7,6 +7,7 @@ import (
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/triggers"
 )
 
 // Refresh-token rotation. A client whose RefreshTokenRotation Feature is
@@ -71,7 +72,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *cip.GetToke
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
 	sess := &session{originJTI: rec.OriginJTI, familyID: rec.FamilyID, authTime: rec.AuthTime, eventID: rec.OriginJTI,
-		deviceKey: s.refreshDeviceKey(ctx, p, &u, &rec, in.DeviceKey)}
+		deviceKey: s.refreshDeviceKey(ctx, p, &u, &rec, in.DeviceKey), source: triggers.TokenRefreshTokens}
 	var successor string
 	if cl.rotatesRefreshTokens() {
 		if successor, err = s.rotate(ctx, cl, &rec, sess); err != nil {

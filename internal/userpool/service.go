@@ -5,11 +5,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cognate-dev/cognate/internal/esdk"
 	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/token"
+	"github.com/cognate-dev/cognate/internal/triggers"
 )
 
 // Deps are the parts a Service is built from.
@@ -36,6 +38,14 @@ type Deps struct {
 	// server itself maintains (an identity pool's identity-id write-back
 	// attribute). It is asked when a pool is loaded into the cache.
 	ReadOnlyAttributes func(ctx context.Context, poolID string) ([]string, error)
+	// Functions invokes the pools' Lambda triggers; nil means the server
+	// has no Lambda endpoint, and pools cannot set triggers.
+	Functions triggers.Invoker
+	// SenderKey wraps the codes given to custom sender triggers of pools
+	// without a KMSKeyID (a raw AES keyring); nil means none.
+	SenderKey esdk.Keyring
+	// KMS, when set, returns the keyring of a pool's KMSKeyID (AWS KMS).
+	KMS func(keyARN string) esdk.Keyring
 }
 
 // Service implements the user-pool operations.
@@ -56,6 +66,9 @@ type Service struct {
 	fakeSRP   fakeSRP
 	gates     *gates
 	lockCap   time.Duration // the longest sign-in lockout (lockoutFor)
+	fns       triggers.Invoker
+	senderKey esdk.Keyring
+	kms       func(keyARN string) esdk.Keyring
 }
 
 // New returns a Service.
@@ -91,6 +104,9 @@ func New(d Deps) *Service {
 		readOnly:  d.ReadOnlyAttributes,
 		gates:     newGates(),
 		lockCap:   lockCap,
+		fns:       d.Functions,
+		senderKey: d.SenderKey,
+		kms:       d.KMS,
 	}
 }
 

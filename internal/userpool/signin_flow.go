@@ -5,6 +5,7 @@ import (
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/triggers"
 	"github.com/google/uuid"
 )
 
@@ -51,7 +52,16 @@ func (s *Service) continueSignIn(ctx context.Context, p *pool, cl *client, u *st
 // the client to confirm (ConfirmDevice).
 func (s *Service) signedIn(ctx context.Context, p *pool, cl *client, u *storage.User, st flowState) (*authResult, error) {
 	var meta *cip.NewDeviceMetadataType
-	sess := &session{}
+	sess := &session{source: triggers.TokenAuthentication}
+	switch {
+	case st.NewPassword:
+		sess.source = triggers.TokenNewPasswordChallenge
+	case st.DeviceOK:
+		sess.source = triggers.TokenAuthenticateDevice
+	}
+	if err := s.postAuthentication(ctx, p, cl, u, p.tracksDevices() && !st.DeviceOK); err != nil {
+		return nil, err
+	}
 	switch {
 	case st.DeviceOK:
 		sess.deviceKey = st.Device

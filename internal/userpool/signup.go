@@ -5,7 +5,6 @@ import (
 	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/google/uuid"
 )
@@ -51,15 +50,30 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	} else if existing != nil {
 		return nil, lookupConflict(p, storage.LookupUsername)
 	}
+	ctx = withClientMetadata(ctx, in.ClientMetadata)
+	pre, err := s.preSignUp(ctx, p, cl, u, "PreSignUp_SignUp", in.UserAttributes, in.ValidationData)
+	if err != nil {
+		return nil, err
+	}
 	np, err := s.hashPassword(ctx, p, u, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	s.putPassword(u, np)
 	u.Status = "UNCONFIRMED"
+	confirmed, err := autoConfirm(u, pre)
+	if err != nil {
+		return nil, err
+	}
 	attr, sendCode := p.destination(u)
+	sendCode = sendCode && !confirmed
 	code := newCodeValue()
 	err = s.userTx(ctx, func(tx storage.Stores) error {
+		if confirmed {
+			if err := s.claimAliases(ctx, tx, p, u, false); err != nil {
+				return err
+			}
+		}
 		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
 			return err
 		}
@@ -74,13 +88,18 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	if err != nil {
 		return nil, err
 	}
-	out := &cip.SignUpResponse{UserConfirmed: ptr(false), UserSub: u.Sub}
+	out := &cip.SignUpResponse{UserConfirmed: ptr(confirmed), UserSub: u.Sub}
 	if sendCode {
-		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindSignUp, code); err != nil {
+		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, cl, u, attr, u.Attributes[attr], msgSignUp, code); err != nil {
 			return nil, err
 		}
 	}
 	s.recordAuthEvent(ctx, p, u.Sub, EventSignUp, eventPass, "")
+	if confirmed {
+		if err := s.postConfirmation(ctx, p, cl, u, "PostConfirmation_ConfirmSignUp"); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -176,7 +195,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 		return nil, err
 	}
 	force := boolv(in.ForceAliasCreation)
-	_, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+	confirmed, err := s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
 		if attr, ok := p.destination(cur); ok && cur.Status == "UNCONFIRMED" {
 			cur.Attributes[attr+"_verified"] = "true"
 		}
@@ -193,6 +212,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpReques
 		return nil, errorf(CodeMismatch, msgCodeMismatch)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(withClientMetadata(ctx, in.ClientMetadata), p, cl, confirmed, "PostConfirmation_ConfirmSignUp"); err != nil {
 		return nil, err
 	}
 	return &cip.ConfirmSignUpResponse{}, nil
@@ -281,7 +303,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *cip.ResendConf
 	if err != nil {
 		return nil, err
 	}
-	details, err := s.sendCode(ctx, p, u, attr, u.Attributes[attr], messaging.KindSignUp, code)
+	details, err := s.sendCode(withClientMetadata(ctx, in.ClientMetadata), p, cl, u, attr, u.Attributes[attr], msgResendCode, code)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/srp"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/triggers"
 	"github.com/google/uuid"
 )
 
@@ -51,9 +52,12 @@ type srpState struct {
 	Password string `json:"h,omitempty"`
 	// Device is the DEVICE_KEY sent with InitiateAuth, or the device being
 	// authenticated when ForDevice is set.
-	Device    string            `json:"d,omitempty"`
-	ForDevice bool              `json:"dv,omitempty"`
-	Session   srp.ServerSession `json:"s"`
+	Device    string `json:"d,omitempty"`
+	ForDevice bool   `json:"dv,omitempty"`
+	// Custom is the history of the CUSTOM_AUTH sign-in the password
+	// verifier is a round of.
+	Custom  []triggers.ChallengeResult `json:"cu,omitempty"`
+	Session srp.ServerSession          `json:"s"`
 }
 
 // sealBlock seals st as SECRET_BLOCK: standard base64, as the clients
@@ -114,7 +118,10 @@ func (s *Service) srpAuth(ctx context.Context, p *pool, cl *client, params map[s
 	if err != nil {
 		return nil, err
 	}
-	return s.passwordVerifierChallenge(ctx, p, cl, u, username, params["SRP_A"], params["DEVICE_KEY"])
+	if err := s.preAuthentication(ctx, p, cl, u, username); err != nil {
+		return nil, err
+	}
+	return s.passwordVerifierChallenge(ctx, p, cl, u, username, params["SRP_A"], params["DEVICE_KEY"], nil)
 }
 
 // passwordVerifierChallenge answers SRP_A with PASSWORD_VERIFIER. u is nil
@@ -123,8 +130,11 @@ func (s *Service) srpAuth(ctx context.Context, p *pool, cl *client, params map[s
 // user with that name would be shown by (fakeUserID), and a SECRET_BLOCK of
 // the same length, over a fake verifier; it fails at PASSWORD_VERIFIER
 // after the same work.
-func (s *Service) passwordVerifierChallenge(ctx context.Context, p *pool, cl *client, u *storage.User, name, srpA, deviceKey string) (*authResult, error) {
-	st := srpState{ID: uuid.NewString(), Pool: p.rec.ID, Client: cl.rec.ID, Device: deviceKey}
+//
+// custom is the history of a CUSTOM_AUTH sign-in that asked for the
+// password (SRP then custom challenges); nil for the other flows.
+func (s *Service) passwordVerifierChallenge(ctx context.Context, p *pool, cl *client, u *storage.User, name, srpA, deviceKey string, custom []triggers.ChallengeResult) (*authResult, error) {
+	st := srpState{ID: uuid.NewString(), Pool: p.rec.ID, Client: cl.rec.ID, Device: deviceKey, Custom: custom}
 	v := s.fakeVerifier()
 	salt := ""
 	var err error
@@ -253,6 +263,9 @@ func (s *Service) respondPasswordVerifier(ctx context.Context, p *pool, cl *clie
 	deviceKey := resp["DEVICE_KEY"]
 	if deviceKey == "" {
 		deviceKey = st.Device
+	}
+	if len(st.Custom) > 0 {
+		return s.customAfterPassword(ctx, p, cl, u, st.Custom, deviceKey)
 	}
 	return s.afterPassword(ctx, p, cl, u, deviceKey)
 }

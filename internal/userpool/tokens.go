@@ -9,6 +9,7 @@ import (
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/triggers"
 	"github.com/google/uuid"
 )
 
@@ -44,6 +45,9 @@ type session struct {
 	authTime  time.Time
 	eventID   string
 	deviceKey string
+	// source is the pre token generation trigger source of the issuance;
+	// "" means TokenGeneration_Authentication.
+	source string
 }
 
 // issueTokens signs access and ID tokens for a user and, when withRefresh,
@@ -51,13 +55,34 @@ type session struct {
 func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *storage.User, sess *session) (*cip.AuthenticationResultType, error) {
 	now := s.now()
 	out := &cip.AuthenticationResultType{TokenType: "Bearer", ExpiresIn: ptr(int32(cl.accessTTL() / time.Second))}
-	if sess == nil || sess.originJTI == "" {
+	fresh := sess == nil || sess.originJTI == ""
+	if fresh {
 		start := &session{originJTI: uuid.NewString(), authTime: now, eventID: uuid.NewString()}
 		if sess != nil {
-			start.deviceKey = sess.deviceKey
+			start.deviceKey, start.source = sess.deviceKey, sess.source
 		}
 		sess = start
 		sess.familyID = sess.originJTI
+	}
+	gs, err := s.store.Groups().OfUser(ctx, p.rec.ID, u.Sub)
+	if err != nil {
+		return nil, err
+	}
+	gc := claimsOfGroups(gs)
+	var access, id any = accessClaims{
+		Sub: u.Sub, Groups: gc.groups, Iss: s.issuer(p.rec.ID), ClientID: cl.rec.ID, OriginJTI: sess.originJTI,
+		EventID: sess.eventID, TokenUse: useAccess, Scope: "aws.cognito.signin.user.admin",
+		AuthTime: sess.authTime.Unix(), Iat: now.Unix(), Exp: now.Add(cl.accessTTL()).Unix(),
+		JTI: uuid.NewString(), Username: u.Username, DeviceKey: sess.deviceKey,
+	}, s.idClaims(p, cl, u, sess, gc, now)
+	if s.function(p, triggers.PreTokenGeneration) != "" {
+		c := triggers.Claims{ID: id.(map[string]any), Access: claimsMap(access), Scopes: []string{"aws.cognito.signin.user.admin"}}
+		if err := s.preTokenGeneration(ctx, p, cl, u, orDefault(sess.source, triggers.TokenAuthentication), gc, &c); err != nil {
+			return nil, err
+		}
+		access, id = c.Access, c.ID
+	}
+	if fresh {
 		refresh := newRefreshToken()
 		err := s.store.Tokens().Create(ctx, storage.RefreshToken{
 			ID: hashRefresh(refresh), PoolID: p.rec.ID, ClientID: cl.rec.ID, Sub: u.Sub,
@@ -69,25 +94,15 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		}
 		out.RefreshToken = refresh
 	}
-	gs, err := s.store.Groups().OfUser(ctx, p.rec.ID, u.Sub)
+	accessToken, err := s.tokens.Sign(ctx, p.rec.ID, useAccess, access)
 	if err != nil {
 		return nil, err
 	}
-	gc := claimsOfGroups(gs)
-	access, err := s.tokens.Sign(ctx, p.rec.ID, useAccess, accessClaims{
-		Sub: u.Sub, Groups: gc.groups, Iss: s.issuer(p.rec.ID), ClientID: cl.rec.ID, OriginJTI: sess.originJTI,
-		EventID: sess.eventID, TokenUse: useAccess, Scope: "aws.cognito.signin.user.admin",
-		AuthTime: sess.authTime.Unix(), Iat: now.Unix(), Exp: now.Add(cl.accessTTL()).Unix(),
-		JTI: uuid.NewString(), Username: u.Username, DeviceKey: sess.deviceKey,
-	})
+	idToken, err := s.tokens.Sign(ctx, p.rec.ID, useID, id)
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.tokens.Sign(ctx, p.rec.ID, useID, s.idClaims(p, cl, u, sess, gc, now))
-	if err != nil {
-		return nil, err
-	}
-	out.AccessToken, out.IdToken = access, id
+	out.AccessToken, out.IdToken = accessToken, idToken
 	return out, nil
 }
 

@@ -68,6 +68,9 @@ func (s *Service) userAuth(ctx context.Context, p *pool, cl *client, params map[
 	if err != nil {
 		return nil, err
 	}
+	if err := s.preAuthentication(ctx, p, cl, u, username); err != nil {
+		return nil, err
+	}
 	choices, err := s.firstFactors(ctx, p, u)
 	if err != nil {
 		return nil, err
@@ -116,7 +119,7 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 		if in["SRP_A"] == "" {
 			return s.firstFactorChallenge(cl, st, ffPasswordSRP)
 		}
-		return s.passwordVerifierChallenge(ctx, p, cl, u, st.Name, in["SRP_A"], st.Device)
+		return s.passwordVerifierChallenge(ctx, p, cl, u, st.Name, in["SRP_A"], st.Device, nil)
 	case ffEmailOTP, ffSMSOTP:
 		return s.otpChallenge(ctx, p, cl, u, st, factor)
 	case ffWebAuthn:

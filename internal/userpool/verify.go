@@ -4,7 +4,6 @@ import (
 	"context"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
-	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
@@ -31,7 +30,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *cip.
 	if err != nil {
 		return nil, err
 	}
-	details, err := s.sendCode(ctx, c.pool, c.user, attr, to, messaging.KindVerify, code)
+	details, err := s.sendCode(withClientMetadata(ctx, in.ClientMetadata), c.pool, c.client, c.user, attr, to, msgVerifyAttribute, code)
 	if err != nil {
 		return nil, err
 	}
