@@ -21,7 +21,9 @@ import (
 	"github.com/cognate-dev/cognate/internal/iam"
 	"github.com/cognate-dev/cognate/internal/identitypool"
 	"github.com/cognate-dev/cognate/internal/messaging"
+	"github.com/cognate-dev/cognate/internal/metrics"
 	"github.com/cognate-dev/cognate/internal/password"
+	"github.com/cognate-dev/cognate/internal/ratelimit"
 	"github.com/cognate-dev/cognate/internal/s3gateway"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -52,6 +54,11 @@ type App struct {
 	hasher *password.Hasher
 	// existingOnly: New creates nothing (ExistingOnly).
 	existingOnly bool
+	// metrics are what /metrics serves; limiter applies the rate limits;
+	// proxies are the trusted proxies' networks.
+	metrics *metrics.Set
+	limiter *ratelimit.Limiter
+	proxies []*net.IPNet
 	// wrapStore, when set (tests), stands between the services and the
 	// store New opened.
 	wrapStore func(storage.Store) storage.Store
@@ -107,7 +114,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(s
 }
 
 func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
+	if err := a.buildProtection(); err != nil {
+		return err
+	}
+	a.observeStorage()
 	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
+	a.tokens.ObserveSigned(a.metrics.TokenSigned)
 	if err := a.checkMasterKey(ctx, ring, !a.existingOnly); err != nil {
 		return err
 	}
@@ -139,9 +151,12 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	if a.cfg.SMSWebhookURL != "" {
 		sms = messaging.NewWebhook(a.cfg.SMSWebhookURL, nil)
 	}
+	mail = countingMessenger{mail, "email", a.metrics}
+	sms = countingMessenger{sms, "sms", a.metrics}
 	if a.hasher == nil {
 		a.hasher = password.NewHasher(runtime.GOMAXPROCS(0))
 	}
+	a.hasher.ObserveWait(a.metrics.HashWaited)
 	var ip *identitypool.Service
 	up := userpool.New(userpool.Deps{
 		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: a.hasher,
@@ -159,9 +174,9 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	})
 	a.idpool = ip
 	a.users = up
-	a.sts.SetRecorder(issuanceRecorder{ip})
+	a.sts.SetRecorder(countingRecorder{issuanceRecorder{ip}, a.metrics})
 	a.sts.SetCognitoTokenCheck(ip.OpenIDTokenLive)
-	idp, err := cognitoidp.New(up)
+	idp, err := cognitoidp.New(up, cognitoidp.Options{SignIn: a.signedIn})
 	if err != nil {
 		return err
 	}
@@ -177,11 +192,12 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	// Root credentials and the temporary credentials STS vends both sign
 	// requests; services refuse the latter except where they allow them.
 	creds := awsproto.CredentialChain{a.root, a.sts}
-	mux := awsproto.NewMux(creds, awsproto.MuxOptions{Logger: a.log})
+	muxOpts := awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP, Observe: a.metrics.Request, Admit: a.admit}
+	mux := awsproto.NewMux(creds, muxOpts)
 	mux.Register(idp)
 	mux.Register(cid)
 	mux.Register(cadmin)
-	query := awsproto.NewQueryMux(creds, awsproto.MuxOptions{Logger: a.log})
+	query := awsproto.NewQueryMux(creds, awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP, Observe: a.metrics.Request})
 	for _, api := range []func() (*awsproto.QueryService, error){a.iam.API, a.sts.API} {
 		svc, err := api()
 		if err != nil {
@@ -309,3 +325,25 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	}
 	return nil
 }
+
+// buildProtection makes the metrics, the rate limiter and the trusted
+// proxies the configuration asks for.
+func (a *App) buildProtection() error {
+	if a.metrics == nil {
+		a.metrics = metrics.New()
+	}
+	rules, err := ratelimit.ParseRules(a.cfg.RateLimits, ratelimit.Defaults())
+	if err != nil {
+		return fmt.Errorf("--rate-limits: %w", err)
+	}
+	spray, window, err := a.cfg.PasswordSprayLimit()
+	if err != nil {
+		return err
+	}
+	a.limiter = ratelimit.New(ratelimit.Options{Rules: rules, SprayUsers: spray, Window: window, Now: a.now})
+	a.proxies, err = a.cfg.TrustedProxyNets()
+	return err
+}
+
+// Metrics serves /metrics (for --metrics-listen).
+func (a *App) Metrics() http.Handler { return a.metrics.Handler() }

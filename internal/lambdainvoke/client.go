@@ -41,6 +41,10 @@ type Config struct {
 	Timeout time.Duration
 	// HTTPClient makes the requests; nil means a pooled client.
 	HTTPClient *http.Client
+	// Observe, when set, is told of every invocation: the function, the
+	// outcome ("ok", "function_error", "timeout" or "unavailable") and
+	// how long it took.
+	Observe func(function, outcome string, d time.Duration)
 }
 
 // Client invokes functions.
@@ -96,6 +100,26 @@ func (e *FunctionError) Error() string {
 // Invoke calls function (a name, a partial or a full ARN) with payload and
 // returns its response payload.
 func (c *Client) Invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
+	if c.cfg.Observe == nil {
+		return c.invoke(ctx, function, payload)
+	}
+	start := time.Now()
+	out, err := c.invoke(ctx, function, payload)
+	outcome := "ok"
+	var fe *FunctionError
+	switch {
+	case errors.As(err, &fe):
+		outcome = "function_error"
+	case errors.Is(err, ErrTimeout):
+		outcome = "timeout"
+	case err != nil:
+		outcome = "unavailable"
+	}
+	c.cfg.Observe(function, outcome, time.Since(start))
+	return out, err
+}
+
+func (c *Client) invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := c.request(ctx, function, payload)
