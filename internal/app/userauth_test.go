@@ -124,13 +124,13 @@ func TestUserAuth(t *testing.T) {
 		_, err = s.answer(clientID, types.ChallengeNameTypeSmsOtp, sms.Session, map[string]string{"USERNAME": "uma", "SMS_OTP_CODE": code})
 		wantCode(t, err, "NotAuthorizedException", "session")
 
-		// Passkeys are not available.
+		// Passkeys are not offered where the pool does not allow them.
 		sel = result(s.userAuth(clientID, map[string]string{"USERNAME": "uma", "PREFERRED_CHALLENGE": "WEB_AUTHN"})).must(t)
 		if sel.ChallengeName != types.ChallengeNameTypeSelectChallenge {
 			t.Fatalf("preferred WEB_AUTHN: %s", sel.ChallengeName)
 		}
 		_, err = s.answer(clientID, types.ChallengeNameTypeSelectChallenge, sel.Session, map[string]string{"USERNAME": "uma", "ANSWER": "WEB_AUTHN"})
-		wantCode(t, err, "UnsupportedOperationException", "WEB_AUTHN")
+		wantCode(t, err, "InvalidParameterException", "WEB_AUTHN")
 
 		// Unknown users.
 		_, err = s.userAuth(clientID, map[string]string{"USERNAME": "nobody"})

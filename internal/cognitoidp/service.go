@@ -149,6 +149,12 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"AdminForgetDevice":         op(up.AdminForgetDevice),
 		"AdminUpdateDeviceStatus":   op(up.AdminUpdateDeviceStatus),
 
+		// Passkeys (unsigned, by access token).
+		"StartWebAuthnRegistration":    op(up.StartWebAuthnRegistration),
+		"CompleteWebAuthnRegistration": op(up.CompleteWebAuthnRegistration),
+		"ListWebAuthnCredentials":      op(up.ListWebAuthnCredentials),
+		"DeleteWebAuthnCredential":     op(up.DeleteWebAuthnCredential),
+
 		// Federation settings (signed): IdPs, resource servers, domains.
 		"CreateIdentityProvider":          op(up.CreateIdentityProvider),
 		"DescribeIdentityProvider":        op(up.DescribeIdentityProvider),

@@ -276,6 +276,34 @@ type Devices interface {
 	List(ctx context.Context, poolID, sub string, page Page) ([]Device, string, error)
 }
 
+// Passkeys stores users' WebAuthn credentials. A credential id is unique in
+// its pool, across users. A user's passkeys go with the user (Users.Delete)
+// and the pool (Pools.Delete).
+type Passkeys interface {
+	// Create adds the passkey; ErrConflict if the pool has a passkey with
+	// its ID, ErrNotFound if the user does not exist.
+	Create(ctx context.Context, k Passkey) error
+	// Get finds a passkey by its pool and ID; ErrNotFound if there is none.
+	Get(ctx context.Context, poolID, id string) (Passkey, error)
+	// List returns the user's passkeys ordered by ID, and the token for the
+	// next page ("" when there is none).
+	List(ctx context.Context, poolID, sub string, page Page) ([]Passkey, string, error)
+	// Count returns the number of the user's passkeys.
+	Count(ctx context.Context, poolID, sub string) (int, error)
+	// RecordUse records a verified sign-in with the passkey: SignCount,
+	// BackupState and LastUsedAt are set, but only if signCount is above
+	// the stored count, or both are 0 (an authenticator without a
+	// counter). It reports whether it wrote: false means the counter did
+	// not advance (a cloned authenticator, or a replay) and nothing
+	// changed. The check and the write are one atomic step, so of
+	// concurrent uses with the same count exactly one succeeds, unless
+	// the count is 0. ErrNotFound if there is no such passkey.
+	RecordUse(ctx context.Context, poolID, id string, signCount uint32, backupState bool, at time.Time) (bool, error)
+	// Delete removes the user's passkey; ErrNotFound if the user has no
+	// passkey with that ID (another user's passkey is not found either).
+	Delete(ctx context.Context, poolID, sub, id string) error
+}
+
 // Nonces counts the uses of values that must be used once or a few times
 // (an SRP secret block, a TOTP code's time step, the wrong answers given in
 // one sign-in session), so that every node refuses a replay. A nonce is

@@ -268,6 +268,35 @@ type Device struct {
 	LastAuthenticatedAt time.Time
 }
 
+// Passkey is a WebAuthn credential a user registered
+// (CompleteWebAuthnRegistration) and signs in with (USER_AUTH's WEB_AUTHN).
+// ID is the credential id in unpadded base64url, unique in the pool.
+// PublicKey is the credential's COSE public key as the authenticator gave
+// it; SignCount the signature counter of its last verified use (0 for
+// authenticators that keep none). AAGUID names the authenticator model;
+// Transports are the ways the client can reach it ("internal", "usb",
+// "hybrid", ...), Attachment "platform", "cross-platform" or "".
+// UserVerified, BackupEligible and BackupState are the authenticator's
+// flags at registration (BackupState as of the last use).
+type Passkey struct {
+	PoolID            string
+	Sub               string
+	ID                string
+	RelyingPartyID    string
+	PublicKey         []byte
+	SignCount         uint32
+	AAGUID            []byte
+	Transports        []string
+	Attachment        string
+	FriendlyName      string
+	AttestationFormat string
+	UserVerified      bool
+	BackupEligible    bool
+	BackupState       bool
+	CreatedAt         time.Time
+	LastUsedAt        time.Time // zero until the first sign-in
+}
+
 // Tag is a key/value tag on an IAM resource, in the caller's order.
 type Tag struct {
 	Key   string

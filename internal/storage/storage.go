@@ -92,6 +92,7 @@ type Stores interface {
 	Settings() Settings
 	Identities() Identities
 	Devices() Devices
+	Passkeys() Passkeys
 	Nonces() Nonces
 	Roles() Roles
 	OIDCProviders() OIDCProviders

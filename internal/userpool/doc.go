@@ -27,8 +27,10 @@
 // rides in sealed Sessions (flow_session.go) whose answers and one
 // success are counted in the Nonces store, so any node can continue a
 // sign-in and none can be replayed. USER_AUTH (user_auth.go) lets the user
-// pick the first factor; GetTokensFromRefreshToken (refresh_rotation.go)
-// rotates refresh tokens when the client asks for it.
+// pick the first factor, a passkey among them (passkey_signin.go, with
+// registration in passkeys.go and the relying party in passkey_rp.go);
+// GetTokensFromRefreshToken (refresh_rotation.go) rotates refresh tokens
+// when the client asks for it.
 //
 // Every password check (sign-in, ChangePassword's previous password, and
 // the SRP proof) goes through guardPassword, the per-user lockout of

@@ -42,6 +42,8 @@ type flowState struct {
 	Choices []string `json:"a,omitempty"`
 	// Name is what the caller typed as USERNAME (USER_AUTH).
 	Name string `json:"un,omitempty"`
+	// Passkey is the challenge of a WEB_AUTHN sign-in, in base64url.
+	Passkey string `json:"pk,omitempty"`
 }
 
 const flowAAD = "cognito-flow-session"

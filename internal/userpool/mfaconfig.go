@@ -71,8 +71,11 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *cip.SetUserPoolM
 		m.SMS = in.SmsMfaConfiguration != nil
 		m.SoftwareToken = in.SoftwareTokenMfaConfiguration != nil && boolv(in.SoftwareTokenMfaConfiguration.Enabled)
 		m.Email = in.EmailMfaConfiguration
-		if in.WebAuthnConfiguration != nil {
-			m.WebAuthn = in.WebAuthnConfiguration
+		if w := in.WebAuthnConfiguration; w != nil {
+			if w.RelyingPartyId != "" && !validRelyingPartyID(w.RelyingPartyId) {
+				return errorf(InvalidParameter, "RelyingPartyId must be a lower-case host name, such as auth.example.com or localhost.")
+			}
+			m.WebAuthn = w
 		}
 		switch {
 		case mode == "OFF" && m.anyFactor():

@@ -11,7 +11,8 @@ import (
 // USER_AUTH, choice-based sign-in. The first factor is one the pool's
 // SignInPolicy.AllowedFirstAuthFactors allows and the user has: PASSWORD
 // (answered as PASSWORD, or as PASSWORD_SRP with SRP), EMAIL_OTP (a code to
-// a verified email address) or SMS_OTP (a code to a verified phone number).
+// a verified email address), SMS_OTP (a code to a verified phone number) or
+// WEB_AUTHN (a passkey, passkey_signin.go).
 //
 //	InitiateAuth(USER_AUTH: USERNAME, PREFERRED_CHALLENGE?, PASSWORD? | SRP_A?)
 //	  -> the preferred challenge, started (a PASSWORD in the request is
@@ -21,9 +22,7 @@ import (
 //	     SRP_A for the password choices)
 //
 // A password first factor is followed by MFA as in the other flows; a
-// passwordless one is not. Passkeys (WEB_AUTHN) are not available on this
-// server: they are never offered, and choosing them is
-// UnsupportedOperationException.
+// passwordless one is not.
 
 // First-factor challenges.
 const (
@@ -69,8 +68,11 @@ func (s *Service) userAuth(ctx context.Context, p *pool, cl *client, params map[
 	if err != nil {
 		return nil, err
 	}
-	st := flowState{Pool: p.rec.ID, Client: cl.rec.ID, Name: username, Device: params["DEVICE_KEY"],
-		Choices: p.availableFirstFactors(u)}
+	choices, err := s.firstFactors(ctx, p, u)
+	if err != nil {
+		return nil, err
+	}
+	st := flowState{Pool: p.rec.ID, Client: cl.rec.ID, Name: username, Device: params["DEVICE_KEY"], Choices: choices}
 	if u != nil {
 		st.Sub, st.Password = u.Sub, passwordFingerprint(u)
 	}
@@ -118,7 +120,7 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 	case ffEmailOTP, ffSMSOTP:
 		return s.otpChallenge(ctx, p, cl, u, st, factor)
 	case ffWebAuthn:
-		return nil, errorf(UnsupportedOperation, "Passkey (WEB_AUTHN) sign-in is not available on this server.")
+		return s.webAuthnChallenge(ctx, p, cl, u, st)
 	}
 	return nil, errorf(InvalidParameter, "The challenge %s is not available for the user.", factor)
 }
@@ -177,7 +179,8 @@ func (s *Service) otpChallenge(ctx context.Context, p *pool, cl *client, u *stor
 // asked for on their own.
 func (s *Service) respondUserAuth(ctx context.Context, p *pool, cl *client, challenge, sess string, resp map[string]string) (*authResult, error) {
 	if challenge == ffWebAuthn {
-		return nil, errorf(UnsupportedOperation, "Passkey (WEB_AUTHN) sign-in is not available on this server.")
+		r, err := s.respondWebAuthn(ctx, p, cl, sess, resp)
+		return s.auditSignIn(ctx, p, resp["USERNAME"], r, err)
 	}
 	st, err := s.openFlow(ctx, cl, sess, challenge)
 	if err != nil {
@@ -201,7 +204,7 @@ func (s *Service) respondUserAuth(ctx context.Context, p *pool, cl *client, chal
 		if factor = resp["ANSWER"]; factor == "" {
 			return nil, errorf(InvalidParameter, "Missing required parameter ANSWER")
 		}
-		if factor != ffWebAuthn && !contains(st.Choices, factor) {
+		if !contains(st.Choices, factor) {
 			return nil, errorf(InvalidParameter, "The challenge %s is not available for the user.", factor)
 		}
 	}
@@ -212,7 +215,7 @@ func (s *Service) respondUserAuth(ctx context.Context, p *pool, cl *client, chal
 }
 
 // GetUserAuthFactors lists the signed-in user's MFA settings and the first
-// factors USER_AUTH offers them (PASSWORD, EMAIL_OTP, SMS_OTP).
+// factors USER_AUTH offers them (PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN).
 func (s *Service) GetUserAuthFactors(ctx context.Context, in *cip.GetUserAuthFactorsRequest) (*cip.GetUserAuthFactorsResponse, error) {
 	c, err := s.authenticate(ctx, in.AccessToken)
 	if err != nil {
@@ -222,8 +225,12 @@ func (s *Service) GetUserAuthFactors(ctx context.Context, in *cip.GetUserAuthFac
 	if err != nil {
 		return nil, err
 	}
+	choices, err := s.firstFactors(ctx, c.pool, c.user)
+	if err != nil {
+		return nil, err
+	}
 	factors := []string{}
-	for _, f := range c.pool.availableFirstFactors(c.user) {
+	for _, f := range choices {
 		if f != ffPasswordSRP {
 			factors = append(factors, f)
 		}
