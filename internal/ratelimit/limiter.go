@@ -44,21 +44,20 @@ type Rules map[string]map[string]Limit
 // UserAuthentication requests a second for a whole account; Cognate
 // allows 200 to each address, more than a node's CPU can hash passwords
 // for), so they bind only on floods; sprays are stopped by the spray rule.
-// Bursts of 100 on one user stay within the per-user limits, so the
-// attempt limits of codes and the lockout, not a rate limit, answer
-// guessing.
+// No per-user limit is set by default: guessing one user's password or
+// codes meets the lockout and the codes' attempt limits, which answer with
+// Cognito's own errors, and a burst of a hundred requests on one user
+// (a test suite's, or an attacker's) must meet those rather than a rate
+// limit.
 func Defaults() Rules {
 	return Rules{
 		ScopeAddress: {
-			UserAuthentication: {200, 400}, UserToken: {200, 400}, UserCreation: {50, 200}, UserAccountRecovery: {50, 200},
-			UserRead: {500, 1000}, UserUpdate: {100, 400}, UserResourceRead: {200, 400}, UserResourceUpdate: {100, 400},
-			UserList: {50, 100}, IdentityPool: {500, 1000},
-		},
-		ScopeUser: {
-			UserAuthentication: {20, 200}, UserAccountRecovery: {10, 200}, UserCreation: {10, 200}, UserUpdate: {50, 200},
+			UserAuthentication: {200, 400}, UserToken: {200, 400}, UserCreation: {100, 400}, UserAccountRecovery: {100, 400},
+			UserRead: {500, 1000}, UserUpdate: {200, 400}, UserResourceRead: {200, 400}, UserResourceUpdate: {200, 400},
+			UserList: {100, 200}, IdentityPool: {500, 1000},
 		},
 		ScopeClient: {
-			UserAuthentication: {2000, 4000}, UserCreation: {500, 1000}, UserAccountRecovery: {500, 1000},
+			UserAuthentication: {2000, 4000}, UserCreation: {1000, 2000}, UserAccountRecovery: {1000, 2000},
 		},
 	}
 }

@@ -85,7 +85,7 @@ func TestSprayBlocksAnAddress(t *testing.T) {
 }
 
 func TestParseRules(t *testing.T) {
-	r, err := ParseRules("address:UserAuthentication=5/10, user:UserCreation=0, client:UserRead=100", Defaults())
+	r, err := ParseRules("address:UserAuthentication=5/10, user:UserCreation=3, user:UserCreation=0, client:UserRead=100", Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
