@@ -33,10 +33,14 @@ func (a *App) newAPIGateway(creds awsproto.CredentialSource) (*apigateway.Gatewa
 		Now:         a.now,
 	}
 	if gc.Mode == apigateway.ModeLambdaProxy {
-		lc, err := lambdainvoke.New(lambdainvoke.Config{
+		lcfg := lambdainvoke.Config{
 			Endpoint: gc.Upstream, AccessKeyID: a.cfg.Lambda.AccessKeyID, SecretAccessKey: a.cfg.Lambda.SecretAccessKey,
 			Region: a.cfg.Lambda.Region, Timeout: a.cfg.Lambda.Timeout, Observe: a.metrics.Invocation,
-		})
+		}
+		if a.tracer != nil {
+			lcfg.Trace = a.tracer.Start
+		}
+		lc, err := lambdainvoke.New(lcfg)
 		if err != nil {
 			return nil, err
 		}

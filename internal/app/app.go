@@ -31,6 +31,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/storage/sqlite"
 	"github.com/cognate-dev/cognate/internal/sts"
 	"github.com/cognate-dev/cognate/internal/token"
+	"github.com/cognate-dev/cognate/internal/tracing"
 	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
@@ -56,9 +57,11 @@ type App struct {
 	existingOnly bool
 	// metrics are what /metrics serves; limiter applies the rate limits;
 	// proxies are the trusted proxies' networks.
-	metrics *metrics.Set
-	limiter *ratelimit.Limiter
-	proxies []*net.IPNet
+	metrics   *metrics.Set
+	noMetrics bool // tests: measure the server without metrics
+	tracer    *tracing.Tracer
+	limiter   *ratelimit.Limiter
+	proxies   []*net.IPNet
 	// wrapStore, when set (tests), stands between the services and the
 	// store New opened.
 	wrapStore func(storage.Store) storage.Store
@@ -192,12 +195,19 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	// Root credentials and the temporary credentials STS vends both sign
 	// requests; services refuse the latter except where they allow them.
 	creds := awsproto.CredentialChain{a.root, a.sts}
-	muxOpts := awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP, Observe: a.metrics.Request, Admit: a.admit}
+	muxOpts := awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP, Admit: a.admit}
+	queryOpts := awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP}
+	if a.metrics != nil {
+		muxOpts.Observe, queryOpts.Observe = a.metrics.Request, a.metrics.Request
+	}
+	if a.tracer != nil {
+		muxOpts.Trace = a.tracer.Start
+	}
 	mux := awsproto.NewMux(creds, muxOpts)
 	mux.Register(idp)
 	mux.Register(cid)
 	mux.Register(cadmin)
-	query := awsproto.NewQueryMux(creds, awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP, Observe: a.metrics.Request})
+	query := awsproto.NewQueryMux(creds, queryOpts)
 	for _, api := range []func() (*awsproto.QueryService, error){a.iam.API, a.sts.API} {
 		svc, err := api()
 		if err != nil {
@@ -281,7 +291,16 @@ func (a *App) RootCredentials() (accessKeyID, secretAccessKey string) {
 }
 
 // Close releases storage.
-func (a *App) Close() error { return a.store.Close() }
+func (a *App) Close() error {
+	if a.tracer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := a.tracer.Shutdown(ctx); err != nil {
+			a.log.Warn("tracing: the last spans were not sent", "err", err)
+		}
+	}
+	return a.store.Close()
+}
 
 // Serve serves on ln (from Listen) until ctx is done, then finishes
 // in-flight requests (up to 30 s) and returns. It serves HTTPS when the
@@ -329,7 +348,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 // buildProtection makes the metrics, the rate limiter and the trusted
 // proxies the configuration asks for.
 func (a *App) buildProtection() error {
-	if a.metrics == nil {
+	if a.metrics == nil && !a.noMetrics {
 		a.metrics = metrics.New()
 	}
 	rules, err := ratelimit.ParseRules(a.cfg.RateLimits, ratelimit.Defaults())
@@ -341,9 +360,21 @@ func (a *App) buildProtection() error {
 		return err
 	}
 	a.limiter = ratelimit.New(ratelimit.Options{Rules: rules, SprayUsers: spray, Window: window, Now: a.now})
-	a.proxies, err = a.cfg.TrustedProxyNets()
-	return err
+	if a.proxies, err = a.cfg.TrustedProxyNets(); err != nil {
+		return err
+	}
+	if a.cfg.OTLPEndpoint != "" {
+		if a.tracer, err = tracing.New(a.cfg.OTLPEndpoint, "dev"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Metrics serves /metrics (for --metrics-listen).
-func (a *App) Metrics() http.Handler { return a.metrics.Handler() }
+func (a *App) Metrics() http.Handler {
+	if a.metrics == nil {
+		return http.NotFoundHandler()
+	}
+	return a.metrics.Handler()
+}

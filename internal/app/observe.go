@@ -22,11 +22,17 @@ import (
 // that produce the numbers, the rate limits (internal/ratelimit) and the
 // client address behind trusted proxies.
 
-// observeStorage reports the store's statements and transactions.
+// observeStorage reports the store's statements and transactions, and
+// traces its transactions.
 func (a *App) observeStorage() {
-	if s, ok := a.store.(interface{ Observe(sqlstore.Observer) }); ok {
+	if s, ok := a.store.(interface{ Observe(sqlstore.Observer) }); ok && a.metrics != nil {
 		m := a.metrics
 		s.Observe(func(kind string, d time.Duration, err error) { m.Storage(kind, d, sqlstore.Failed(err)) })
+	}
+	if s, ok := a.store.(interface {
+		Trace(func(context.Context, string) (context.Context, func(error)))
+	}); ok && a.tracer != nil {
+		s.Trace(a.tracer.Start)
 	}
 }
 
@@ -104,10 +110,19 @@ func (a *App) admit(_ context.Context, info *awsproto.RequestInfo, body []byte) 
 	if info.Caller != nil && info.Caller.Session == nil {
 		return nil
 	}
-	cat := ratelimit.Category(info.Service, info.Operation)
-	if cat == "" {
+	if ratelimit.Category(info.Service, info.Operation, "") == "" {
 		return nil
 	}
+	var keys struct {
+		ClientID       string            `json:"ClientId"`
+		UserPoolID     string            `json:"UserPoolId"`
+		Username       string            `json:"Username"`
+		AccessToken    string            `json:"AccessToken"`
+		AuthFlow       string            `json:"AuthFlow"`
+		AuthParameters map[string]string `json:"AuthParameters"`
+	}
+	_ = json.Unmarshal(body, &keys) // validated already; what is missing keys nothing
+	cat := ratelimit.Category(info.Service, info.Operation, keys.AuthFlow)
 	l := a.limiter
 	if !l.Allow(ratelimit.ScopeAddress, cat, info.SourceIP) {
 		a.metrics.Throttled(cat, ratelimit.ScopeAddress)
@@ -116,16 +131,6 @@ func (a *App) admit(_ context.Context, info *awsproto.RequestInfo, body []byte) 
 	if cat == ratelimit.UserAuthentication && l.Blocked(info.SourceIP) {
 		a.metrics.Throttled(cat, "spray")
 		return throttled()
-	}
-	var keys struct {
-		ClientID       string            `json:"ClientId"`
-		UserPoolID     string            `json:"UserPoolId"`
-		Username       string            `json:"Username"`
-		AccessToken    string            `json:"AccessToken"`
-		AuthParameters map[string]string `json:"AuthParameters"`
-	}
-	if json.Unmarshal(body, &keys) != nil {
-		return nil // validated already: nothing to key on
 	}
 	if !l.Allow(ratelimit.ScopeClient, cat, keys.ClientID) {
 		a.metrics.Throttled(cat, ratelimit.ScopeClient)

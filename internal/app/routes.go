@@ -24,7 +24,7 @@ func (a *App) routes(api, query http.Handler) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	if a.cfg.MetricsListen == "" {
+	if a.cfg.MetricsListen == "" && a.metrics != nil {
 		mux.Handle("GET /metrics", a.metrics.Handler())
 	}
 	// Identity-pool OpenID tokens: issuer <public-url>/cognito-identity.

@@ -87,6 +87,9 @@ type MuxOptions struct {
 	// validated and before its handler runs (a rate limit): it returns the
 	// *Error to answer, or nil.
 	Admit func(ctx context.Context, info *RequestInfo, body []byte) error
+	// Trace, when set, starts a span for each request to a known
+	// operation ("<signing name>.<operation>"); the handler runs under it.
+	Trace func(ctx context.Context, name string) (context.Context, func(error))
 }
 
 // peerIP is the default MuxOptions.SourceIP.
@@ -102,6 +105,7 @@ type Mux struct {
 	sourceIP func(r *http.Request) string
 	observe  func(api, operation, errType string, d time.Duration)
 	admit    func(ctx context.Context, info *RequestInfo, body []byte) error
+	trace    func(ctx context.Context, name string) (context.Context, func(error))
 	mu       sync.Mutex // serialises Register
 	services atomic.Pointer[map[string]*Service]
 }
@@ -109,7 +113,7 @@ type Mux struct {
 // NewMux returns a Mux that verifies signatures against creds.
 func NewMux(creds CredentialSource, opts MuxOptions) *Mux {
 	m := &Mux{creds: creds, maxBody: opts.MaxBodyBytes, now: opts.Now, log: opts.Logger,
-		sourceIP: opts.SourceIP, observe: opts.Observe, admit: opts.Admit}
+		sourceIP: opts.SourceIP, observe: opts.Observe, admit: opts.Admit, trace: opts.Trace}
 	if m.sourceIP == nil {
 		m.sourceIP = peerIP
 	}
@@ -203,6 +207,18 @@ func (m *Mux) serve(r *http.Request, id string, api, opName *string) ([]byte, er
 		return nil, Errorf(TypeUnknownOperation, "Unknown operation %q.", target)
 	}
 	*api, *opName = svc.SigningName, op
+	if m.trace != nil {
+		ctx, end := m.trace(r.Context(), svc.SigningName+"."+op)
+		r = r.WithContext(ctx)
+		out, err := m.serveOp(r, id, svc, op)
+		end(err)
+		return out, err
+	}
+	return m.serveOp(r, id, svc, op)
+}
+
+// serveOp runs a request to a known operation.
+func (m *Mux) serveOp(r *http.Request, id string, svc *Service, op string) ([]byte, error) {
 	body, err := readBody(r, m.maxBody)
 	if err != nil {
 		return nil, err

@@ -232,16 +232,30 @@ func observeSignIns(h map[string]awsproto.Handler, up *userpool.Service, signIn 
 	}
 	h["InitiateAuth"] = observed(up.InitiateAuth, signIn,
 		func(in *cip.InitiateAuthRequest) (string, string) { return in.AuthFlow, in.AuthParameters["USERNAME"] },
-		func(out *cip.InitiateAuthResponse) (bool, bool) { return out.AuthenticationResult != nil, out.ChallengeName != "" })
+		func(out *cip.InitiateAuthResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
 	h["AdminInitiateAuth"] = observed(up.AdminInitiateAuth, signIn,
-		func(in *cip.AdminInitiateAuthRequest) (string, string) { return in.AuthFlow, in.AuthParameters["USERNAME"] },
-		func(out *cip.AdminInitiateAuthResponse) (bool, bool) { return out.AuthenticationResult != nil, out.ChallengeName != "" })
+		func(in *cip.AdminInitiateAuthRequest) (string, string) {
+			return in.AuthFlow, in.AuthParameters["USERNAME"]
+		},
+		func(out *cip.AdminInitiateAuthResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
 	h["RespondToAuthChallenge"] = observed(up.RespondToAuthChallenge, signIn,
-		func(in *cip.RespondToAuthChallengeRequest) (string, string) { return in.ChallengeName, in.ChallengeResponses["USERNAME"] },
-		func(out *cip.RespondToAuthChallengeResponse) (bool, bool) { return out.AuthenticationResult != nil, out.ChallengeName != "" })
+		func(in *cip.RespondToAuthChallengeRequest) (string, string) {
+			return in.ChallengeName, in.ChallengeResponses["USERNAME"]
+		},
+		func(out *cip.RespondToAuthChallengeResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
 	h["AdminRespondToAuthChallenge"] = observed(up.AdminRespondToAuthChallenge, signIn,
-		func(in *cip.AdminRespondToAuthChallengeRequest) (string, string) { return in.ChallengeName, in.ChallengeResponses["USERNAME"] },
-		func(out *cip.AdminRespondToAuthChallengeResponse) (bool, bool) { return out.AuthenticationResult != nil, out.ChallengeName != "" })
+		func(in *cip.AdminRespondToAuthChallengeRequest) (string, string) {
+			return in.ChallengeName, in.ChallengeResponses["USERNAME"]
+		},
+		func(out *cip.AdminRespondToAuthChallengeResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
 	return h
 }
 

@@ -86,6 +86,9 @@ type Config struct {
 	// in 15 minutes, its sign-ins are refused until the 15 minutes end), or
 	// "0" for none.
 	PasswordSpray string
+	// OTLPEndpoint, when set, is the OTLP/HTTP endpoint
+	// (http(s)://host:port) traces are sent to.
+	OTLPEndpoint string
 	// TrustedProxies are the addresses (CIDRs or single IPs, comma
 	// separated) whose X-Forwarded-For names the client.
 	TrustedProxies string
@@ -324,6 +327,11 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.TrustedProxyNets(); err != nil {
 		return err
+	}
+	if c.OTLPEndpoint != "" {
+		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("--otlp-endpoint: %q is not http(s)://host:port", c.OTLPEndpoint)
+		}
 	}
 	if err := c.S3Gateway.validate(); err != nil {
 		return err

@@ -45,6 +45,9 @@ type Config struct {
 	// outcome ("ok", "function_error", "timeout" or "unavailable") and
 	// how long it took.
 	Observe func(function, outcome string, d time.Duration)
+	// Trace, when set, starts a span ("lambda.invoke") for each
+	// invocation.
+	Trace func(ctx context.Context, name string) (context.Context, func(error))
 }
 
 // Client invokes functions.
@@ -99,12 +102,17 @@ func (e *FunctionError) Error() string {
 
 // Invoke calls function (a name, a partial or a full ARN) with payload and
 // returns its response payload.
-func (c *Client) Invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
+func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (out []byte, err error) {
+	if c.cfg.Trace != nil {
+		var end func(error)
+		ctx, end = c.cfg.Trace(ctx, "lambda.invoke")
+		defer func() { end(err) }()
+	}
 	if c.cfg.Observe == nil {
 		return c.invoke(ctx, function, payload)
 	}
 	start := time.Now()
-	out, err := c.invoke(ctx, function, payload)
+	out, err = c.invoke(ctx, function, payload)
 	outcome := "ok"
 	var fe *FunctionError
 	switch {

@@ -18,7 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Set is one server's metrics.
+// Set is one server's metrics. A nil *Set records nothing (a server
+// built without metrics, for measuring what they cost).
 type Set struct {
 	reg *prometheus.Registry
 
@@ -90,12 +91,18 @@ func (s *Set) Handler() http.Handler {
 
 // Request counts an API request.
 func (s *Set) Request(api, operation, errType string, d time.Duration) {
+	if s == nil {
+		return
+	}
 	s.requests.WithLabelValues(api, operation, errType).Inc()
 	s.requestDuration.WithLabelValues(api, operation).Observe(d.Seconds())
 }
 
 // SignIn counts a sign-in step.
 func (s *Set) SignIn(flow, outcome string) {
+	if s == nil {
+		return
+	}
 	s.signIns.WithLabelValues(flow, outcome).Inc()
 	if outcome == OutcomeLocked {
 		s.lockouts.Inc()
@@ -112,20 +119,41 @@ const (
 
 // CodeSent counts a message sent.
 func (s *Set) CodeSent(channel, kind string) {
+	if s == nil {
+		return
+	}
 	s.codesSent.WithLabelValues(channel, kind).Inc()
 }
 
 // TokenSigned counts a JWT signed.
-func (s *Set) TokenSigned(use string) { s.tokens.WithLabelValues(use).Inc() }
+func (s *Set) TokenSigned(use string) {
+	if s == nil {
+		return
+	}
+	s.tokens.WithLabelValues(use).Inc()
+}
 
 // CredentialsIssued counts vended credentials.
-func (s *Set) CredentialsIssued() { s.credentials.Inc() }
+func (s *Set) CredentialsIssued() {
+	if s == nil {
+		return
+	}
+	s.credentials.Inc()
+}
 
 // HashWaited observes a password hash's wait for a slot.
-func (s *Set) HashWaited(d time.Duration) { s.hashWait.Observe(d.Seconds()) }
+func (s *Set) HashWaited(d time.Duration) {
+	if s == nil {
+		return
+	}
+	s.hashWait.Observe(d.Seconds())
+}
 
 // Storage observes a statement or transaction; failed says it failed.
 func (s *Set) Storage(kind string, d time.Duration, failed bool) {
+	if s == nil {
+		return
+	}
 	s.storage.WithLabelValues(kind).Observe(d.Seconds())
 	if failed {
 		s.storageErrors.WithLabelValues(kind).Inc()
@@ -133,10 +161,18 @@ func (s *Set) Storage(kind string, d time.Duration, failed bool) {
 }
 
 // Gateway counts a gateway decision.
-func (s *Set) Gateway(gateway, decision string) { s.gateway.WithLabelValues(gateway, decision).Inc() }
+func (s *Set) Gateway(gateway, decision string) {
+	if s == nil {
+		return
+	}
+	s.gateway.WithLabelValues(gateway, decision).Inc()
+}
 
 // Invocation observes a Lambda invocation.
 func (s *Set) Invocation(function, outcome string, d time.Duration) {
+	if s == nil {
+		return
+	}
 	// A function named by ARN is labelled by its name, so that versions
 	// and aliases of one function share a series.
 	name := function
@@ -148,4 +184,9 @@ func (s *Set) Invocation(function, outcome string, d time.Duration) {
 }
 
 // Throttled counts a request refused by a rate limit.
-func (s *Set) Throttled(category, scope string) { s.throttled.WithLabelValues(category, scope).Inc() }
+func (s *Set) Throttled(category, scope string) {
+	if s == nil {
+		return
+	}
+	s.throttled.WithLabelValues(category, scope).Inc()
+}

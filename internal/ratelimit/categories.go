@@ -71,7 +71,12 @@ var categories = map[string]map[string]string{
 }
 
 // Category returns the quota category of an operation of the API with the
-// given signing name, "" for one that is not limited.
-func Category(api, operation string) string {
-	return categories[api][operation]
+// given signing name, "" for one that is not limited. authFlow is
+// InitiateAuth's AuthFlow: a refresh is UserToken, not a sign-in.
+func Category(api, operation, authFlow string) string {
+	c := categories[api][operation]
+	if c == UserAuthentication && (authFlow == "REFRESH_TOKEN_AUTH" || authFlow == "REFRESH_TOKEN") {
+		return UserToken
+	}
+	return c
 }

@@ -40,25 +40,21 @@ type Limit struct {
 // in a scope is not limited there.
 type Rules map[string]map[string]Limit
 
-// Defaults are above Cognito's account-wide quotas (Cognito allows 120
-// UserAuthentication requests a second for a whole account; Cognate
-// allows 200 to each address, more than a node's CPU can hash passwords
-// for), so they bind only on floods; sprays are stopped by the spray rule.
-// No per-user limit is set by default: guessing one user's password or
-// codes meets the lockout and the codes' attempt limits, which answer with
-// Cognito's own errors, and a burst of a hundred requests on one user
-// (a test suite's, or an attacker's) must meet those rather than a rate
-// limit.
+// Defaults limit what abuse is made of, per address and per app client:
+// sign-ins (credential stuffing; 200 a second from one address is more
+// than a node's CPU can check passwords for, and Cognito allows 120 a
+// second to a whole account), sign-ups and account recovery (message
+// floods). Sprays are stopped by the spray rule. Reads and updates, which
+// need a valid access token, and refreshes, which need a refresh token
+// nobody can guess, are not limited by default: one backend calling
+// GetUser a thousand times a second is a customer, not an attack. No
+// per-user limit is set by default either: guessing one user's password
+// or codes meets the lockout and the codes' attempt limits, which answer
+// with Cognito's own errors.
 func Defaults() Rules {
 	return Rules{
-		ScopeAddress: {
-			UserAuthentication: {200, 400}, UserToken: {200, 400}, UserCreation: {100, 400}, UserAccountRecovery: {100, 400},
-			UserRead: {500, 1000}, UserUpdate: {200, 400}, UserResourceRead: {200, 400}, UserResourceUpdate: {200, 400},
-			UserList: {100, 200}, IdentityPool: {500, 1000},
-		},
-		ScopeClient: {
-			UserAuthentication: {2000, 4000}, UserCreation: {1000, 2000}, UserAccountRecovery: {1000, 2000},
-		},
+		ScopeAddress: {UserAuthentication: {200, 400}, UserCreation: {50, 200}, UserAccountRecovery: {50, 200}},
+		ScopeClient:  {UserAuthentication: {2000, 4000}, UserCreation: {1000, 2000}, UserAccountRecovery: {1000, 2000}},
 	}
 }
 

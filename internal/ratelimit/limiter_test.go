@@ -112,8 +112,12 @@ func TestParseRules(t *testing.T) {
 }
 
 func TestCategory(t *testing.T) {
+	if got := Category("cognito-idp", "InitiateAuth", "REFRESH_TOKEN_AUTH"); got != UserToken {
+		t.Errorf("a refresh is %q, want UserToken", got)
+	}
 	for _, tc := range []struct{ api, op, want string }{
 		{"cognito-idp", "InitiateAuth", UserAuthentication},
+		{"cognito-idp", "RespondToAuthChallenge", UserAuthentication},
 		{"cognito-idp", "SignUp", UserCreation},
 		{"cognito-idp", "ForgotPassword", UserAccountRecovery},
 		{"cognito-idp", "ListUsers", UserList},
@@ -121,7 +125,7 @@ func TestCategory(t *testing.T) {
 		{"cognito-idp", "CreateGroup", ""},
 		{"sts", "GetCallerIdentity", ""},
 	} {
-		if got := Category(tc.api, tc.op); got != tc.want {
+		if got := Category(tc.api, tc.op, "USER_SRP_AUTH"); got != tc.want {
 			t.Errorf("Category(%s, %s) = %q, want %q", tc.api, tc.op, got, tc.want)
 		}
 	}

@@ -21,6 +21,27 @@ func (s *Store) Observe(o Observer) {
 	s.scope = scope{b: s.b}
 }
 
+// Trace makes the store start a span (named "storage.tx") for each
+// transaction, under the span of the transaction's context. Call it
+// before use.
+func (s *Store) Trace(start func(ctx context.Context, name string) (context.Context, func(error))) {
+	s.b = tracedBackend{Backend: s.b, start: start}
+	s.scope = scope{b: s.b}
+}
+
+// tracedBackend spans a Backend's transactions.
+type tracedBackend struct {
+	Backend
+	start func(ctx context.Context, name string) (context.Context, func(error))
+}
+
+func (b tracedBackend) Tx(ctx context.Context, iso Isolation, fn func(q Querier) error) error {
+	ctx, end := b.start(ctx, "storage.tx")
+	err := b.Backend.Tx(ctx, iso, fn)
+	end(err)
+	return err
+}
+
 // observedBackend times a Backend's queriers and transactions.
 type observedBackend struct {
 	Backend
