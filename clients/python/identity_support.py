@@ -76,7 +76,7 @@ class IdentityServer:
         self.key_id = "AKIACOGNATEIDPROBES1"
         self.secret = "identity-probes-" + uuid.uuid4().hex
         env = dict(os.environ, COGNATE_ROOT_ACCESS_KEY_ID=self.key_id, COGNATE_ROOT_SECRET_ACCESS_KEY=self.secret)
-        args = [binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", os.path.join(self.tmp, "data"),
+        args = [binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", os.path.join(self.tmp, "data"), "--password-spray-limit", "0",
                 "--log-level", "warn"]
         if os.environ.get("COGNATE_DATABASE_URL"):
             args += ["--database-url", os.environ["COGNATE_DATABASE_URL"]]

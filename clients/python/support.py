@@ -69,7 +69,8 @@ class Server:
         data = os.path.join(self.tmp, "data")
         self.log = open(os.path.join(self.tmp, "server.log"), "w+")
         self.proc = subprocess.Popen(
-            [binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-level", "warn"],
+            [binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-level", "warn",
+             "--password-spray-limit", "0"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         atexit.register(self.stop)
         deadline = time.time() + 30

@@ -125,6 +125,8 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}{
 		{cfg.S3Gateway.Enabled(), "--s3-gateway-listen", cfg.S3Gateway.Listen, a.S3Gateway(),
 			"S3 gateway is listening on " + scheme + "://%s (backend " + cfg.S3Gateway.BackendURL + ")\n"},
+		{cfg.MetricsListen != "", "--metrics-listen", cfg.MetricsListen, a.Metrics(),
+			"Metrics are served on " + scheme + "://%s/metrics\n"},
 		{cfg.APIGateway.Enabled(), "--api-gateway-listen", cfg.APIGateway.Listen, a.APIGateway(),
 			"API gateway is listening on " + scheme + "://%s (" + cfg.APIGateway.Mode + " to " + cfg.APIGateway.Upstream + ")\n"},
 	}

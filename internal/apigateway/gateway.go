@@ -67,6 +67,9 @@ type Config struct {
 	HTTPClient  *http.Client         // http mode; nil means a pooled client
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// Observe, when set, is told how each request ended: "allowed",
+	// "denied" (403), "unauthenticated" (401) or "error".
+	Observe func(decision string)
 }
 
 // Token is a verified user pool token.
@@ -246,6 +249,20 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusInternalServerError
 		g.log.Error("apigateway", "request_id", c.requestID, "err", err)
 		http.Error(w, `{"message":"Internal server error"}`, status)
+	}
+	if g.cfg.Observe != nil {
+		decision := "allowed"
+		switch {
+		case status == http.StatusUnauthorized:
+			decision = "unauthenticated"
+		case status == http.StatusForbidden && c.caller == (Cognate{}) && c.principal == nil:
+			decision = "unauthenticated"
+		case status == http.StatusForbidden:
+			decision = "denied"
+		case status >= 500:
+			decision = "error"
+		}
+		g.cfg.Observe(decision)
 	}
 	g.log.Info("api", "request_id", c.requestID, "method", r.Method, "path", r.URL.Path, "status", status,
 		"ms", float64(g.now().Sub(c.start).Microseconds())/1000,

@@ -29,13 +29,18 @@ func (a *App) newAPIGateway(creds awsproto.CredentialSource) (*apigateway.Gatewa
 		Policies:    invokePolicies{sts: a.sts, account: a.cfg.AccountID},
 		Identities:  linkedIdentities{a},
 		Logger:      a.log.With("listener", "api"),
+		Observe:     func(decision string) { a.metrics.Gateway("api", decision) },
 		Now:         a.now,
 	}
 	if gc.Mode == apigateway.ModeLambdaProxy {
-		lc, err := lambdainvoke.New(lambdainvoke.Config{
+		lcfg := lambdainvoke.Config{
 			Endpoint: gc.Upstream, AccessKeyID: a.cfg.Lambda.AccessKeyID, SecretAccessKey: a.cfg.Lambda.SecretAccessKey,
-			Region: a.cfg.Lambda.Region, Timeout: a.cfg.Lambda.Timeout,
-		})
+			Region: a.cfg.Lambda.Region, Timeout: a.cfg.Lambda.Timeout, Observe: a.metrics.Invocation,
+		}
+		if a.tracer != nil {
+			lcfg.Trace = a.tracer.Start
+		}
+		lc, err := lambdainvoke.New(lcfg)
 		if err != nil {
 			return nil, err
 		}

@@ -21,7 +21,9 @@ import (
 	"github.com/cognate-dev/cognate/internal/iam"
 	"github.com/cognate-dev/cognate/internal/identitypool"
 	"github.com/cognate-dev/cognate/internal/messaging"
+	"github.com/cognate-dev/cognate/internal/metrics"
 	"github.com/cognate-dev/cognate/internal/password"
+	"github.com/cognate-dev/cognate/internal/ratelimit"
 	"github.com/cognate-dev/cognate/internal/s3gateway"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -29,6 +31,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/storage/sqlite"
 	"github.com/cognate-dev/cognate/internal/sts"
 	"github.com/cognate-dev/cognate/internal/token"
+	"github.com/cognate-dev/cognate/internal/tracing"
 	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
@@ -52,6 +55,13 @@ type App struct {
 	hasher *password.Hasher
 	// existingOnly: New creates nothing (ExistingOnly).
 	existingOnly bool
+	// metrics are what /metrics serves; limiter applies the rate limits;
+	// proxies are the trusted proxies' networks.
+	metrics   *metrics.Set
+	noMetrics bool // tests: measure the server without metrics
+	tracer    *tracing.Tracer
+	limiter   *ratelimit.Limiter
+	proxies   []*net.IPNet
 	// wrapStore, when set (tests), stands between the services and the
 	// store New opened.
 	wrapStore func(storage.Store) storage.Store
@@ -107,7 +117,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, getenv func(s
 }
 
 func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
+	if err := a.buildProtection(); err != nil {
+		return err
+	}
+	a.observeStorage()
 	a.tokens = token.NewIssuer(a.store.Keys(), ring, a.now)
+	a.tokens.ObserveSigned(a.metrics.TokenSigned)
 	if err := a.checkMasterKey(ctx, ring, !a.existingOnly); err != nil {
 		return err
 	}
@@ -139,9 +154,12 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	if a.cfg.SMSWebhookURL != "" {
 		sms = messaging.NewWebhook(a.cfg.SMSWebhookURL, nil)
 	}
+	mail = countingMessenger{mail, "email", a.metrics}
+	sms = countingMessenger{sms, "sms", a.metrics}
 	if a.hasher == nil {
 		a.hasher = password.NewHasher(runtime.GOMAXPROCS(0))
 	}
+	a.hasher.ObserveWait(a.metrics.HashWaited)
 	fns, senderKey, err := a.triggerDeps()
 	if err != nil {
 		return err
@@ -164,9 +182,9 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	})
 	a.idpool = ip
 	a.users = up
-	a.sts.SetRecorder(issuanceRecorder{ip})
+	a.sts.SetRecorder(countingRecorder{issuanceRecorder{ip}, a.metrics})
 	a.sts.SetCognitoTokenCheck(ip.OpenIDTokenLive)
-	idp, err := cognitoidp.New(up)
+	idp, err := cognitoidp.New(up, cognitoidp.Options{SignIn: a.signedIn})
 	if err != nil {
 		return err
 	}
@@ -182,11 +200,19 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	// Root credentials and the temporary credentials STS vends both sign
 	// requests; services refuse the latter except where they allow them.
 	creds := awsproto.CredentialChain{a.root, a.sts}
-	mux := awsproto.NewMux(creds, awsproto.MuxOptions{Logger: a.log})
+	muxOpts := awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP, Admit: a.admit}
+	queryOpts := awsproto.MuxOptions{Logger: a.log, SourceIP: a.clientIP}
+	if a.metrics != nil {
+		muxOpts.Observe, queryOpts.Observe = a.metrics.Request, a.metrics.Request
+	}
+	if a.tracer != nil {
+		muxOpts.Trace = a.tracer.Start
+	}
+	mux := awsproto.NewMux(creds, muxOpts)
 	mux.Register(idp)
 	mux.Register(cid)
 	mux.Register(cadmin)
-	query := awsproto.NewQueryMux(creds, awsproto.MuxOptions{Logger: a.log})
+	query := awsproto.NewQueryMux(creds, queryOpts)
 	for _, api := range []func() (*awsproto.QueryService, error){a.iam.API, a.sts.API} {
 		svc, err := api()
 		if err != nil {
@@ -270,7 +296,16 @@ func (a *App) RootCredentials() (accessKeyID, secretAccessKey string) {
 }
 
 // Close releases storage.
-func (a *App) Close() error { return a.store.Close() }
+func (a *App) Close() error {
+	if a.tracer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := a.tracer.Shutdown(ctx); err != nil {
+			a.log.Warn("tracing: the last spans were not sent", "err", err)
+		}
+	}
+	return a.store.Close()
+}
 
 // Serve serves on ln (from Listen) until ctx is done, then finishes
 // in-flight requests (up to 30 s) and returns. It serves HTTPS when the
@@ -313,4 +348,38 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 		return err
 	}
 	return nil
+}
+
+// buildProtection makes the metrics, the rate limiter and the trusted
+// proxies the configuration asks for.
+func (a *App) buildProtection() error {
+	if a.metrics == nil && !a.noMetrics {
+		a.metrics = metrics.New()
+	}
+	rules, err := ratelimit.ParseRules(a.cfg.RateLimits, ratelimit.Defaults())
+	if err != nil {
+		return fmt.Errorf("--rate-limits: %w", err)
+	}
+	spray, window, err := a.cfg.PasswordSprayLimit()
+	if err != nil {
+		return err
+	}
+	a.limiter = ratelimit.New(ratelimit.Options{Rules: rules, SprayUsers: spray, Window: window, Now: a.now})
+	if a.proxies, err = a.cfg.TrustedProxyNets(); err != nil {
+		return err
+	}
+	if a.cfg.OTLPEndpoint != "" {
+		if a.tracer, err = tracing.New(a.cfg.OTLPEndpoint, "dev"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Metrics serves /metrics (for --metrics-listen).
+func (a *App) Metrics() http.Handler {
+	if a.metrics == nil {
+		return http.NotFoundHandler()
+	}
+	return a.metrics.Handler()
 }

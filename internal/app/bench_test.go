@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/cognate-dev/cognate/internal/app"
 	"github.com/cognate-dev/cognate/internal/benchcpu"
 )
 
@@ -51,6 +52,20 @@ func parallel(b *testing.B, op func() error) {
 func BenchmarkGetUser(b *testing.B) {
 	s, _, tok := benchServer(b)
 	in := &cip.GetUserInput{AccessToken: tok.AccessToken}
+	parallel(b, func() error {
+		_, err := s.idp.GetUser(ctx, in)
+		return err
+	})
+}
+
+// BenchmarkGetUserWithoutMetrics is BenchmarkGetUser on a server built
+// without metrics: the difference is what metrics cost.
+func BenchmarkGetUserWithoutMetrics(b *testing.B) {
+	s := start(b, newConfig(b, "sqlite"), app.WithoutMetrics())
+	poolID := s.pool(nil)
+	clientID, _ := s.appClient(poolID, false)
+	s.user(poolID, "bench", "Correct-Horse-9")
+	in := &cip.GetUserInput{AccessToken: s.signIn(clientID, "bench", "Correct-Horse-9").AccessToken}
 	parallel(b, func() error {
 		_, err := s.idp.GetUser(ctx, in)
 		return err

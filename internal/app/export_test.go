@@ -32,3 +32,7 @@ func (a *App) AuthEventFeedbackToken(ctx context.Context, poolID, username, even
 
 // Sweep runs one pass of the janitor now.
 func (a *App) Sweep(ctx context.Context) { a.sweep(ctx) }
+
+// WithoutMetrics builds the App without metrics, to measure what they
+// cost.
+func WithoutMetrics() Option { return func(a *App) { a.noMetrics = true } }

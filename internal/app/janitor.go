@@ -28,6 +28,7 @@ func (a *App) janitor(ctx context.Context) {
 
 func (a *App) sweep(ctx context.Context) {
 	now := a.now()
+	a.limiter.Sweep()
 	if _, err := a.store.AuthEvents().DeleteBefore(ctx, now.Add(-userpool.AuthEventRetention)); err != nil {
 		a.log.Warn("janitor: old auth events", "err", err)
 	}

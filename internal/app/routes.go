@@ -23,6 +23,10 @@ func (a *App) routes(api, query http.Handler) http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	if a.cfg.MetricsListen == "" && a.metrics != nil {
+		mux.Handle("GET /metrics", a.metrics.Handler())
+	}
 	// Identity-pool OpenID tokens: issuer <public-url>/cognito-identity.
 	mux.HandleFunc("GET /cognito-identity/.well-known/jwks.json", a.openIDJWKS)
 	mux.HandleFunc("GET /cognito-identity/.well-known/openid-configuration", a.openIDDiscovery)

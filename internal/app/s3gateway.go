@@ -43,6 +43,7 @@ func (a *App) newS3Gateway(creds awsproto.CredentialSource) (*s3gateway.Gateway,
 		Authorizer:  gatewayAuthorizer{a.sts},
 		Audit:       gatewayAudit{store: a.store, log: a.log, now: a.now},
 		Logger:      a.log.With("listener", "s3"),
+		Observe:     func(decision string) { a.metrics.Gateway("s3", decision) },
 		Now:         a.now,
 	})
 }

@@ -25,10 +25,17 @@ func (a *App) triggerDeps() (triggers.Invoker, esdk.Keyring, error) {
 	l := a.cfg.Lambda
 	var fns triggers.Invoker
 	if l.Endpoint != "" {
-		c, err := lambdainvoke.New(lambdainvoke.Config{
+		lc := lambdainvoke.Config{
 			Endpoint: l.Endpoint, AccessKeyID: l.AccessKeyID, SecretAccessKey: l.SecretAccessKey,
 			Region: l.Region, Timeout: l.Timeout, Attempts: 3,
-		})
+		}
+		if a.metrics != nil {
+			lc.Observe = a.metrics.Invocation
+		}
+		if a.tracer != nil {
+			lc.Trace = a.tracer.Start
+		}
+		c, err := lambdainvoke.New(lc)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -75,7 +75,25 @@ type MuxOptions struct {
 	// Logger receives internal errors (never request bodies); nil means
 	// slog.Default().
 	Logger *slog.Logger
+	// SourceIP names the address a request comes from (aws:SourceIp, auth
+	// events, rate limits): the connection's peer when nil, or an address
+	// a trusted proxy forwarded.
+	SourceIP func(r *http.Request) string
+	// Observe, when set, is told of every request once it is answered:
+	// the service's signing name ("" for an unknown target), the
+	// operation, the error type ("" on success) and how long it took.
+	Observe func(api, operation, errType string, d time.Duration)
+	// Admit, when set, may refuse a request after it is verified and
+	// validated and before its handler runs (a rate limit): it returns the
+	// *Error to answer, or nil.
+	Admit func(ctx context.Context, info *RequestInfo, body []byte) error
+	// Trace, when set, starts a span for each request to a known
+	// operation ("<signing name>.<operation>"); the handler runs under it.
+	Trace func(ctx context.Context, name string) (context.Context, func(error))
 }
+
+// peerIP is the default MuxOptions.SourceIP.
+func peerIP(r *http.Request) string { return sourceIP(r.RemoteAddr) }
 
 // Mux serves every registered service on POST (any path), routing by the
 // X-Amz-Target prefix, and answers CORS preflight requests.
@@ -84,13 +102,21 @@ type Mux struct {
 	maxBody  int64
 	now      func() time.Time
 	log      *slog.Logger
+	sourceIP func(r *http.Request) string
+	observe  func(api, operation, errType string, d time.Duration)
+	admit    func(ctx context.Context, info *RequestInfo, body []byte) error
+	trace    func(ctx context.Context, name string) (context.Context, func(error))
 	mu       sync.Mutex // serialises Register
 	services atomic.Pointer[map[string]*Service]
 }
 
 // NewMux returns a Mux that verifies signatures against creds.
 func NewMux(creds CredentialSource, opts MuxOptions) *Mux {
-	m := &Mux{creds: creds, maxBody: opts.MaxBodyBytes, now: opts.Now, log: opts.Logger}
+	m := &Mux{creds: creds, maxBody: opts.MaxBodyBytes, now: opts.Now, log: opts.Logger,
+		sourceIP: opts.SourceIP, observe: opts.Observe, admit: opts.Admit, trace: opts.Trace}
+	if m.sourceIP == nil {
+		m.sourceIP = peerIP
+	}
 	if m.maxBody <= 0 {
 		m.maxBody = 1 << 20
 	}
@@ -150,7 +176,10 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.writeError(w, &Error{Type: TypeUnknownOperation, Message: "Only POST is supported.", Status: http.StatusMethodNotAllowed})
 		return
 	}
-	out, err := m.serve(r, id)
+	start := time.Now()
+	api, op := "", ""
+	out, err := m.serve(r, id, &api, &op)
+	errType := ""
 	if err != nil {
 		var ae *Error
 		if !errors.As(err, &ae) {
@@ -158,20 +187,38 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.String("request_id", id), slog.String("target", r.Header.Get("X-Amz-Target")), slog.Any("error", err))
 			ae = internalError()
 		}
+		errType = ae.Type
 		m.writeError(w, ae)
-		return
+	} else {
+		writeJSON(w, http.StatusOK, out)
 	}
-	writeJSON(w, http.StatusOK, out)
+	if m.observe != nil {
+		m.observe(api, op, errType, time.Since(start))
+	}
 }
 
-// serve runs one request and returns the marshalled response body.
-func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
+// serve runs one request and returns the marshalled response body; it
+// names the service and operation in api and opName once it knows them.
+func (m *Mux) serve(r *http.Request, id string, api, opName *string) ([]byte, error) {
 	target := r.Header.Get("X-Amz-Target")
 	prefix, op, _ := strings.Cut(target, ".")
 	svc := (*m.services.Load())[prefix]
 	if svc == nil || op == "" || !svc.Model.HasOperation(op) || svc.Handlers[op] == nil {
 		return nil, Errorf(TypeUnknownOperation, "Unknown operation %q.", target)
 	}
+	*api, *opName = svc.SigningName, op
+	if m.trace != nil {
+		ctx, end := m.trace(r.Context(), svc.SigningName+"."+op)
+		r = r.WithContext(ctx)
+		out, err := m.serveOp(r, id, svc, op)
+		end(err)
+		return out, err
+	}
+	return m.serveOp(r, id, svc, op)
+}
+
+// serveOp runs a request to a known operation.
+func (m *Mux) serveOp(r *http.Request, id string, svc *Service, op string) ([]byte, error) {
 	body, err := readBody(r, m.maxBody)
 	if err != nil {
 		return nil, err
@@ -180,7 +227,7 @@ func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
 		ID:        id,
 		Service:   svc.SigningName,
 		Operation: op,
-		SourceIP:  sourceIP(r.RemoteAddr),
+		SourceIP:  m.sourceIP(r),
 		UserAgent: r.UserAgent(),
 	}
 	ctx := r.Context()
@@ -197,6 +244,11 @@ func (m *Mux) serve(r *http.Request, id string) ([]byte, error) {
 	clean, verr := svc.Model.validateAs(op, body, svc.ValidationError)
 	if verr != nil {
 		return nil, verr
+	}
+	if m.admit != nil {
+		if err := m.admit(ctx, info, clean); err != nil {
+			return nil, err
+		}
 	}
 	out, err := callHandler(context.WithValue(ctx, infoKey{}, info), svc.Handlers[op], clean)
 	if err != nil {

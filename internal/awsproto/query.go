@@ -49,11 +49,17 @@ type QueryMux struct {
 	log      *slog.Logger
 	mu       sync.Mutex // serialises Register
 	services atomic.Pointer[[]*QueryService]
+	sourceIP func(r *http.Request) string
+	observe  func(api, operation, errType string, d time.Duration)
 }
 
 // NewQueryMux returns a QueryMux that verifies signatures against creds.
 func NewQueryMux(creds CredentialSource, opts MuxOptions) *QueryMux {
-	m := &QueryMux{creds: creds, maxBody: opts.MaxBodyBytes, now: opts.Now, log: opts.Logger}
+	m := &QueryMux{creds: creds, maxBody: opts.MaxBodyBytes, now: opts.Now, log: opts.Logger,
+		sourceIP: opts.SourceIP, observe: opts.Observe}
+	if m.sourceIP == nil {
+		m.sourceIP = peerIP
+	}
 	if m.maxBody <= 0 {
 		m.maxBody = 1 << 20
 	}
@@ -121,16 +127,24 @@ func (m *QueryMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h["x-amzn-RequestId"] = []string{id}
 	setCORS(h, r)
+	start := time.Now()
 	svc, op, out, err := m.serve(r, id)
 	var model *Model
+	api := ""
 	if svc != nil {
-		model = svc.Model
+		model, api = svc.Model, svc.SigningName
+	}
+	observe := func(errType string) {
+		if m.observe != nil {
+			m.observe(api, op, errType, time.Since(start))
+		}
 	}
 	if err == nil {
 		var body []byte
 		body, err = marshalQueryResponse(model.XMLNamespace(), op, model.ops[op].resultWrapper, out, id)
 		if err == nil {
 			writeXML(w, http.StatusOK, body)
+			observe("")
 			return
 		}
 	}
@@ -146,6 +160,7 @@ func (m *QueryMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ns = model.XMLNamespace()
 	}
 	writeXML(w, q.status, marshalQueryError(ns, q, id))
+	observe(q.code)
 }
 
 // serve runs one request; it returns the service and operation it chose
@@ -173,7 +188,7 @@ func (m *QueryMux) serve(r *http.Request, id string) (*QueryService, string, any
 		ID:        id,
 		Service:   svc.SigningName,
 		Operation: action,
-		SourceIP:  sourceIP(r.RemoteAddr),
+		SourceIP:  m.sourceIP(r),
 		UserAgent: r.UserAgent(),
 	}
 	ctx := r.Context()

@@ -10,13 +10,24 @@ import (
 	"fmt"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel"
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
+// Options adds what the protocol layer reports.
+type Options struct {
+	// SignIn, when set, is told of every sign-in step (InitiateAuth,
+	// RespondToAuthChallenge and their Admin forms): the flow (the
+	// AuthFlow, or the challenge answered), the name the client gave
+	// (USERNAME), and the outcome, one of "tokens", "challenge",
+	// "failure" and "locked".
+	SignIn func(ctx context.Context, flow, username, outcome string)
+}
+
 // New returns the User Pools API as an awsproto.Service.
-func New(up *userpool.Service) (*awsproto.Service, error) {
+func New(up *userpool.Service, opts Options) (*awsproto.Service, error) {
 	model, err := awsproto.LoadModel(awsmodel.Service("cognito-idp"))
 	if err != nil {
 		return nil, fmt.Errorf("cognitoidp: model: %w", err)
@@ -38,7 +49,7 @@ func New(up *userpool.Service) (*awsproto.Service, error) {
 		TargetPrefix: "AWSCognitoIdentityProviderService",
 		SigningName:  "cognito-idp",
 		Model:        model,
-		Handlers:     handlers(up),
+		Handlers:     observeSignIns(handlers(up), up, opts.SignIn),
 	}, nil
 }
 
@@ -211,4 +222,61 @@ func wireError(err error) error {
 		return awsproto.Errorf(string(e.Kind), "%s", e.Message)
 	}
 	return err
+}
+
+// observeSignIns replaces the sign-in handlers with ones that report each
+// step's flow and outcome to signIn (when set).
+func observeSignIns(h map[string]awsproto.Handler, up *userpool.Service, signIn func(ctx context.Context, flow, username, outcome string)) map[string]awsproto.Handler {
+	if signIn == nil {
+		return h
+	}
+	h["InitiateAuth"] = observed(up.InitiateAuth, signIn,
+		func(in *cip.InitiateAuthRequest) (string, string) { return in.AuthFlow, in.AuthParameters["USERNAME"] },
+		func(out *cip.InitiateAuthResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
+	h["AdminInitiateAuth"] = observed(up.AdminInitiateAuth, signIn,
+		func(in *cip.AdminInitiateAuthRequest) (string, string) {
+			return in.AuthFlow, in.AuthParameters["USERNAME"]
+		},
+		func(out *cip.AdminInitiateAuthResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
+	h["RespondToAuthChallenge"] = observed(up.RespondToAuthChallenge, signIn,
+		func(in *cip.RespondToAuthChallengeRequest) (string, string) {
+			return in.ChallengeName, in.ChallengeResponses["USERNAME"]
+		},
+		func(out *cip.RespondToAuthChallengeResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
+	h["AdminRespondToAuthChallenge"] = observed(up.AdminRespondToAuthChallenge, signIn,
+		func(in *cip.AdminRespondToAuthChallengeRequest) (string, string) {
+			return in.ChallengeName, in.ChallengeResponses["USERNAME"]
+		},
+		func(out *cip.AdminRespondToAuthChallengeResponse) (bool, bool) {
+			return out.AuthenticationResult != nil, out.ChallengeName != ""
+		})
+	return h
+}
+
+// observed is op for a sign-in step, reporting its outcome.
+func observed[In, Out any](fn func(context.Context, *In) (*Out, error), signIn func(ctx context.Context, flow, username, outcome string),
+	step func(*In) (flow, username string), result func(*Out) (tokens, challenge bool)) awsproto.Handler {
+	return op(func(ctx context.Context, in *In) (*Out, error) {
+		out, err := fn(ctx, in)
+		outcome := "failure"
+		switch e := userpool.AsError(err); {
+		case err == nil:
+			if tokens, challenge := result(out); tokens {
+				outcome = "tokens"
+			} else if challenge {
+				outcome = "challenge"
+			}
+		case e != nil && e.Kind == userpool.NotAuthorized && e.Message == userpool.MsgAttemptsExceeded:
+			outcome = "locked"
+		}
+		flow, username := step(in)
+		signIn(ctx, flow, username, outcome)
+		return out, err
+	})
 }

@@ -75,6 +75,24 @@ type Config struct {
 	// passwords start (the schedule doubles from 1 second), so that
 	// nobody can lock a user out for longer by guessing wrong on purpose.
 	LockoutMax time.Duration
+	// MetricsListen moves /metrics from the main listener to its own
+	// address (host:port); empty keeps it on the main listener.
+	MetricsListen string
+	// RateLimits is the rate-limit spec ("default", "off", or
+	// "scope:Category=rate[/burst],..." over the defaults); see
+	// internal/ratelimit.
+	RateLimits string
+	// PasswordSpray is the spray rule: "<users>/<window>" (e.g. "50/15m":
+	// once wrong passwords from one address have named 50 different users
+	// in 15 minutes, its sign-ins are refused until the 15 minutes end), or
+	// "0" for none.
+	PasswordSpray string
+	// OTLPEndpoint, when set, is the OTLP/HTTP endpoint
+	// (http(s)://host:port) traces are sent to.
+	OTLPEndpoint string
+	// TrustedProxies are the addresses (CIDRs or single IPs, comma
+	// separated) whose X-Forwarded-For names the client.
+	TrustedProxies string
 	// S3Gateway configures the S3 gateway; it is off when its Listen is
 	// empty.
 	S3Gateway S3Gateway
@@ -273,9 +291,11 @@ func Default() Config {
 			Port:     DefaultSMTPPort,
 			StartTLS: StartTLSAuto,
 		},
-		LogLevel:   DefaultLogLevel,
-		LockoutMax: DefaultLockoutMax,
-		S3Gateway:  S3Gateway{Metadata: true, BackendRegion: "us-east-1"},
+		LogLevel:      DefaultLogLevel,
+		LockoutMax:    DefaultLockoutMax,
+		RateLimits:    "default",
+		PasswordSpray: "50/15m",
+		S3Gateway:     S3Gateway{Metadata: true, BackendRegion: "us-east-1"},
 		APIGateway: APIGateway{Mode: "http", PayloadVersion: "1.0", Authorizer: "cognito-user-pools",
 			APIID: "cognate", Stage: "$default"},
 		Lambda: Lambda{Region: "us-east-1", Timeout: 5 * time.Second},
@@ -322,6 +342,22 @@ func (c Config) Validate() error {
 	}
 	if c.LockoutMax < time.Second || c.LockoutMax > MaxLockoutMax {
 		return fmt.Errorf("--lockout-max: %v is not between 1s and %v", c.LockoutMax, MaxLockoutMax)
+	}
+	if c.MetricsListen != "" {
+		if err := validateListen(c.MetricsListen); err != nil {
+			return fmt.Errorf("--metrics-listen%s", strings.TrimPrefix(err.Error(), "--listen"))
+		}
+	}
+	if _, _, err := c.PasswordSprayLimit(); err != nil {
+		return err
+	}
+	if _, err := c.TrustedProxyNets(); err != nil {
+		return err
+	}
+	if c.OTLPEndpoint != "" {
+		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("--otlp-endpoint: %q is not http(s)://host:port", c.OTLPEndpoint)
+		}
 	}
 	if err := c.S3Gateway.validate(); err != nil {
 		return err
@@ -546,4 +582,46 @@ func redactURL(raw string) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// PasswordSprayLimit parses PasswordSpray: how many different users an
+// address may get wrong passwords for in a window (0 for no limit).
+func (c Config) PasswordSprayLimit() (int, time.Duration, error) {
+	v := strings.TrimSpace(c.PasswordSpray)
+	if v == "" || v == "0" {
+		return 0, 0, nil
+	}
+	n, w, ok := strings.Cut(v, "/")
+	count, err := strconv.Atoi(n)
+	window, werr := time.ParseDuration(w)
+	if !ok || err != nil || werr != nil || count < 1 || window < time.Second {
+		return 0, 0, fmt.Errorf("--password-spray-limit: %q is not <users>/<duration> (e.g. 50/15m) or 0", c.PasswordSpray)
+	}
+	return count, window, nil
+}
+
+// TrustedProxyNets parses TrustedProxies.
+func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for part := range strings.SplitSeq(c.TrustedProxies, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if ip := net.ParseIP(part); ip != nil {
+				bits := 32
+				if ip.To4() == nil {
+					bits = 128
+				}
+				part = fmt.Sprintf("%s/%d", ip, bits)
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an IP address or CIDR", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -154,6 +154,11 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.SMSWebhookURL, "sms-webhook-url", cfg.SMSWebhookURL, "`URL` that text messages (SMS codes) are posted to as JSON {to, message, pool, kind}; empty writes them to the development outbox")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
 	fs.DurationVar(&cfg.LockoutMax, "lockout-max", cfg.LockoutMax, "longest sign-in lockout after failed passwords (`duration`, 1s to 24h)")
+	fs.StringVar(&cfg.MetricsListen, "metrics-listen", cfg.MetricsListen, "`address` (host:port) to serve /metrics on instead of the main listener")
+	fs.StringVar(&cfg.RateLimits, "rate-limits", cfg.RateLimits, "request rate limits: default, off, or `scope:Category=rate[/burst],...` over the defaults (scopes address, client, user)")
+	fs.StringVar(&cfg.PasswordSpray, "password-spray-limit", cfg.PasswordSpray, "`users/window`: once wrong passwords from one address name that many users within the window, its sign-ins are refused until it ends; 0 for no limit")
+	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", cfg.OTLPEndpoint, "OpenTelemetry collector's OTLP/HTTP `URL` (http://host:4318) to send traces to; empty: no tracing")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated `addresses` or CIDRs of proxies whose X-Forwarded-For names the client")
 	g := &cfg.S3Gateway
 	fs.StringVar(&g.Listen, "s3-gateway-listen", g.Listen, "`address` (host:port) of the S3 gateway; empty: no gateway")
 	fs.StringVar(&g.Domain, "s3-gateway-domain", g.Domain, "host `name` under which the gateway takes virtual-hosted requests (<bucket>.<name>); default: the host of --s3-gateway-listen")

@@ -49,6 +49,13 @@ type Config struct {
 	Attempts int
 	// HTTPClient makes the requests; nil means a pooled client.
 	HTTPClient *http.Client
+	// Observe, when set, is told of every invocation: the function, the
+	// outcome ("ok", "function_error", "timeout" or "unavailable") and
+	// how long it took.
+	Observe func(function, outcome string, d time.Duration)
+	// Trace, when set, starts a span ("lambda.invoke") for each
+	// invocation.
+	Trace func(ctx context.Context, name string) (context.Context, func(error))
 }
 
 // Client invokes functions.
@@ -130,8 +137,35 @@ func (e *FunctionError) Error() string {
 // Invoke calls function (a name, a partial or a full ARN) with payload and
 // returns its response payload. It tries up to Attempts times while the
 // function times out or the endpoint fails in a way worth retrying; the
-// error is that of the last attempt.
-func (c *Client) Invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
+// error is that of the last attempt. The invocation (all its attempts) is
+// one span and one observation.
+func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (out []byte, err error) {
+	if c.cfg.Trace != nil {
+		var end func(error)
+		ctx, end = c.cfg.Trace(ctx, "lambda.invoke")
+		defer func() { end(err) }()
+	}
+	if c.cfg.Observe == nil {
+		return c.invoke(ctx, function, payload)
+	}
+	start := time.Now()
+	out, err = c.invoke(ctx, function, payload)
+	outcome := "ok"
+	var fe *FunctionError
+	switch {
+	case errors.As(err, &fe):
+		outcome = "function_error"
+	case errors.Is(err, ErrTimeout):
+		outcome = "timeout"
+	case err != nil:
+		outcome = "unavailable"
+	}
+	c.cfg.Observe(function, outcome, time.Since(start))
+	return out, err
+}
+
+// invoke makes the attempts.
+func (c *Client) invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
 		out, err := c.invokeOnce(ctx, function, payload)
 		var r *retryable

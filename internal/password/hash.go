@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -50,7 +51,14 @@ const dummyPHC = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$AAECAwQF
 // is safe for concurrent use.
 type Hasher struct {
 	sem chan struct{}
+	// waited, when set, is told how long each caller waited for a slot.
+	waited func(time.Duration)
 }
+
+// ObserveWait makes the Hasher report how long each hash waited for a
+// free slot (the queue that forms when more passwords arrive than cores).
+// Call it before use.
+func (h *Hasher) ObserveWait(f func(time.Duration)) { h.waited = f }
 
 // NewHasher returns a Hasher that runs at most concurrency hashes at once
 // (at least 1). Each running hash holds 19 MiB.
@@ -122,6 +130,18 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	}
 	select {
 	case h.sem <- struct{}{}:
+		if h.waited != nil {
+			h.waited(0)
+		}
+		return nil
+	default:
+	}
+	start := time.Now()
+	select {
+	case h.sem <- struct{}{}:
+		if h.waited != nil {
+			h.waited(time.Since(start))
+		}
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("password: waiting for a hashing slot: %w", ctx.Err())

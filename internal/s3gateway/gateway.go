@@ -39,6 +39,10 @@ type Config struct {
 	// Secure reports that the gateway's listener serves TLS
 	// (aws:SecureTransport).
 	Secure bool
+	// Observe, when set, is told how each request ended: "allowed"
+	// (forwarded), "denied" (by policy), "unauthenticated" (its signature or
+	// credentials did not verify) or "error".
+	Observe func(decision string)
 }
 
 // Caller is the verified sender of a request, as the access log and the
@@ -469,6 +473,18 @@ func (g *Gateway) audit(x *exchange, typ string) {
 
 // accessLog writes one line per request, naming both ids of the caller.
 func (g *Gateway) accessLog(x *exchange) {
+	if g.cfg.Observe != nil {
+		decision := "error"
+		switch {
+		case x.responded:
+			decision = "allowed"
+		case x.denied != "":
+			decision = "denied"
+		case x.verified == nil:
+			decision = "unauthenticated"
+		}
+		g.cfg.Observe(decision)
+	}
 	op := ""
 	if x.op != nil {
 		op = x.op.name

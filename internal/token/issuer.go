@@ -36,7 +36,13 @@ type Issuer struct {
 
 	mu    sync.RWMutex
 	pools map[string]*poolEntry
+	// signed, when set, is told of every token signed, by its use.
+	signed func(use string)
 }
+
+// ObserveSigned makes the Issuer report each token it signs by its use
+// ("id", "access", or an identity pool's "openid"). Call it before use.
+func (i *Issuer) ObserveSigned(f func(use string)) { i.signed = f }
 
 // NewIssuer returns an Issuer keeping keys in keys, sealed with ring, and
 // reading the time from now (time.Now outside tests).
@@ -195,5 +201,8 @@ func (i *Issuer) Sign(ctx context.Context, poolID, use string, claims any) (stri
 	}
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, sig)
+	if i.signed != nil {
+		i.signed(use)
+	}
 	return string(buf), nil
 }

@@ -178,7 +178,11 @@ func (s *Service) clearLockout(ctx context.Context, u *storage.User) error {
 }
 
 // msgAttemptsExceeded is Cognito's sign-in message during a lockout.
-const msgAttemptsExceeded = "Password attempts exceeded"
+const msgAttemptsExceeded = MsgAttemptsExceeded
+
+// MsgAttemptsExceeded is the NotAuthorizedException message of a sign-in
+// refused during a lockout (metrics count lockouts by it).
+const MsgAttemptsExceeded = "Password attempts exceeded"
 
 // msgLimitExceeded is Cognito's message for per-user limits on other
 // operations (ChangePassword, code requests and entries).

@@ -104,3 +104,21 @@ func Migrate(ctx context.Context, b Backend, dialect func(string) string) error 
 	}
 	return nil
 }
+
+// Ready checks that the database answers and holds every migration this
+// binary knows (another node may have been upgraded past it, which is
+// fine; one that is behind is not ready).
+func (s *Store) Ready(ctx context.Context) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	var newest int64
+	if err := s.b.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return fmt.Errorf("sqlstore: read schema_migrations: %w", err)
+	}
+	if want := int64(ms[len(ms)-1].Version); newest < want {
+		return fmt.Errorf("sqlstore: database is at migration %d, this binary needs %d", newest, want)
+	}
+	return nil
+}
