@@ -186,6 +186,24 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"AdminUpdateAuthEventFeedback": op(up.AdminUpdateAuthEventFeedback),
 		"UpdateAuthEventFeedback":      op(up.UpdateAuthEventFeedback),
 
+		// Managed login branding and terms, per app client (signed).
+		"CreateManagedLoginBranding":           op(up.CreateManagedLoginBranding),
+		"DescribeManagedLoginBranding":         op(up.DescribeManagedLoginBranding),
+		"DescribeManagedLoginBrandingByClient": op(up.DescribeManagedLoginBrandingByClient),
+		"UpdateManagedLoginBranding":           op(up.UpdateManagedLoginBranding),
+		"DeleteManagedLoginBranding":           op(up.DeleteManagedLoginBranding),
+		"CreateTerms":                          op(up.CreateTerms),
+		"DescribeTerms":                        op(up.DescribeTerms),
+		"ListTerms":                            op(up.ListTerms),
+		"UpdateTerms":                          op(up.UpdateTerms),
+		"DeleteTerms":                          op(up.DeleteTerms),
+
+		// Federation: the SAML signing certificate and linked identities
+		// (signed).
+		"GetSigningCertificate":       op(up.GetSigningCertificate),
+		"AdminLinkProviderForUser":    op(up.AdminLinkProviderForUser),
+		"AdminDisableProviderForUser": op(up.AdminDisableProviderForUser),
+
 		// App client secrets, up to two for rotation (signed).
 		"AddUserPoolClientSecret":    op(up.AddUserPoolClientSecret),
 		"ListUserPoolClientSecrets":  op(up.ListUserPoolClientSecrets),

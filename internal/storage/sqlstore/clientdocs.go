@@ -70,4 +70,5 @@ func (s clientDocuments) Delete(ctx context.Context, poolID, kind, id string) er
 	return wrap("client documents: delete "+id, mustChange(s.s.exec(ctx,
 		`DELETE FROM client_documents WHERE pool_id = ? AND kind = ? AND id = ?`, poolID, kind, id)))
 }
+
 var _ storage.ClientDocuments = clientDocuments{}

@@ -44,4 +44,5 @@ func (s providerLinks) Delete(ctx context.Context, poolID, provider, subject str
 	return wrap("provider links: delete "+provider, mustChange(s.s.exec(ctx,
 		`DELETE FROM provider_links WHERE pool_id = ? AND provider_name = ? AND subject = ?`, poolID, provider, subject)))
 }
+
 var _ storage.ProviderLinks = providerLinks{}
