@@ -26,6 +26,10 @@ type Options struct {
 	SignIn func(ctx context.Context, flow, username, outcome string)
 }
 
+// brandingRequestBytes is the request size limit of the managed login
+// branding operations.
+const brandingRequestBytes = 2 << 20
+
 // New returns the User Pools API as an awsproto.Service.
 func New(up *userpool.Service, opts Options) (*awsproto.Service, error) {
 	model, err := awsproto.LoadModel(awsmodel.Service("cognito-idp"))
@@ -50,6 +54,12 @@ func New(up *userpool.Service, opts Options) (*awsproto.Service, error) {
 		SigningName:  "cognito-idp",
 		Model:        model,
 		Handlers:     observeSignIns(handlers(up), up, opts.SignIn),
+		MaxBodyBytes: map[string]int64{
+			// "This operation has a 2-megabyte request-size limit" (the
+			// API reference): a style's images are up to 1 MB each.
+			"CreateManagedLoginBranding": brandingRequestBytes,
+			"UpdateManagedLoginBranding": brandingRequestBytes,
+		},
 	}, nil
 }
 
