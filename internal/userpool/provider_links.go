@@ -183,7 +183,7 @@ func (s *Service) setIdentities(p *pool, u *storage.User, links []storage.Provid
 		}
 		if prov, err := poolProvider(p, "", l.ProviderName); err == nil {
 			id.ProviderType = prov.Type
-			if iss := prov.Details["oidc_issuer"]; iss != "" {
+			if iss := prov.Details["oidc_issuer"]; iss != "" && prov.Type == "OIDC" {
 				id.Issuer = &iss
 			}
 		}
