@@ -146,6 +146,13 @@ func TestAdminLinkProviderForUser(t *testing.T) {
 		if !ok || len(claim) != 2 || claim[0].(map[string]any)["userId"] != "g-123" || claim[0].(map[string]any)["primary"] != "false" {
 			t.Fatalf("identities claim %#v", jwtClaims(t, *tok.IdToken)["identities"])
 		}
+		// Users cannot write their identities (the claim says who they are).
+		_, err := s.idp.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: tok.AccessToken,
+			UserAttributes: []types.AttributeType{attr("identities", `[{"userId":"x","providerName":"Google"}]`)}})
+		wantCode(t, err, "NotAuthorizedException", "unauthorized attribute")
+		if len(identities("ann")) != 2 {
+			t.Fatal("identities changed by the user")
+		}
 		// LinkedUser finds the user by the identity.
 		u, ok, err := s.app.UserPools().LinkedUser(ctx, poolID, "Google", "g-123")
 		if err != nil || !ok || u.Username != "ann" {
