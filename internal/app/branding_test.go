@@ -48,6 +48,7 @@ func TestManagedLoginBranding(t *testing.T) {
 		other, _ := s.appClient(poolID, false)
 		before := time.Now().Add(-time.Second)
 		logo := pngLogo(200)
+		var err error
 
 		// A style with its own settings and a logo.
 		created := result(s.idp.CreateManagedLoginBranding(ctx, &cip.CreateManagedLoginBrandingInput{
@@ -73,7 +74,7 @@ func TestManagedLoginBranding(t *testing.T) {
 		}
 
 		// One style per client.
-		_, err := s.idp.CreateManagedLoginBranding(ctx, &cip.CreateManagedLoginBrandingInput{
+		_, err = s.idp.CreateManagedLoginBranding(ctx, &cip.CreateManagedLoginBrandingInput{
 			UserPoolId: aws.String(poolID), ClientId: aws.String(clientID), UseCognitoProvidedValues: true})
 		wantCode(t, err, "ManagedLoginBrandingExistsException", clientID)
 
@@ -93,6 +94,28 @@ func TestManagedLoginBranding(t *testing.T) {
 			docAt(merged, "components", "primaryButton", "lightMode", "defaults", "textColor") != "ffffffff" ||
 			docAt(merged, "categories", "global", "colorSchemeMode") != "LIGHT" {
 			t.Fatalf("merged settings %v", merged)
+		}
+
+		// The login pages' view: merged settings and the images.
+		b, err := s.app.UserPools().Branding(ctx, poolID, clientID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, ok := b.Asset("FORM_LOGO", "LIGHT")
+		if b.ID != id || b.Setting("components", "primaryButton", "lightMode", "defaults", "backgroundColor") != "ff0000ff" ||
+			b.Setting("components", "form", "borderRadius") != float64(8) || !ok || img.MediaType != "image/png" ||
+			!bytes.Equal(img.Bytes, logo) {
+			t.Fatalf("Branding %+v", b)
+		}
+		if _, ok := b.Asset("FORM_LOGO", "DARK"); ok {
+			t.Fatal("a dark logo that was never set")
+		}
+		plain, err := s.app.UserPools().Branding(ctx, poolID, other)
+		if err != nil || plain.ID != "" || plain.Setting("categories", "global", "colorSchemeMode") != "LIGHT" || len(plain.Assets) != 0 {
+			t.Fatalf("Branding of a client without a style: %+v, %v", plain, err)
+		}
+		if _, err := s.app.UserPools().Branding(ctx, poolID, "nosuchclient1234567890abcd"); err == nil {
+			t.Fatal("Branding of a missing client")
 		}
 
 		// An update keeps what it leaves out: settings merge, assets add up.

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 func TestTerms(t *testing.T) {
@@ -77,6 +79,17 @@ func TestTerms(t *testing.T) {
 		_, err = s.idp.UpdateTerms(ctx, &cip.UpdateTermsInput{
 			UserPoolId: aws.String(poolID), TermsId: privacy.TermsId, TermsName: aws.String("terms-of-use")})
 		wantCode(t, err, "TermsExistsException", "")
+
+		// The sign-up page's view: a link per document for a language.
+		shown, err := s.app.UserPools().Terms(ctx, poolID, clientID, "cognito:spanish")
+		if err != nil || !reflect.DeepEqual(shown, []userpool.TermsLink{{Name: "terms-of-use", URL: "https://example.com/es/terms"},
+			{Name: "privacy-policy", URL: "https://example.com/privacy"}}) {
+			t.Fatalf("Terms for Spanish: %+v, %v", shown, err)
+		}
+		shown, err = s.app.UserPools().Terms(ctx, poolID, other, "cognito:french")
+		if err != nil || !reflect.DeepEqual(shown, []userpool.TermsLink{{Name: "terms-of-use", URL: "https://example.com/fr/terms"}}) {
+			t.Fatalf("Terms for French: %+v, %v", shown, err)
+		}
 
 		// Bad input.
 		_, err = create(other, "privacy-policy", map[string]string{"cognito:default": "not a url"})
