@@ -83,6 +83,9 @@ func brandingRequest(useDefaults *bool, settings json.RawMessage, assets []cip.A
 		return nil, err
 	}
 	b := &storedBranding{Settings: base.Settings, Assets: mergeAssets(base.Assets, add)}
+	if useDefaults == nil && settings == nil && len(assets) == 0 {
+		b.UseDefaults = base.UseDefaults // nothing asked: nothing changes
+	}
 	if len(b.Assets) > maxBrandingAssets {
 		return nil, errorf(InvalidParameter, "A branding style can have at most %d assets.", maxBrandingAssets)
 	}

@@ -81,6 +81,9 @@ func TestBrandingRequest(t *testing.T) {
 	if b, err := brandingRequest(&yes, nil, nil, old); err != nil || !b.UseDefaults || b.Settings != nil || b.Assets != nil {
 		t.Fatalf("reset: %+v, %v", b, err)
 	}
+	if b, err := brandingRequest(nil, nil, nil, &storedBranding{UseDefaults: true}); err != nil || !b.UseDefaults {
+		t.Fatalf("an empty update of a default style: %+v, %v", b, err)
+	}
 	if _, err := brandingRequest(&yes, json.RawMessage(`{}`), nil, nil); err == nil {
 		t.Fatal("defaults with settings")
 	}
