@@ -44,6 +44,7 @@ func (s *Service) CreateManagedLoginBranding(ctx context.Context, in *cip.Create
 		return nil, err
 	}
 	err = s.store.ClientDocuments().Create(ctx, d)
+	s.cache.forgetBrandings(p.rec.ID)
 	switch {
 	case errors.Is(err, storage.ErrConflict):
 		return nil, errorf(ManagedLoginBrandingExists, "App client %s already has a managed login branding style.", in.ClientId)
@@ -186,6 +187,7 @@ func (s *Service) UpdateManagedLoginBranding(ctx context.Context, in *cip.Update
 		return nil, err
 	}
 	var out *cip.ManagedLoginBrandingType
+	defer s.cache.forgetBrandings(p.rec.ID)
 	err = s.store.InTx(ctx, func(tx storage.Stores) error {
 		d, err := tx.ClientDocuments().Get(ctx, p.rec.ID, docBranding, in.ManagedLoginBrandingId)
 		if errors.Is(err, storage.ErrNotFound) {
@@ -226,6 +228,7 @@ func (s *Service) DeleteManagedLoginBranding(ctx context.Context, in *cip.Delete
 		return nil, err
 	}
 	err = s.store.ClientDocuments().Delete(ctx, p.rec.ID, docBranding, in.ManagedLoginBrandingId)
+	s.cache.forgetBrandings(p.rec.ID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, brandingNotFound(in.ManagedLoginBrandingId)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -109,11 +110,44 @@ func (b *Branding) Setting(path ...string) any {
 // Branding returns the managed login branding of an app client of a pool,
 // for the login pages to render: its merged settings and its images. A
 // client without a style gets Cognate's defaults. A missing pool or
-// client is ResourceNotFoundException.
+// client is ResourceNotFoundException. The result is cached like pools and
+// clients (a change made on another node shows within the cache's
+// lifetime) and shared: callers must not change it.
 func (s *Service) Branding(ctx context.Context, poolID, clientID string) (*Branding, error) {
 	if _, _, err := s.loadClientOfPool(ctx, poolID, clientID); err != nil {
 		return nil, err
 	}
+	c, key := s.cache, poolID+"/"+clientID
+	now := c.now()
+	c.mu.RLock()
+	e, ok := c.brandings[key]
+	c.mu.RUnlock()
+	if ok && now.Before(e.expires) {
+		return e.val, nil
+	}
+	b, err := s.loadBranding(ctx, poolID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.brandings[key] = cacheEntry[*Branding]{val: b, expires: now.Add(c.ttl)}
+	c.mu.Unlock()
+	return b, nil
+}
+
+// forgetBrandings drops the cached brandings of a pool's clients.
+func (c *cache) forgetBrandings(poolID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key := range c.brandings {
+		if strings.HasPrefix(key, poolID+"/") {
+			delete(c.brandings, key)
+		}
+	}
+}
+
+// loadBranding reads and merges a client's branding (see Branding).
+func (s *Service) loadBranding(ctx context.Context, poolID, clientID string) (*Branding, error) {
 	d, err := s.store.ClientDocuments().Find(ctx, poolID, clientID, docBranding, "")
 	if errors.Is(err, storage.ErrNotFound) {
 		settings, err := mergedSettings(nil)

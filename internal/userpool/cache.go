@@ -49,10 +49,14 @@ type cache struct {
 	mu      sync.RWMutex
 	pools   map[string]cacheEntry[*pool]
 	clients map[string]cacheEntry[*client]
+	// brandings are app clients' managed login brandings by
+	// "<pool>/<client>" (branding_doc.go).
+	brandings map[string]cacheEntry[*Branding]
 }
 
 func newCache(ttl time.Duration, now func() time.Time) *cache {
-	return &cache{ttl: ttl, now: now, pools: map[string]cacheEntry[*pool]{}, clients: map[string]cacheEntry[*client]{}}
+	return &cache{ttl: ttl, now: now, pools: map[string]cacheEntry[*pool]{}, clients: map[string]cacheEntry[*client]{},
+		brandings: map[string]cacheEntry[*Branding]{}}
 }
 
 func (c *cache) forgetPool(id string) {
