@@ -132,9 +132,11 @@ func TestManagedLoginBranding(t *testing.T) {
 			!updated.LastModifiedDate.After(*updated.CreationDate) && !updated.LastModifiedDate.Equal(*updated.CreationDate) {
 			t.Fatalf("updated %+v, settings %v", updated, got)
 		}
-		if b, err := s.app.UserPools().Branding(ctx, poolID, clientID); err != nil ||
-			b.Setting("categories", "global", "colorSchemeMode") != "DARK" || len(b.Assets) != 2 {
-			t.Fatalf("Branding after an update: %v, %v", err, b.Setting("categories", "global", "colorSchemeMode"))
+		if b, err = s.app.UserPools().Branding(ctx, poolID, clientID); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.Setting("categories", "global", "colorSchemeMode"); got != "DARK" || len(b.Assets) != 2 {
+			t.Fatalf("Branding after an update: scheme %v, %d assets", got, len(b.Assets))
 		}
 		// UseCognitoProvidedValues resets the style; it cannot come with values.
 		_, err = s.idp.UpdateManagedLoginBranding(ctx, &cip.UpdateManagedLoginBrandingInput{
