@@ -8,6 +8,7 @@ import (
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/loginui"
+	"github.com/cognate-dev/cognate/internal/totp"
 )
 
 // codeAnswers names the answer of each code challenge.
@@ -54,9 +55,7 @@ func (s *Server) challengeForm(r *http.Request, req *authRequest, username, chal
 // totpSetupForm shows the QR code of a new TOTP secret and asks for a code.
 func (s *Server) totpSetupForm(p loginui.Page, username, secretCode, session string) (loginui.Page, error) {
 	issuer := siteIssuer(p)
-	uri := "otpauth://totp/" + url.PathEscape(issuer+":"+username) + "?" +
-		url.Values{"secret": {secretCode}, "issuer": {issuer}}.Encode()
-	qr, err := loginui.QR(uri)
+	qr, err := loginui.QR(totp.URI(issuer, username, secretCode))
 	if err != nil {
 		return p, err
 	}
