@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"strings"
 
 	"github.com/cognate-dev/cognate/internal/awsproto"
 )
@@ -34,9 +35,16 @@ func (a *App) routes(api, query http.Handler) http.Handler {
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.openIDConfiguration)
 	mux.HandleFunc("GET /{pool}/ui-customization/{client}/logo", a.uiLogo)
 	// User pool domains: OAuth 2.0 endpoints and managed login pages, in
-	// the path form and by Host header.
-	mux.Handle("/domains/", a.oauth.PathHandler())
-	return a.oauth.ByHost(mux)
+	// the path form (before the mux: /{pool}/... would claim /domains/...)
+	// and by Host header.
+	domains := a.oauth.PathHandler()
+	return a.oauth.ByHost(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/domains/") {
+			domains.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 }
 
 // byProtocol sends query-protocol requests to query and the rest to other.
