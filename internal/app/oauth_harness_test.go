@@ -135,6 +135,8 @@ func (b *browser) get(u string) *page {
 
 var (
 	hiddenPattern = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+	// textPattern finds text fields the page filled in (a browser posts them).
+	textPattern = regexp.MustCompile(`<input type="text" id="[^"]+" name="([^"]+)" value="([^"]+)"`)
 	actionPattern = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
 )
 
@@ -147,7 +149,8 @@ func (b *browser) submit(p *page, fields map[string]string, drop ...string) *pag
 		b.t.Fatalf("no form on the page (status %d):\n%s", p.status, p.body)
 	}
 	form := url.Values{}
-	for _, h := range hiddenPattern.FindAllStringSubmatch(p.body, -1) {
+	filled := append(hiddenPattern.FindAllStringSubmatch(p.body, -1), textPattern.FindAllStringSubmatch(p.body, -1)...)
+	for _, h := range filled {
 		form.Set(html.UnescapeString(h[1]), html.UnescapeString(h[2]))
 	}
 	for _, d := range drop {

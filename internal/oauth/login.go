@@ -77,7 +77,7 @@ func errorKey(err error) string {
 		return "err.notconfirmed"
 	case userpool.PasswordResetRequired:
 		return "err.reset"
-	case userpool.CodeMismatch:
+	case userpool.CodeMismatch, userpool.EnableSoftwareTokenMFA:
 		return "err.code"
 	case userpool.ExpiredCode:
 		return "err.expiredcode"
