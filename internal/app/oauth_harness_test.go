@@ -35,7 +35,7 @@ const (
 
 // startRP starts a server at its own URL; newApp builds the App (nil:
 // app.New with opts).
-func startRP(t *testing.T, backend string, newApp func(cfg config.Config) (*app.App, error), opts ...app.Option) *server {
+func startRP(t testing.TB, backend string, newApp func(cfg config.Config) (*app.App, error), opts ...app.Option) *server {
 	t.Helper()
 	hs := httptest.NewUnstartedServer(nil)
 	cfg := newConfig(t, backend)
@@ -88,11 +88,11 @@ func (s *server) oauthClient(poolID string, secret bool, flows []types.OAuthFlow
 // browser is an HTTP client with cookies that stops at the relying
 // party's URLs (rp.test), as a browser would hand them to the app.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	client *http.Client
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(req *http.Request, _ []*http.Request) error {

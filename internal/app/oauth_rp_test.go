@@ -39,7 +39,7 @@ type rp struct {
 	}
 }
 
-func newRP(t *testing.T, s *server, poolID, clientID, clientSecret string, scopes ...string) *rp {
+func newRP(t testing.TB, s *server, poolID, clientID, clientSecret string, scopes ...string) *rp {
 	t.Helper()
 	c := context.WithValue(ctx, oauth2.HTTPClient, s.http.Client())
 	provider, err := oidc.NewProvider(c, s.cfg.PublicURL+"/"+poolID)
