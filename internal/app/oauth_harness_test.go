@@ -136,7 +136,7 @@ func (b *browser) get(u string) *page {
 var (
 	hiddenPattern = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 	// textPattern finds text fields the page filled in (a browser posts them).
-	textPattern   = regexp.MustCompile(`<input type="text" id="[^"]+" name="([^"]+)" value="([^"]+)"`)
+	textPattern   = regexp.MustCompile(`<input [^>]*type="text" id="[^"]+" name="([^"]+)" value="([^"]+)"`)
 	actionPattern = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
 )
 

@@ -83,8 +83,14 @@ func TestOAuthPagesSignUpAndReset(t *testing.T) {
 	poolID := s.oauthPool(nil)
 	clientID, secret := s.oauthClient(poolID, true, []types.OAuthFlowType{types.OAuthFlowTypeCode})
 	r := newRP(t, s, poolID, clientID, secret, "openid", "email")
+	css := ".submitButton-customizable { background-color: #0a5c36; }"
+	result(s.idp.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: &poolID, ClientId: &clientID,
+		CSS: &css, ImageFile: pngLogo(100)})).must(t)
 	b := newBrowser(t)
 	login := b.get(r.conf.AuthCodeURL("s", oauth2.SetAuthURLParam("lang", "ja")))
+	if !strings.Contains(login.body, css) || !strings.Contains(login.body, "/ui-customization/"+clientID+"/logo") {
+		t.Fatalf("the client's branding is not on the page:\n%s", login.body)
+	}
 	link := regexp.MustCompile(`href="([^"]*/signup\?[^"]*)"`).FindStringSubmatch(login.body)
 	if link == nil || !strings.Contains(login.body, "サインイン") {
 		t.Fatalf("sign-in page in Japanese with a sign-up link:\n%s", login.body)

@@ -48,13 +48,19 @@ type Page struct {
 }
 
 // UI renders pages.
-type UI struct{ pages map[string]*template.Template }
+type UI struct {
+	pages map[string]*template.Template
+	// imgSrc are the image sources the CSP allows besides the page's own
+	// origin and data: URLs (where logos are served).
+	imgSrc string
+}
 
-// New parses the embedded templates.
-func New() *UI {
+// New parses the embedded templates; logoOrigin is the origin logos are
+// served from ("" for the pages' own).
+func New(logoOrigin string) *UI {
 	funcs := template.FuncMap{"t": T}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html"))
-	u := &UI{pages: map[string]*template.Template{}}
+	u := &UI{pages: map[string]*template.Template{}, imgSrc: logoOrigin}
 	for _, name := range []string{"signin", "code", "password", "select", "message"} {
 		u.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+name+".html"))
 	}
@@ -75,16 +81,21 @@ func (u *UI) Render(w http.ResponseWriter, status int, p Page) {
 		http.Error(w, "page error", http.StatusInternalServerError)
 		return
 	}
-	SecurityHeaders(w.Header(), p.Nonce)
+	SecurityHeaders(w.Header(), p.Nonce, u.imgSrc)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.Lang)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
 
-// SecurityHeaders sets the headers every managed-login response carries.
-func SecurityHeaders(h http.Header, nonce string) {
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; img-src 'self' data:; "+
+// SecurityHeaders sets the headers every managed-login response carries;
+// imgSrc is an origin images may also come from ("" for none).
+func SecurityHeaders(h http.Header, nonce, imgSrc string) {
+	img := "'self' data:"
+	if imgSrc != "" {
+		img += " " + imgSrc
+	}
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; img-src "+img+"; "+
 		"frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")

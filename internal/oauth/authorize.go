@@ -38,6 +38,7 @@ func (s *Server) parseAuthRequest(r *http.Request, q url.Values) (*authRequest, 
 	if err != nil || cl.PoolID != st.poolID {
 		return nil, nil, &pageError{"err.client"}, nil
 	}
+	st.client = cl.ID
 	req := &authRequest{Client: cl.ID, Redirect: q.Get("redirect_uri"), ResponseType: q.Get("response_type"),
 		State: q.Get("state"), Nonce: q.Get("nonce"), Lang: loginui.Lang(q.Get("lang"))}
 	if req.Redirect == "" || !slices.Contains(cl.CallbackURLs, req.Redirect) {

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,8 +40,12 @@ func (req *authRequest) query() string {
 
 // page renders p with a CSRF token and the client's branding.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, p loginui.Page) {
-	if siteOf(r) != nil {
+	if st := siteOf(r); st != nil {
 		p.CSRF = s.csrfToken(w, r)
+		if st.client != "" {
+			css, logo := s.Users.Branding(r.Context(), st.poolID, st.client)
+			p.CSS, p.Logo = template.CSS(css), logo
+		}
 	}
 	s.ui.Render(w, status, p)
 }
@@ -105,6 +110,7 @@ func (s *Server) openForm(w http.ResponseWriter, r *http.Request) *authRequest {
 		s.page(w, r, http.StatusBadRequest, loginui.Page{Title: "error.title", Error: "err.session"})
 		return nil
 	}
+	siteOf(r).client = req.Client
 	return &req
 }
 

@@ -47,7 +47,7 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{Deps: d, ui: loginui.New(), mux: http.NewServeMux()}
+	s := &Server{Deps: d, ui: loginui.New(publicOrigin(d.PublicURL)), mux: http.NewServeMux()}
 	if u, err := url.Parse(d.PublicURL); err == nil {
 		s.publicHost = strings.ToLower(u.Hostname())
 	}
@@ -70,6 +70,15 @@ func New(d Deps) *Server {
 	return s
 }
 
+// publicOrigin is the scheme://host of the public URL, where logos are.
+func publicOrigin(public string) string {
+	u, err := url.Parse(public)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 // site is the pool domain a request is for.
 type site struct {
 	domain, poolID string
@@ -77,6 +86,9 @@ type site struct {
 	// trailing slash; path its path ("" at a host of its own).
 	base, path string
 	secure     bool
+	// client is the app client of the request's flow, once known: its
+	// branding styles the pages.
+	client string
 }
 
 type siteKey struct{}
