@@ -118,9 +118,9 @@ func (s *Server) ByHost(next http.Handler) http.Handler {
 			host = h
 		}
 		if domain := s.hostDomain(r.Context(), host); domain != "" {
-			scheme := "http"
-			if r.TLS != nil {
-				scheme = "https"
+			scheme := "https" // as the public URL's, or the request's own TLS
+			if r.TLS == nil && strings.HasPrefix(s.PublicURL, "http://") {
+				scheme = "http"
 			}
 			s.serve(w, r, domain, scheme+"://"+r.Host, "", r.URL.Path)
 			return
