@@ -52,10 +52,12 @@ func New(d Deps) *Server {
 		s.publicHost = strings.ToLower(u.Hostname())
 	}
 	s.mux.HandleFunc("GET /oauth2/authorize", s.authorize)
-	s.mux.HandleFunc("POST /oauth2/token", s.token)
-	s.mux.HandleFunc("GET /oauth2/userInfo", s.userInfo)
-	s.mux.HandleFunc("POST /oauth2/userInfo", s.userInfo)
-	s.mux.HandleFunc("POST /oauth2/revoke", s.revoke)
+	// Browser apps (Amplify) call these from their own origin.
+	s.mux.Handle("POST /oauth2/token", cors(s.token))
+	s.mux.Handle("GET /oauth2/userInfo", cors(s.userInfo))
+	s.mux.Handle("POST /oauth2/userInfo", cors(s.userInfo))
+	s.mux.Handle("POST /oauth2/revoke", cors(s.revoke))
+	s.mux.Handle("OPTIONS /oauth2/", cors(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	s.mux.HandleFunc("GET /logout", s.logout)
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.loginSubmit)
@@ -77,6 +79,21 @@ func publicOrigin(public string) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// cors lets any origin call an endpoint that authenticates by client
+// credentials or bearer token, never by cookie (so no credentials mode).
+func cors(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			hd.Set("Access-Control-Allow-Methods", "GET, POST")
+			hd.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Amz-User-Agent, Cache-Control")
+			hd.Set("Access-Control-Max-Age", "600")
+		}
+		h(w, r)
+	})
 }
 
 // site is the pool domain a request is for.
