@@ -198,7 +198,9 @@ func testRelyingParty(t *testing.T, s *server) {
 	}
 
 	// Logout: back to the registered logout_uri, and the session is over.
-	out := b.get(r.extra.EndSession + "?" + url.Values{"client_id": {clientID}, "logout_uri": {rpLogout}}.Encode())
+	// (OpenID RP-initiated logout: the client named by the ID token.)
+	out := b.get(r.extra.EndSession + "?" + url.Values{"id_token_hint": {tok.Extra("id_token").(string)},
+		"post_logout_redirect_uri": {rpLogout}}.Encode())
 	if out.location == nil || out.location.String() != rpLogout {
 		t.Fatalf("logout: %d %v", out.status, out.location)
 	}

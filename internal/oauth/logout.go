@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/cognate-dev/cognate/internal/loginui"
+	"github.com/cognate-dev/cognate/internal/token"
 )
 
 // logout is /logout: it ends the managed-login session (the cookie) and
@@ -15,7 +16,19 @@ import (
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := q.Get("lang")
-	cl, err := s.Users.OAuthClient(r.Context(), q.Get("client_id"))
+	clientID := q.Get("client_id")
+	if hint := q.Get("id_token_hint"); clientID == "" && hint != "" {
+		// OpenID RP-initiated logout names the client by the ID token
+		// (its aud); the token's signature matters not: the logout URL
+		// must still be one of that client's.
+		var c struct {
+			Aud string `json:"aud"`
+		}
+		if token.Peek(hint, &c) == nil {
+			clientID = c.Aud
+		}
+	}
+	cl, err := s.Users.OAuthClient(r.Context(), clientID)
 	if err != nil || cl.PoolID != siteOf(r).poolID {
 		s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: lang, Title: "error.title", Error: "err.client"})
 		return

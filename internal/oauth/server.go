@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/loginui"
@@ -37,7 +38,19 @@ type Server struct {
 	ui         *loginui.UI
 	mux        *http.ServeMux
 	publicHost string
+	// hosts remembers for a while which Host names are pool domains and
+	// which are not, so API requests under other names cost no lookup.
+	hosts sync.Map // host -> hostEntry
 }
+
+type hostEntry struct {
+	domain  string
+	expires time.Time
+}
+
+// hostTTL is how long a Host's answer is remembered: a new custom domain
+// is served, and a deleted one no longer, within it.
+const hostTTL = 30 * time.Second
 
 // New returns a Server.
 func New(d Deps) *Server {
@@ -159,10 +172,16 @@ func (s *Server) hostDomain(ctx context.Context, host string) string {
 			}
 		}
 	}
-	if _, err := s.Users.DomainPool(ctx, host); err == nil {
-		return host
+	now := s.Now()
+	if e, ok := s.hosts.Load(host); ok && now.Before(e.(hostEntry).expires) {
+		return e.(hostEntry).domain
 	}
-	return ""
+	domain := ""
+	if _, err := s.Users.DomainPool(ctx, host); err == nil {
+		domain = host
+	}
+	s.hosts.Store(host, hostEntry{domain: domain, expires: now.Add(hostTTL)})
+	return domain
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, domain, base, path, rest string) {
