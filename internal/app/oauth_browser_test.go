@@ -51,20 +51,29 @@ func TestManagedLoginInChromium(t *testing.T) {
 		TemporaryPassword: aws.String("Temp0rary!pass"), MessageAction: types.MessageActionTypeSuppress})).must(t)
 
 	authURL := r.conf.AuthCodeURL("browser-state", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
+
+	// A second pool requires MFA: its users set up TOTP on the pages.
+	mfaPool := s.pool(nil)
+	result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &mfaPool, Domain: aws.String("rp-mfa")})).must(t)
+	s.setMFA(mfaPool, types.UserPoolMfaTypeOn, false, true, false)
+	mfaClient, mfaSecret := s.oauthClient(mfaPool, true, []types.OAuthFlowType{types.OAuthFlowTypeCode}, "openid")
+	s.user(mfaPool, "sam", "Correct-Horse-9")
+	setupURL := newRP(t, s, mfaPool, mfaClient, mfaSecret, "openid").conf.AuthCodeURL("setup-state")
 	badURL := strings.Replace(authURL, url.QueryEscape(rpCallback), url.QueryEscape("http://elsewhere.test/cb"), 1)
 	cmdCtx, stop := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer stop()
 	cmd := exec.CommandContext(cmdCtx, node, "--test", "--test-concurrency=1", "test/")
 	cmd.Dir = pkg
 	cmd.Env = append(os.Environ(), "AUTH_URL="+authURL, "BAD_URL="+badURL, "USERNAME=pat", "PASSWORD=Correct-Horse-9",
-		"MFA_USERNAME=tom", "TEMP_USERNAME=nina", "TEMP_PASSWORD=Temp0rary!pass", "TOTP_SECRET="+key, "OUTBOX="+filepath.Join(s.dataDir, "outbox"), "CHROMIUM="+chromium)
+		"MFA_USERNAME=tom", "SETUP_URL="+setupURL, "SETUP_USERNAME=sam",
+		"TEMP_USERNAME=nina", "TEMP_PASSWORD=Temp0rary!pass", "TOTP_SECRET="+key, "OUTBOX="+filepath.Join(s.dataDir, "outbox"), "CHROMIUM="+chromium)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, os.Stdout), io.MultiWriter(&out, os.Stderr)
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("managed login in Chromium: %v", err)
 	}
-	if !strings.Contains(out.String(), "# pass 6") {
-		t.Fatalf("expected 6 passing browser tests:\n%s", out.String())
+	if !strings.Contains(out.String(), "# pass 7") {
+		t.Fatalf("expected 7 passing browser tests:\n%s", out.String())
 	}
 }
 

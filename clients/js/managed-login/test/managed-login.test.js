@@ -7,7 +7,8 @@
 //
 // The Go test that runs this (internal/app, TestManagedLoginInChromium)
 // sets AUTH_URL (an authorization request with PKCE), BAD_URL (one with an
-// unregistered redirect_uri), USERNAME, PASSWORD, MFA_USERNAME, TEMP_USERNAME, TEMP_PASSWORD,
+// unregistered redirect_uri), SETUP_URL and SETUP_USERNAME (a pool that requires MFA),
+// USERNAME, PASSWORD, MFA_USERNAME, TEMP_USERNAME, TEMP_PASSWORD,
 // TOTP_SECRET, OUTBOX (the development outbox directory) and CHROMIUM.
 
 import assert from 'node:assert/strict';
@@ -154,6 +155,23 @@ test('a temporary password replaced on the new-password page', async () => {
   await page.getByLabel('New password').fill('Brand-New-Passw0rd');
   await page.getByRole('button', { name: 'Continue' }).click();
   assert.ok((await callback(page)).get('code'));
+  await page.context().close();
+});
+
+test('TOTP set-up with a QR code, when the pool requires MFA', async () => {
+  const page = await newPage();
+  await page.goto(env.SETUP_URL);
+  await page.getByLabel('Username').fill(env.SETUP_USERNAME);
+  await page.getByLabel('Password').fill(env.PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+  await check(page, 'totp-setup');
+  const key = (await page.locator('code').textContent()).trim();
+  await page.getByLabel('Code').fill(totp(key));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  const q = await callback(page);
+  assert.ok(q.get('code'));
+  assert.equal(q.get('state'), 'setup-state');
   await page.context().close();
 });
 
