@@ -34,6 +34,7 @@ func (s *Server) confirmForm(r *http.Request, req *authRequest, username string)
 func (s *Server) resetForm(r *http.Request, req *authRequest, username string) loginui.Page {
 	p := s.accountForm(r, req, "code", "reset.title", "/confirmForgotPassword")
 	p.Hint, p.Submit, p.AskUsername, p.AskPassword, p.Username = "confirm.hint", "reset", true, true, username
+	p.PasswordLabel = "newpassword"
 	return p
 }
 

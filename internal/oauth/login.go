@@ -68,7 +68,7 @@ func errorKey(err error) string {
 	switch e.Kind {
 	case userpool.NotAuthorized:
 		switch {
-		case strings.Contains(e.Message, "attempts exceeded"):
+		case strings.Contains(e.Message, userpool.MsgAttemptsExceeded):
 			return "err.locked"
 		case strings.Contains(e.Message, "disabled"):
 			return "err.disabled"
