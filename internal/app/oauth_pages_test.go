@@ -122,3 +122,28 @@ func TestOAuthPagesSignUpAndReset(t *testing.T) {
 		t.Fatal("no code after the reset")
 	}
 }
+
+// The sign-in page has the API's lockout: after the free failures the
+// right password is refused too, and the page says why, while the clock
+// stands still.
+func TestOAuthPageLockout(t *testing.T) {
+	clk := newTestClock()
+	s := startRP(t, "sqlite", nil, app.WithClock(clk.Now))
+	poolID := s.oauthPool(nil)
+	clientID, secret := s.oauthClient(poolID, true, []types.OAuthFlowType{types.OAuthFlowTypeCode})
+	r := newRP(t, s, poolID, clientID, secret, "openid")
+	s.user(poolID, "lou", "Passw0rd!long")
+	b := newBrowser(t)
+	p := b.get(r.conf.AuthCodeURL("s", oauth2.SetAuthURLParam("lang", "es")))
+	for i := 0; i < 6; i++ {
+		p = b.submit(p, map[string]string{"username": "lou", "password": "wrong-password"})
+	}
+	p = b.submit(p, map[string]string{"username": "lou", "password": "Passw0rd!long"})
+	if p.status != http.StatusBadRequest || p.location != nil || !strings.Contains(p.body, "Demasiados intentos fallidos") {
+		t.Fatalf("locked out: %d %v\n%s", p.status, p.location, p.body)
+	}
+	clk.Advance(time.Minute)
+	if b.submit(p, map[string]string{"username": "lou", "password": "Passw0rd!long"}).callback(t).Get("code") == "" {
+		t.Fatal("no code once the lockout is over")
+	}
+}
