@@ -217,8 +217,12 @@ func TestOIDCRefusesBadTokens(t *testing.T) {
 	cases := map[string]func(op *standinOP) func(map[string]any){
 		"wrong nonce":    func(*standinOP) func(map[string]any) { return func(c map[string]any) { c["nonce"] = "other" } },
 		"wrong audience": func(*standinOP) func(map[string]any) { return func(c map[string]any) { c["aud"] = "someone-else" } },
-		"wrong issuer":   func(*standinOP) func(map[string]any) { return func(c map[string]any) { c["iss"] = "https://evil.example" } },
-		"expired":        func(*standinOP) func(map[string]any) { return func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() } },
+		"wrong issuer": func(*standinOP) func(map[string]any) {
+			return func(c map[string]any) { c["iss"] = "https://evil.example" }
+		},
+		"expired": func(*standinOP) func(map[string]any) {
+			return func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() }
+		},
 		"wrong key": func(op *standinOP) func(map[string]any) {
 			return func(map[string]any) { op.key = other }
 		},
@@ -267,7 +271,7 @@ func TestAppleClientSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jws, err := jose.ParseSigned(s, []jose.SignatureAlgorithm{jose.ES256})
+	jws, err := jose.ParseSignedCompact(s, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		t.Fatal(err)
 	}
