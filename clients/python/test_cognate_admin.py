@@ -614,5 +614,24 @@ class ReadmeExamples(CognateAdminCase):
         self.assertNotIn("NextToken", docs[2])
 
 
+class UpdateUsernameConfiguration(CognateAdminCase):
+
+    def test_case_insensitive_and_back(self):
+        up = self.user_pool()
+        self.user(up, "Dana")
+        self.user(up, "eve")
+        self.user(up, "EVE")
+        body = self.call_error("UpdateUsernameConfiguration", {"UserPoolId": up, "CaseSensitive": False},
+                               "InvalidParameterException")
+        self.assertIn("EVE, eve (username)", body["message"])
+        self.idp.admin_delete_user(UserPoolId=up, Username="EVE")
+        r = self.call("UpdateUsernameConfiguration", {"UserPoolId": up, "CaseSensitive": False})
+        self.assertEqual((r["CaseSensitive"], r["UsersRekeyed"]), (False, 2))
+        self.assertEqual(self.idp.admin_get_user(UserPoolId=up, Username="dANA")["Username"], "Dana")
+        self.call("UpdateUsernameConfiguration", {"UserPoolId": up, "CaseSensitive": True})
+        with self.assertRaises(self.idp.exceptions.UserNotFoundException):
+            self.idp.admin_get_user(UserPoolId=up, Username="dANA")
+
+
 if __name__ == "__main__":
     unittest.main()

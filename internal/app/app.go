@@ -193,7 +193,7 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	if err != nil {
 		return err
 	}
-	cadmin, err := cognitoidentity.NewAdmin(ip, admins)
+	cadmin, err := cognitoidentity.NewAdmin(ip, up, admins)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/config"
 	"github.com/cognate-dev/cognate/internal/identitypool"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // WithStoreWrapper makes the App use wrap(store) instead of the store it
@@ -36,3 +37,8 @@ func (a *App) Sweep(ctx context.Context) { a.sweep(ctx) }
 // WithoutMetrics builds the App without metrics, to measure what they
 // cost.
 func WithoutMetrics() Option { return func(a *App) { a.noMetrics = true } }
+
+// UserPools returns the user-pool service, for tests of the domain
+// functions other parts of the server call (Branding, Terms, LinkedUser,
+// SAMLSigner).
+func (a *App) UserPools() *userpool.Service { return a.users }

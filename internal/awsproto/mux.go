@@ -45,6 +45,10 @@ type Service struct {
 	// Empty means InvalidParameterException, as Cognito user pools
 	// answer; Cognito identity pools answer TypeValidation.
 	ValidationError string
+	// MaxBodyBytes raises the request body limit (MuxOptions.MaxBodyBytes)
+	// for the operations it names, such as those AWS documents a larger
+	// request size for.
+	MaxBodyBytes map[string]int64
 }
 
 // RequestInfo describes the request being served; handlers read it from
@@ -139,7 +143,7 @@ func (m *Mux) Register(s *Service) {
 	}
 	c := &Service{TargetPrefix: s.TargetPrefix, SigningName: s.SigningName, Model: s.Model,
 		Handlers: maps.Clone(s.Handlers), SessionOperations: maps.Clone(s.SessionOperations),
-		ValidationError: s.ValidationError}
+		ValidationError: s.ValidationError, MaxBodyBytes: maps.Clone(s.MaxBodyBytes)}
 	if c.ValidationError == "" {
 		c.ValidationError = TypeInvalidParameter
 	}
@@ -219,7 +223,8 @@ func (m *Mux) serve(r *http.Request, id string, api, opName *string) ([]byte, er
 
 // serveOp runs a request to a known operation.
 func (m *Mux) serveOp(r *http.Request, id string, svc *Service, op string) ([]byte, error) {
-	body, err := readBody(r, m.maxBody)
+	limit := max(m.maxBody, svc.MaxBodyBytes[op])
+	body, err := readBody(r, limit)
 	if err != nil {
 		return nil, err
 	}

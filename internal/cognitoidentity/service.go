@@ -14,6 +14,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/awsmodel"
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/identitypool"
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // Options configure the services.
@@ -76,7 +77,9 @@ func New(ip *identitypool.Service, opts Options) (*awsproto.Service, error) {
 // NewAdmin returns the CognateAdmin extension API as an awsproto.Service:
 // AWS JSON 1.1, X-Amz-Target "CognateAdmin.<Op>", SigV4 with the signing
 // name "cognito-identity", administrators only.
-func NewAdmin(ip *identitypool.Service, opts Options) (*awsproto.Service, error) {
+//
+// UpdateUsernameConfiguration, a user-pool setting, goes to up.
+func NewAdmin(ip *identitypool.Service, up *userpool.Service, opts Options) (*awsproto.Service, error) {
 	model, err := awsproto.LoadModel(awsmodel.Service("cognate-admin"))
 	if err != nil {
 		return nil, fmt.Errorf("cognitoidentity: admin model: %w", err)
@@ -94,6 +97,7 @@ func NewAdmin(ip *identitypool.Service, opts Options) (*awsproto.Service, error)
 			"AuthorizeRequest":            op(a, ip.AuthorizeRequest),
 			"DescribeIdentityPoolOptions": op(a, ip.DescribeIdentityPoolOptions),
 			"UpdateIdentityPoolOptions":   op(a, ip.UpdateIdentityPoolOptions),
+			"UpdateUsernameConfiguration": userPoolOp(a, up.UpdateUsernameConfiguration),
 		},
 	}, nil
 }
@@ -116,6 +120,21 @@ func op[In, Out any](a adapter, fn func(context.Context, *In) (*Out, error)) aws
 			return nil, wireError(err)
 		}
 		return out, nil
+	})
+}
+
+// userPoolOp is op for a userpool method: the same admission, the signed
+// region passed down as userpool reads it, userpool's errors mapped.
+func userPoolOp[In, Out any](a adapter, fn func(context.Context, *In) (*Out, error)) awsproto.Handler {
+	return op(a, func(ctx context.Context, in *In) (*Out, error) {
+		if info := awsproto.Info(ctx); info != nil && info.Caller != nil {
+			ctx = userpool.WithRegion(ctx, info.Caller.Region)
+		}
+		out, err := fn(ctx, in)
+		if e := userpool.AsError(err); e != nil {
+			return nil, awsproto.Errorf(string(e.Kind), "%s", e.Message)
+		}
+		return out, err
 	})
 }
 

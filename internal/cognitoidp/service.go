@@ -26,6 +26,10 @@ type Options struct {
 	SignIn func(ctx context.Context, flow, username, outcome string)
 }
 
+// brandingRequestBytes is the request size limit of the managed login
+// branding operations.
+const brandingRequestBytes = 2 << 20
+
 // New returns the User Pools API as an awsproto.Service.
 func New(up *userpool.Service, opts Options) (*awsproto.Service, error) {
 	model, err := awsproto.LoadModel(awsmodel.Service("cognito-idp"))
@@ -50,6 +54,12 @@ func New(up *userpool.Service, opts Options) (*awsproto.Service, error) {
 		SigningName:  "cognito-idp",
 		Model:        model,
 		Handlers:     observeSignIns(handlers(up), up, opts.SignIn),
+		MaxBodyBytes: map[string]int64{
+			// "This operation has a 2-megabyte request-size limit" (the
+			// API reference): a style's images are up to 1 MB each.
+			"CreateManagedLoginBranding": brandingRequestBytes,
+			"UpdateManagedLoginBranding": brandingRequestBytes,
+		},
 	}, nil
 }
 
@@ -185,6 +195,24 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		// unsigned, authorized by the event's feedback token).
 		"AdminUpdateAuthEventFeedback": op(up.AdminUpdateAuthEventFeedback),
 		"UpdateAuthEventFeedback":      op(up.UpdateAuthEventFeedback),
+
+		// Managed login branding and terms, per app client (signed).
+		"CreateManagedLoginBranding":           op(up.CreateManagedLoginBranding),
+		"DescribeManagedLoginBranding":         op(up.DescribeManagedLoginBranding),
+		"DescribeManagedLoginBrandingByClient": op(up.DescribeManagedLoginBrandingByClient),
+		"UpdateManagedLoginBranding":           op(up.UpdateManagedLoginBranding),
+		"DeleteManagedLoginBranding":           op(up.DeleteManagedLoginBranding),
+		"CreateTerms":                          op(up.CreateTerms),
+		"DescribeTerms":                        op(up.DescribeTerms),
+		"ListTerms":                            op(up.ListTerms),
+		"UpdateTerms":                          op(up.UpdateTerms),
+		"DeleteTerms":                          op(up.DeleteTerms),
+
+		// Federation: the SAML signing certificate and linked identities
+		// (signed).
+		"GetSigningCertificate":       op(up.GetSigningCertificate),
+		"AdminLinkProviderForUser":    op(up.AdminLinkProviderForUser),
+		"AdminDisableProviderForUser": op(up.AdminDisableProviderForUser),
 
 		// App client secrets, up to two for rotation (signed).
 		"AddUserPoolClientSecret":    op(up.AddUserPoolClientSecret),

@@ -412,3 +412,44 @@ type Security interface {
 	// given time, and returns how many it removed.
 	DeleteIdle(ctx context.Context, before time.Time) (int, error)
 }
+
+// ClientDocuments stores the documents of app clients (see
+// ClientDocument). A client's documents go with the client (Clients.Delete)
+// and with its pool.
+type ClientDocuments interface {
+	// Create fails with ErrConflict if the id is taken in the pool or the
+	// client has a document of that Kind and Name already, and with
+	// ErrNotFound if the client does not exist in the pool.
+	Create(ctx context.Context, d ClientDocument) error
+	// Get finds a document of the pool by kind and id; ErrNotFound if absent.
+	Get(ctx context.Context, poolID, kind, id string) (ClientDocument, error)
+	// Find finds the client's document of that kind and name; ErrNotFound
+	// if absent.
+	Find(ctx context.Context, poolID, clientID, kind, name string) (ClientDocument, error)
+	// List returns the pool's documents of a kind ordered by id, and the
+	// token for the next page.
+	List(ctx context.Context, poolID, kind string, page Page) ([]ClientDocument, string, error)
+	// Update replaces Name, Body and UpdatedAt of the document (PoolID,
+	// Kind, ID); ErrNotFound if absent, ErrConflict if its client has
+	// another document of that Kind and Name.
+	Update(ctx context.Context, d ClientDocument) error
+	// Delete removes a document; ErrNotFound if absent.
+	Delete(ctx context.Context, poolID, kind, id string) error
+}
+
+// ProviderLinks stores the external identities linked to users (see
+// ProviderLink). A user's links go with the user (Users.Delete) and with
+// its pool.
+type ProviderLinks interface {
+	// Create fails with ErrConflict if the pool links that provider's
+	// subject already (to any user), and with ErrNotFound if the user does
+	// not exist.
+	Create(ctx context.Context, l ProviderLink) error
+	// Get finds the link of a provider's subject; ErrNotFound if absent.
+	Get(ctx context.Context, poolID, provider, subject string) (ProviderLink, error)
+	// ListByUser returns the user's links ordered by provider name, then
+	// subject (none for a user without links).
+	ListByUser(ctx context.Context, poolID, sub string) ([]ProviderLink, error)
+	// Delete removes a link; ErrNotFound if absent.
+	Delete(ctx context.Context, poolID, provider, subject string) error
+}

@@ -380,3 +380,32 @@ type Guard struct {
 	LockedUntil time.Time
 	UpdatedAt   time.Time
 }
+
+// ClientDocument is a JSON document kept per app client: a managed login
+// branding style (Kind "branding", Name "") or a terms document (Kind
+// "terms", Name "terms-of-use" or "privacy-policy"). ID is unique in the
+// pool, and a client has at most one document of each Kind and Name. Body
+// is owned by the userpool package.
+type ClientDocument struct {
+	PoolID    string
+	ID        string
+	ClientID  string
+	Kind      string
+	Name      string
+	Body      []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ProviderLink links an external identity, the subject (the value of
+// AttributeName, such as Cognito_Subject) that provider ProviderName
+// gives, to the user Sub of the pool (AdminLinkProviderForUser). An
+// identity is linked to at most one user of a pool.
+type ProviderLink struct {
+	PoolID        string
+	ProviderName  string
+	Subject       string
+	AttributeName string
+	Sub           string
+	CreatedAt     time.Time
+}

@@ -93,6 +93,8 @@ type Stores interface {
 	Identities() Identities
 	Devices() Devices
 	Passkeys() Passkeys
+	ClientDocuments() ClientDocuments
+	ProviderLinks() ProviderLinks
 	Nonces() Nonces
 	Roles() Roles
 	OIDCProviders() OIDCProviders

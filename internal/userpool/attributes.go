@@ -48,9 +48,11 @@ func (p *pool) checkAttributes(attrs []cip.AttributeType, w writer, creating boo
 		}
 		if !w.admin {
 			// p.readOnly: attributes the server maintains (an identity
-			// pool's identity-id write-back) are never client-writable.
+			// pool's identity-id write-back) are never client-writable;
+			// nor is identities, the linked identities (provider_links.go),
+			// which ID tokens carry.
 			if boolv(def.DeveloperOnlyAttribute) || strings.HasPrefix(a.Name, "dev:") || !w.client.canWrite(a.Name) ||
-				p.readOnly[a.Name] {
+				p.readOnly[a.Name] || a.Name == "identities" {
 				return errorf(NotAuthorized, "A client attempted to write unauthorized attribute")
 			}
 		}

@@ -22,7 +22,9 @@ import (
 // second one bound to their username as the pool compares it (lower-cased
 // where usernames are case-insensitive). SRPVerifier holds them as
 // "<username verifier>.<sub verifier>"; a single verifier without a dot is
-// one stored before there were two, bound to the username as stored.
+// one stored before there were two, bound to the username as stored;
+// ".<sub verifier>" is the sub's alone, left when the pool's username
+// rule changed (UpdateUsernameConfiguration).
 //
 // A verifier lets whoever holds it test password guesses offline as fast as
 // a plain hash, so each is sealed with the server key, bound to its pool and
@@ -58,6 +60,8 @@ func (p *pool) srpBindings(u *storage.User) map[string]string {
 		return map[string]string{u.Sub: parts[0]} // one id: the username is the sub
 	case len(parts) == 1:
 		return map[string]string{u.Username: parts[0]} // stored before there were two
+	case parts[0] == "":
+		return map[string]string{u.Sub: parts[1]} // the sub's alone (see dropNameVerifier)
 	}
 	return map[string]string{p.key(u.Username): parts[0], u.Sub: parts[1]}
 }

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -135,6 +136,15 @@ func (s *Service) idClaims(p *pool, cl *client, u *storage.User, sess *session, 
 	for name, v := range u.Attributes {
 		if !cl.clientReadable(name) {
 			continue
+		}
+		if name == "identities" {
+			// A JSON array in the attribute, an array in the token, as
+			// Cognito issues it.
+			var ids []any
+			if json.Unmarshal([]byte(v), &ids) == nil {
+				c[name] = ids
+				continue
+			}
 		}
 		def, _ := p.schemaAttribute(name)
 		switch def.AttributeDataType {

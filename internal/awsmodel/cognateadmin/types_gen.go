@@ -182,6 +182,13 @@ type UpdateIdentityPoolOptionsInput struct {
 	SessionTagsClaim *bool `json:"SessionTagsClaim,omitempty"`
 }
 
+// UpdateUsernameConfigurationInput is the UpdateUsernameConfigurationInput shape.
+type UpdateUsernameConfigurationInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	// When false, usernames and the aliases users sign in with are matched without regard to case, as with...
+	CaseSensitive *bool `json:"CaseSensitive,omitempty"`
+}
+
 // UserReference is the UserReference shape.
 // A user-pool user linked to an identity.
 type UserReference struct {
@@ -195,6 +202,14 @@ type UserReference struct {
 	ProviderName string `json:"ProviderName,omitempty"`
 	// True when the user has been deleted; the login stays on the identity but can no longer be used.
 	Deleted *bool `json:"Deleted,omitempty"`
+}
+
+// UsernameConfiguration is the UsernameConfiguration shape.
+type UsernameConfiguration struct {
+	UserPoolId    string `json:"UserPoolId,omitempty"`
+	CaseSensitive *bool  `json:"CaseSensitive,omitempty"`
+	// How many users were re-keyed.
+	UsersRekeyed *int32 `json:"UsersRekeyed,omitempty"`
 }
 
 // Values of the Decision enum.

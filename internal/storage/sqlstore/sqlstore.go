@@ -127,6 +127,10 @@ func (s scope) Devices() storage.Devices       { return devices{s} }
 func (s scope) Nonces() storage.Nonces         { return nonces{s} }
 func (s scope) Passkeys() storage.Passkeys     { return passkeys{s} }
 func (s scope) Roles() storage.Roles           { return roles{s} }
+func (s scope) ClientDocuments() storage.ClientDocuments {
+	return clientDocuments{s}
+}
+func (s scope) ProviderLinks() storage.ProviderLinks { return providerLinks{s} }
 func (s scope) OIDCProviders() storage.OIDCProviders {
 	return oidcProviders{s}
 }

@@ -1,0 +1,151 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/google/uuid"
+)
+
+// EventUsernameConfigurationUpdated is the audit event of
+// UpdateUsernameConfiguration.
+const EventUsernameConfigurationUpdated = "UsernameConfigurationUpdated"
+
+// maxCollisionsShown bounds how many colliding groups of users the refusal
+// of UpdateUsernameConfiguration names.
+const maxCollisionsShown = 20
+
+// UpdateUsernameConfiguration (CognateAdmin) makes a pool's usernames, and
+// the email addresses, phone numbers and preferred_usernames its users sign
+// in with, case-sensitive or case-insensitive after the pool was created.
+// In one transaction with the pool's new setting, every user gets the
+// lookup keys of the new rule (so a user found as "Ann" before is found as
+// "ann" too, or no longer). Going case-insensitive is refused, naming the
+// users, when two users' names (or sign-in aliases) differ only in case.
+// Users keep their passwords; a user whose username's key changes keeps
+// only the SRP verifier bound to their sub (which USER_SRP_AUTH challenges
+// then show) until their next password change or USER_PASSWORD_AUTH
+// sign-in. The change is audited (UsernameConfigurationUpdated). Other
+// nodes apply it within their pool cache's lifetime.
+func (s *Service) UpdateUsernameConfiguration(ctx context.Context, in *ca.UpdateUsernameConfigurationInput) (*ca.UsernameConfiguration, error) {
+	if in.CaseSensitive == nil {
+		return nil, errorf(InvalidParameter, "CaseSensitive is required.")
+	}
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	want := *in.CaseSensitive
+	var rekeyed int
+	err = s.updatePoolTx(ctx, p.rec.ID, func(tx storage.Stores, rec *storage.Pool, cfg *poolConfig) error {
+		rekeyed = 0
+		oldCfg := *cfg
+		old := &pool{rec: *rec, cfg: &oldCfg, readOnly: p.readOnly}
+		if old.caseSensitive() == want {
+			return nil
+		}
+		cfg.UsernameConfiguration = &cip.UsernameConfigurationType{CaseSensitive: ptr(want)}
+		next := &pool{rec: *rec, cfg: cfg, readOnly: p.readOnly}
+		users, err := allUsers(ctx, tx, rec.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkCollisions(next, users); err != nil {
+			return err
+		}
+		for i := range users {
+			u := &users[i]
+			if old.key(u.Username) != next.key(u.Username) {
+				dropNameVerifier(u)
+			}
+			u.Lookups = next.lookupsFor(u)
+			if err := putUser(ctx, tx, u); err != nil {
+				return err
+			}
+			rekeyed++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.auditPoolChange(ctx, p.rec.ID, EventUsernameConfigurationUpdated, map[string]string{
+		"CaseSensitive": strconv.FormatBool(want), "UsersRekeyed": strconv.Itoa(rekeyed),
+	})
+	return &ca.UsernameConfiguration{UserPoolId: p.rec.ID, CaseSensitive: ptr(want), UsersRekeyed: ptr(int32(rekeyed))}, nil
+}
+
+// allUsers reads every user of a pool through st.
+func allUsers(ctx context.Context, st storage.Stores, poolID string) ([]storage.User, error) {
+	var out []storage.User
+	pg := storage.Page{Limit: 1000}
+	for {
+		users, next, err := st.Users().List(ctx, poolID, pg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, users...)
+		if next == "" {
+			return out, nil
+		}
+		pg.Token = next
+	}
+}
+
+// checkCollisions refuses a pool rule under which two users would share a
+// lookup key, naming them.
+func checkCollisions(p *pool, users []storage.User) error {
+	holders := map[storage.Lookup][]string{}
+	for i := range users {
+		for _, l := range p.lookupsFor(&users[i]) {
+			holders[l] = append(holders[l], users[i].Username)
+		}
+	}
+	var groups []string
+	for l, names := range holders {
+		if len(names) > 1 {
+			sort.Strings(names)
+			groups = append(groups, fmt.Sprintf("%s (%s)", strings.Join(names, ", "), attrWord(l.Kind)))
+		}
+	}
+	if len(groups) == 0 {
+		return nil
+	}
+	sort.Strings(groups)
+	shown := groups[:min(len(groups), maxCollisionsShown)]
+	more := ""
+	if len(groups) > len(shown) {
+		more = fmt.Sprintf("; and %d more", len(groups)-len(shown))
+	}
+	return errorf(InvalidParameter, "Usernames cannot become case-insensitive: %d groups of users would share a name: %s%s. Rename or delete all but one user of each and try again.",
+		len(groups), strings.Join(shown, "; "), more)
+}
+
+// dropNameVerifier keeps only the user's SRP verifier bound to their sub
+// (see srpBindings): the one bound to the username was made for the key
+// of the old rule.
+func dropNameVerifier(u *storage.User) {
+	if _, bySub, ok := strings.Cut(u.SRPVerifier, "."); ok && bySub != "" {
+		u.SRPVerifier = "." + bySub
+	}
+}
+
+// auditPoolChange records a change of a pool's settings in the audit log.
+// The change has happened: a failure to record it is logged.
+func (s *Service) auditPoolChange(ctx context.Context, poolID, kind string, details map[string]string) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		id = uuid.New()
+	}
+	e := storage.AuditEvent{ID: id.String(), Time: s.now(), Type: kind, UserPoolID: poolID, Details: details}
+	if err := s.store.Audit().Record(ctx, e); err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Error("userpool: audit", "type", kind, "pool", poolID, "err", err)
+	}
+}
