@@ -22,6 +22,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/identitypool"
 	"github.com/cognate-dev/cognate/internal/messaging"
 	"github.com/cognate-dev/cognate/internal/metrics"
+	"github.com/cognate-dev/cognate/internal/oauth"
 	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/ratelimit"
 	"github.com/cognate-dev/cognate/internal/s3gateway"
@@ -50,6 +51,7 @@ type App struct {
 	s3      *s3gateway.Gateway
 	api     *apigateway.Gateway
 	users   *userpool.Service
+	oauth   *oauth.Server
 	now     func() time.Time
 	// hasher hashes passwords; nil means one with a slot per CPU.
 	hasher *password.Hasher
@@ -182,6 +184,8 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	})
 	a.idpool = ip
 	a.users = up
+	a.oauth = oauth.New(oauth.Deps{Users: up, Ring: ring, Nonces: a.store.Nonces(), PublicURL: a.cfg.PublicURL,
+		AuthDomainBase: a.cfg.AuthDomainBase, SourceIP: a.clientIP, Now: a.now, Logger: a.log})
 	a.sts.SetRecorder(countingRecorder{issuanceRecorder{ip}, a.metrics})
 	a.sts.SetCognitoTokenCheck(ip.OpenIDTokenLive)
 	idp, err := cognitoidp.New(up, cognitoidp.Options{SignIn: a.signedIn})

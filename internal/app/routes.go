@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"strings"
 
 	"github.com/cognate-dev/cognate/internal/awsproto"
 )
@@ -33,7 +34,17 @@ func (a *App) routes(api, query http.Handler) http.Handler {
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.jwks)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.openIDConfiguration)
 	mux.HandleFunc("GET /{pool}/ui-customization/{client}/logo", a.uiLogo)
-	return mux
+	// User pool domains: OAuth 2.0 endpoints and managed login pages, in
+	// the path form (before the mux: /{pool}/... would claim /domains/...)
+	// and by Host header.
+	domains := a.oauth.PathHandler()
+	return a.oauth.ByHost(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/domains/") {
+			domains.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 }
 
 // byProtocol sends query-protocol requests to query and the rest to other.
@@ -80,8 +91,19 @@ func (a *App) openIDConfiguration(w http.ResponseWriter, r *http.Request) {
 		"response_types_supported":              []string{"code", "token"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
+		"scopes_supported":                      []string{"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		"grant_types_supported":                 []string{"authorization_code", "refresh_token", "implicit", "client_credentials"},
+		"code_challenge_methods_supported":      []string{"S256"},
+		"claims_supported": []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
+			"cognito:username", "cognito:groups", "email", "email_verified", "phone_number", "phone_number_verified"},
+	}
+	if ep := a.oauth.PoolEndpoints(r.Context(), poolID); ep != nil {
+		doc["authorization_endpoint"], doc["token_endpoint"] = ep.Authorize, ep.Token
+		doc["userinfo_endpoint"], doc["revocation_endpoint"], doc["end_session_endpoint"] = ep.UserInfo, ep.Revoke, ep.Logout
+	}
+	if scopes, err := a.users.PoolScopes(r.Context(), poolID); err == nil && len(scopes) > 0 {
+		doc["scopes_supported"] = append(doc["scopes_supported"].([]string), scopes...)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Access-Control-Allow-Origin", "*")

@@ -75,6 +75,11 @@ type Config struct {
 	// passwords start (the schedule doubles from 1 second), so that
 	// nobody can lock a user out for longer by guessing wrong on purpose.
 	LockoutMax time.Duration
+	// AuthDomainBase, when set, serves each pool's prefix domain by Host
+	// header as <prefix>.auth.<region>.<AuthDomainBase> (as Cognito's
+	// amazoncognito.com), and the discovery documents name those hosts;
+	// empty: the path form <public-url>/domains/<domain>/ only.
+	AuthDomainBase string
 	// MetricsListen moves /metrics from the main listener to its own
 	// address (host:port); empty keeps it on the main listener.
 	MetricsListen string

@@ -154,6 +154,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.SMSWebhookURL, "sms-webhook-url", cfg.SMSWebhookURL, "`URL` that text messages (SMS codes) are posted to as JSON {to, message, pool, kind}; empty writes them to the development outbox")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log `level`: debug, info, warn, error")
 	fs.DurationVar(&cfg.LockoutMax, "lockout-max", cfg.LockoutMax, "longest sign-in lockout after failed passwords (`duration`, 1s to 24h)")
+	fs.StringVar(&cfg.AuthDomainBase, "auth-domain-base", cfg.AuthDomainBase, "`domain` under which prefix domains are served by Host header as <prefix>.auth.<region>.<domain>; empty: path form <public-url>/domains/<domain>/ only")
 	fs.StringVar(&cfg.MetricsListen, "metrics-listen", cfg.MetricsListen, "`address` (host:port) to serve /metrics on instead of the main listener")
 	fs.StringVar(&cfg.RateLimits, "rate-limits", cfg.RateLimits, "request rate limits: default, off, or `scope:Category=rate[/burst],...` over the defaults (scopes address, client, user)")
 	fs.StringVar(&cfg.PasswordSpray, "password-spray-limit", cfg.PasswordSpray, "`users/window`: once wrong passwords from one address name that many users within the window, its sign-ins are refused until it ends; 0 for no limit")

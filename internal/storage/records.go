@@ -187,6 +187,13 @@ type RefreshToken struct {
 	// RotatedAt is when the token was exchanged for a successor under
 	// refresh-token rotation (zero while it has none).
 	RotatedAt time.Time
+	// Scope is the space-separated OAuth scopes of a token issued by the
+	// OAuth endpoints, kept by its refreshes ("" for the API's sign-ins,
+	// whose tokens carry aws.cognito.signin.user.admin).
+	Scope string
+	// Nonce is the OpenID nonce of the authorization request the session
+	// began with; refreshed ID tokens carry it again.
+	Nonce string
 }
 
 // SigningKey is a pool's JWT signing key. PrivateSealed is the PKCS#8 DER

@@ -21,6 +21,8 @@ type authResult struct {
 	// AvailableChallenges answers USER_AUTH without a usable
 	// PREFERRED_CHALLENGE.
 	AvailableChallenges []string
+	// hostedSub is the user a managed-login sign-in signed in (no tokens).
+	hostedSub string
 }
 
 // InitiateAuth starts a sign-in through an app client.
@@ -274,7 +276,8 @@ func (s *Service) refreshAuth(ctx context.Context, p *pool, cl *client, params m
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
 	res, err := s.issueTokens(ctx, p, cl, &u, &session{originJTI: rec.OriginJTI, familyID: rec.FamilyID, authTime: rec.AuthTime,
-		eventID: rec.OriginJTI, deviceKey: s.refreshDeviceKey(ctx, p, &u, rec, params["DEVICE_KEY"]), source: triggers.TokenRefreshTokens})
+		eventID: rec.OriginJTI, deviceKey: s.refreshDeviceKey(ctx, p, &u, rec, params["DEVICE_KEY"]), source: triggers.TokenRefreshTokens,
+		scope: rec.Scope, nonce: rec.Nonce})
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,8 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *cip.GetToke
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
 	sess := &session{originJTI: rec.OriginJTI, familyID: rec.FamilyID, authTime: rec.AuthTime, eventID: rec.OriginJTI,
-		deviceKey: s.refreshDeviceKey(ctx, p, &u, &rec, in.DeviceKey), source: triggers.TokenRefreshTokens}
+		deviceKey: s.refreshDeviceKey(ctx, p, &u, &rec, in.DeviceKey), source: triggers.TokenRefreshTokens,
+		scope: rec.Scope, nonce: rec.Nonce}
 	var successor string
 	if cl.rotatesRefreshTokens() {
 		if successor, err = s.rotate(ctx, cl, &rec, sess); err != nil {
@@ -116,7 +117,7 @@ func (s *Service) rotate(ctx context.Context, cl *client, rec *storage.RefreshTo
 	err := s.store.Tokens().Create(ctx, storage.RefreshToken{
 		ID: hashRefresh(next), PoolID: rec.PoolID, ClientID: rec.ClientID, Sub: rec.Sub,
 		OriginJTI: rec.OriginJTI, FamilyID: rec.FamilyID, DeviceKey: sess.deviceKey, AuthTime: rec.AuthTime,
-		CreatedAt: now, ExpiresAt: rec.ExpiresAt,
+		CreatedAt: now, ExpiresAt: rec.ExpiresAt, Scope: rec.Scope, Nonce: rec.Nonce,
 	})
 	return next, err
 }

@@ -18,10 +18,24 @@ type caller struct {
 	claims *accessClaims
 }
 
-// authenticate checks an access token for a self-service operation: the
-// signature against the pool's keys, expiry, token_use, that the session
-// it came from is not revoked, and that the user is still there and enabled.
+// authenticate checks an access token for a self-service operation:
+// authenticateScoped, and that the token has the scope
+// aws.cognito.signin.user.admin (tokens of the OAuth endpoints may not).
 func (s *Service) authenticate(ctx context.Context, accessToken string) (*caller, error) {
+	c, err := s.authenticateScoped(ctx, accessToken)
+	if err != nil {
+		return nil, err
+	}
+	if !hasScope(c.claims.Scope, adminScope) {
+		return nil, errorf(NotAuthorized, "Access Token does not have required scopes")
+	}
+	return c, nil
+}
+
+// authenticateScoped checks an access token: the signature against the
+// pool's keys, expiry, token_use, that the session it came from is not
+// revoked, and that the user is still there and enabled.
+func (s *Service) authenticateScoped(ctx context.Context, accessToken string) (*caller, error) {
 	var peek struct {
 		Iss string `json:"iss"`
 	}

@@ -62,6 +62,9 @@ func (s *Service) signedIn(ctx context.Context, p *pool, cl *client, u *storage.
 	if err := s.postAuthentication(ctx, p, cl, u, p.tracksDevices() && !st.DeviceOK); err != nil {
 		return nil, err
 	}
+	if isHosted(ctx) { // the tokens come with the authorization code
+		return &authResult{hostedSub: u.Sub}, nil
+	}
 	switch {
 	case st.DeviceOK:
 		sess.deviceKey = st.Device

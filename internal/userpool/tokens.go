@@ -2,9 +2,11 @@ package userpool
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -49,6 +51,22 @@ type session struct {
 	// source is the pre token generation trigger source of the issuance;
 	// "" means TokenGeneration_Authentication.
 	source string
+	// scope and nonce are those of an OAuth grant ("" for the API's
+	// sign-ins: scope aws.cognito.signin.user.admin, no nonce); origin, when
+	// set, is the origin_jti a fresh session takes (an authorization code
+	// names it in advance, so a replayed code can revoke its tokens).
+	scope, nonce, origin string
+}
+
+// adminScope is the scope of the API's tokens, which the self-service
+// operations require.
+const adminScope = "aws.cognito.signin.user.admin"
+
+// atHash is the OpenID at_hash of an access token signed with RS256: the
+// left half of its SHA-256, base64url (OpenID Connect Core 3.1.3.6).
+func atHash(accessToken string) string {
+	sum := sha256.Sum256([]byte(accessToken))
+	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
 }
 
 // issueTokens signs access and ID tokens for a user and, when withRefresh,
@@ -61,6 +79,10 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		start := &session{originJTI: uuid.NewString(), authTime: now, eventID: uuid.NewString()}
 		if sess != nil {
 			start.deviceKey, start.source = sess.deviceKey, sess.source
+			start.scope, start.nonce = sess.scope, sess.nonce
+			if sess.origin != "" {
+				start.originJTI = sess.origin
+			}
 		}
 		sess = start
 		sess.familyID = sess.originJTI
@@ -70,14 +92,18 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		return nil, err
 	}
 	gc := claimsOfGroups(gs)
+	scope := orDefault(sess.scope, adminScope)
 	var access, id any = accessClaims{
 		Sub: u.Sub, Groups: gc.groups, Iss: s.issuer(p.rec.ID), ClientID: cl.rec.ID, OriginJTI: sess.originJTI,
-		EventID: sess.eventID, TokenUse: useAccess, Scope: "aws.cognito.signin.user.admin",
+		EventID: sess.eventID, TokenUse: useAccess, Scope: scope,
 		AuthTime: sess.authTime.Unix(), Iat: now.Unix(), Exp: now.Add(cl.accessTTL()).Unix(),
 		JTI: uuid.NewString(), Username: u.Username, DeviceKey: sess.deviceKey,
 	}, s.idClaims(p, cl, u, sess, gc, now)
+	if sess.nonce != "" {
+		id.(map[string]any)["nonce"] = sess.nonce
+	}
 	if s.function(p, triggers.PreTokenGeneration) != "" {
-		c := triggers.Claims{ID: id.(map[string]any), Access: claimsMap(access), Scopes: []string{"aws.cognito.signin.user.admin"}}
+		c := triggers.Claims{ID: id.(map[string]any), Access: claimsMap(access), Scopes: strings.Fields(scope)}
 		if err := s.preTokenGeneration(ctx, p, cl, u, orDefault(sess.source, triggers.TokenAuthentication), gc, &c); err != nil {
 			return nil, err
 		}
@@ -88,7 +114,7 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		err := s.store.Tokens().Create(ctx, storage.RefreshToken{
 			ID: hashRefresh(refresh), PoolID: p.rec.ID, ClientID: cl.rec.ID, Sub: u.Sub,
 			OriginJTI: sess.originJTI, FamilyID: sess.familyID, DeviceKey: sess.deviceKey, AuthTime: now,
-			CreatedAt: now, ExpiresAt: now.Add(cl.refreshTTL()),
+			CreatedAt: now, ExpiresAt: now.Add(cl.refreshTTL()), Scope: sess.scope, Nonce: sess.nonce,
 		})
 		if err != nil {
 			return nil, err
@@ -98,6 +124,9 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 	accessToken, err := s.tokens.Sign(ctx, p.rec.ID, useAccess, access)
 	if err != nil {
 		return nil, err
+	}
+	if m, ok := id.(map[string]any); ok && sess.scope != "" {
+		m["at_hash"] = atHash(accessToken)
 	}
 	idToken, err := s.tokens.Sign(ctx, p.rec.ID, useID, id)
 	if err != nil {

@@ -50,6 +50,7 @@ func testTokenCreateGet(t *testing.T, f *fixture) {
 	tk.FamilyID = "family-1"
 	tk.DeviceKey = "us-east-1_device"
 	tk.AuthTime = at(-time.Minute)
+	tk.Scope, tk.Nonce = "openid email", "n-0S6_WzA2Mj"
 	must(t, f.Tokens().Create(f.ctx, tk))
 	same(t, "token", f.getToken(tk.ID), wantToken(tk))
 

@@ -12,13 +12,13 @@ import (
 type tokens struct{ s scope }
 
 const tokenCols = `id, pool_id, client_id, sub, origin_jti, family_id, device_key,
-	auth_time, created_at, expires_at, revoked_at, rotated_at`
+	auth_time, created_at, expires_at, revoked_at, rotated_at, scope, nonce`
 
 func scanToken(r Row) (storage.RefreshToken, error) {
 	var t storage.RefreshToken
 	var auth, created, expires, revoked, rotated int64
 	err := r.Scan(&t.ID, &t.PoolID, &t.ClientID, &t.Sub, &t.OriginJTI, &t.FamilyID, &t.DeviceKey,
-		&auth, &created, &expires, &revoked, &rotated)
+		&auth, &created, &expires, &revoked, &rotated, &t.Scope, &t.Nonce)
 	if err != nil {
 		return storage.RefreshToken{}, err
 	}
@@ -40,9 +40,9 @@ func tokenName(id []byte) string {
 // Create adds the token; ErrConflict if the id is taken, ErrNotFound if its
 // client or user does not exist.
 func (s tokens) Create(ctx context.Context, t storage.RefreshToken) error {
-	_, err := s.s.exec(ctx, `INSERT INTO refresh_tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.s.exec(ctx, `INSERT INTO refresh_tokens (`+tokenCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.PoolID, t.ClientID, t.Sub, t.OriginJTI, t.FamilyID, t.DeviceKey,
-		micros(t.AuthTime), micros(t.CreatedAt), micros(t.ExpiresAt), micros(t.RevokedAt), micros(t.RotatedAt))
+		micros(t.AuthTime), micros(t.CreatedAt), micros(t.ExpiresAt), micros(t.RevokedAt), micros(t.RotatedAt), t.Scope, t.Nonce)
 	return wrap("tokens: create "+tokenName(t.ID), err)
 }
 

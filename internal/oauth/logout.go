@@ -1,0 +1,49 @@
+package oauth
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/cognate-dev/cognate/internal/loginui"
+	"github.com/cognate-dev/cognate/internal/token"
+)
+
+// logout is /logout: it ends the managed-login session (the cookie) and
+// sends the browser to logout_uri (or OpenID's post_logout_redirect_uri),
+// which must be one of the client's LogoutURLs exactly; otherwise an
+// error page.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	lang := q.Get("lang")
+	clientID := q.Get("client_id")
+	if hint := q.Get("id_token_hint"); clientID == "" && hint != "" {
+		// OpenID RP-initiated logout names the client by the ID token
+		// (its aud); the token's signature matters not: the logout URL
+		// must still be one of that client's.
+		var c struct {
+			Aud string `json:"aud"`
+		}
+		if token.Peek(hint, &c) == nil {
+			clientID = c.Aud
+		}
+	}
+	cl, err := s.Users.OAuthClient(r.Context(), clientID)
+	if err != nil || cl.PoolID != siteOf(r).poolID {
+		s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: lang, Title: "error.title", Error: "err.client"})
+		return
+	}
+	target := q.Get("logout_uri")
+	if target == "" {
+		target = q.Get("post_logout_redirect_uri")
+	}
+	if target == "" || !slices.Contains(cl.LogoutURLs, target) {
+		s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: lang, Title: "error.title", Error: "err.logout"})
+		return
+	}
+	s.endSession(w, siteOf(r))
+	if st := q.Get("state"); st != "" {
+		target = withParams(target, url.Values{"state": {st}}, false)
+	}
+	http.Redirect(w, r, target, http.StatusFound)
+}

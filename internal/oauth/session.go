@@ -1,0 +1,85 @@
+package oauth
+
+import (
+	"encoding/base64"
+	"net/http"
+	"time"
+
+	"github.com/cognate-dev/cognate/internal/secret"
+)
+
+// The managed-login session: after a sign-in on the pages the browser
+// holds a cookie naming the user, sealed (encrypted and authenticated)
+// with the server key for an hour, so /oauth2/authorize can sign the user
+// in again without the pages. It is never stored on the server; /logout
+// clears it.
+const (
+	sessionCookie = "cognate-session"
+	csrfCookie    = "cognate-csrf"
+	sessionTTL    = time.Hour
+)
+
+type loginSession struct {
+	Pool     string `json:"p"`
+	Sub      string `json:"u"`
+	AuthTime int64  `json:"t"`
+}
+
+func sessionAAD(poolID string) string { return "managed-login-session:" + poolID }
+
+func (s *Server) cookie(st *site, name, value string, maxAge int) *http.Cookie {
+	path := st.path
+	if path == "" {
+		path = "/"
+	}
+	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
+		Secure: st.secure, SameSite: http.SameSiteLaxMode}
+}
+
+// startSession gives the browser the session cookie of sub.
+func (s *Server) startSession(w http.ResponseWriter, st *site, sub string) {
+	now := s.Now()
+	v, err := s.Ring.SealJSON(loginSession{Pool: st.poolID, Sub: sub, AuthTime: now.Unix()}, sessionAAD(st.poolID), sessionTTL, now)
+	if err != nil {
+		return
+	}
+	http.SetCookie(w, s.cookie(st, sessionCookie, v, int(sessionTTL/time.Second)))
+}
+
+// currentSession returns the live session of the request, nil for none.
+func (s *Server) currentSession(r *http.Request) *loginSession {
+	st := siteOf(r)
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	var ls loginSession
+	if s.Ring.OpenJSON(c.Value, sessionAAD(st.poolID), s.Now(), &ls) != nil || ls.Pool != st.poolID {
+		return nil
+	}
+	return &ls
+}
+
+func (s *Server) endSession(w http.ResponseWriter, st *site) {
+	http.SetCookie(w, s.cookie(st, sessionCookie, "", -1))
+}
+
+// csrfToken returns the request's CSRF token, setting a new one in a
+// cookie when it has none. Forms carry it in the hidden field _csrf, and a
+// POST whose field does not match its cookie is refused (double submit;
+// the cookie is HttpOnly and SameSite).
+func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
+		return c.Value
+	}
+	tok := base64.RawURLEncoding.EncodeToString(secret.RandomBytes(32))
+	http.SetCookie(w, s.cookie(siteOf(r), csrfCookie, tok, 0))
+	return tok
+}
+
+// csrfOK checks a POST's _csrf field against its cookie.
+func csrfOK(r *http.Request) bool {
+	c, err := r.Cookie(csrfCookie)
+	given := r.PostFormValue("_csrf")
+	return err == nil && c.Value != "" && given != "" && secret.Equal(c.Value, given)
+}
