@@ -262,3 +262,49 @@ func (s *Service) linkByVerifiedEmail(ctx context.Context, p *pool, prov *stored
 	})
 	return enabledUser(u)
 }
+
+// ProviderConfig is an identity provider of a pool as federated sign-in
+// uses it: its details with the secrets opened.
+type ProviderConfig struct {
+	Name, Type string
+	Details    map[string]string
+	// Mapping is the AttributeMapping (pool attribute -> provider
+	// attribute).
+	Mapping map[string]string
+}
+
+// FederationProvider returns the identity provider of pool poolID named
+// name, or, when name is empty, the one with IdP identifier identifier
+// (idp_identifier on /oauth2/authorize); ResourceNotFoundException when
+// there is none.
+func (s *Service) FederationProvider(ctx context.Context, poolID, name, identifier string) (*ProviderConfig, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range p.cfg.IdentityProviders {
+		sp := &p.cfg.IdentityProviders[i]
+		if (name != "" && sp.Name == name) || (name == "" && identifier != "" && contains(sp.Identifiers, identifier)) {
+			details, err := s.providerDetails(p.rec.ID, sp, true)
+			if err != nil {
+				return nil, err
+			}
+			return &ProviderConfig{Name: sp.Name, Type: sp.Type, Details: details, Mapping: sp.Mapping}, nil
+		}
+	}
+	return nil, providerNotFound(name + identifier)
+}
+
+// ProviderNames lists the names of the pool's identity providers, for the
+// sign-in page's buttons.
+func (s *Service) ProviderNames(ctx context.Context, poolID string) []string {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(p.cfg.IdentityProviders))
+	for _, sp := range p.cfg.IdentityProviders {
+		out = append(out, sp.Name)
+	}
+	return out
+}
