@@ -35,6 +35,9 @@ type standinOP struct {
 	sub    string
 	// tamper changes the ID token's claims before signing.
 	tamper func(map[string]any)
+	// checkSecret, when set, decides the client secret instead of a
+	// comparison with secret.
+	checkSecret func(string) bool
 
 	mu        sync.Mutex
 	codes     map[string]url.Values // code -> the authorization request
@@ -104,7 +107,7 @@ func (op *standinOP) token(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		writeJSON(w, map[string]string{"error": "invalid_grant"})
 		return
-	case id != authz.Get("client_id") || secret != op.secret:
+	case id != authz.Get("client_id") || (op.checkSecret == nil && secret != op.secret) || (op.checkSecret != nil && !op.checkSecret(secret)):
 		w.WriteHeader(http.StatusUnauthorized)
 		writeJSON(w, map[string]string{"error": "invalid_client"})
 		return
@@ -296,4 +299,63 @@ func TestAppleUser(t *testing.T) {
 	if c["firstName"] != "Ada" || c["lastName"] != "Lovelace" || c["name"] != "Ada Lovelace" {
 		t.Errorf("%v", c)
 	}
+}
+
+// TestGoogleAndApple runs the OIDC-flavoured social providers against the
+// stand-in: Google as plain OIDC, Apple with its signed client secret
+// (checked by the stand-in's token endpoint), form_post and the user's
+// name posted beside the code.
+func TestGoogleAndApple(t *testing.T) {
+	t.Run("Google", func(t *testing.T) {
+		op := newStandinOP(t)
+		p := Provider{Name: "Google", Type: TypeGoogle, Details: map[string]string{
+			"client_id": "g-app", "client_secret": op.secret, "authorize_scopes": "profile email openid", "oidc_issuer": op.srv.URL,
+			// Cognito's defaults for Google; discovery at oidc_issuer wins.
+			"authorize_url": "https://accounts.google.com/o/oauth2/v2/auth", "token_url": "https://www.googleapis.com/oauth2/v4/token",
+		}}
+		f := &Federator{}
+		authURL, pending, err := f.Start(context.Background(), p, redirectURI, nil)
+		if err != nil || !strings.HasPrefix(authURL, op.srv.URL+"/authorize?") {
+			t.Fatalf("start: %s %v", authURL, err)
+		}
+		id, err := f.Finish(context.Background(), p, &pending, redirectURI, Callback{Form: follow(t, authURL)}, nil)
+		if err != nil || id.Subject != op.sub || id.Attributes["email"] != "ada@example.com" {
+			t.Fatalf("%v %+v", err, id)
+		}
+	})
+	t.Run("SignInWithApple", func(t *testing.T) {
+		op := newStandinOP(t)
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		der, _ := x509.MarshalPKCS8PrivateKey(key)
+		// The stand-in accepts only a client secret signed by the key.
+		op.checkSecret = func(secret string) bool {
+			jws, err := jose.ParseSignedCompact(secret, []jose.SignatureAlgorithm{jose.ES256})
+			if err != nil {
+				return false
+			}
+			_, err = jws.Verify(&key.PublicKey)
+			return err == nil
+		}
+		p := Provider{Name: "SignInWithApple", Type: TypeApple, Details: map[string]string{
+			"client_id": "com.example.web", "team_id": "TEAM", "key_id": "K1", "authorize_scopes": "email name",
+			"private_key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), "oidc_issuer": op.srv.URL,
+		}}
+		f := &Federator{}
+		authURL, pending, err := f.Start(context.Background(), p, redirectURI, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := url.Parse(authURL); u.Query().Get("response_mode") != "form_post" {
+			t.Errorf("Apple asked for the name and email without form_post: %s", authURL)
+		}
+		cb := follow(t, authURL)
+		cb.Set("user", `{"name":{"firstName":"Ada","lastName":"Lovelace"}}`)
+		id, err := f.Finish(context.Background(), p, &pending, redirectURI, Callback{Form: cb}, nil)
+		if err != nil || id.Attributes["firstName"] != "Ada" || id.Attributes["name"] != "Ada Lovelace" {
+			t.Fatalf("%v %+v", err, id)
+		}
+		if op.infoCalls != 0 {
+			t.Error("Apple has no user-info endpoint to call")
+		}
+	})
 }
