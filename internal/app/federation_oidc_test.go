@@ -1,16 +1,24 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cid "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	citypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+
+	"github.com/cognate-dev/cognate/internal/app"
+	"github.com/cognate-dev/cognate/internal/config"
 )
 
 // TestFederationBetweenCognates: one Cognate (downstream) federates to
@@ -24,7 +32,10 @@ import (
 // the downstream's native user.
 func TestFederationBetweenCognates(t *testing.T) {
 	up := startRP(t, "sqlite", nil)
-	down := startRP(t, "sqlite", nil)
+	down := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		return app.NewWithIdentityDeps(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
+			func(string) string { return "" }, &fakeIssuer{}, fakeOIDC{})
+	})
 
 	// The upstream: a pool with a domain, alice, and a client whose
 	// callback is the downstream's idpresponse.
@@ -101,6 +112,23 @@ func TestFederationBetweenCognates(t *testing.T) {
 	fed := result(down.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &downPool, Username: got.Username})).must(t)
 	if fed.UserStatus != types.UserStatusTypeExternalProvider {
 		t.Errorf("status %s", fed.UserStatus)
+	}
+
+	// The federated user's ID token is an identity-pool login.
+	ci := down.identityClient(down.app.RootCredentials())
+	providerName := strings.TrimPrefix(down.cfg.PublicURL, "http://") + "/" + downPool
+	ipool := result(ci.CreateIdentityPool(ctx, &cid.CreateIdentityPoolInput{
+		IdentityPoolName: aws.String("fed"), CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{
+			ProviderName: aws.String(providerName), ClientId: downClient.ClientId,
+		}},
+	})).must(t)
+	result(ci.SetIdentityPoolRoles(ctx, &cid.SetIdentityPoolRolesInput{IdentityPoolId: ipool.IdentityPoolId,
+		Roles: map[string]string{"authenticated": authRole}})).must(t)
+	logins := map[string]string{providerName: tok.Extra("id_token").(string)}
+	identityID := result(ci.GetId(ctx, &cid.GetIdInput{IdentityPoolId: ipool.IdentityPoolId, Logins: logins})).must(t)
+	creds := result(ci.GetCredentialsForIdentity(ctx, &cid.GetCredentialsForIdentityInput{IdentityId: identityID.IdentityId, Logins: logins})).must(t)
+	if creds.Credentials == nil || aws.ToString(creds.Credentials.AccessKeyId) == "" {
+		t.Fatalf("credentials for the federated user: %+v", creds)
 	}
 
 	// Linked to a native user, the next upstream sign-in is that user's.
