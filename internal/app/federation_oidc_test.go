@@ -21,21 +21,25 @@ import (
 	"github.com/cognate-dev/cognate/internal/config"
 )
 
-// TestFederationBetweenCognates: one Cognate (downstream) federates to
-// another (upstream) over OpenID Connect with nothing but configuration
-// through the API. A browser without JavaScript goes from the relying
-// party to the downstream /oauth2/authorize with identity_provider, on to
-// the upstream's sign-in page, and back through the downstream
-// /oauth2/idpresponse to the relying party, which gets tokens for
-// Upstream_<upstream sub> with the mapped attributes and an identities
-// claim. After AdminLinkProviderForUser the same upstream user signs in as
-// the downstream's native user.
-func TestFederationBetweenCognates(t *testing.T) {
-	up := startRP(t, "sqlite", nil)
-	down := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+// oidcFederation is one Cognate (down) federating to another (up) over OIDC:
+// alice in up's pool, up's client for down's idpresponse, the provider
+// Upstream in down's pool, and a relying party r of down.
+type oidcFederation struct {
+	up, down         *server
+	upPool, downPool string
+	downClient       *types.UserPoolClientType
+	r                *rp
+}
+
+func newOIDCFederation(t *testing.T) *oidcFederation {
+	t.Helper()
+	f := &oidcFederation{}
+	f.up = startRP(t, "sqlite", nil)
+	f.down = startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
 		return app.NewWithIdentityDeps(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)),
 			func(string) string { return "" }, &fakeIssuer{}, fakeOIDC{})
 	})
+	up, down := f.up, f.down
 
 	// The upstream: a pool with a domain, alice, and a client whose
 	// callback is the downstream's idpresponse.
@@ -61,13 +65,29 @@ func TestFederationBetweenCognates(t *testing.T) {
 		},
 		AttributeMapping: map[string]string{"email": "email", "email_verified": "email_verified"},
 	})).must(t)
-	downClient := result(down.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+	f.downClient = result(down.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
 		UserPoolId: &downPool, ClientName: aws.String("rp"), GenerateSecret: true,
 		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
 		AllowedOAuthScopes: []string{"openid", "email", "aws.cognito.signin.user.admin"}, CallbackURLs: []string{rpCallback},
 		SupportedIdentityProviders: []string{"COGNITO", "Upstream"},
 	})).must(t).UserPoolClient
-	r := newRP(t, down, downPool, *downClient.ClientId, *downClient.ClientSecret, "openid", "email", "aws.cognito.signin.user.admin")
+	f.upPool, f.downPool = upPool, downPool
+	f.r = newRP(t, down, downPool, *f.downClient.ClientId, *f.downClient.ClientSecret, "openid", "email", "aws.cognito.signin.user.admin")
+	return f
+}
+
+// TestFederationBetweenCognates: one Cognate (downstream) federates to
+// another (upstream) over OpenID Connect with nothing but configuration
+// through the API. A browser without JavaScript goes from the relying
+// party to the downstream /oauth2/authorize with identity_provider, on to
+// the upstream's sign-in page, and back through the downstream
+// /oauth2/idpresponse to the relying party, which gets tokens for
+// Upstream_<upstream sub> with the mapped attributes and an identities
+// claim. After AdminLinkProviderForUser the same upstream user signs in as
+// the downstream's native user.
+func TestFederationBetweenCognates(t *testing.T) {
+	f := newOIDCFederation(t)
+	up, down, upPool, downPool, downClient, r := f.up, f.down, f.upPool, f.downPool, f.downClient, f.r
 
 	// The downstream's sign-in page offers the provider.
 	b := newBrowser(t)
