@@ -6,8 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cid "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
@@ -195,5 +198,29 @@ func TestFederationRefusals(t *testing.T) {
 	p := b.get(s.cfg.PublicURL + "/domains/" + rpDomain + "/oauth2/idpresponse?code=stolen&state=whatever")
 	if p.status != http.StatusBadRequest || p.location != nil {
 		t.Errorf("idpresponse without a pending sign-in: %d %v", p.status, p.location)
+	}
+}
+
+// TestFederationInChromium runs clients/js/managed-login's federation
+// test: the downstream's "Sign in with Upstream" button, the upstream's
+// sign-in page, back at the relying party with a code, in headless
+// Chromium with an axe-core check of both pages.
+func TestFederationInChromium(t *testing.T) {
+	node, chromium, pkg := browserTools(t, "managed-login", "axe-core")
+	f := newOIDCFederation(t)
+	authURL := f.r.conf.AuthCodeURL("fed-browser", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
+	cmdCtx, stop := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer stop()
+	cmd := exec.CommandContext(cmdCtx, node, "--test", "test/federation.test.js")
+	cmd.Dir = pkg
+	cmd.Env = append(os.Environ(), "FED_AUTH_URL="+authURL, "FED_UPSTREAM="+f.up.cfg.PublicURL,
+		"FED_USERNAME=alice", "FED_PASSWORD=Passw0rd!long", "CHROMIUM="+chromium)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, os.Stdout), io.MultiWriter(&out, os.Stderr)
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("federation in Chromium: %v", err)
+	}
+	if !strings.Contains(out.String(), "# pass 1") {
+		t.Fatalf("expected 1 passing browser test:\n%s", out.String())
 	}
 }
