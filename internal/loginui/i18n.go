@@ -33,6 +33,7 @@ func T(lang, key string) string {
 var messages = map[string]map[string]string{
 	"en": {
 		"signin.title": "Sign in", "username": "Username", "password": "Password", "signin": "Sign in",
+		"signin.with": "Sign in with %s", "signin.or": "or",
 		"signup.link": "Create an account", "forgot.link": "Forgot your password?", "back": "Back to sign in",
 		"signup.title": "Create an account", "email": "Email", "signup": "Sign up",
 		"confirm.title": "Confirm your account", "confirm.hint": "Enter the code we sent you.", "code": "Code", "confirm": "Confirm",
@@ -58,6 +59,7 @@ var messages = map[string]map[string]string{
 	},
 	"fr": {
 		"signin.title": "Connexion", "username": "Nom d'utilisateur", "password": "Mot de passe", "signin": "Se connecter",
+		"signin.with": "Se connecter avec %s", "signin.or": "ou",
 		"signup.link": "Créer un compte", "forgot.link": "Mot de passe oublié ?", "back": "Retour à la connexion",
 		"signup.title": "Créer un compte", "email": "E-mail", "signup": "S'inscrire",
 		"confirm.title": "Confirmez votre compte", "confirm.hint": "Saisissez le code que nous vous avons envoyé.", "code": "Code", "confirm": "Confirmer",
@@ -83,6 +85,7 @@ var messages = map[string]map[string]string{
 	},
 	"de": {
 		"signin.title": "Anmelden", "username": "Benutzername", "password": "Passwort", "signin": "Anmelden",
+		"signin.with": "Anmelden mit %s", "signin.or": "oder",
 		"signup.link": "Konto erstellen", "forgot.link": "Passwort vergessen?", "back": "Zurück zur Anmeldung",
 		"signup.title": "Konto erstellen", "email": "E-Mail", "signup": "Registrieren",
 		"confirm.title": "Konto bestätigen", "confirm.hint": "Geben Sie den Code ein, den wir Ihnen gesendet haben.", "code": "Code", "confirm": "Bestätigen",
@@ -108,6 +111,7 @@ var messages = map[string]map[string]string{
 	},
 	"es": {
 		"signin.title": "Iniciar sesión", "username": "Nombre de usuario", "password": "Contraseña", "signin": "Iniciar sesión",
+		"signin.with": "Iniciar sesión con %s", "signin.or": "o",
 		"signup.link": "Crear una cuenta", "forgot.link": "¿Olvidó su contraseña?", "back": "Volver a iniciar sesión",
 		"signup.title": "Crear una cuenta", "email": "Correo electrónico", "signup": "Registrarse",
 		"confirm.title": "Confirme su cuenta", "confirm.hint": "Introduzca el código que le enviamos.", "code": "Código", "confirm": "Confirmar",
@@ -133,6 +137,7 @@ var messages = map[string]map[string]string{
 	},
 	"pt": {
 		"signin.title": "Entrar", "username": "Nome de usuário", "password": "Senha", "signin": "Entrar",
+		"signin.with": "Entrar com %s", "signin.or": "ou",
 		"signup.link": "Criar uma conta", "forgot.link": "Esqueceu a senha?", "back": "Voltar para entrar",
 		"signup.title": "Criar uma conta", "email": "E-mail", "signup": "Cadastrar",
 		"confirm.title": "Confirme sua conta", "confirm.hint": "Digite o código que enviamos para você.", "code": "Código", "confirm": "Confirmar",
@@ -158,6 +163,7 @@ var messages = map[string]map[string]string{
 	},
 	"ja": {
 		"signin.title": "サインイン", "username": "ユーザー名", "password": "パスワード", "signin": "サインイン",
+		"signin.with": "%s でサインイン", "signin.or": "または",
 		"signup.link": "アカウントを作成", "forgot.link": "パスワードをお忘れですか?", "back": "サインインに戻る",
 		"signup.title": "アカウントを作成", "email": "メールアドレス", "signup": "登録",
 		"confirm.title": "アカウントの確認", "confirm.hint": "送信されたコードを入力してください。", "code": "コード", "confirm": "確認",

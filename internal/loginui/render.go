@@ -13,6 +13,9 @@ import (
 //go:embed templates/*.html
 var files embed.FS
 
+// ProviderLink is a button that signs in through an external provider.
+type ProviderLink struct{ Name, URL string }
+
 // Page is what one page shows. Title, Hint, Submit, Error and Info are
 // message keys (see T); everything else is data, escaped by html/template.
 type Page struct {
@@ -40,6 +43,9 @@ type Page struct {
 	Secret string
 	// Links are the page's links by name: signin, signup, forgot.
 	Links map[string]string
+	// Providers are the sign-in page's buttons for the client's external
+	// identity providers.
+	Providers []ProviderLink
 	// CSS is the client's UI customization CSS; Logo the URL of its logo.
 	CSS  template.CSS
 	Logo string

@@ -59,9 +59,6 @@ func (s *Server) parseAuthRequest(r *http.Request, q url.Values) (*authRequest, 
 	default:
 		return req, cl, nil, &oauthError{Code: "unsupported_response_type", Description: "response_type must be code or token."}
 	}
-	if idp := q.Get("identity_provider"); idp != "" && idp != "COGNITO" {
-		return req, cl, nil, errInvalidRequest("identity_provider " + idp + " is not supported by this server.")
-	}
 	req.Scopes = strings.Fields(q.Get("scope"))
 	if len(req.Scopes) == 0 {
 		req.Scopes = slices.Clone(cl.Scopes)
@@ -94,13 +91,17 @@ func (s *Server) parseAuthRequest(r *http.Request, q url.Values) (*authRequest, 
 // authorize is /oauth2/authorize.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	req, _, perr, oerr := s.parseAuthRequest(r, q)
+	req, cl, perr, oerr := s.parseAuthRequest(r, q)
 	if perr != nil {
 		s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: q.Get("lang"), Title: "error.title", Error: perr.key})
 		return
 	}
 	if oerr != nil {
 		redirectError(w, r, req, oerr.Code, oerr.Description)
+		return
+	}
+	if idp, ident := q.Get("identity_provider"), q.Get("idp_identifier"); (idp != "" && idp != "COGNITO") || (idp == "" && ident != "") {
+		s.federate(w, r, req, cl, idp, ident)
 		return
 	}
 	prompt := q.Get("prompt")

@@ -133,7 +133,7 @@ func (s *Server) startFlow(w http.ResponseWriter, r *http.Request) (*authRequest
 func (s *Server) signInForm(r *http.Request, req *authRequest, username, errKey, info string) loginui.Page {
 	base, q := siteOf(r).base, req.query()
 	return loginui.Page{Template: "signin", Lang: req.Lang, Title: "signin.title", Error: errKey, Info: info,
-		Action: base + "/login", Flow: s.sealFlow(req), Username: username,
+		Action: base + "/login", Flow: s.sealFlow(req), Username: username, Providers: s.providerLinks(r, req),
 		Links: map[string]string{"signup": base + "/signup?" + q, "forgot": base + "/forgotPassword?" + q}}
 }
 

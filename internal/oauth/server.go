@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cognate-dev/cognate/internal/federation"
 	"github.com/cognate-dev/cognate/internal/loginui"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -36,6 +37,7 @@ type Deps struct {
 type Server struct {
 	Deps
 	ui         *loginui.UI
+	federator  *federation.Federator
 	mux        *http.ServeMux
 	publicHost string
 	// hosts remembers for a while which Host names are pool domains and
@@ -60,11 +62,16 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{Deps: d, ui: loginui.New(publicOrigin(d.PublicURL)), mux: http.NewServeMux()}
+	s := &Server{Deps: d, ui: loginui.New(publicOrigin(d.PublicURL)), mux: http.NewServeMux(),
+		federator: &federation.Federator{Now: d.Now, Replay: d.Nonces}}
 	if u, err := url.Parse(d.PublicURL); err == nil {
 		s.publicHost = strings.ToLower(u.Hostname())
 	}
 	s.mux.HandleFunc("GET /oauth2/authorize", s.authorize)
+	s.mux.HandleFunc("GET /oauth2/idpresponse", s.idpResponse)
+	s.mux.HandleFunc("POST /oauth2/idpresponse", s.idpResponse)
+	s.mux.HandleFunc("POST /saml2/idpresponse", s.idpResponse)
+	s.mux.HandleFunc("GET /saml2/metadata", s.samlMetadata)
 	// Browser apps (Amplify) call these from their own origin.
 	s.mux.Handle("POST /oauth2/token", cors(s.token))
 	s.mux.Handle("GET /oauth2/userInfo", cors(s.userInfo))
