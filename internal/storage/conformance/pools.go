@@ -18,6 +18,7 @@ func init() {
 		test{"UpdateMissing", testPoolUpdateMissing},
 		test{"Delete", testPoolDelete},
 		test{"DeleteCascades", testPoolDeleteCascades},
+		test{"DeleteMany", testPoolDeleteMany},
 		test{"List", testPoolList},
 		test{"ListDefaultLimit", testPoolListDefaultLimit},
 	)
@@ -230,4 +231,31 @@ func testPoolListDefaultLimit(t *testing.T, f *fixture) {
 	if len(rest) != 1 || rest[0].ID != want[defaultLimit] || next != "" {
 		t.Fatalf("second page: %v, next %q; want [%s] and no token", rest, next, want[defaultLimit])
 	}
+}
+
+// testPoolDeleteMany: a pool with more users than one batch of the
+// backend's deletion goes whole, and another pool's users stay.
+func testPoolDeleteMany(t *testing.T, f *fixture) {
+	p, other := f.pool(), f.pool()
+	keep := f.user(other.ID, "keep")
+	const n = 1100
+	err := f.InTx(f.ctx, func(tx storage.Stores) error {
+		for i := range n {
+			if err := tx.Users().Create(f.ctx, f.newUser(p.ID, fmt.Sprintf("u%04d", i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	must(t, err)
+	must(t, f.Pools().Delete(f.ctx, p.ID))
+	if users, _, err := f.Users().List(f.ctx, p.ID, storage.Page{Limit: 10}); err != nil || len(users) != 0 {
+		t.Fatalf("users left in the deleted pool: %d, %v", len(users), err)
+	}
+	_, err = f.Users().GetByLookup(f.ctx, p.ID, storage.LookupUsername, "u0001")
+	wantErr(t, err, storage.ErrNotFound)
+	if _, err := f.Users().GetBySub(f.ctx, other.ID, keep.Sub); err != nil {
+		t.Fatalf("the other pool's user: %v", err)
+	}
+	wantErr(t, f.Pools().Delete(f.ctx, p.ID), storage.ErrNotFound)
 }

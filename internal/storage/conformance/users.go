@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ func init() {
 		test{"CreateSubTaken", testUserCreateSubTaken},
 		test{"CreateLookupTaken", testUserCreateLookupTaken},
 		test{"LookupScope", testUserLookupScope},
+		test{"CountFollowsWrites", testUserCountFollowsWrites},
 		test{"CreateWithoutPool", testUserCreateWithoutPool},
 		test{"GetMissing", testUserGetMissing},
 		test{"GetByLookup", testUserGetByLookup},
@@ -449,4 +451,35 @@ func testUserPutVersion(t *testing.T, f *fixture) {
 
 	must(t, f.Users().Delete(f.ctx, p.ID, first.Sub))
 	wantErr(t, f.Users().Put(f.ctx, second), storage.ErrNotFound)
+}
+
+// testUserCountFollowsWrites: Count follows creates and deletes, per
+// pool, and not creates that fail or transactions that roll back.
+func testUserCountFollowsWrites(t *testing.T, f *fixture) {
+	p := f.pool()
+	other := f.pool()
+	count := func(pool string, want int) {
+		t.Helper()
+		if n, err := f.Users().Count(f.ctx, pool); err != nil || n != want {
+			t.Fatalf("Count = %d, %v; want %d", n, err, want)
+		}
+	}
+	a, b := f.user(p.ID, "a"), f.user(p.ID, "b")
+	f.user(other.ID, "a")
+	count(p.ID, 2)
+	count(other.ID, 1)
+	dup := f.newUser(p.ID, "a")
+	wantErr(t, f.Users().Create(f.ctx, dup), storage.ErrConflict)
+	count(p.ID, 2)
+	rollback := errors.New("roll back")
+	err := f.InTx(f.ctx, func(tx storage.Stores) error {
+		must(t, tx.Users().Create(f.ctx, f.newUser(p.ID, "c")))
+		must(t, tx.Users().Delete(f.ctx, p.ID, a.Sub))
+		return rollback
+	})
+	wantErr(t, err, rollback)
+	count(p.ID, 2)
+	must(t, f.Users().Delete(f.ctx, p.ID, b.Sub))
+	count(p.ID, 1)
+	count(other.ID, 1)
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/cognate-dev/cognate/internal/storage"
 )
@@ -42,7 +43,25 @@ func (s pools) Update(ctx context.Context, p storage.Pool) error {
 // Delete removes the pool; clients, users and their lookups, codes and
 // tokens go with it by foreign key. Signing keys are removed here, and
 // identity logins that named the pool's users lose the link.
+//
+// Outside a transaction the pool's users go first, deletePoolBatch at a
+// time, each batch its own transaction, so that deleting a large pool
+// never holds the database's writer (SQLite has one) for long: other
+// pools' writes wait for one batch at most. A user created meanwhile goes
+// with the pool at the end.
 func (s pools) Delete(ctx context.Context, id string) error {
+	if s.s.tx == nil {
+		for {
+			n, err := s.s.exec(ctx, `DELETE FROM users WHERE pool_id = ? AND sub IN
+				(SELECT sub FROM users WHERE pool_id = ? LIMIT `+strconv.Itoa(deletePoolBatch)+`)`, id, id)
+			if err != nil {
+				return wrap("pools: delete "+id, err)
+			}
+			if n < deletePoolBatch {
+				break
+			}
+		}
+	}
 	return wrap("pools: delete "+id, s.s.write(ctx, func(q Querier) error {
 		if _, err := q.Exec(ctx, `DELETE FROM signing_keys WHERE pool_id = ?`, id); err != nil {
 			return err
@@ -54,6 +73,11 @@ func (s pools) Delete(ctx context.Context, id string) error {
 		return mustChange(q.Exec(ctx, `DELETE FROM pools WHERE id = ?`, id))
 	}))
 }
+
+// deletePoolBatch is how many users one transaction of Pools.Delete
+// removes: a few milliseconds of writing with their lookups, search
+// entries and other rows.
+const deletePoolBatch = 500
 
 // poolListing is Pools.List for page tokens.
 var poolListing = listing{kind: "pools"}

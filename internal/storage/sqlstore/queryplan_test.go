@@ -3,10 +3,17 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cognate-dev/cognate/internal/storage/postgres"
 	"github.com/cognate-dev/cognate/internal/storage/sqlite"
 	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
 )
@@ -30,10 +37,12 @@ func TestSearchUsesIndexes(t *testing.T) {
 		"username": "users_by_username", "sub": "sqlite_autoindex_users", "status": "users_by_status",
 		"enabled": "users_by_enabled", "attr": "sqlite_autoindex_user_search",
 	}
-	queries := map[string]string{"ofUser": sqlstore.OfUserQuery}
+	queries := map[string]string{"ofUser": sqlstore.OfUserQuery,
+		"username/list-first": sqlstore.ListQueries[0], "username/list-next": sqlstore.ListQueries[1]}
 	for name, q := range sqlstore.SearchQueries() {
 		queries[name+"/exact"] = q[0]
 		queries[name+"/prefix"] = q[1]
+		queries[name+"/prefix-next"] = q[2]
 	}
 	for name, q := range queries {
 		rows, err := db.Query("EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
@@ -60,9 +69,113 @@ func TestSearchUsesIndexes(t *testing.T) {
 		if name == "ofUser" {
 			idx = "group_members_by_user"
 		}
+		if strings.HasSuffix(name, "list-next") && !strings.Contains(text, "(username_key,sub)>(?,?)") {
+			t.Errorf("%s: the next page does not seek to the token: %s", name, text)
+		}
 		if !strings.Contains(text, idx) {
 			t.Errorf("%s: plan does not use %s: %s", name, idx, text)
 		}
 		t.Logf("%s: %s", name, text)
 	}
+}
+
+// TestListAndSearchUseIndexesPostgres checks PostgreSQL's plans for the
+// queries of Users.List and the prefix searches on a pool of 20,000 users
+// beside another pool's: no plan scans the users table, a next page
+// starts its index scan at the token ((username_key, sub) > ...) and a
+// first prefix page at the prefix, not at ('', '').
+func TestListAndSearchUseIndexesPostgres(t *testing.T) {
+	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("COGNATE_TEST_POSTGRES_URL is not set")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	schema := fmt.Sprintf("plan_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	st, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := conn.Exec(ctx, "SET search_path TO "+schema); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO pools (id, region, name, created_at, updated_at) VALUES ('p1', 'r', 'n', 0, 0), ('p2', 'r', 'n', 0, 0)`,
+		`INSERT INTO users (pool_id, sub, username, username_key, status, enabled, attributes, password_hash, srp_salt,
+			srp_verifier, password_changed_at, lookups, created_at, updated_at)
+			SELECT CASE WHEN i % 2 = 0 THEN 'p1' ELSE 'p2' END, 'sub' || i, 'user' || i, 'user' || i, 'CONFIRMED', true,
+				'{}', '', '', '', 0, '[]', 0, 0 FROM generate_series(1, 40000) i`,
+		`INSERT INTO user_search (pool_id, attr_name, attr_value, sub)
+			SELECT pool_id, 'email', username || '@example.com', sub FROM users`,
+		`ANALYZE`,
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := sqlstore.SearchQueries()
+	cases := []struct {
+		name, query, want string
+		args             []any
+	}{
+		{"list-first", sqlstore.ListQueries[0], "users_by_username", []any{"p1", 61}},
+		{"list-next", sqlstore.ListQueries[1], "ROW(username_key, sub) > ROW(", []any{"p1", "user8888", "sub8888", 61}},
+		{"attr-prefix", search["attr"][1], "attr_value >= ", []any{"p1", "email", "user99", "user99\U0010FFFF", 61}},
+		{"attr-prefix-next", search["attr"][2], "attr_value >= ", []any{"p1", "email", "user995", "user99\U0010FFFF", "user995@example.com", "sub995", 61}},
+		{"username-prefix", search["username"][1], "username_key >= ", []any{"p1", "user99", "user99\U0010FFFF", 61}},
+	}
+	for _, c := range cases {
+		rows, err := conn.Query(ctx, "EXPLAIN "+dollars(c.query), c.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, strings.TrimSpace(line))
+		}
+		rows.Close()
+		text := strings.Join(plan, "\n")
+		if strings.Contains(text, "Seq Scan on users") || strings.Contains(text, "Seq Scan on user_search") {
+			t.Errorf("%s scans a table:\n%s", c.name, text)
+		}
+		if !strings.Contains(text, c.want) {
+			t.Errorf("%s: the plan does not use %q:\n%s", c.name, c.want, text)
+		}
+		if strings.HasPrefix(c.name, "attr-prefix") && strings.Contains(text, "ROW(s.attr_value, s.sub) > ROW(''") {
+			t.Errorf("%s starts at ('', ''):\n%s", c.name, text)
+		}
+		t.Logf("%s:\n%s", c.name, text)
+	}
+}
+
+// dollars numbers a query's ? placeholders as PostgreSQL's $1, $2, ...
+func dollars(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -103,6 +103,9 @@ func (s users) Create(ctx context.Context, u storage.User) error {
 			args...); err != nil {
 			return err
 		}
+		if err := countUsers(ctx, q, u.PoolID, 1); err != nil {
+			return err
+		}
 		seen := make(map[storage.Lookup]bool, len(u.Lookups))
 		for _, l := range u.Lookups {
 			if seen[l] {
@@ -207,8 +210,18 @@ func (s users) Delete(ctx context.Context, poolID, sub string) error {
 			WHERE user_pool_id = ? AND user_sub = ?`, poolID, sub); err != nil {
 			return err
 		}
-		return mustChange(q.Exec(ctx, `DELETE FROM users WHERE pool_id = ? AND sub = ?`, poolID, sub))
+		if err := mustChange(q.Exec(ctx, `DELETE FROM users WHERE pool_id = ? AND sub = ?`, poolID, sub)); err != nil {
+			return err
+		}
+		return countUsers(ctx, q, poolID, -1)
 	}))
+}
+
+// countUsers moves the pool's user count by delta, in the statement group
+// that creates or deletes users.
+func countUsers(ctx context.Context, q Querier, poolID string, delta int) error {
+	_, err := q.Exec(ctx, `UPDATE pools SET user_count = user_count + ? WHERE id = ?`, delta, poolID)
+	return err
 }
 
 func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.User, string, error) {
@@ -218,9 +231,17 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 		return nil, "", wrap("users: list", err)
 	}
 	n := limit(pg)
-	rows, err := s.s.read().Query(ctx, `SELECT `+userCols+`, username_key FROM users
-		WHERE pool_id = ? AND (username_key > ? OR (username_key = ? AND sub > ?))
-		ORDER BY username_key, sub LIMIT ?`, poolID, after[0], after[0], after[1], n+1)
+	// The first page starts at the pool's first user; the next ones seek
+	// to the token's (username key, sub) in users_by_username with a row
+	// comparison, which both SQLite and PostgreSQL use as the index
+	// scan's start (an OR of two comparisons makes SQLite scan from the
+	// pool's start).
+	var rows Rows
+	if pg.Token == "" {
+		rows, err = s.s.read().Query(ctx, listFirstQuery, poolID, n+1)
+	} else {
+		rows, err = s.s.read().Query(ctx, listNextQuery, poolID, after[0], after[1], n+1)
+	}
 	type keyed struct {
 		u   storage.User
 		key string
@@ -242,9 +263,18 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 	return out, next, nil
 }
 
+// The queries of List (see TestListUsesIndexes).
+const (
+	listFirstQuery = `SELECT ` + userCols + `, username_key FROM users
+		WHERE pool_id = ? ORDER BY username_key, sub LIMIT ?`
+	listNextQuery = `SELECT ` + userCols + `, username_key FROM users
+		WHERE pool_id = ? AND (username_key, sub) > (?, ?) ORDER BY username_key, sub LIMIT ?`
+)
+
+// Count reads the pool's user count, which Create and Delete keep.
 func (s users) Count(ctx context.Context, poolID string) (int, error) {
 	var n int64
-	err := s.s.read().QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n)
+	err := s.s.read().QueryRow(ctx, `SELECT user_count FROM pools WHERE id = ?`, poolID).Scan(&n)
 	if errors.Is(err, storage.ErrNotFound) { // a pool id no pool can have
 		return 0, nil
 	}

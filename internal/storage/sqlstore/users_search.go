@@ -89,16 +89,22 @@ type searchPlan struct {
 }
 
 // query builds the plan's query. An exact search (key = ?) continues
-// after the token's sub, which the index orders within the key; a prefix
-// search (key >= ? AND key < ?) continues after the token's (key, sub),
-// with the lower bound raised to the token's key so that the index seek
-// starts there. The arguments are the pool, the condition's, the key's
-// (one or two), the token's (sub, or key and sub) and the limit.
-func (p searchPlan) query(prefix bool) string {
+// after the token's sub, which the index orders within the key. A prefix
+// search reads the range key >= ? AND key < ?; its next pages (next)
+// continue after the token's (key, sub), with the lower bound raised to
+// the token's key, so that the index seek starts there. The first page
+// has no row comparison: PostgreSQL would start its index scan at the
+// comparison's ('', '') rather than at the prefix. The arguments are the
+// pool, the condition's, the key's (one or two), the token's (sub, or key
+// and sub, on next pages) and the limit.
+func (p searchPlan) query(prefix, next bool) string {
 	where := `SELECT ` + userColsU + `, ` + p.key + ` FROM ` + p.from + `
 		WHERE ` + p.pool + ` = ? AND ` + p.cond
-	if !prefix {
+	switch {
+	case !prefix:
 		return where + p.key + ` = ? AND ` + p.sub + ` > ? ORDER BY ` + p.sub + ` LIMIT ?`
+	case !next:
+		return where + p.key + ` >= ? AND ` + p.key + ` < ? ORDER BY ` + p.key + `, ` + p.sub + ` LIMIT ?`
 	}
 	return where + p.key + ` >= ? AND ` + p.key + ` < ? AND (` + p.key + `, ` + p.sub + `) > (?, ?)
 		ORDER BY ` + p.key + `, ` + p.sub + ` LIMIT ?`
@@ -118,10 +124,10 @@ var (
 		from: `user_search s JOIN users u ON u.pool_id = s.pool_id AND u.sub = s.sub`,
 		pool: `s.pool_id`, sub: `s.sub`, key: `s.attr_value`, cond: `s.attr_name = ? AND `,
 	}
-	searchQueries = func() map[*searchPlan][2]string {
-		m := map[*searchPlan][2]string{}
+	searchQueries = func() map[*searchPlan][3]string {
+		m := map[*searchPlan][3]string{}
 		for _, p := range []*searchPlan{&planUsername, &planSub, &planStatus, &planEnabled, &planAttr} {
-			m[p] = [2]string{p.query(false), p.query(true)}
+			m[p] = [3]string{p.query(false, false), p.query(true, false), p.query(true, true)}
 		}
 		return m
 	}()
@@ -168,7 +174,12 @@ func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, 
 			lo = after[0]
 		}
 		query = searchQueries[plan][1]
-		args = append(args, lo, value.(string)+prefixEnd, after[0], after[1], n+1)
+		args = append(args, lo, value.(string)+prefixEnd)
+		if pg.Token != "" {
+			query = searchQueries[plan][2]
+			args = append(args, after[0], after[1])
+		}
+		args = append(args, n+1)
 	} else {
 		args = append(args, value, after[1], n+1)
 	}
