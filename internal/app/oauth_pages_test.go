@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -145,5 +146,39 @@ func TestOAuthPageLockout(t *testing.T) {
 	clk.Advance(time.Minute)
 	if b.submit(p, map[string]string{"username": "lou", "password": "Passw0rd!long"}).callback(t).Get("code") == "" {
 		t.Fatal("no code once the lockout is over")
+	}
+}
+
+// TestOAuthSignUpShowsTerms: the sign-up page links the client's terms of
+// use and privacy policy (CreateTerms, Enforcement NONE) in the page's
+// language, and a client without terms shows none.
+func TestOAuthSignUpShowsTerms(t *testing.T) {
+	s := startRP(t, "sqlite", nil)
+	poolID := s.oauthPool(nil)
+	clientID, secret := s.oauthClient(poolID, true, []types.OAuthFlowType{types.OAuthFlowTypeCode})
+	r := newRP(t, s, poolID, clientID, secret, "openid")
+	base := s.cfg.PublicURL + "/domains/" + rpDomain
+	signUp := func(lang string) string {
+		q, _ := url.Parse(r.conf.AuthCodeURL("s", oauth2.SetAuthURLParam("lang", lang)))
+		return newBrowser(t).get(base + "/signup?" + q.RawQuery).body
+	}
+	if body := signUp("en"); strings.Contains(body, "Terms of use") {
+		t.Fatalf("terms shown before any were created:\n%s", body)
+	}
+	for name, links := range map[string]map[string]string{
+		"terms-of-use":   {"cognito:default": "https://example.com/terms", "cognito:french": "https://example.com/fr/terms"},
+		"privacy-policy": {"cognito:default": "https://example.com/privacy"},
+	} {
+		result(s.idp.CreateTerms(ctx, &cip.CreateTermsInput{UserPoolId: &poolID, ClientId: &clientID, TermsName: aws.String(name),
+			TermsSource: types.TermsSourceTypeLink, Enforcement: types.TermsEnforcementTypeNone, Links: links})).must(t)
+	}
+	body := signUp("en")
+	for _, want := range []string{`href="https://example.com/terms"`, "Terms of use", `href="https://example.com/privacy"`, "Privacy policy"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sign-up page without %s:\n%s", want, body)
+		}
+	}
+	if body := signUp("fr"); !strings.Contains(body, `href="https://example.com/fr/terms"`) || !strings.Contains(body, "Conditions d&#39;utilisation") {
+		t.Errorf("French sign-up page:\n%s", body)
 	}
 }

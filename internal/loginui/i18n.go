@@ -33,6 +33,7 @@ func T(lang, key string) string {
 var messages = map[string]map[string]string{
 	"en": {
 		"signin.title": "Sign in", "username": "Username", "password": "Password", "signin": "Sign in",
+		"terms.accept": "By signing up you accept:", "terms-of-use": "Terms of use", "privacy-policy": "Privacy policy",
 		"signin.with": "Sign in with %s", "signin.or": "or",
 		"signup.link": "Create an account", "forgot.link": "Forgot your password?", "back": "Back to sign in",
 		"signup.title": "Create an account", "email": "Email", "signup": "Sign up",
@@ -59,6 +60,7 @@ var messages = map[string]map[string]string{
 	},
 	"fr": {
 		"signin.title": "Connexion", "username": "Nom d'utilisateur", "password": "Mot de passe", "signin": "Se connecter",
+		"terms.accept": "En créant un compte, vous acceptez :", "terms-of-use": "Conditions d'utilisation", "privacy-policy": "Politique de confidentialité",
 		"signin.with": "Se connecter avec %s", "signin.or": "ou",
 		"signup.link": "Créer un compte", "forgot.link": "Mot de passe oublié ?", "back": "Retour à la connexion",
 		"signup.title": "Créer un compte", "email": "E-mail", "signup": "S'inscrire",
@@ -85,6 +87,7 @@ var messages = map[string]map[string]string{
 	},
 	"de": {
 		"signin.title": "Anmelden", "username": "Benutzername", "password": "Passwort", "signin": "Anmelden",
+		"terms.accept": "Mit der Registrierung akzeptieren Sie:", "terms-of-use": "Nutzungsbedingungen", "privacy-policy": "Datenschutzerklärung",
 		"signin.with": "Anmelden mit %s", "signin.or": "oder",
 		"signup.link": "Konto erstellen", "forgot.link": "Passwort vergessen?", "back": "Zurück zur Anmeldung",
 		"signup.title": "Konto erstellen", "email": "E-Mail", "signup": "Registrieren",
@@ -111,6 +114,7 @@ var messages = map[string]map[string]string{
 	},
 	"es": {
 		"signin.title": "Iniciar sesión", "username": "Nombre de usuario", "password": "Contraseña", "signin": "Iniciar sesión",
+		"terms.accept": "Al registrarse acepta:", "terms-of-use": "Condiciones de uso", "privacy-policy": "Política de privacidad",
 		"signin.with": "Iniciar sesión con %s", "signin.or": "o",
 		"signup.link": "Crear una cuenta", "forgot.link": "¿Olvidó su contraseña?", "back": "Volver a iniciar sesión",
 		"signup.title": "Crear una cuenta", "email": "Correo electrónico", "signup": "Registrarse",
@@ -137,6 +141,7 @@ var messages = map[string]map[string]string{
 	},
 	"pt": {
 		"signin.title": "Entrar", "username": "Nome de usuário", "password": "Senha", "signin": "Entrar",
+		"terms.accept": "Ao se cadastrar, você aceita:", "terms-of-use": "Termos de uso", "privacy-policy": "Política de privacidade",
 		"signin.with": "Entrar com %s", "signin.or": "ou",
 		"signup.link": "Criar uma conta", "forgot.link": "Esqueceu a senha?", "back": "Voltar para entrar",
 		"signup.title": "Criar uma conta", "email": "E-mail", "signup": "Cadastrar",
@@ -163,6 +168,7 @@ var messages = map[string]map[string]string{
 	},
 	"ja": {
 		"signin.title": "サインイン", "username": "ユーザー名", "password": "パスワード", "signin": "サインイン",
+		"terms.accept": "登録すると、次に同意したことになります:", "terms-of-use": "利用規約", "privacy-policy": "プライバシーポリシー",
 		"signin.with": "%s でサインイン", "signin.or": "または",
 		"signup.link": "アカウントを作成", "forgot.link": "パスワードをお忘れですか?", "back": "サインインに戻る",
 		"signup.title": "アカウントを作成", "email": "メールアドレス", "signup": "登録",

@@ -46,6 +46,9 @@ type Page struct {
 	// Providers are the sign-in page's buttons for the client's external
 	// identity providers.
 	Providers []ProviderLink
+	// Terms are the client's terms documents the sign-up page links to
+	// (by name: terms-of-use, privacy-policy).
+	Terms []ProviderLink
 	// CSS is the client's UI customization CSS; Logo the URL of its logo.
 	CSS  template.CSS
 	Logo string

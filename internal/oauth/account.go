@@ -19,9 +19,20 @@ func (s *Server) accountForm(r *http.Request, req *authRequest, tmpl, title, act
 		Links: map[string]string{"signin": base + "/login?" + req.query()}}
 }
 
+// termsLanguage is the terms documents' LanguageIdType of each page
+// language.
+var termsLanguage = map[string]string{"en": "cognito:english", "fr": "cognito:french", "de": "cognito:german",
+	"es": "cognito:spanish", "pt": "cognito:portuguese-brazil", "ja": "cognito:japanese"}
+
 func (s *Server) signUpForm(r *http.Request, req *authRequest) loginui.Page {
 	p := s.accountForm(r, req, "password", "signup.title", "/signup")
 	p.AskUsername, p.AskEmail, p.AskPassword, p.Submit = true, true, true, "signup"
+	// The client's terms (Enforcement NONE: shown, not asked to tick).
+	if terms, err := s.Users.Terms(r.Context(), siteOf(r).poolID, req.Client, termsLanguage[req.Lang]); err == nil {
+		for _, d := range terms {
+			p.Terms = append(p.Terms, loginui.ProviderLink{Name: d.Name, URL: d.URL})
+		}
+	}
 	return p
 }
 
