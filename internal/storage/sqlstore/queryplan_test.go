@@ -83,7 +83,7 @@ func TestSearchUsesIndexes(t *testing.T) {
 // queries of Users.List and the prefix searches on a pool of 20,000 users
 // beside another pool's: no plan scans the users table, a next page
 // starts its index scan at the token ((username_key, sub) > ...) and a
-// first prefix page at the prefix, not at ('', '').
+// first prefix page at the prefix, not at (”, ”).
 func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
 	if base == "" {
@@ -129,7 +129,7 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 	search := sqlstore.SearchQueries()
 	cases := []struct {
 		name, query, want string
-		args             []any
+		args              []any
 	}{
 		{"list-first", sqlstore.ListQueries[0], "users_by_username", []any{"p1", 61}},
 		{"list-next", sqlstore.ListQueries[1], "ROW(username_key, sub) > ROW(", []any{"p1", "user8888", "sub8888", 61}},
