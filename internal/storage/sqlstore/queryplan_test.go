@@ -83,7 +83,7 @@ func TestSearchUsesIndexes(t *testing.T) {
 // queries of Users.List and the prefix searches on a pool of 20,000 users
 // beside another pool's: no plan scans the users table, a next page
 // starts its index scan at the token ((username_key, sub) > ...) and a
-// first prefix page at the prefix, not at (”, ”).
+// first prefix page at the prefix, not at the empty key and sub.
 func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
 	if base == "" {

@@ -94,7 +94,7 @@ type searchPlan struct {
 // continue after the token's (key, sub), with the lower bound raised to
 // the token's key, so that the index seek starts there. The first page
 // has no row comparison: PostgreSQL would start its index scan at the
-// comparison's (”, ”) rather than at the prefix. The arguments are the
+// comparison's empty key and sub rather than at the prefix. The arguments are the
 // pool, the condition's, the key's (one or two), the token's (sub, or key
 // and sub, on next pages) and the limit.
 func (p searchPlan) query(prefix, next bool) string {
