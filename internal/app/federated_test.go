@@ -88,6 +88,22 @@ func TestFederatedUsers(t *testing.T) {
 		if _, err := s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("Upstream_u-2")}); err == nil {
 			t.Error("a linked identity got a user of its own")
 		}
+
+		// An OIDC identity can be linked by a mapped attribute (here
+		// email) instead of its subject.
+		s.user(poolID, "hedy", "Passw0rd!x", attr("email", "hedy@example.com"))
+		result(s.idp.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{
+			UserPoolId:      aws.String(poolID),
+			DestinationUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Cognito"), ProviderAttributeValue: aws.String("hedy")},
+			SourceUser: &types.ProviderUserIdentifierType{ProviderName: aws.String("Upstream"),
+				ProviderAttributeName: aws.String("email"), ProviderAttributeValue: aws.String("hedy@upstream.example")},
+		})).must(t)
+		if name, err := signIn("u-3", map[string]string{"sub": "u-3", "email": "hedy@upstream.example"}); err != nil || name != "hedy" {
+			t.Fatalf("sign-in linked by email: %q %v", name, err)
+		}
+		if name, err := signIn("u-4", map[string]string{"sub": "u-4", "name": "hedy@upstream.example"}); err != nil || name != "Upstream_u-4" {
+			t.Fatalf("the linked value in another attribute signed in as %q (%v)", name, err)
+		}
 	})
 }
 

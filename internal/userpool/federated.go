@@ -81,6 +81,9 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID string, 
 		return nil, err
 	}
 	mapped := mapAttributes(prov.Mapping, given)
+	if u, err := s.linkedByAttribute(ctx, p, prov, mapped); err != nil || u != nil {
+		return u, err
+	}
 	if existing, err := s.federatedUser(ctx, p, prov.Name, name[len(prov.Name)+1:]); err != nil {
 		return nil, err
 	} else if existing != nil {
@@ -92,6 +95,34 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID string, 
 		}
 	}
 	return s.createFederatedUser(ctx, p, prov, id, name, mapped)
+}
+
+// linkedByAttribute finds the user an OIDC or SAML identity is linked to
+// by a mapped attribute: AdminLinkProviderForUser with a
+// ProviderAttributeName other than Cognito_Subject names a pool attribute
+// the provider's claim is mapped to, and its value.
+func (s *Service) linkedByAttribute(ctx context.Context, p *pool, prov *storedProvider, mapped map[string]string) (*storage.User, error) {
+	if socialProviders[prov.Type] {
+		return nil, nil
+	}
+	for attr, v := range mapped {
+		l, err := s.store.ProviderLinks().Get(ctx, p.rec.ID, prov.Name, v)
+		if errors.Is(err, storage.ErrNotFound) || (err == nil && l.AttributeName != attr) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		u, err := s.store.Users().GetBySub(ctx, p.rec.ID, l.Sub)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return enabledUser(&u)
+	}
+	return nil, nil
 }
 
 // enabledUser refuses a disabled user as sign-in does.
