@@ -86,7 +86,7 @@ func TestParse(t *testing.T) {
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
 					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", LockoutMax: 90 * time.Minute,
 					TLSCertFile: "/etc/cognate/cert.pem", TLSKeyFile: "/etc/cognate/key.pem",
-					S3Gateway: Default().S3Gateway, APIGateway: Default().APIGateway, Lambda: Default().Lambda,
+					S3Gateway: Default().S3Gateway, APIGateway: Default().APIGateway, Lambda: Default().Lambda, Console: Default().Console,
 					RateLimits: "default", PasswordSpray: "50/15m"}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
