@@ -1,0 +1,42 @@
+package app
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/cognate-dev/cognate/internal/console"
+	"github.com/cognate-dev/cognate/internal/secret"
+)
+
+// newConsole builds the admin console over the App's services.
+func (a *App) newConsole(ring *secret.KeyRing) (*console.Console, error) {
+	root := a.root
+	return console.New(console.Deps{
+		Users: a.users, Identities: a.idpool, Store: a.store, Ring: ring,
+		Root: func(accessKeyID, secretAccessKey string) bool {
+			// Both compared, in constant time, whatever the first says.
+			idOK := secret.Equal(accessKeyID, root.AccessKeyID)
+			keyOK := secret.Equal(secretAccessKey, root.SecretAccessKey)
+			return root.AccessKeyID != "" && idOK && keyOK
+		},
+		AdminPoolID: a.cfg.Console.UserPoolID, AdminClientID: a.cfg.Console.ClientID,
+		IdleTimeout: a.cfg.Console.IdleTimeout, PublicURL: a.cfg.PublicURL,
+		Logger: a.log, Now: a.now,
+	})
+}
+
+// withConsole serves /console/ from the console and the rest from next.
+// (The console is not one of next's patterns: "/console/" would overlap
+// the pools' "/{pool}/.well-known/..." routes.)
+func withConsole(next http.Handler, con *console.Console) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/console":
+			http.Redirect(w, r, console.Prefix, http.StatusMovedPermanently)
+		case strings.HasPrefix(r.URL.Path, console.Prefix):
+			con.ServeHTTP(w, r)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
