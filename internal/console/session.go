@@ -30,6 +30,9 @@ type session struct {
 	CSRF  string `json:"csrf"`
 	Start int64  `json:"start"` // unix seconds
 	Seen  int64  `json:"seen"`
+	// Sub is a pool admin's sub ("" for root): each request checks that
+	// the user is still enabled and in the group admins.
+	Sub string `json:"sub,omitempty"`
 }
 
 func newEventID() string {
@@ -67,6 +70,9 @@ func (c *Console) session(w http.ResponseWriter, r *http.Request) (*session, boo
 	if n, err := c.d.Store.Nonces().Uses(r.Context(), revokedKey(s.ID)); err != nil || n > 0 {
 		return nil, false
 	}
+	if s.Sub != "" && !c.stillAdmin(r.Context(), s.Sub) {
+		return nil, false
+	}
 	if now.Sub(time.Unix(s.Seen, 0)) >= touchEvery {
 		s.Seen = now.Unix()
 		c.setSession(w, r, &s)
@@ -89,11 +95,30 @@ func (c *Console) setSession(w http.ResponseWriter, r *http.Request, s *session)
 	})
 }
 
-// startSession signs admin in.
-func (c *Console) startSession(w http.ResponseWriter, r *http.Request, admin string) *session {
+// stillAdmin reports whether the admin pool's user sub is enabled and in
+// the group admins.
+func (c *Console) stillAdmin(ctx context.Context, sub string) bool {
+	u, err := c.d.Store.Users().GetBySub(ctx, c.d.AdminPoolID, sub)
+	if err != nil || !u.Enabled {
+		return false
+	}
+	groups, err := c.d.Store.Groups().OfUser(ctx, c.d.AdminPoolID, sub)
+	if err != nil {
+		return false
+	}
+	for _, g := range groups {
+		if g.Name == AdminGroup {
+			return true
+		}
+	}
+	return false
+}
+
+// startSession signs admin in (sub: a pool admin's sub, or "" for root).
+func (c *Console) startSession(w http.ResponseWriter, r *http.Request, admin, sub string) *session {
 	now := c.d.Now().Unix()
 	s := &session{
-		ID: secret.RandomString(32, secret.Alnum), Admin: admin,
+		ID: secret.RandomString(32, secret.Alnum), Admin: admin, Sub: sub,
 		CSRF: secret.RandomString(32, secret.Alnum), Start: now, Seen: now,
 	}
 	c.setSession(w, r, s)

@@ -78,7 +78,7 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 			c.showSignin(w, r, http.StatusUnauthorized, refused)
 			return
 		}
-		c.signedIn(w, r, "root")
+		c.signedIn(w, r, "root", "")
 	case "pool":
 		if c.d.AdminPoolID == "" {
 			c.showSignin(w, r, http.StatusBadRequest, signinData{Message: "No admin user pool is configured."})
@@ -151,16 +151,9 @@ func (c *Console) poolStep(w http.ResponseWriter, r *http.Request, username, cha
 			c.poolRefused(w, r, err)
 			return
 		}
-		groups, err := c.d.Store.Groups().OfUser(r.Context(), c.d.AdminPoolID, tok.Sub)
-		if err != nil {
-			c.fail(w, r, nil, err)
+		if c.stillAdmin(r.Context(), tok.Sub) {
+			c.signedIn(w, r, c.d.AdminPoolID+"/"+tok.Username, tok.Sub)
 			return
-		}
-		for _, g := range groups {
-			if g.Name == AdminGroup {
-				c.signedIn(w, r, c.d.AdminPoolID+"/"+tok.Username)
-				return
-			}
 		}
 		c.showSignin(w, r, http.StatusForbidden, signinData{Message: "That user is not a member of the group \"admins\" of the admin user pool."})
 	case challenge == "SMS_MFA" || challenge == "SOFTWARE_TOKEN_MFA" || challenge == "EMAIL_OTP":
@@ -193,8 +186,8 @@ func (c *Console) poolRefused(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // signedIn starts the admin's session and records the sign-in.
-func (c *Console) signedIn(w http.ResponseWriter, r *http.Request, admin string) {
-	s := c.startSession(w, r, admin)
+func (c *Console) signedIn(w http.ResponseWriter, r *http.Request, admin, sub string) {
+	s := c.startSession(w, r, admin, sub)
 	c.audit(r.Context(), s, eventOf("SignIn", nil))
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
