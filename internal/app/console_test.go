@@ -18,12 +18,12 @@ import (
 
 // browser is an operator's browser: a cookie jar, no redirects followed.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	c    *http.Client
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+func newBrowser(t testing.TB, base string) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
@@ -283,4 +283,62 @@ func TestConsoleOwnerAndActions(t *testing.T) {
 func passwordAuth(clientID, username string) *cip.InitiateAuthInput {
 	return &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &clientID,
 		AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": "Correct-Horse-9"}}
+}
+
+// TestConsolePools: pools, settings, app clients and groups made through
+// the console are what the API then describes; the settings form keeps
+// the settings it does not show; a client's secret is shown once.
+func TestConsolePools(t *testing.T) {
+	s := newServer(t, "sqlite")
+	id, key := s.app.RootCredentials()
+	b := newBrowser(t, s.http.URL)
+	b.signInRoot(id, key)
+	csrf := b.csrf("/console/pools")
+	res, text := b.do("POST", "/console/pools", url.Values{"csrf": {csrf}, "name": {"staff"}, "region": {"us-east-1"}, "email_sign_in": {"1"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create pool: %d %s", res.StatusCode, text)
+	}
+	poolID := strings.TrimPrefix(strings.Split(res.Header.Get("Location"), "?")[0], "/console/pools/")
+	if !strings.HasPrefix(poolID, "us-east-1_") {
+		t.Fatalf("pool id %q", poolID)
+	}
+	res, text = b.do("POST", "/console/pools/"+poolID+"/settings", url.Values{"csrf": {csrf}, "mfa": {"OFF"},
+		"deletion_protection": {"ACTIVE"}, "min_length": {"12"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("settings: %d %s", res.StatusCode, text)
+	}
+	p := result(s.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})).must(t).UserPool
+	if aws.ToString(p.Name) != "staff" || p.DeletionProtection != types.DeletionProtectionTypeActive ||
+		aws.ToInt32(p.Policies.PasswordPolicy.MinimumLength) != 12 || len(p.AutoVerifiedAttributes) != 1 || len(p.UsernameAttributes) != 1 {
+		t.Errorf("pool after the settings form: %+v", p)
+	}
+	if res, _ := b.do("POST", "/console/pools/"+poolID+"/settings", url.Values{"csrf": {csrf}, "min_length": {"many"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad length: %d", res.StatusCode)
+	}
+	res, page := b.do("POST", "/console/pools/"+poolID+"/clients", url.Values{"csrf": {csrf}, "name": {"web"}, "secret": {"1"}})
+	m := regexp.MustCompile(`<code class="big">([^<]+)</code>`).FindStringSubmatch(page)
+	if res.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("create client: %d, no secret shown", res.StatusCode)
+	}
+	clients := result(s.idp.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: &poolID})).must(t).UserPoolClients
+	if len(clients) != 1 {
+		t.Fatalf("clients: %v", clients)
+	}
+	c := result(s.idp.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: clients[0].ClientId})).must(t)
+	if aws.ToString(c.UserPoolClient.ClientSecret) != m[1] {
+		t.Error("the secret shown is not the client's")
+	}
+	if _, page := b.get("/console/pools/" + poolID); strings.Contains(page, m[1]) {
+		t.Error("the secret is shown again")
+	}
+	if res, _ := b.do("POST", "/console/pools/"+poolID+"/groups", url.Values{"csrf": {csrf}, "name": {"admins"}, "description": {"Operators"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create group: %d", res.StatusCode)
+	}
+	g := result(s.idp.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins")})).must(t)
+	if aws.ToString(g.Group.Description) != "Operators" {
+		t.Errorf("group: %+v", g.Group)
+	}
+	if _, page := b.get("/console/audit?type=ConsoleAppClientCreated"); !strings.Contains(page, "ClientId="+aws.ToString(clients[0].ClientId)) {
+		t.Error("no audit event for the client")
+	}
 }

@@ -50,9 +50,10 @@ type Deps struct {
 
 // Console serves the admin console.
 type Console struct {
-	d     Deps
-	mux   *http.ServeMux
-	pages map[string]*template.Template
+	d      Deps
+	mux    *http.ServeMux
+	pages  map[string]*template.Template
+	counts counts
 }
 
 // New builds the console and parses its templates.

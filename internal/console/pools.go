@@ -3,11 +3,13 @@ package console
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // poolsPage lists the user pools.
@@ -20,6 +22,9 @@ func (c *Console) poolsPage(w http.ResponseWriter, r *http.Request, s *session) 
 	return nil
 }
 
+// regionPattern matches an AWS region name.
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+
 // createPool creates a user pool with Cognito's defaults.
 func (c *Console) createPool(w http.ResponseWriter, r *http.Request, s *session) error {
 	in := &cip.CreateUserPoolRequest{PoolName: strings.TrimSpace(r.PostFormValue("name"))}
@@ -27,7 +32,11 @@ func (c *Console) createPool(w http.ResponseWriter, r *http.Request, s *session)
 		in.UsernameAttributes = []string{"email"}
 		in.AutoVerifiedAttributes = []string{"email"}
 	}
-	out, err := c.d.Users.CreateUserPool(r.Context(), in)
+	region := strings.TrimSpace(r.PostFormValue("region"))
+	if !regionPattern.MatchString(region) {
+		return fmt.Errorf("%w: %q is not a region such as us-east-1", errBadInput, region)
+	}
+	out, err := c.d.Users.CreateUserPool(userpool.WithRegion(r.Context(), region), in)
 	if err != nil {
 		return err
 	}
@@ -40,12 +49,14 @@ func (c *Console) createPool(w http.ResponseWriter, r *http.Request, s *session)
 
 // poolData is a pool page's model.
 type poolData struct {
-	Pool      cip.UserPoolType
-	Users     int
-	MinLength int32
-	Clients   []storage.Client
-	Groups    []storage.Group
-	Providers []cip.ProviderDescription
+	Pool cip.UserPoolType
+	// Users is the last count of the pool's users (UsersKnown: there is one).
+	Users      int
+	UsersKnown bool
+	MinLength  int32
+	Clients    []storage.Client
+	Groups     []storage.Group
+	Providers  []cip.ProviderDescription
 	// NewSecret is a new client's secret, shown once.
 	NewClient, NewSecret string
 }
@@ -58,7 +69,7 @@ func (c *Console) poolPage(w http.ResponseWriter, r *http.Request, s *session) e
 
 func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, poolID string, d poolData, note string) error {
 	ctx := r.Context()
-	out, err := c.d.Users.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
+	out, err := c.d.Users.DescribeUserPoolSettings(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
 	if err != nil {
 		return err
 	}
@@ -66,9 +77,7 @@ func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, p
 	if pp := d.Pool.Policies; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.MinimumLength != nil {
 		d.MinLength = *pp.PasswordPolicy.MinimumLength
 	}
-	if d.Users, err = c.d.Store.Users().Count(ctx, poolID); err != nil {
-		return err
-	}
+	d.Users, d.UsersKnown = c.userCount(poolID)
 	if d.Clients, _, err = c.d.Store.Clients().List(ctx, poolID, storage.Page{Limit: 60}); err != nil {
 		return err
 	}
@@ -88,7 +97,7 @@ func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, p
 // UpdateUserPool replaces every setting, so the current ones are sent back.
 func (c *Console) poolSettings(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx, poolID := r.Context(), r.PathValue("pool")
-	out, err := c.d.Users.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
+	out, err := c.d.Users.DescribeUserPoolSettings(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
 	if err != nil {
 		return err
 	}
