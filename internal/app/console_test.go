@@ -246,8 +246,14 @@ func TestConsoleOwnerAndActions(t *testing.T) {
 
 	// The audit log names the admin; the CSV has the same.
 	_, page = b.get("/console/audit?type=ConsoleUserDisabled")
-	if !strings.Contains(page, "ConsoleUserDisabled") || !strings.Contains(page, "Admin=root") || strings.Contains(page, "ConsoleUserEnabled") {
+	if !strings.Contains(page, ">ConsoleUserDisabled</td>") || !strings.Contains(page, "Admin=root") || strings.Contains(page, ">ConsoleUserEnabled</td>") {
 		t.Errorf("audit by type: %s", page)
+	}
+	if _, page := b.get("/console/audit?pool=" + up.poolID + "&sub=ann&type=ConsoleUserEnabled"); !strings.Contains(page, ">ConsoleUserEnabled</td>") {
+		t.Error("audit by username misses ann's events")
+	}
+	if code, _ := b.get("/console/audit?pool=" + up.poolID + "&sub=nobody"); code != http.StatusBadRequest {
+		t.Errorf("audit of an unknown username: %d", code)
 	}
 	res, csv := b.do("GET", "/console/audit.csv?pool="+up.poolID+"&sub="+sub[1], nil)
 	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv, "ConsoleUserEnabled") || !strings.Contains(csv, "ConsoleUserPasswordReset") {

@@ -2,9 +2,11 @@ package console
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -65,9 +67,26 @@ func parseWhen(s string, end bool) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%w: %q is not a date (2006-01-02) or a time (2006-01-02T15:04:05Z)", errBadInput, s)
 }
 
+// filter reads the audit filter of the request; a user named by username
+// (with its pool) is looked up for their sub.
+func (c *Console) filter(r *http.Request) (storage.AuditFilter, auditData, error) {
+	f, d, err := auditFilter(r.URL.Query())
+	if err != nil || f.UserSub == "" || f.UserPoolID == "" || uuidPattern.MatchString(f.UserSub) {
+		return f, d, err
+	}
+	u, err := c.d.Users.LookupUser(r.Context(), f.UserPoolID, f.UserSub)
+	if errors.Is(err, storage.ErrNotFound) {
+		return f, d, fmt.Errorf("%w: the pool has no user %q", errBadInput, f.UserSub)
+	}
+	f.UserSub = u.Sub
+	return f, d, err
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 // auditPage browses the audit log, newest first.
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) error {
-	f, d, err := auditFilter(r.URL.Query())
+	f, d, err := c.filter(r)
 	if err != nil {
 		return err
 	}
@@ -83,7 +102,7 @@ const csvLimit = 100000
 
 // auditCSV exports the filtered audit log as CSV (at most csvLimit events).
 func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, _ *session) error {
-	f, _, err := auditFilter(r.URL.Query())
+	f, _, err := c.filter(r)
 	if err != nil {
 		return err
 	}
