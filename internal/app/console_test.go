@@ -156,7 +156,10 @@ func TestConsoleIdleTimeout(t *testing.T) {
 // action of the user page works, is refused without the CSRF token, and
 // is recorded in the audit log under the admin's name.
 func TestConsoleOwnerAndActions(t *testing.T) {
-	s := newIDServer(t, "sqlite")
+	forEachIDBackend(t, testConsoleOwnerAndActions)
+}
+
+func testConsoleOwnerAndActions(t *testing.T, s *idServer) {
 	up := s.userPool()
 	tok := s.idToken(up, "ann")
 	idPool := s.identityPool(false, up)
