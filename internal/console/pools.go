@@ -54,9 +54,10 @@ type poolData struct {
 	Users      int
 	UsersKnown bool
 	MinLength  int32
-	Clients    []storage.Client
-	Groups     []storage.Group
-	Providers  []cip.ProviderDescription
+	// Clients are the app clients' settings (their secrets are not shown).
+	Clients   []cip.UserPoolClientType
+	Groups    []storage.Group
+	Providers []cip.ProviderDescription
 	// NewSecret is a new client's secret, shown once.
 	NewClient, NewSecret string
 }
@@ -78,8 +79,18 @@ func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, p
 		d.MinLength = *pp.PasswordPolicy.MinimumLength
 	}
 	d.Users, d.UsersKnown = c.userCount(poolID)
-	if d.Clients, _, err = c.d.Store.Clients().List(ctx, poolID, storage.Page{Limit: 60}); err != nil {
+	clients, _, err := c.d.Store.Clients().List(ctx, poolID, storage.Page{Limit: 60})
+	if err != nil {
 		return err
+	}
+	for _, cl := range clients {
+		out, err := c.d.Users.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientRequest{UserPoolId: poolID, ClientId: cl.ID})
+		if err != nil {
+			return err
+		}
+		settings := *out.UserPoolClient
+		settings.ClientSecret = "" // shown once, at creation
+		d.Clients = append(d.Clients, settings)
 	}
 	if d.Groups, _, err = c.d.Store.Groups().List(ctx, poolID, storage.Page{Limit: 60}); err != nil {
 		return err
