@@ -119,7 +119,7 @@ func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, _ *session) e
 		}
 		for _, e := range events {
 			_ = cw.Write([]string{e.ID, e.Time.UTC().Format(time.RFC3339Nano), e.Type, e.IdentityID, e.IdentityPoolID,
-				e.UserPoolID, e.Username, e.UserSub, e.RoleARN, details(e.Details)})
+				e.UserPoolID, cell(e.Username), e.UserSub, e.RoleARN, cell(details(e.Details))})
 		}
 		n += len(events)
 		if next == "" {
@@ -129,6 +129,15 @@ func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, _ *session) e
 	}
 	cw.Flush()
 	return nil
+}
+
+// cell defuses a value that a spreadsheet would run as a formula (a
+// username chosen by a user can start with "="): it gets a leading "'".
+func cell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 // details renders an event's details as "k=v; k=v", sorted by key.
