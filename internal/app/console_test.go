@@ -280,6 +280,28 @@ func testConsoleOwnerAndActions(t *testing.T, s *idServer) {
 		t.Error("bob survived his deletion")
 	}
 
+	// Confirm a sign-up; delete an attribute.
+	result(s.idp.SignUp(ctx, &cip.SignUpInput{ClientId: &up.clientID, Username: aws.String("cal"), Password: aws.String("Correct-Horse-9"),
+		UserAttributes: []types.AttributeType{attr("email", "cal@example.com"), attr("name", "Cal")}})).must(t)
+	cal, _ := attrValue(result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &up.poolID, Username: aws.String("cal")})).must(t).UserAttributes, "sub")
+	calPath := "/console/pools/" + up.poolID + "/users/" + cal
+	if _, page := b.get(calPath); !strings.Contains(page, "/confirm") {
+		t.Error("no Confirm action for an unconfirmed user")
+	}
+	for _, a := range []struct {
+		action string
+		form   url.Values
+	}{{"confirm", url.Values{}}, {"attributes", url.Values{"name": {"name"}, "value": {""}}}} {
+		a.form.Set("csrf", csrf)
+		if res, text := b.do("POST", calPath+"/"+a.action, a.form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", a.action, res.StatusCode, text)
+		}
+	}
+	got = result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &up.poolID, Username: aws.String("cal")})).must(t)
+	if _, has := attrValue(got.UserAttributes, "name"); got.UserStatus != types.UserStatusTypeConfirmed || has {
+		t.Errorf("cal after confirm and deleting name: %s, name kept: %v", got.UserStatus, has)
+	}
+
 	// Every page renders.
 	for _, p := range []string{"/console/", "/console/pools", "/console/pools/" + up.poolID, "/console/identity-pools",
 		"/console/identity-pools/" + idPool, "/console/identities/" + identityID, "/console/audit"} {
