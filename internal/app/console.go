@@ -1,9 +1,11 @@
 package app
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
+	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/console"
 	"github.com/cognate-dev/cognate/internal/secret"
 )
@@ -18,6 +20,18 @@ func (a *App) newConsole(ring *secret.KeyRing) (*console.Console, error) {
 			idOK := secret.Equal(accessKeyID, root.AccessKeyID)
 			keyOK := secret.Equal(secretAccessKey, root.SecretAccessKey)
 			return root.AccessKeyID != "" && idOK && keyOK
+		},
+		// A pool admin's sign-in counts against the rate limits as the
+		// InitiateAuth it makes would, and is refused from an address the
+		// spray rule blocks.
+		Admit: func(r *http.Request, clientID, username string) error {
+			body, err := json.Marshal(map[string]any{"ClientId": clientID, "AuthFlow": "USER_PASSWORD_AUTH",
+				"AuthParameters": map[string]string{"USERNAME": username}})
+			if err != nil {
+				return err
+			}
+			info := &awsproto.RequestInfo{Service: "cognito-idp", Operation: "InitiateAuth", SourceIP: a.clientIP(r)}
+			return a.admit(r.Context(), info, body)
 		},
 		AdminPoolID: a.cfg.Console.UserPoolID, AdminClientID: a.cfg.Console.ClientID,
 		IdleTimeout: a.cfg.Console.IdleTimeout, PublicURL: a.cfg.PublicURL,

@@ -38,6 +38,7 @@ func TestConsolePoolAdmins(t *testing.T) {
 	s.stop()
 	cfg := s.cfg
 	cfg.Console.UserPoolID, cfg.Console.ClientID = poolID, clientID
+	cfg.RateLimits = "address:UserAuthentication=0.001/5"
 	s = startClock(t, cfg, clk)
 	clk.Advance(30 * time.Second)
 
@@ -79,5 +80,15 @@ func TestConsolePoolAdmins(t *testing.T) {
 	result(s.idp.AdminRemoveUserFromGroup(ctx, &cip.AdminRemoveUserFromGroupInput{UserPoolId: &poolID, GroupName: aws.String("admins"), Username: aws.String("ops")})).must(t)
 	if code, _ := b.get("/console/pools"); code != http.StatusSeeOther {
 		t.Errorf("removed from admins, still signed in: %d", code)
+	}
+	// The console's sign-ins count against the address's rate limit:
+	// three above, two more, and the sixth is refused unchecked.
+	for i := 0; i < 2; i++ {
+		if res, _ := signin("eve", "Wrong-Horse-9"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("sign-in %d: %d", 4+i, res.StatusCode)
+		}
+	}
+	if res, page := signin("ops", "Correct-Horse-9"); res.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "Too many") {
+		t.Errorf("sixth sign-in: %d", res.StatusCode)
 	}
 }

@@ -37,6 +37,9 @@ type Deps struct {
 	// Root reports whether an access key id and secret are the root
 	// credentials (compared in constant time).
 	Root func(accessKeyID, secretAccessKey string) bool
+	// Admit, when set, applies the rate limits to a pool admin's sign-in
+	// before it is tried; an error refuses it.
+	Admit func(r *http.Request, clientID, username string) error
 	// AdminPoolID and AdminClientID, when set, let members of the pool's
 	// group "admins" sign in through the client.
 	AdminPoolID, AdminClientID string

@@ -85,6 +85,12 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		username := strings.TrimSpace(r.PostFormValue("username"))
+		if c.d.Admit != nil {
+			if err := c.d.Admit(r, c.d.AdminClientID, username); err != nil {
+				c.showSignin(w, r, http.StatusTooManyRequests, signinData{Message: "Too many sign-in attempts: wait a moment and try again."})
+				return
+			}
+		}
 		out, err := c.d.Users.InitiateAuth(r.Context(), &cip.InitiateAuthRequest{
 			AuthFlow: "USER_PASSWORD_AUTH", ClientId: c.d.AdminClientID,
 			AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": r.PostFormValue("password")},
