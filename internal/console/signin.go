@@ -1,9 +1,11 @@
 package console
 
 import (
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,6 +173,25 @@ func (c *Console) poolStep(w http.ResponseWriter, r *http.Request, username, cha
 			return
 		}
 		c.showSignin(w, r, http.StatusOK, signinData{MFA: &p, Pending: text})
+	case challenge == "SELECT_MFA_TYPE":
+		// Several factors and no preference: the authenticator app first.
+		var choices []string
+		_ = json.Unmarshal([]byte(params["MFAS_CAN_CHOOSE"]), &choices) // none parsed: no choice below
+		for _, want := range []string{"SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SMS_MFA"} {
+			if slices.Contains(choices, want) {
+				out, err := c.d.Users.RespondToAuthChallenge(r.Context(), &cip.RespondToAuthChallengeRequest{
+					ClientId: c.d.AdminClientID, ChallengeName: challenge, Session: sess,
+					ChallengeResponses: map[string]string{"USERNAME": username, "ANSWER": want},
+				})
+				if err != nil {
+					c.poolRefused(w, r, err)
+					return
+				}
+				c.poolStep(w, r, username, out.ChallengeName, out.Session, out.ChallengeParameters, out.AuthenticationResult)
+				return
+			}
+		}
+		c.showSignin(w, r, http.StatusForbidden, signinData{Message: "This account has no MFA factor the console can ask for."})
 	default:
 		c.showSignin(w, r, http.StatusForbidden, signinData{Message: "This account must first finish a sign-in step the console does not offer (" +
 			challenge + "): sign in once through your application."})
