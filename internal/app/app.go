@@ -224,7 +224,11 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 		}
 		query.Register(svc)
 	}
-	a.handler = a.routes(mux, query)
+	con, err := a.newConsole(ring)
+	if err != nil {
+		return err
+	}
+	a.handler = withConsole(a.routes(mux, query), con)
 	if a.s3, err = a.newS3Gateway(creds); err != nil {
 		return err
 	}

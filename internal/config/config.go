@@ -107,7 +107,22 @@ type Config struct {
 	// Lambda says how functions are invoked: the user pools' triggers
 	// and the API gateway's lambda-proxy mode.
 	Lambda Lambda
+	// Console configures the admin console at <public-url>/console/.
+	Console Console
 }
+
+// Console configures the admin console. Besides the root credentials,
+// members of the group "admins" of UserPoolID sign in through ClientID
+// (both set, or neither). A session ends after IdleTimeout without a
+// request.
+type Console struct {
+	UserPoolID  string
+	ClientID    string
+	IdleTimeout time.Duration
+}
+
+// DefaultConsoleIdleTimeout is how long an idle console session lasts.
+const DefaultConsoleIdleTimeout = 30 * time.Minute
 
 // APIGateway configures the API gateway listener.
 type APIGateway struct {
@@ -303,7 +318,8 @@ func Default() Config {
 		S3Gateway:     S3Gateway{Metadata: true, BackendRegion: "us-east-1"},
 		APIGateway: APIGateway{Mode: "http", PayloadVersion: "1.0", Authorizer: "cognito-user-pools",
 			APIID: "cognate", Stage: "$default"},
-		Lambda: Lambda{Region: "us-east-1", Timeout: 5 * time.Second},
+		Lambda:  Lambda{Region: "us-east-1", Timeout: 5 * time.Second},
+		Console: Console{IdleTimeout: DefaultConsoleIdleTimeout},
 	}
 }
 
@@ -344,6 +360,12 @@ func (c Config) Validate() error {
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
+	}
+	if (c.Console.UserPoolID == "") != (c.Console.ClientID == "") {
+		return fmt.Errorf("--console-user-pool-id and --console-client-id must be set together")
+	}
+	if c.Console.IdleTimeout < time.Minute || c.Console.IdleTimeout > 24*time.Hour {
+		return fmt.Errorf("--console-idle-timeout: %v is not between 1m and 24h", c.Console.IdleTimeout)
 	}
 	if c.LockoutMax < time.Second || c.LockoutMax > MaxLockoutMax {
 		return fmt.Errorf("--lockout-max: %v is not between 1s and %v", c.LockoutMax, MaxLockoutMax)

@@ -86,7 +86,7 @@ func TestParse(t *testing.T) {
 					SMTP:     SMTP{Host: "mail.example.com", Port: 2525, Username: "u", Password: "p", From: "a@example.com", StartTLS: "require"},
 					LogLevel: "debug", SMSWebhookURL: "https://sms.example.com/send", LockoutMax: 90 * time.Minute,
 					TLSCertFile: "/etc/cognate/cert.pem", TLSKeyFile: "/etc/cognate/key.pem",
-					S3Gateway: Default().S3Gateway, APIGateway: Default().APIGateway, Lambda: Default().Lambda,
+					S3Gateway: Default().S3Gateway, APIGateway: Default().APIGateway, Lambda: Default().Lambda, Console: Default().Console,
 					RateLimits: "default", PasswordSpray: "50/15m"}
 				if c != want {
 					t.Errorf("got %+v\nwant %+v", c, want)
@@ -295,6 +295,10 @@ func TestValidate(t *testing.T) {
 		{"tls", func(c *Config) { c.TLSCertFile, c.TLSKeyFile = "c.pem", "k.pem" }, ""},
 		{"tls cert without key", func(c *Config) { c.TLSCertFile = "c.pem" }, "--tls-key-file"},
 		{"tls key without cert", func(c *Config) { c.TLSKeyFile = "k.pem" }, "--tls-cert-file"},
+		{"console admin pool and client", func(c *Config) { c.Console.UserPoolID, c.Console.ClientID = "us-east-1_abc", "client" }, ""},
+		{"console admin pool without client", func(c *Config) { c.Console.UserPoolID = "us-east-1_abc" }, "--console-client-id"},
+		{"console idle timeout 30s", func(c *Config) { c.Console.IdleTimeout = 30 * time.Second }, "--console-idle-timeout"},
+		{"console idle timeout a day", func(c *Config) { c.Console.IdleTimeout = 24 * time.Hour }, ""},
 		{"lockout cap a second", func(c *Config) { c.LockoutMax = time.Second }, ""},
 		{"lockout cap a day", func(c *Config) { c.LockoutMax = 24 * time.Hour }, ""},
 		{"lockout cap zero", func(c *Config) { c.LockoutMax = 0 }, "--lockout-max"},

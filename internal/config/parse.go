@@ -160,6 +160,9 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.PasswordSpray, "password-spray-limit", cfg.PasswordSpray, "`users/window`: once wrong passwords from one address name that many users within the window, its sign-ins are refused until it ends; 0 for no limit")
 	fs.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", cfg.OTLPEndpoint, "OpenTelemetry collector's OTLP/HTTP `URL` (http://host:4318) to send traces to; empty: no tracing")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated `addresses` or CIDRs of proxies whose X-Forwarded-For names the client")
+	fs.StringVar(&cfg.Console.UserPoolID, "console-user-pool-id", cfg.Console.UserPoolID, "user pool `id` whose group \"admins\" may sign in to the console (with --console-client-id)")
+	fs.StringVar(&cfg.Console.ClientID, "console-client-id", cfg.Console.ClientID, "app client `id` of --console-user-pool-id the console signs admins in through (needs ALLOW_USER_PASSWORD_AUTH)")
+	fs.DurationVar(&cfg.Console.IdleTimeout, "console-idle-timeout", cfg.Console.IdleTimeout, "console sessions end after this `duration` without a request (1m to 24h)")
 	g := &cfg.S3Gateway
 	fs.StringVar(&g.Listen, "s3-gateway-listen", g.Listen, "`address` (host:port) of the S3 gateway; empty: no gateway")
 	fs.StringVar(&g.Domain, "s3-gateway-domain", g.Domain, "host `name` under which the gateway takes virtual-hosted requests (<bucket>.<name>); default: the host of --s3-gateway-listen")

@@ -370,6 +370,7 @@ type AuditEvent struct {
 // and To bound Time (inclusive, zero means unbounded).
 type AuditFilter struct {
 	IdentityID string
+	Type       string
 	UserPoolID string
 	UserSub    string
 	From, To   time.Time

@@ -121,11 +121,30 @@ type attributeUpdateSettingsOutput struct {
 	AttributesRequireVerificationBeforeUpdate []string `json:"AttributesRequireVerificationBeforeUpdate"`
 }
 
+// DescribeUserPoolSettings is DescribeUserPool without
+// EstimatedNumberOfUsers, whose count reads every user of the pool: the
+// admin console shows the settings without waiting for it.
+func (s *Service) DescribeUserPoolSettings(ctx context.Context, in *cip.DescribeUserPoolRequest) (*describeUserPoolOutput, error) {
+	p, err := s.adminPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return &describeUserPoolOutput{UserPool: s.poolSettings(p)}, nil
+}
+
 func (s *Service) describePool(ctx context.Context, p *pool) (*userPoolOutput, error) {
 	n, err := s.store.Users().Count(ctx, p.rec.ID)
 	if err != nil {
 		return nil, err
 	}
+	out := s.poolSettings(p)
+	out.EstimatedNumberOfUsers = ptr(int32(n))
+	return out, nil
+}
+
+// poolSettings is the pool as DescribeUserPool returns it, but for its
+// number of users.
+func (s *Service) poolSettings(p *pool) *userPoolOutput {
 	out := &userPoolOutput{UserPoolType: p.cfg.UserPoolType, UserPoolTags: p.cfg.UserPoolTags}
 	if out.UserPoolTags == nil {
 		out.UserPoolTags = map[string]string{}
@@ -139,8 +158,7 @@ func (s *Service) describePool(ctx context.Context, p *pool) (*userPoolOutput, e
 	out.Arn = s.poolARN(p.rec)
 	out.CreationDate = awstime.New(p.rec.CreatedAt)
 	out.LastModifiedDate = awstime.New(p.rec.UpdatedAt)
-	out.EstimatedNumberOfUsers = ptr(int32(n))
-	return out, nil
+	return out
 }
 
 // UpdateUserPool replaces the pool's mutable settings. As the API

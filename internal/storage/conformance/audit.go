@@ -111,6 +111,8 @@ func testAuditFilter(t *testing.T, f *fixture) {
 		{"to", storage.AuditFilter{To: at(2 * time.Hour)}, wantEvents(e3, e2, e1)},
 		{"from and to", storage.AuditFilter{From: at(time.Hour), To: at(time.Hour)}, wantEvents(e2)},
 		{"no match", storage.AuditFilter{UserPoolID: f.pool().ID}, wantEvents()},
+		{"type", storage.AuditFilter{Type: "CredentialsIssued", IdentityID: id.ID}, wantEvents(e2, e1)},
+		{"other type", storage.AuditFilter{Type: "LoginLinked"}, wantEvents()},
 	} {
 		if got := f.events(c.filter); len(got) > 0 || len(c.want) > 0 {
 			same(t, c.name, got, c.want)

@@ -72,6 +72,9 @@ func (s audit) List(ctx context.Context, f storage.AuditFilter, pg storage.Page)
 	if f.IdentityID != "" {
 		add("identity_id = ?", f.IdentityID)
 	}
+	if f.Type != "" {
+		add("event_type = ?", f.Type)
+	}
 	if f.UserPoolID != "" {
 		add("user_pool_id = ?", f.UserPoolID)
 	}
@@ -113,7 +116,7 @@ func (s audit) List(ctx context.Context, f storage.AuditFilter, pg storage.Page)
 // auditScope names the filter of an audit listing for its page tokens, so
 // that a token resumes only a listing with the same filter.
 func auditScope(f storage.AuditFilter) string {
-	b, _ := json.Marshal([]string{f.IdentityID, f.UserPoolID, f.UserSub,
+	b, _ := json.Marshal([]string{f.IdentityID, f.Type, f.UserPoolID, f.UserSub,
 		strconv.FormatInt(micros(f.From), 10), strconv.FormatInt(micros(f.To), 10)}) // []string always marshals
 	return string(b)
 }
