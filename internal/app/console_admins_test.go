@@ -53,7 +53,7 @@ func TestConsolePoolAdmins(t *testing.T) {
 	s = startClock(t, cfg, clk)
 	clk.Advance(30 * time.Second)
 
-	b := newBrowser(t, s.http.URL)
+	b := newConsoleBrowser(t, s.http.URL)
 	if _, page := b.get("/console/signin"); !strings.Contains(page, "Administrator account") {
 		t.Fatal("no sign-in form for pool admins")
 	}
@@ -88,7 +88,7 @@ func TestConsolePoolAdmins(t *testing.T) {
 		t.Errorf("the audit log does not name the admin: %s", page)
 	}
 	// With two factors and no preference, the console asks for the app's code.
-	duo := newBrowser(t, s.http.URL)
+	duo := newConsoleBrowser(t, s.http.URL)
 	res, page = duo.do("POST", "/console/signin", url.Values{"csrf": {duo.csrf("/console/signin")}, "kind": {"pool"},
 		"username": {"duo"}, "password": {"Correct-Horse-9"}})
 	m = pendingPattern.FindStringSubmatch(page)

@@ -41,7 +41,7 @@ func BenchmarkConsolePages(b *testing.B) {
 	b.Logf("%d users, %d identities, %d audit events in %v", n, n/100, n, time.Since(start).Round(time.Second))
 
 	id, key := s.app.RootCredentials()
-	br := newBrowser(b, s.http.URL)
+	br := newConsoleBrowser(b, s.http.URL)
 	br.signInRoot(id, key)
 	pages := []struct{ name, path string }{
 		// The pages that name the middle user must find them.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ import (
 // page into docs/console/. Without node, npm or chromium it is skipped,
 // unless COGNATE_TEST_BROWSER=1 makes it mandatory.
 func TestConsoleInChromium(t *testing.T) {
-	node, chromium, pkg := browserTools(t)
+	node, chromium, pkg := browserTools(t, "browser", "playwright-core")
 	s := newIDServer(t, "sqlite")
 	up := s.userPool()
 	tok := s.idToken(up, "ann")
@@ -62,48 +61,4 @@ func TestConsoleInChromium(t *testing.T) {
 	if !errors.As(err, &na) || na.ErrorMessage() != "User is disabled." {
 		t.Fatalf("ann's sign-in after the console disabled her: %v", err)
 	}
-}
-
-// browserTools finds node, chromium and clients/js/browser (installing
-// its lockfile's packages when needed), or skips the test, unless
-// COGNATE_TEST_BROWSER=1 makes their absence a failure.
-func browserTools(t *testing.T) (node, chromium, pkg string) {
-	t.Helper()
-	required := os.Getenv("COGNATE_TEST_BROWSER") == "1"
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if required {
-			t.Fatalf(format+" (COGNATE_TEST_BROWSER=1 makes the browser test mandatory)", args...)
-		}
-		t.Skipf(format+"; set COGNATE_TEST_BROWSER=1 to make this a failure", args...)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable("node is not on PATH")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		unavailable("npm is not on PATH")
-	}
-	chromium = os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		unavailable("no chromium at %s", chromium)
-	}
-	if testing.Short() && !required {
-		t.Skip("-short: the browser test takes half a minute")
-	}
-	if pkg, err = filepath.Abs(filepath.Join("..", "..", "clients", "js", "browser")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(pkg, "node_modules", "playwright-core")); err != nil {
-		install := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		install.Dir = pkg
-		if out, err := install.CombinedOutput(); err != nil {
-			unavailable("npm ci in clients/js/browser failed: %v\n%s", err, out)
-		}
-	}
-	return node, chromium, pkg
 }

@@ -16,21 +16,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
-// browser is an operator's browser: a cookie jar, no redirects followed.
-type browser struct {
+// consoleBrowser is an operator's browser: a cookie jar, no redirects followed.
+type consoleBrowser struct {
 	t    testing.TB
 	base string
 	c    *http.Client
 }
 
-func newBrowser(t testing.TB, base string) *browser {
+func newConsoleBrowser(t testing.TB, base string) *consoleBrowser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+	return &consoleBrowser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
 }
 
-func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
+func (b *consoleBrowser) do(method, path string, form url.Values) (*http.Response, string) {
 	b.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -49,7 +49,7 @@ func (b *browser) do(method, path string, form url.Values) (*http.Response, stri
 	return res, string(text)
 }
 
-func (b *browser) get(path string) (int, string) {
+func (b *consoleBrowser) get(path string) (int, string) {
 	res, text := b.do("GET", path, nil)
 	return res.StatusCode, text
 }
@@ -57,7 +57,7 @@ func (b *browser) get(path string) (int, string) {
 var csrfPattern = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // csrf returns the CSRF token of the forms of the page at path.
-func (b *browser) csrf(path string) string {
+func (b *consoleBrowser) csrf(path string) string {
 	b.t.Helper()
 	_, text := b.get(path)
 	m := csrfPattern.FindStringSubmatch(text)
@@ -68,7 +68,7 @@ func (b *browser) csrf(path string) string {
 }
 
 // signInRoot signs the browser in with the root credentials.
-func (b *browser) signInRoot(id, key string) {
+func (b *consoleBrowser) signInRoot(id, key string) {
 	b.t.Helper()
 	res, _ := b.do("POST", "/console/signin", url.Values{"csrf": {b.csrf("/console/signin")}, "kind": {"root"},
 		"access_key_id": {id}, "secret_access_key": {key}})
@@ -83,7 +83,7 @@ func (b *browser) signInRoot(id, key string) {
 func TestConsoleSignIn(t *testing.T) {
 	s := newServer(t, "sqlite")
 	id, key := s.app.RootCredentials()
-	b := newBrowser(t, s.http.URL)
+	b := newConsoleBrowser(t, s.http.URL)
 	if res, _ := b.do("GET", "/console/", nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/signin" {
 		t.Fatalf("signed out: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -121,7 +121,7 @@ func TestConsoleSignIn(t *testing.T) {
 	if res, _ := b.do("POST", "/console/signout", url.Values{"csrf": {b.csrf("/console/")}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign out: %d", res.StatusCode)
 	}
-	thief := newBrowser(t, s.http.URL)
+	thief := newConsoleBrowser(t, s.http.URL)
 	u, _ := url.Parse(s.http.URL + "/console/")
 	thief.c.Jar.SetCookies(u, []*http.Cookie{{Name: session.Name, Value: session.Value}})
 	if code, _ := thief.get("/console/pools"); code != http.StatusSeeOther {
@@ -135,7 +135,7 @@ func TestConsoleIdleTimeout(t *testing.T) {
 	clk := newTestClock()
 	s := newClockServer(t, "sqlite", clk)
 	id, key := s.app.RootCredentials()
-	b := newBrowser(t, s.http.URL)
+	b := newConsoleBrowser(t, s.http.URL)
 	b.signInRoot(id, key)
 	clk.Advance(20 * time.Minute)
 	if code, _ := b.get("/console/pools"); code != http.StatusOK {
@@ -168,7 +168,7 @@ func testConsoleOwnerAndActions(t *testing.T, s *idServer) {
 		t.Fatal(err)
 	}
 	rootID, rootKey := s.app.RootCredentials()
-	b := newBrowser(t, s.http.URL)
+	b := newConsoleBrowser(t, s.http.URL)
 	b.signInRoot(rootID, rootKey)
 
 	code, page := b.get("/console/owner?q=" + url.QueryEscape("private/"+identityID+"/photo.jpg"))
@@ -322,7 +322,7 @@ func passwordAuth(clientID, username string) *cip.InitiateAuthInput {
 func TestConsolePools(t *testing.T) {
 	s := newServer(t, "sqlite")
 	id, key := s.app.RootCredentials()
-	b := newBrowser(t, s.http.URL)
+	b := newConsoleBrowser(t, s.http.URL)
 	b.signInRoot(id, key)
 	csrf := b.csrf("/console/pools")
 	res, text := b.do("POST", "/console/pools", url.Values{"csrf": {csrf}, "name": {"staff"}, "region": {"us-east-1"}, "email_sign_in": {"1"}})
