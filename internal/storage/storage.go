@@ -93,6 +93,7 @@ type Stores interface {
 	Identities() Identities
 	Devices() Devices
 	Passkeys() Passkeys
+	ImportJobs() ImportJobs
 	Nonces() Nonces
 	Roles() Roles
 	OIDCProviders() OIDCProviders
