@@ -33,6 +33,7 @@ func (a *App) routes(api, query http.Handler) http.Handler {
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.jwks)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.openIDConfiguration)
 	mux.HandleFunc("GET /{pool}/ui-customization/{client}/logo", a.uiLogo)
+	a.mountImports(mux)
 	return mux
 }
 
