@@ -3,6 +3,8 @@
 //	cognate serve          run the server
 //	cognate credentials    print the root credentials of a data directory
 //	cognate rotate-keys    rotate the token signing keys of user pools
+//	cognate backup         snapshot the SQLite database while serving
+//	cognate restore        replace the SQLite database with a backup
 //
 // `cognate <command> -h` lists a command's flags.
 package main
@@ -43,6 +45,10 @@ var commands = map[string]command{
 		"server that has started there; fails if there is none.", credentials},
 	"rotate-keys": {" <user-pool-id | cognito-identity>...", "Make new token signing keys current for user pools (or the identity pools' OpenID\n" +
 		"tokens); the old keys stay published until their tokens have expired.", rotateKeys},
+	"backup": {" FILE", "Write a consistent snapshot of the data directory's SQLite database to FILE (a new file),\n" +
+		"while the server runs. The master key is not in it. PostgreSQL: use pg_dump.", backup},
+	"restore": {" FILE", "Replace the data directory's SQLite database with the backup FILE. Stop the server first;\n" +
+		"it needs the master key the backup was made under.", restore},
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -87,6 +93,8 @@ const usage = `Usage:
   cognate rotate-keys [flags] <user-pool-id | cognito-identity>...
                                make new token signing keys current; the old ones
                                stay published until their tokens have expired
+  cognate backup [flags] FILE  snapshot the SQLite database while the server runs
+  cognate restore [flags] FILE replace the SQLite database with a backup (server stopped)
   cognate <command> -h         the flags of a command
 `
 
