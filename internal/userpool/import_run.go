@@ -13,10 +13,19 @@ import (
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/google/uuid"
 )
 
-// importBatch is how many rows one transaction imports.
-const importBatch = 1000
+// Import batches: a job's first transaction imports importBatch rows;
+// later ones grow (up to maxImportBatch) while a batch takes under
+// importBatchTime and shrink when one takes more than twice that, so that
+// a batch holds SQLite's one writer for about that long. Bigger batches
+// write each index page once for more rows.
+const (
+	importBatch     = 1000
+	maxImportBatch  = 10000
+	importBatchTime = 400 * time.Millisecond
+)
 
 // Columns of an import file beyond the pool's attributes.
 const (
@@ -93,9 +102,10 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 	for range j.NextRow {
 		r.next()
 	}
+	size := importBatch
 	for {
-		rows := make([]importRow, 0, importBatch)
-		for len(rows) < importBatch {
+		rows := make([]importRow, 0, size)
+		for len(rows) < size {
 			row, ok := r.next()
 			if !ok {
 				break
@@ -105,11 +115,18 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 		if len(rows) == 0 {
 			return s.endJob(ctx, j, jobSucceeded, msgJobSucceeded)
 		}
+		began := time.Now()
 		next, err := s.importRows(ctx, p, j, rows)
 		if err != nil {
 			return s.jobChanged(ctx, j, err)
 		}
 		j = next
+		switch took := time.Since(began); {
+		case took < importBatchTime && size < maxImportBatch:
+			size = min(2*size, maxImportBatch)
+		case took > 2*importBatchTime && size > importBatch/4:
+			size /= 2
+		}
 	}
 }
 
@@ -302,6 +319,14 @@ func (s *Service) importUser(p *pool, row csvRow) importRow {
 	if err != nil {
 		out.reason = err.Error()
 		return out
+	}
+	// A time-ordered sub (UUID version 7) puts a batch's users side by
+	// side in every index keyed by sub, instead of on as many pages.
+	if sub, err := uuid.NewV7(); err == nil {
+		if u.Username == u.Sub {
+			u.Username = sub.String()
+		}
+		u.Sub = sub.String()
 	}
 	if h := v[colPasswordHash]; h != "" {
 		if _, err := password.Scheme(h); err != nil {
