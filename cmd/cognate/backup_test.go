@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"os/exec"
@@ -69,7 +70,17 @@ func TestBackupUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(time.Second)
+	ackCount := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked)
+	}
+	waitAcks := func(n int) {
+		for deadline := time.Now().Add(60 * time.Second); ackCount() < n && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitAcks(8)
 	file := filepath.Join(t.TempDir(), "cognate.backup")
 	began := time.Now()
 	var out bytes.Buffer
@@ -78,7 +89,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("cognate backup: %v\n%s", err, out.String())
 	}
-	time.Sleep(300 * time.Millisecond) // writes go on after the backup
+	waitAcks(ackCount() + 4) // writes go on after the backup
 	close(stop)
 	wg.Wait()
 	srv.kill()
@@ -95,7 +106,7 @@ func TestBackupUnderLoad(t *testing.T) {
 			before = append(before, name)
 		}
 	}
-	if len(before) < 10 || len(before) == len(acked) {
+	if len(before) < 8 || len(before) == len(acked) {
 		t.Fatalf("%d of %d writes acknowledged before the backup: the load did not overlap it", len(before), len(acked))
 	}
 
@@ -121,6 +132,30 @@ func TestBackupUnderLoad(t *testing.T) {
 	}
 	signIn(t, idp, *client.ClientId)
 	t.Logf("%d users acknowledged before the backup began, %d in all", len(before), len(acked))
+	again.kill()
+
+	// The restored server's pool moves on to a third data directory with
+	// cognate export and import; the user signs in there as before.
+	keyFile := filepath.Join(t.TempDir(), "export.key")
+	_ = os.WriteFile(keyFile, []byte(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))+"\n"), 0o600)
+	exported := filepath.Join(t.TempDir(), "pools.jsonl")
+	third := t.TempDir()
+	for _, args := range [][]string{
+		{"export", "--data-dir", restored, "--out", exported, "--seal-key-file", keyFile, "--user-pool-id", *pool.Id, "--signing-keys"},
+		{"import", "--data-dir", third, "--in", exported, "--seal-key-file", keyFile},
+	} {
+		msg, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil || !strings.Contains(string(msg), "user") {
+			t.Fatalf("cognate %s: %v %s", args[0], err, msg)
+		}
+	}
+	moved := startCognate(t, bin, third, "")
+	idp = moved.client(moved.accessKeyID, moved.secretAccessKey)
+	signIn(t, idp, *client.ClientId)
+	users := result(idp.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: pool.Id})).must(t).Users
+	if len(users) == 0 {
+		t.Fatal("no users after the import")
+	}
 
 	// A restore refuses a file that is not a Cognate database.
 	junk := filepath.Join(t.TempDir(), "junk")
