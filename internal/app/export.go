@@ -22,7 +22,9 @@ import (
 // Export files (cognate export / cognate import) are JSON Lines. The first
 // line is the header {"format": "cognate-export", "version": 1, ...}; each
 // other line is one record {"kind": K, "record": R}, where K is "pool",
-// "client", "user", "group", "member" or "signing-key" and R the stored
+// "client", "user", "device", "passkey", "group", "member" or
+// "signing-key" (and, for a whole server, "role", "role-policy",
+// "oidc-provider", "identity-pool", "identity" and "identity-login") and R the stored
 // record (internal/storage's types, byte fields in base64), in an order an
 // import can follow: a pool before its clients, users and groups, a group
 // and its user before their membership. Secrets (client secrets, SRP
@@ -167,7 +169,10 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 				return err
 			}
 			u.Version = 0
-			return put("user", u)
+			if err := put("user", u); err != nil {
+				return err
+			}
+			return exportUserExtras(ctx, st, u, src, dst, put)
 		})
 		if err != nil {
 			return nil, err
@@ -185,6 +190,11 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 			})
 		})
 		if err != nil {
+			return nil, err
+		}
+	}
+	if opts.UserPoolID == "" {
+		if err := exportServerWide(ctx, st, opts, src, dst, put); err != nil {
 			return nil, err
 		}
 	}
@@ -341,6 +351,9 @@ func importRecord(ctx context.Context, tx storage.Stores, l exportLine, src, dst
 			return err
 		}
 		return tx.Groups().AddMember(ctx, m.PoolID, m.Group, m.Sub)
+	}
+	if ok, err := importMore(ctx, tx, l, src, dst); ok {
+		return err
 	}
 	return fmt.Errorf("unknown kind %q", l.Kind)
 }

@@ -7,8 +7,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cid "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	citypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/cognate-dev/cognate/internal/app"
 	"github.com/cognate-dev/cognate/internal/secret"
@@ -36,6 +39,17 @@ func TestExportImportRoundTrip(t *testing.T) {
 				Username: aws.String("mia"), GroupName: aws.String("admins")})).must(t)
 			tokA := a.signIn(clientID, "mia", "Correct-Horse-9")
 			subA := a.verifyJWT(poolID, *tokA.IdToken)["sub"].(string)
+			// An identity pool that trusts the user pool, the user's
+			// identity in it, and an IAM role.
+			idA, keyA := a.app.RootCredentials()
+			ciA := a.identityClient(idA, keyA)
+			ipool := result(ciA.CreateIdentityPool(ctx, &cid.CreateIdentityPoolInput{IdentityPoolName: aws.String("ids"),
+				CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(awsKey(poolID)), ClientId: aws.String(clientID)}},
+			})).must(t).IdentityPoolId
+			identityA := *result(ciA.GetId(ctx, &cid.GetIdInput{IdentityPoolId: ipool,
+				Logins: map[string]string{awsKey(poolID): *tokA.IdToken}})).must(t).IdentityId
+			result(a.iamClient(false).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("moved"),
+				AssumeRolePolicyDocument: aws.String(trustCognito)})).must(t)
 			totpSecret := a.enrollTOTP(tokA.AccessToken, time.Now())
 			result(a.idp.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(poolID),
 				Username: aws.String("mia"), SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}})).must(t)
@@ -89,6 +103,14 @@ func TestExportImportRoundTrip(t *testing.T) {
 			if claims["sub"] != subA || !strings.Contains(strings.Join(toStrings(claims["cognito:groups"]), ","), "admins") {
 				t.Fatalf("B's token: sub %v (want %s), groups %v", claims["sub"], subA, claims["cognito:groups"])
 			}
+			// The same identity for the same user, and the IAM role.
+			idB, keyB := s.app.RootCredentials()
+			identityB := *result(s.identityClient(idB, keyB).GetId(ctx, &cid.GetIdInput{IdentityPoolId: ipool,
+				Logins: map[string]string{awsKey(poolID): *out.AuthenticationResult.IdToken}})).must(t).IdentityId
+			if identityB != identityA {
+				t.Fatalf("identity on B %s, on A %s", identityB, identityA)
+			}
+			result(s.iamClient(false).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("moved")})).must(t)
 			// SRP: the verifier moved too (the answer is the MFA challenge).
 			srp, err := s.srpSignIn(poolID, clientID, "mia", "Correct-Horse-9", nil)
 			if err != nil || srp.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {

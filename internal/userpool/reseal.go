@@ -61,3 +61,14 @@ func ResealClient(c *storage.Client, from, to *secret.KeyRing) error {
 	c.SecretSealed = sealed
 	return nil
 }
+
+// ResealDevice moves a remembered device's sealed SRP verifier from ring
+// from to ring to.
+func ResealDevice(d *storage.Device, from, to *secret.KeyRing) error {
+	sealed, err := reseal(d.VerifierSealed, deviceVerifierAAD(d.PoolID, d.Key), from, to)
+	if err != nil {
+		return fmt.Errorf("userpool: verifier of device %s: %w", d.Key, err)
+	}
+	d.VerifierSealed = sealed
+	return nil
+}
