@@ -134,7 +134,11 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 		return nil, err
 	}
 	for _, p := range pools {
-		if err := put("pool", p); err != nil {
+		moved := p
+		if err := userpool.ResealPool(&moved, src, dst); err != nil {
+			return nil, err
+		}
+		if err := put("pool", moved); err != nil {
 			return nil, err
 		}
 		if opts.SigningKeys {
@@ -309,6 +313,9 @@ func importRecord(ctx context.Context, tx storage.Stores, l exportLine, src, dst
 	case "pool":
 		var p storage.Pool
 		if err := json.Unmarshal(l.Record, &p); err != nil {
+			return err
+		}
+		if err := userpool.ResealPool(&p, src, dst); err != nil {
 			return err
 		}
 		return tx.Pools().Create(ctx, p)

@@ -37,6 +37,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 			result(a.idp.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String("admins")})).must(t)
 			result(a.idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(poolID),
 				Username: aws.String("mia"), GroupName: aws.String("admins")})).must(t)
+			result(a.idp.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: aws.String(poolID),
+				ProviderName: aws.String("corp"), ProviderType: types.IdentityProviderTypeTypeOidc, ProviderDetails: oidcDetails(),
+				AttributeMapping: map[string]string{"email": "email"}})).must(t)
 			tokA := a.signIn(clientID, "mia", "Correct-Horse-9")
 			subA := a.verifyJWT(poolID, *tokA.IdToken)["sub"].(string)
 			// An identity pool that trusts the user pool, the user's
@@ -88,6 +91,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 				ClientId: aws.String(secretClient)})).must(t)
 			if aws.ToString(desc.UserPoolClient.ClientSecret) != clientSecret {
 				t.Fatal("the client secret changed")
+			}
+			idpB := result(s.idp.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: aws.String(poolID),
+				ProviderName: aws.String("corp")})).must(t).IdentityProvider
+			if idpB.ProviderDetails["client_secret"] != "idp-secret" {
+				t.Fatalf("the identity provider's secret on B: %q", idpB.ProviderDetails["client_secret"])
 			}
 			// The same password, then the same authenticator (a code of
 			// the next step: A accepted the current one).

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -70,5 +71,41 @@ func ResealDevice(d *storage.Device, from, to *secret.KeyRing) error {
 		return fmt.Errorf("userpool: verifier of device %s: %w", d.Key, err)
 	}
 	d.VerifierSealed = sealed
+	return nil
+}
+
+// ResealPool moves the sealed secrets in a pool's settings (its identity
+// providers' client secrets and private keys) from ring from to ring to,
+// leaving the rest of the settings document byte for byte.
+func ResealPool(p *storage.Pool, from, to *secret.KeyRing) error {
+	var doc map[string]json.RawMessage
+	if len(p.Config) == 0 || json.Unmarshal(p.Config, &doc) != nil {
+		return nil
+	}
+	raw, ok := doc["CognateIdentityProviders"]
+	if !ok {
+		return nil
+	}
+	var providers []storedProvider
+	if err := json.Unmarshal(raw, &providers); err != nil {
+		return fmt.Errorf("userpool: identity providers of %s: %w", p.ID, err)
+	}
+	for i, sp := range providers {
+		for k, sealed := range sp.Sealed {
+			moved, err := reseal(sealed, providerSecretAAD(p.ID, sp.Name, k), from, to)
+			if err != nil {
+				return fmt.Errorf("userpool: secret %s of identity provider %s: %w", k, sp.Name, err)
+			}
+			providers[i].Sealed[k] = moved
+		}
+	}
+	b, err := json.Marshal(providers)
+	if err != nil {
+		return err
+	}
+	doc["CognateIdentityProviders"] = b
+	if p.Config, err = json.Marshal(doc); err != nil {
+		return err
+	}
 	return nil
 }
