@@ -318,3 +318,47 @@ func TestUserImportJobResumeAndStop(t *testing.T) {
 		})
 	}
 }
+
+// TestUserImportJobURL: the upload URL takes a file for an hour, from
+// nobody without its token; a job that got none by then is Expired. The
+// failures listing answers only the administrator's signature.
+func TestUserImportJobURL(t *testing.T) {
+	forEachBackendClock(t, func(t *testing.T, s *server, clk *testClock) {
+		poolID := s.pool(nil)
+		job := s.createJob(t, poolID)
+		data := []byte("cognito:username,cognito:mfa_enabled,email,email_verified\nann,false,ann@example.com,true\n")
+		// Another job's token does not open this job's URL.
+		other := s.createJob(t, poolID)
+		token := (*other.PreSignedUrl)[strings.Index(*other.PreSignedUrl, "token="):]
+		if got := s.upload(t, strings.Replace(*job.PreSignedUrl, (*job.PreSignedUrl)[strings.Index(*job.PreSignedUrl, "token="):], token, 1), data); got != http.StatusForbidden {
+			t.Fatalf("PUT with another job's token: %d", got)
+		}
+		clk.Advance(59 * time.Minute)
+		if got := s.upload(t, *other.PreSignedUrl, data); got != http.StatusOK {
+			t.Fatalf("PUT after 59 minutes: %d", got)
+		}
+		clk.Advance(2 * time.Minute)
+		if got := s.upload(t, *job.PreSignedUrl, data); got != http.StatusForbidden {
+			t.Fatalf("PUT after 61 minutes: %d", got)
+		}
+		out := result(s.idp.DescribeUserImportJob(ctx, &cip.DescribeUserImportJobInput{UserPoolId: aws.String(poolID), JobId: job.JobId})).must(t)
+		if out.UserImportJob.Status != types.UserImportJobStatusTypeExpired {
+			t.Fatalf("a job without a file after an hour: %s, want Expired", out.UserImportJob.Status)
+		}
+		out = result(s.idp.DescribeUserImportJob(ctx, &cip.DescribeUserImportJobInput{UserPoolId: aws.String(poolID), JobId: other.JobId})).must(t)
+		if out.UserImportJob.Status != types.UserImportJobStatusTypeCreated {
+			t.Fatalf("a job with a file after an hour: %s, want Created", out.UserImportJob.Status)
+		}
+		_, err := s.idp.DescribeUserImportJob(ctx, &cip.DescribeUserImportJobInput{UserPoolId: aws.String(poolID), JobId: aws.String("import-nope")})
+		wantCode(t, err, "ResourceNotFoundException", "")
+
+		resp, err := s.http.Client().Get(s.http.URL + "/_cognate/user-import/" + poolID + "/" + *other.JobId + "/failures")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("unsigned failures listing: %d, want 403", resp.StatusCode)
+		}
+	})
+}
