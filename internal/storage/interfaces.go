@@ -81,6 +81,14 @@ type Users interface {
 	// List returns the pool's users ordered by the key of their "username"
 	// lookup (users without one first), then by sub.
 	List(ctx context.Context, poolID string, page Page) ([]User, string, error)
+	// CreateMany creates the users as Create does, all or none (bulk
+	// imports): ErrConflict if any sub or lookup is taken (or listed
+	// twice), ErrNotFound if a pool does not exist; a refused CreateMany
+	// stores nothing.
+	CreateMany(ctx context.Context, us []User) error
+	// Taken returns those of the lookups that a user of the pool holds
+	// (keys match exactly), in any order.
+	Taken(ctx context.Context, poolID string, ls []Lookup) ([]Lookup, error)
 	// Count returns the number of users in the pool.
 	Count(ctx context.Context, poolID string) (int, error)
 	// Search returns the pool's users that match f, ordered by the value

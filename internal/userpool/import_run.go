@@ -165,6 +165,8 @@ func (s *Service) endJob(ctx context.Context, j storage.ImportJob, status, msg s
 
 // importRows imports one batch in one transaction, which also records the
 // rows not imported and advances the job, only while the job is as read.
+// The batch's lookups are checked in a few reads (Users.Taken) and its
+// users created in a few multi-row statements (Users.CreateMany).
 func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, rows []importRow) (storage.ImportJob, error) {
 	var next storage.ImportJob
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {
@@ -178,22 +180,50 @@ func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, 
 			}
 			fails = append(fails, storage.ImportFailure{PoolID: j.PoolID, JobID: j.ID, Row: r.num, Username: r.name, Reason: reason})
 		}
-		for _, r := range rows {
+		users := make([]storage.User, len(rows))
+		var ls []storage.Lookup
+		for i, r := range rows {
+			if r.user != nil {
+				users[i] = *r.user
+				users[i].Lookups = p.lookupsFor(&users[i])
+				ls = append(ls, users[i].Lookups...)
+			}
+		}
+		taken, err := tx.Users().Taken(ctx, p.rec.ID, ls)
+		if err != nil {
+			return err
+		}
+		held := make(map[storage.Lookup]bool, len(taken)+len(ls))
+		for _, l := range taken {
+			held[l] = true
+		}
+		create := make([]storage.User, 0, len(rows))
+		for i, r := range rows {
 			if r.user == nil {
 				fail(r, r.reason, false)
 				continue
 			}
-			u := *r.user
-			err := s.saveUser(ctx, tx, p, &u, true)
-			if e := AsError(err); e != nil {
+			clash := ""
+			for _, l := range users[i].Lookups {
+				if held[l] {
+					clash = l.Kind
+					break
+				}
+			}
+			if clash != "" {
+				e := AsError(lookupConflict(p, clash))
 				fail(r, string(e.Kind)+": "+e.Message, e.Kind == UsernameExists)
 				continue
 			}
-			if err != nil {
-				return err
+			for _, l := range users[i].Lookups {
+				held[l] = true
 			}
-			next.Imported++
+			create = append(create, users[i])
 		}
+		if err := tx.Users().CreateMany(ctx, create); err != nil {
+			return err
+		}
+		next.Imported += int64(len(create))
 		next.NextRow += int64(len(rows))
 		if err := tx.ImportJobs().AddFailures(ctx, fails); err != nil {
 			return err
