@@ -38,18 +38,25 @@ func (a *App) mountImports(mux *http.ServeMux) {
 }
 
 // importUpload stores the body as the job's file, answering as S3 does.
+// The token is checked before the body is read, so that nobody without
+// it makes the server read a file.
 func (a *App) importUpload(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, userpool.MaxImportFile))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		s3Error(w, http.StatusRequestEntityTooLarge, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
-		return
+	pool, job, token := r.PathValue("pool"), r.PathValue("job"), r.URL.Query().Get("token")
+	var body []byte
+	err := a.users.AuthorizeImportUpload(r.Context(), pool, job, token)
+	if err == nil {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, userpool.MaxImportFile))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s3Error(w, http.StatusRequestEntityTooLarge, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+			return
+		}
+		if err != nil {
+			s3Error(w, http.StatusBadRequest, "IncompleteBody", "The request body could not be read.")
+			return
+		}
+		err = a.users.UploadImportFile(r.Context(), pool, job, token, body)
 	}
-	if err != nil {
-		s3Error(w, http.StatusBadRequest, "IncompleteBody", "The request body could not be read.")
-		return
-	}
-	err = a.users.UploadImportFile(r.Context(), r.PathValue("pool"), r.PathValue("job"), r.URL.Query().Get("token"), body)
 	switch {
 	case errors.Is(err, userpool.ErrUploadDenied):
 		s3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired or the signature does not match.")

@@ -270,10 +270,11 @@ var (
 	ErrUploadClosed = errors.New("userpool: job takes no more files")
 )
 
-// UploadImportFile stores data as the file of job jobID of pool poolID,
-// when token is the job's upload token and has not expired. An unknown
-// pool or job is ErrUploadDenied too, as S3 answers a wrong signature.
-func (s *Service) UploadImportFile(ctx context.Context, poolID, jobID, token string, data []byte) error {
+// AuthorizeImportUpload checks an upload before its body is read: token
+// must be the job's upload token, not expired, and the job still Created.
+// An unknown pool or job is ErrUploadDenied too, as S3 answers a wrong
+// signature.
+func (s *Service) AuthorizeImportUpload(ctx context.Context, poolID, jobID, token string) error {
 	j, err := s.store.ImportJobs().Get(ctx, poolID, jobID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return ErrUploadDenied
@@ -285,11 +286,20 @@ func (s *Service) UploadImportFile(ctx context.Context, poolID, jobID, token str
 	if subtle.ConstantTimeCompare(sum[:], j.UploadHash) != 1 || s.now().After(j.UploadExpiresAt) {
 		return ErrUploadDenied
 	}
-	if len(data) > MaxImportFile {
-		return ErrUploadTooLarge
-	}
 	if j.Status != jobCreated {
 		return ErrUploadClosed
+	}
+	return nil
+}
+
+// UploadImportFile stores data as the file of job jobID of pool poolID,
+// after AuthorizeImportUpload's checks.
+func (s *Service) UploadImportFile(ctx context.Context, poolID, jobID, token string, data []byte) error {
+	if err := s.AuthorizeImportUpload(ctx, poolID, jobID, token); err != nil {
+		return err
+	}
+	if len(data) > MaxImportFile {
+		return ErrUploadTooLarge
 	}
 	if err := s.store.ImportJobs().PutFile(ctx, poolID, jobID, data); err != nil {
 		return err
