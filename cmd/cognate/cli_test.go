@@ -23,6 +23,8 @@ func TestHelpListsFlags(t *testing.T) {
 		"serve":       {"Usage: cognate serve [flags]", "-listen", "-data-dir", "-public-url", "-smtp-host", "-lockout-max", "COGNATE_MASTER_KEY"},
 		"credentials": {"Usage: cognate credentials [flags]", "-data-dir", "-database-url", "COGNATE_MASTER_KEY"},
 		"rotate-keys": {"Usage: cognate rotate-keys [flags] <user-pool-id | cognito-identity>...", "-data-dir", "-database-url"},
+		"backup":      {"Usage: cognate backup [flags] FILE", "-data-dir", "master key is not in it"},
+		"restore":     {"Usage: cognate restore [flags] FILE", "-data-dir", "Stop the server first"},
 	}
 	for cmd, wants := range want {
 		for _, args := range [][]string{{cmd, "-h"}, {cmd, "--help"}, {"help", cmd}} {

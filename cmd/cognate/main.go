@@ -3,6 +3,8 @@
 //	cognate serve          run the server
 //	cognate credentials    print the root credentials of a data directory
 //	cognate rotate-keys    rotate the token signing keys of user pools
+//	cognate backup         snapshot the SQLite database while serving
+//	cognate restore        replace the SQLite database with a backup
 //
 // `cognate <command> -h` lists a command's flags.
 package main
@@ -43,6 +45,16 @@ var commands = map[string]command{
 		"server that has started there; fails if there is none.", credentials},
 	"rotate-keys": {" <user-pool-id | cognito-identity>...", "Make new token signing keys current for user pools (or the identity pools' OpenID\n" +
 		"tokens); the old keys stay published until their tokens have expired.", rotateKeys},
+	"backup": {" FILE", "Write a consistent snapshot of the data directory's SQLite database to FILE (a new file),\n" +
+		"while the server runs. The master key is not in it. PostgreSQL: use pg_dump.", backup},
+	"restore": {" FILE", "Replace the data directory's SQLite database with the backup FILE. Stop the server first;\n" +
+		"it needs the master key the backup was made under.", restore},
+	"export": {" --out FILE --seal-key-file KEYFILE [--user-pool-id ID] [--signing-keys]",
+		"Write the user pools (settings, app clients with secrets, users with password hashes, SRP\n" +
+			"verifiers and TOTP secrets, groups; signing keys with --signing-keys) to FILE as JSON Lines,\n" +
+			"secrets sealed with the base64 256-bit key in KEYFILE.", exportCmd},
+	"import": {" --in FILE --seal-key-file KEYFILE", "Read an export FILE into this server's storage, resealing its secrets under this server's\n" +
+		"master key. Stop the server first (or restart it after).", importCmd},
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -87,6 +99,10 @@ const usage = `Usage:
   cognate rotate-keys [flags] <user-pool-id | cognito-identity>...
                                make new token signing keys current; the old ones
                                stay published until their tokens have expired
+  cognate backup [flags] FILE  snapshot the SQLite database while the server runs
+  cognate restore [flags] FILE replace the SQLite database with a backup (server stopped)
+  cognate export --out FILE --seal-key-file KEY [flags]   write user pools to a file
+  cognate import --in FILE --seal-key-file KEY [flags]    read them into this server
   cognate <command> -h         the flags of a command
 `
 

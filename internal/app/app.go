@@ -334,6 +334,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	jctx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
 	go a.janitor(jctx)
+	go a.RunImportJobs(jctx)
 	errc := make(chan error, 1)
 	if a.cert != nil {
 		srv.TLSConfig = a.cert.tlsConfig()

@@ -34,6 +34,7 @@ func (a *App) routes(api, query http.Handler) http.Handler {
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", a.jwks)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", a.openIDConfiguration)
 	mux.HandleFunc("GET /{pool}/ui-customization/{client}/logo", a.uiLogo)
+	a.mountImports(mux)
 	// User pool domains: OAuth 2.0 endpoints and managed login pages, in
 	// the path form (before the mux: /{pool}/... would claim /domains/...)
 	// and by Host header.

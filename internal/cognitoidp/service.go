@@ -182,6 +182,11 @@ func handlers(up *userpool.Service) map[string]awsproto.Handler {
 		"UpdateUserPoolDomain":            op(up.UpdateUserPoolDomain),
 		"DeleteUserPoolDomain":            op(up.DeleteUserPoolDomain),
 		"GetCSVHeader":                    op(up.GetCSVHeader),
+		"CreateUserImportJob":             op(up.CreateUserImportJob),
+		"StartUserImportJob":              op(up.StartUserImportJob),
+		"StopUserImportJob":               op(up.StopUserImportJob),
+		"DescribeUserImportJob":           op(up.DescribeUserImportJob),
+		"ListUserImportJobs":              op(up.ListUserImportJobs),
 
 		// Branding, threat protection and log export settings (signed).
 		"SetUICustomization":          op(up.SetUICustomization),

@@ -86,13 +86,23 @@ func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 
 // Verify reports whether pw matches the PHC string phc, computing argon2id
 // with the parameters and salt the string holds and comparing in constant
-// time. A malformed or unsupported phc gives an error wrapping
+// time. phc may also be a foreign hash (see Scheme), imported with its
+// user; NeedsRehash is true for those. A malformed or unsupported phc gives an error wrapping
 // ErrInvalidHash; it gives up with an error wrapping ctx's error if ctx ends
 // before a hashing slot is free.
 func (h *Hasher) Verify(ctx context.Context, pw, phc string) (bool, error) {
 	p, err := parsePHC(phc)
 	if err != nil {
-		return false, err
+		f, ferr := parseForeign(phc)
+		if ferr != nil {
+			return false, err
+		}
+		if err := h.acquire(ctx); err != nil {
+			return false, err
+		}
+		ok := f.verify(pw)
+		h.release()
+		return ok, nil
 	}
 	if err := h.acquire(ctx); err != nil {
 		return false, err

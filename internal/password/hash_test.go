@@ -77,8 +77,8 @@ func TestVerifyRejectsMalformed(t *testing.T) {
 	good := vectors[0].phc
 	tests := map[string]string{
 		"empty":          "",
-		"bcrypt":         "$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
-		"argon2i":        strings.Replace(good, "argon2id", "argon2i", 1),
+		"bcrypt, short":  "$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ0123",
+		"argon2i, salt":  strings.Replace(strings.Replace(good, "argon2id", "argon2i", 1), "c29tZXNhbHRzb21lc2FsdA", "c29t!", 1),
 		"version 16":     strings.Replace(good, "v=19", "v=16", 1),
 		"param order":    strings.Replace(good, "m=19456,t=2,p=1", "t=2,m=19456,p=1", 1),
 		"missing param":  strings.Replace(good, "m=19456,t=2,p=1", "m=19456,t=2", 1),

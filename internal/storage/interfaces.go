@@ -81,6 +81,14 @@ type Users interface {
 	// List returns the pool's users ordered by the key of their "username"
 	// lookup (users without one first), then by sub.
 	List(ctx context.Context, poolID string, page Page) ([]User, string, error)
+	// CreateMany creates the users as Create does, all or none (bulk
+	// imports): ErrConflict if any sub or lookup is taken (or listed
+	// twice), ErrNotFound if a pool does not exist; a refused CreateMany
+	// stores nothing.
+	CreateMany(ctx context.Context, us []User) error
+	// Taken returns those of the lookups that a user of the pool holds
+	// (keys match exactly), in any order.
+	Taken(ctx context.Context, poolID string, ls []Lookup) ([]Lookup, error)
 	// Count returns the number of users in the pool.
 	Count(ctx context.Context, poolID string) (int, error)
 	// Search returns the pool's users that match f, ordered by the value
@@ -302,6 +310,37 @@ type Passkeys interface {
 	// Delete removes the user's passkey; ErrNotFound if the user has no
 	// passkey with that ID (another user's passkey is not found either).
 	Delete(ctx context.Context, poolID, sub, id string) error
+}
+
+// ImportJobs stores user import jobs, their uploaded files and the
+// reasons rows failed. A pool's jobs go with the pool (Pools.Delete).
+type ImportJobs interface {
+	// Create adds the job (its Version becomes 1); ErrConflict if the pool
+	// has a job with its ID, ErrNotFound if the pool does not exist.
+	Create(ctx context.Context, j ImportJob) error
+	// Get fails with ErrNotFound if the pool has no such job.
+	Get(ctx context.Context, poolID, id string) (ImportJob, error)
+	// List returns the pool's jobs ordered by ID, and the token for the
+	// next page ("" when there is none).
+	List(ctx context.Context, poolID string, page Page) ([]ImportJob, string, error)
+	// Update replaces Status, NextRow, the counts, Message, StartedAt and
+	// CompletedAt, only while the stored Version is j.Version (ErrStale
+	// otherwise; ErrNotFound if absent); the stored version becomes one
+	// more. So of two writers that read the same job, one wins.
+	Update(ctx context.Context, j ImportJob) error
+	// Active returns up to limit jobs, of any pool, whose status is
+	// Pending, InProgress or Stopping, oldest first.
+	Active(ctx context.Context, limit int) ([]ImportJob, error)
+	// PutFile stores the job's file, replacing any earlier one, and sets
+	// the job's FileSize; ErrNotFound if the job does not exist.
+	PutFile(ctx context.Context, poolID, id string, data []byte) error
+	// File returns the job's file; ErrNotFound if none was put.
+	File(ctx context.Context, poolID, id string) ([]byte, error)
+	// AddFailures records rows that failed; ErrNotFound if a job does not
+	// exist, ErrConflict if a row is recorded already.
+	AddFailures(ctx context.Context, fs []ImportFailure) error
+	// Failures returns the job's failed rows ordered by row.
+	Failures(ctx context.Context, poolID, id string, page Page) ([]ImportFailure, string, error)
 }
 
 // Nonces counts the uses of values that must be used once or a few times

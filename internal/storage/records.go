@@ -417,3 +417,40 @@ type ProviderLink struct {
 	Sub           string
 	CreatedAt     time.Time
 }
+
+// ImportJob is a user import job (CreateUserImportJob): a CSV file of
+// users, uploaded to the job's URL and imported in batches. Status is
+// Cognito's: Created, Pending, InProgress, Stopping, Stopped, Succeeded,
+// Failed or Expired. UploadHash is the SHA-256 of the upload URL's secret
+// token, valid until UploadExpiresAt; FileSize the size of the uploaded
+// file (0 until one is). NextRow counts the file's data rows processed so
+// far: a job resumes there. Version counts writes as User.Version does.
+type ImportJob struct {
+	PoolID          string
+	ID              string
+	Name            string
+	RoleARN         string
+	Status          string
+	UploadHash      []byte
+	UploadExpiresAt time.Time
+	FileSize        int64
+	NextRow         int64
+	Imported        int64
+	Skipped         int64
+	Failed          int64
+	Message         string
+	CreatedAt       time.Time
+	StartedAt       time.Time // zero until started
+	CompletedAt     time.Time // zero until it ends
+	Version         int64
+}
+
+// ImportFailure is why one row of an import job's file was not imported
+// (or was skipped): Row is its data row number, from 1.
+type ImportFailure struct {
+	PoolID   string
+	JobID    string
+	Row      int64
+	Username string
+	Reason   string
+}

@@ -95,6 +95,7 @@ type Stores interface {
 	Passkeys() Passkeys
 	ClientDocuments() ClientDocuments
 	ProviderLinks() ProviderLinks
+	ImportJobs() ImportJobs
 	Nonces() Nonces
 	Roles() Roles
 	OIDCProviders() OIDCProviders

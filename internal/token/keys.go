@@ -168,3 +168,14 @@ func (i *Issuer) CheckSealed(ctx context.Context, poolID string) error {
 	}
 	return nil
 }
+
+// ResealKey moves a signing key's sealed private key from ring from to
+// ring to (cognate export / import).
+func ResealKey(k *storage.SigningKey, from, to *secret.KeyRing) error {
+	der, err := from.Open(k.PrivateSealed, sealAAD(k.ID))
+	if err != nil {
+		return fmt.Errorf("token: signing key %s: %w", k.ID, err)
+	}
+	k.PrivateSealed = to.Seal(der, sealAAD(k.ID))
+	return nil
+}

@@ -164,6 +164,12 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 	if err := s.preAuthentication(ctx, p, cl, u, username); err != nil {
 		return nil, err
 	}
+	if u != nil && u.PasswordHash == "" && u.Status == "RESET_REQUIRED" {
+		// An imported user has no password until the reset sets one; as
+		// in Cognito, every password gets the answer that says so.
+		s.hasher.VerifyDummy(ctx, pw)
+		return nil, errorf(PasswordResetRequired, msgResetRequired)
+	}
 	res, err := s.checkUserPassword(ctx, p, u, username, pw)
 	if err != nil {
 		return nil, err

@@ -69,6 +69,8 @@ type Service struct {
 	fns       triggers.Invoker
 	senderKey esdk.Keyring
 	kms       func(keyARN string) esdk.Keyring
+	// imports wakes the import runner (RunImportJobs).
+	imports chan struct{}
 }
 
 // New returns a Service.
@@ -107,6 +109,7 @@ func New(d Deps) *Service {
 		fns:       d.Functions,
 		senderKey: d.SenderKey,
 		kms:       d.KMS,
+		imports:   make(chan struct{}, 1),
 	}
 }
 

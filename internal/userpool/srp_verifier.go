@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/srp"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -96,24 +97,42 @@ func (s *Service) srpVerifier(p *pool, u *storage.User, userID string) (v []byte
 
 // upgradeSRP gives a user who signed in with the right password, and
 // lacks the verifiers hashPassword gives (users whose password was set
-// before Cognate stored them), those verifiers, so that USER_SRP_AUTH works
-// for them from then on as for everyone. It changes nothing when the
-// password changed since it was checked.
+// before Cognate stored them, or imported with a foreign hash), those
+// verifiers, so that USER_SRP_AUTH works for them from then on as for
+// everyone. A password stored as a foreign hash (or argon2id with other
+// parameters) is hashed again with Cognate's argon2id in the same
+// transaction. It changes nothing when the password changed since it was
+// checked.
 func (s *Service) upgradeSRP(ctx context.Context, p *pool, u *storage.User, pw string) error {
-	if p.hasCurrentSRP(u) {
+	rehash := password.NeedsRehash(u.PasswordHash)
+	if p.hasCurrentSRP(u) && !rehash {
 		return nil
 	}
 	checked := u.PasswordHash
 	salt, verifier := s.srpVerifiersFor(p, u, pw)
+	var hash string
+	if rehash {
+		h, err := s.hasher.Hash(ctx, pw)
+		if err != nil {
+			return err
+		}
+		hash = h
+	}
 	saved, err := s.updateUser(ctx, p, u.Sub, func(_ storage.Stores, cur *storage.User) error {
-		if p.hasCurrentSRP(cur) || cur.PasswordHash != checked {
+		if cur.PasswordHash != checked || (p.hasCurrentSRP(cur) && !rehash) {
 			return errNoChange
 		}
 		cur.SRPSalt, cur.SRPVerifier = salt, verifier
+		if rehash {
+			cur.PasswordHash = hash
+		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if rehash {
+		s.log.Info("imported password hash replaced", "pool", p.rec.ID, "sub", u.Sub)
 	}
 	*u = *saved
 	return nil

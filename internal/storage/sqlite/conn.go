@@ -95,6 +95,11 @@ func (c *conn) QueryRow(ctx context.Context, query string, args ...any) sqlstore
 type txConn struct {
 	conn *conn
 	tx   *sql.Tx
+	// local holds the statements this transaction prepared itself, so a
+	// transaction that runs an uncached query many times (an import
+	// batch) prepares it once; they close with the transaction.
+	mu    sync.Mutex
+	local map[string]*sql.Stmt
 }
 
 // stmt returns the writer's cached statement bound to the transaction, or
@@ -105,8 +110,20 @@ func (t *txConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := t.conn.stmts.Load(query); ok {
 		return t.tx.StmtContext(ctx, st.(*sql.Stmt)), nil
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if st, ok := t.local[query]; ok {
+		return st, nil
+	}
 	st, err := t.tx.PrepareContext(ctx, query)
-	return st, convert(err)
+	if err != nil {
+		return nil, convert(err)
+	}
+	if t.local == nil {
+		t.local = map[string]*sql.Stmt{}
+	}
+	t.local[query] = st
+	return st, nil
 }
 
 func (t *txConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {

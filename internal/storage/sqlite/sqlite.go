@@ -42,6 +42,9 @@ var _ storage.Store = (*DB)(nil)
 // another process before failing.
 const busyTimeoutMS = 10000
 
+// writerCacheKiB is the writer connection's page cache, in KiB.
+const writerCacheKiB = 65536
+
 // Open opens (creating if needed) the database file at path and brings its
 // schema up to date. The database and the files SQLite keeps beside it
 // (-wal, -shm) are made readable and writable by their owner only (0600),
@@ -75,6 +78,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := restrictFiles(path); err != nil {
 		write.Close()
 		return nil, err
+	}
+	// The writer's page cache (SQLite's default is 2 MiB) holds a large
+	// transaction's index pages: with too small a cache, a batch of
+	// inserts into big indexes spills and rewrites pages to the WAL.
+	if _, err := write.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, convert(err))
 	}
 
 	read, err := sql.Open("sqlite", dsn+"&_query_only=1")

@@ -126,6 +126,7 @@ func (s scope) Identities() storage.Identities { return identities{s} }
 func (s scope) Devices() storage.Devices       { return devices{s} }
 func (s scope) Nonces() storage.Nonces         { return nonces{s} }
 func (s scope) Passkeys() storage.Passkeys     { return passkeys{s} }
+func (s scope) ImportJobs() storage.ImportJobs { return importJobs{s} }
 func (s scope) Roles() storage.Roles           { return roles{s} }
 func (s scope) ClientDocuments() storage.ClientDocuments {
 	return clientDocuments{s}
