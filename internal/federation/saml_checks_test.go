@@ -11,6 +11,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -125,4 +126,46 @@ func TestSAMLChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestSAMLMetadataShapes: the IdP may be inside an EntitiesDescriptor
+// beside other entities; metadata with no signing certificate is refused
+// (nothing could be verified with it).
+func TestSAMLMetadataShapes(t *testing.T) {
+	sp := testSP(t)
+	idp := newSAMLIdP(t, sp, false)
+	one := idp.metadata(t)
+	spMeta, err := SPMetadata(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spEntity := strings.TrimPrefix(string(spMeta), xml.Header)
+	many := `<EntitiesDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata">` + spEntity + one + `</EntitiesDescriptor>`
+	meta, err := parseMetadata([]byte(many))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.EntityID != idp.idp.Metadata().EntityID || meta.SSOURL != idp.srv.URL+"/sso" || len(meta.Certs) == 0 ||
+		!meta.Certs[0].Equal(idp.idp.Certificate) {
+		t.Errorf("metadata: %+v", meta)
+	}
+	f := &Federator{Replay: &memNonces{}}
+	p := Provider{Name: "Corp", Type: TypeSAML, Details: map[string]string{"MetadataFile": many}}
+	authURL, pending, err := f.Start(context.Background(), p, "", sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Finish(context.Background(), p, &pending, "", acsRequest(sp, sso(t, authURL)), sp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parseMetadata(spMeta); err == nil {
+		t.Error("an SP's metadata was read as an identity provider's")
+	}
+	noKeys := regexp.MustCompile(`(?s)<KeyDescriptor.*?</KeyDescriptor>`).ReplaceAllString(one, "")
+	if noKeys == one {
+		t.Fatal("the IdP metadata had no KeyDescriptor to remove")
+	}
+	if _, err := parseMetadata([]byte(noKeys)); err == nil || !strings.Contains(err.Error(), "no signing certificate") {
+		t.Errorf("metadata without certificates: %v", err)
+	}
 }
