@@ -3,17 +3,17 @@ package federation
 import (
 	"context"
 	"crypto/rsa"
+	"crypto/tls"
 	"crypto/x509"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/crewjam/saml"
+	saml2 "github.com/russellhaering/gosaml2"
+	"github.com/russellhaering/gosaml2/types"
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
@@ -37,200 +37,235 @@ type ServiceProvider struct {
 // EntityID is the SAML entity id of a user pool.
 func EntityID(poolID string) string { return "urn:amazon:cognito:sp:" + poolID }
 
-// metadataMaxBytes bounds an IdP's metadata document.
-const metadataMaxBytes = 1 << 20
+// samlReplayFallback is how long an assertion id is remembered when the
+// assertion names no expiry of its own.
+const samlReplayFallback = time.Hour
 
-// idpMetadata reads the provider's metadata: MetadataFile, or the
-// document at MetadataURL.
-func (f *Federator) idpMetadata(ctx context.Context, p Provider) (*saml.EntityDescriptor, error) {
-	raw := []byte(p.Details["MetadataFile"])
-	if len(raw) == 0 {
-		u := p.Details["MetadataURL"]
-		if err := checkEndpoint("MetadataURL", u); err != nil {
-			return nil, err
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return nil, invalid("MetadataURL is not a URL", err)
-		}
-		resp, err := f.client().Do(req)
-		if err != nil {
-			return nil, &Error{Code: "server_error", Description: "the provider's SAML metadata could not be read", Err: err}
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return nil, &Error{Code: "server_error", Description: "the provider's SAML metadata could not be read: " + resp.Status}
-		}
-		if raw, err = io.ReadAll(io.LimitReader(resp.Body, metadataMaxBytes)); err != nil {
-			return nil, &Error{Code: "server_error", Description: "the provider's SAML metadata could not be read", Err: err}
-		}
-	}
-	return parseMetadata(raw)
-}
-
-// parseMetadata reads an EntityDescriptor, or the first one with an IdP
-// role in an EntitiesDescriptor.
-func parseMetadata(raw []byte) (*saml.EntityDescriptor, error) {
-	var ed saml.EntityDescriptor
-	if err := xml.Unmarshal(raw, &ed); err == nil && len(ed.IDPSSODescriptors) > 0 {
-		return &ed, nil
-	}
-	var eds saml.EntitiesDescriptor
-	if err := xml.Unmarshal(raw, &eds); err == nil {
-		for i := range eds.EntityDescriptors {
-			if len(eds.EntityDescriptors[i].IDPSSODescriptors) > 0 {
-				return &eds.EntityDescriptors[i], nil
-			}
-		}
-	}
-	return nil, invalid("the provider's SAML metadata describes no identity provider", nil)
-}
-
-// samlSP is crewjam's service provider for a pool and a provider.
-func (f *Federator) samlSP(ctx context.Context, p Provider, sp *ServiceProvider, replay saml.AssertionReplayCache) (*saml.ServiceProvider, error) {
-	if sp == nil {
-		return nil, errors.New("federation: SAML needs the pool's service provider")
+// samlSP is gosaml2's service provider for a pool and a provider, with
+// the Federator's clock.
+func (f *Federator) samlSP(ctx context.Context, p Provider, sp *ServiceProvider) (*saml2.SAMLServiceProvider, error) {
+	if sp == nil || sp.Key == nil || sp.Cert == nil {
+		return nil, errors.New("federation: SAML needs the pool's service provider and its key")
 	}
 	meta, err := f.idpMetadata(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	acs, err := url.Parse(sp.ACS)
-	if err != nil {
-		return nil, err
-	}
-	slo, err := url.Parse(sp.Logout)
-	if err != nil {
-		return nil, err
-	}
-	out := &saml.ServiceProvider{
-		EntityID: sp.EntityID, Key: sp.Key, Certificate: sp.Cert,
-		AcsURL: *acs, SloURL: *slo, IDPMetadata: meta,
-		AllowIDPInitiated:                p.Details["IDPInit"] == "true",
-		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
-		ReplayCache:                      replay,
-		Clock:                            dsig.NewFakeClockAt(f.now()),
+	out := &saml2.SAMLServiceProvider{
+		IdentityProviderSSOURL:      meta.SSOURL,
+		IdentityProviderSSOBinding:  saml2.BindingHttpRedirect,
+		IdentityProviderIssuer:      meta.EntityID,
+		AssertionConsumerServiceURL: sp.ACS,
+		ServiceProviderSLOURL:       sp.Logout,
+		ServiceProviderIssuer:       sp.EntityID,
+		AudienceURI:                 sp.EntityID,
+		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: meta.Certs},
+		SPKeyStore:                  dsig.TLSCertKeyStore(tls.Certificate{Certificate: [][]byte{sp.Cert.Raw}, PrivateKey: sp.Key}),
+		AllowMissingAttributes:      true,
+		Clock:                       dsig.NewFakeClockAt(f.now()),
 	}
 	if p.Details["RequestSigningAlgorithm"] == "rsa-sha256" {
-		out.SignatureMethod = dsig.RSASHA256SignatureMethod
+		out.SignAuthnRequests = true
+		out.SignAuthnRequestsAlgorithm = dsig.RSASHA256SignatureMethod
 	}
 	return out, nil
 }
 
 func (f *Federator) startSAML(ctx context.Context, p Provider, sp *ServiceProvider, pending Pending) (string, Pending, error) {
-	s, err := f.samlSP(ctx, p, sp, nil)
+	s, err := f.samlSP(ctx, p, sp)
 	if err != nil {
 		return "", Pending{}, err
 	}
-	sso := s.GetSSOBindingLocation(saml.HTTPRedirectBinding)
-	if sso == "" {
+	if s.IdentityProviderSSOURL == "" {
 		return "", Pending{}, invalid("the provider's SAML metadata has no HTTP-Redirect sign-on service", nil)
 	}
-	if err := checkEndpoint("SingleSignOnService", sso); err != nil {
+	if err := checkEndpoint("SingleSignOnService", s.IdentityProviderSSOURL); err != nil {
 		return "", Pending{}, err
 	}
-	req, err := s.MakeAuthenticationRequest(sso, saml.HTTPRedirectBinding, saml.HTTPPostBinding)
+	// The signature of a redirect-bound request is on the query string,
+	// not in the document (SAML bindings 3.4.4.1).
+	doc, err := s.BuildAuthRequestDocumentNoSig()
 	if err != nil {
 		return "", Pending{}, err
 	}
-	u, err := req.Redirect(pending.State, s)
+	id := doc.Root().SelectAttrValue("ID", "")
+	if id == "" {
+		return "", Pending{}, errors.New("federation: the AuthnRequest has no ID")
+	}
+	u, err := s.BuildAuthURLRedirect(pending.State, doc)
 	if err != nil {
 		return "", Pending{}, err
 	}
-	pending.RequestID = req.ID
-	return u.String(), pending, nil
+	pending.RequestID = id
+	out, err := redirectOrder(u)
+	if err != nil {
+		return "", Pending{}, err
+	}
+	return out, pending, nil
+}
+
+// redirectOrder writes the query of a redirect-bound request in the
+// order the binding signs it (SAMLRequest, RelayState, SigAlg,
+// Signature), after any the IdP's own URL carries.
+func redirectOrder(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	var b strings.Builder
+	add := func(k string, vs []string) {
+		for _, v := range vs {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
+		}
+	}
+	ours := []string{"SAMLRequest", "RelayState", "SigAlg", "Signature"}
+	rest := url.Values{}
+	for k, vs := range q {
+		if !slices.Contains(ours, k) {
+			rest[k] = vs
+		}
+	}
+	b.WriteString(rest.Encode())
+	for _, k := range ours {
+		add(k, q[k])
+	}
+	u.RawQuery = b.String()
+	return u.String(), nil
 }
 
 func (f *Federator) finishSAML(ctx context.Context, p Provider, pending *Pending, cb Callback, sp *ServiceProvider) (*Identity, error) {
-	if cb.Request == nil || cb.Form.Get("SAMLResponse") == "" {
+	encoded := cb.Form.Get("SAMLResponse")
+	if encoded == "" {
 		return nil, invalid("the provider sent no SAML response", nil)
 	}
-	var ids []string
+	expected := ""
 	if pending != nil {
 		if !constantEqual(cb.Form.Get("RelayState"), pending.State) {
 			return nil, invalid("the RelayState does not match the sign-in this browser started", nil)
 		}
-		ids = []string{pending.RequestID}
+		if pending.RequestID == "" {
+			return nil, invalid("the sign-in this browser started sent no SAML request", nil)
+		}
+		expected = pending.RequestID
 	} else if p.Details["IDPInit"] != "true" {
 		return nil, invalid("the provider does not allow IdP-initiated sign-in", nil)
 	}
-	s, err := f.samlSP(ctx, p, sp, replayCache{ctx: ctx, nonces: f.Replay})
+	if f.Replay == nil {
+		return nil, errors.New("federation: SAML needs a replay cache")
+	}
+	s, err := f.samlSP(ctx, p, sp)
 	if err != nil {
 		return nil, err
 	}
-	req := cb.Request.Clone(ctx)
-	req.PostForm = cb.Form
-	req.Form = cb.Form
-	assertion, err := s.ParseResponse(req, ids)
+	// gosaml2 checks the signature (of the Response or of each Assertion)
+	// against the metadata's certificates, decrypts encrypted assertions
+	// with our key, and checks the Destination, the issuer, the status, the
+	// bearer confirmation's Recipient and NotOnOrAfter.
+	resp, err := s.ValidateEncodedResponse(encoded)
 	if err != nil {
-		var ire *saml.InvalidResponseError
-		if errors.As(err, &ire) {
-			err = ire.PrivateErr
-		}
 		return nil, denied("the provider's SAML response was refused", err)
 	}
-	if assertion.Subject == nil || assertion.Subject.NameID == nil || assertion.Subject.NameID.Value == "" {
+	a, err := checkAssertion(s, resp, expected)
+	if err != nil {
+		return nil, denied("the provider's SAML response was refused", err)
+	}
+	n, err := f.Replay.Use(ctx, []byte("saml-assertion:"+a.ID), replayExpiry(a, f.now()))
+	if err != nil {
+		return nil, err
+	}
+	if n != 1 {
+		return nil, denied("the provider's SAML response was refused", fmt.Errorf("federation: SAML assertion %s was already used", a.ID))
+	}
+	if a.Subject.NameID == nil || a.Subject.NameID.Value == "" {
 		return nil, denied("the SAML assertion names no subject", errNoSubject)
 	}
 	attrs := map[string]string{}
-	for _, st := range assertion.AttributeStatements {
-		for _, a := range st.Attributes {
-			values := make([]string, 0, len(a.Values))
-			for _, v := range a.Values {
+	if a.AttributeStatement != nil {
+		for _, at := range a.AttributeStatement.Attributes {
+			values := make([]string, 0, len(at.Values))
+			for _, v := range at.Values {
 				values = append(values, v.Value)
 			}
-			attrs[a.Name] = strings.Join(values, ",")
-			if a.FriendlyName != "" {
-				if _, ok := attrs[a.FriendlyName]; !ok {
-					attrs[a.FriendlyName] = attrs[a.Name]
+			attrs[at.Name] = strings.Join(values, ",")
+			if at.FriendlyName != "" {
+				if _, ok := attrs[at.FriendlyName]; !ok {
+					attrs[at.FriendlyName] = attrs[at.Name]
 				}
 			}
 		}
 	}
 	issuer := ""
-	if assertion.Issuer.Value != "" {
-		issuer = assertion.Issuer.Value
+	if a.Issuer != nil {
+		issuer = a.Issuer.Value
 	}
-	return &Identity{Provider: p.Name, Type: p.Type, Subject: assertion.Subject.NameID.Value, Issuer: issuer, Attributes: attrs}, nil
+	return &Identity{Provider: p.Name, Type: p.Type, Subject: a.Subject.NameID.Value, Issuer: issuer, Attributes: attrs}, nil
 }
 
-// SPMetadata is the pool's SAML service-provider metadata for a provider
-// (its entity id, assertion consumer service and signing certificate).
-func SPMetadata(sp *ServiceProvider) ([]byte, error) {
-	acs, err := url.Parse(sp.ACS)
+// checkAssertion makes the checks gosaml2 leaves to its caller (it
+// reports some as warnings): one signed assertion, inside its time
+// window, for our entity id, in response to the request this browser
+// sent (expected), or to none for an IdP-initiated sign-in.
+func checkAssertion(s *saml2.SAMLServiceProvider, resp *types.Response, expected string) (*types.Assertion, error) {
+	if len(resp.Assertions) != 1 {
+		return nil, fmt.Errorf("federation: the SAML response has %d assertions, want 1", len(resp.Assertions))
+	}
+	a := &resp.Assertions[0]
+	if !resp.SignatureValidated && !a.SignatureValidated {
+		return nil, errors.New("federation: the SAML assertion is not signed")
+	}
+	if a.ID == "" {
+		return nil, errors.New("federation: the SAML assertion has no ID")
+	}
+	warn, err := s.VerifyAssertionConditions(a)
 	if err != nil {
 		return nil, err
 	}
-	slo, err := url.Parse(sp.Logout)
-	if err != nil {
-		return nil, err
+	if warn.InvalidTime {
+		return nil, errors.New("federation: the SAML assertion is outside its validity window")
 	}
-	s := &saml.ServiceProvider{EntityID: sp.EntityID, Key: sp.Key, Certificate: sp.Cert, AcsURL: *acs, SloURL: *slo,
-		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding}, MetadataValidDuration: 48 * time.Hour}
-	b, err := xml.MarshalIndent(s.Metadata(), "", "  ")
-	if err != nil {
-		return nil, err
+	if warn.NotInAudience || len(a.Conditions.AudienceRestrictions) == 0 {
+		return nil, errors.New("federation: the SAML assertion is not for this service provider")
 	}
-	return append([]byte(xml.Header), b...), nil
+	if a.Subject == nil || a.Subject.SubjectConfirmation == nil || a.Subject.SubjectConfirmation.SubjectConfirmationData == nil {
+		return nil, errors.New("federation: the SAML assertion has no subject confirmation")
+	}
+	// The confirmation data is inside the signed assertion; the Response's
+	// attribute is trusted only when the Response itself is signed.
+	got := []string{a.Subject.SubjectConfirmation.SubjectConfirmationData.InResponseTo}
+	if resp.SignatureValidated {
+		got = append(got, resp.InResponseTo)
+	}
+	answered := false
+	for _, g := range got {
+		if g == "" {
+			continue
+		}
+		if expected == "" {
+			return nil, errors.New("federation: an IdP-initiated SAML response answers a request")
+		}
+		if !constantEqual(g, expected) {
+			return nil, errors.New("federation: the SAML response answers another request")
+		}
+		answered = true
+	}
+	if expected != "" && !answered {
+		return nil, errors.New("federation: the SAML response does not answer the request this browser sent")
+	}
+	return a, nil
 }
 
-// replayCache records SAML assertion ids in the shared nonce store, so an
-// assertion is accepted once across all nodes.
-type replayCache struct {
-	ctx    context.Context
-	nonces ReplayCache
-}
-
-func (r replayCache) Consume(id string, expiresAt time.Time) error {
-	if r.nonces == nil {
-		return errors.New("federation: no replay cache")
+// replayExpiry is until when an assertion's id must be remembered: the
+// latest of its expiries.
+func replayExpiry(a *types.Assertion, now time.Time) time.Time {
+	out := now.Add(samlReplayFallback)
+	for _, s := range []string{a.Conditions.NotOnOrAfter, a.Subject.SubjectConfirmation.SubjectConfirmationData.NotOnOrAfter} {
+		if t, err := time.Parse(time.RFC3339, s); err == nil && t.After(out) {
+			out = t
+		}
 	}
-	n, err := r.nonces.Use(r.ctx, []byte("saml-assertion:"+id), expiresAt)
-	if err != nil {
-		return err
-	}
-	if n > 1 {
-		return fmt.Errorf("%w: %s", saml.ErrAssertionReplayed, id)
-	}
-	return nil
+	return out
 }
