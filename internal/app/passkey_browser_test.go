@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,43 +21,7 @@ import (
 // npm or chromium it is skipped, unless COGNATE_TEST_BROWSER=1 (CI) makes
 // it mandatory.
 func TestPasskeysInChromium(t *testing.T) {
-	required := os.Getenv("COGNATE_TEST_BROWSER") == "1"
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if required {
-			t.Fatalf(format+" (COGNATE_TEST_BROWSER=1 makes the browser test mandatory)", args...)
-		}
-		t.Skipf(format+"; set COGNATE_TEST_BROWSER=1 to make this a failure", args...)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable("node is not on PATH")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		unavailable("npm is not on PATH")
-	}
-	browser := os.Getenv("CHROMIUM")
-	if browser == "" {
-		browser = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(browser); err != nil {
-		unavailable("no chromium at %s", browser)
-	}
-	if testing.Short() && !required {
-		t.Skip("-short: the browser test takes half a minute")
-	}
-	pkg, err := filepath.Abs(filepath.Join("..", "..", "clients", "js", "browser"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(pkg, "node_modules", "playwright-core")); err != nil {
-		install := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		install.Dir = pkg
-		if out, err := install.CombinedOutput(); err != nil {
-			unavailable("npm ci in clients/js/browser failed: %v\n%s", err, out)
-		}
-	}
+	node, browser, pkg := browserTools(t, "browser", "playwright-core")
 
 	s := newServer(t, "sqlite")
 	poolID, clientID := s.choicePool(false, types.AuthFactorTypePassword, types.AuthFactorTypeWebAuthn)
