@@ -120,4 +120,51 @@ func TestFederationSAML(t *testing.T) {
 	if p := post(form); p.location != nil || p.status != http.StatusBadRequest {
 		t.Errorf("a replayed SAML response: %d %v", p.status, p.location)
 	}
+
+	// IdP-initiated, as Cognito takes it: the response posted with a
+	// RelayState holding the authorization request's parameters. Refused
+	// for a provider without IDPInit; accepted once for one with it.
+	result(s.idp.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{
+		UserPoolId: &poolID, ProviderName: aws.String("CorpPortal"), ProviderType: types.IdentityProviderTypeTypeSaml,
+		ProviderDetails:  map[string]string{"MetadataFile": string(idpMeta), "IDPInit": "true"},
+		AttributeMapping: map[string]string{"email": "urn:oid:0.9.2342.19200300.100.1.3"},
+	})).must(t)
+	result(s.idp.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{
+		UserPoolId: &poolID, ClientId: client.ClientId, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthScopes: []string{"openid", "email"},
+		CallbackURLs: []string{rpCallback}, SupportedIdentityProviders: []string{"Corp", "CorpPortal"},
+	})).must(t)
+	unsolicited := func(provider string) url.Values {
+		relay := url.Values{"response_type": {"code"}, "client_id": {*client.ClientId}, "redirect_uri": {rpCallback},
+			"identity_provider": {provider}, "scope": {"openid email"}, "state": {"from-portal"}}.Encode()
+		w := httptest.NewRecorder()
+		idp.ServeIDPInitiated(w, httptest.NewRequest(http.MethodGet, srv.URL+"/init", nil), spMeta.EntityID, relay)
+		form := url.Values{}
+		for _, m := range samlFormPattern.FindAllStringSubmatch(w.Body.String(), -1) {
+			form.Set(m[1], html.UnescapeString(m[2]))
+		}
+		if form.Get("SAMLResponse") == "" || form.Get("RelayState") != relay {
+			t.Fatalf("the IdP's unsolicited response (%d): %s", w.Code, w.Body)
+		}
+		return form
+	}
+	b = newBrowser(t) // no sign-in started in this browser
+	if back := post(unsolicited("Corp")).callback(t); back.Get("error") != "invalid_request" {
+		t.Errorf("IdP-initiated through a provider without IDPInit: %v", back)
+	}
+	portal := unsolicited("CorpPortal")
+	back = post(portal).callback(t)
+	if back.Get("code") == "" || back.Get("state") != "from-portal" {
+		t.Fatalf("IdP-initiated sign-in: %v", back)
+	}
+	tok, err := r.conf.Exchange(r.ctx, back.Get("code"))
+	if err != nil {
+		t.Fatalf("exchange of the IdP-initiated code: %v", err)
+	}
+	if claims := jwtClaims(t, tok.Extra("id_token").(string)); claims["cognito:username"] != "CorpPortal_saml-user-7" {
+		t.Errorf("IdP-initiated user %v", claims["cognito:username"])
+	}
+	if back := post(portal).callback(t); back.Get("code") != "" {
+		t.Error("an unsolicited response was accepted twice")
+	}
 }

@@ -110,19 +110,65 @@ func (s *Server) idpResponse(w http.ResponseWriter, r *http.Request) {
 	}
 	var pf pendingFederation
 	c, err := r.Cookie(idpCookie)
-	if err != nil || s.Ring.OpenJSON(c.Value, idpAAD+st.poolID, s.Now(), &pf) != nil {
-		// No sign-in was started here by this browser (or it expired).
+	if err == nil && s.Ring.OpenJSON(c.Value, idpAAD+st.poolID, s.Now(), &pf) == nil {
+		http.SetCookie(w, s.idpCookieFor(st, "", -1))
+		st.client = pf.Req.Client
+		pc, err := s.Users.FederationProvider(r.Context(), st.poolID, pf.Pending.Provider, "")
+		if err != nil {
+			redirectError(w, r, &pf.Req, "invalid_request", "The identity provider is not a provider of this user pool.")
+			return
+		}
+		s.finishFederation(w, r, &pf.Req, pc, &pf.Pending)
+		return
+	}
+	if r.Method == http.MethodPost && r.PostForm.Get("SAMLResponse") != "" && r.PostForm.Get("RelayState") != "" {
+		s.idpInitiated(w, r)
+		return
+	}
+	// No sign-in was started here by this browser (or it expired).
+	s.page(w, r, http.StatusBadRequest, loginui.Page{Title: "error.title", Error: "err.session"})
+}
+
+// idpInitiated is an IdP-initiated SAML sign-in, as Cognito takes it: the
+// SAML response is posted to /saml2/idpresponse with a RelayState that
+// holds the authorization request's parameters (response_type,
+// client_id, redirect_uri, identity_provider or idp_identifier, scope,
+// state). The provider must allow it (IDPInit) and the client must
+// support the provider; the response must answer no request (InResponseTo
+// empty) and is accepted once.
+func (s *Server) idpInitiated(w http.ResponseWriter, r *http.Request) {
+	q, err := url.ParseQuery(r.PostForm.Get("RelayState"))
+	if err != nil {
 		s.page(w, r, http.StatusBadRequest, loginui.Page{Title: "error.title", Error: "err.session"})
 		return
 	}
-	http.SetCookie(w, s.idpCookieFor(st, "", -1))
-	req := &pf.Req
-	st.client = req.Client
-	pc, err := s.Users.FederationProvider(r.Context(), st.poolID, pf.Pending.Provider, "")
-	if err != nil {
-		redirectError(w, r, req, "invalid_request", "The identity provider is not a provider of this user pool.")
+	req, cl, perr, oerr := s.parseAuthRequest(r, q)
+	if perr != nil {
+		s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: q.Get("lang"), Title: "error.title", Error: perr.key})
 		return
 	}
+	if oerr != nil {
+		redirectError(w, r, req, oerr.Code, oerr.Description)
+		return
+	}
+	pc, err := s.Users.FederationProvider(r.Context(), siteOf(r).poolID, q.Get("identity_provider"), q.Get("idp_identifier"))
+	if err != nil || pc.Type != federation.TypeSAML || pc.Details["IDPInit"] != "true" {
+		redirectError(w, r, req, "invalid_request", "The identity provider does not allow IdP-initiated sign-in.")
+		return
+	}
+	if !slices.Contains(cl.Providers, pc.Name) {
+		redirectError(w, r, req, "unauthorized_client", "The client does not support identity provider "+pc.Name+".")
+		return
+	}
+	s.finishFederation(w, r, req, pc, nil)
+}
+
+// finishFederation checks the provider's answer (pending is the sign-in
+// this browser started; nil for an IdP-initiated one), signs the user in
+// and completes the authorization request.
+func (s *Server) finishFederation(w http.ResponseWriter, r *http.Request, req *authRequest, pc *userpool.ProviderConfig, pending *federation.Pending) {
+	st := siteOf(r)
+	var err error
 	var sp *federation.ServiceProvider
 	if pc.Type == federation.TypeSAML {
 		if sp, err = s.serviceProvider(r); err != nil {
@@ -130,7 +176,7 @@ func (s *Server) idpResponse(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	id, err := s.federator.Finish(r.Context(), toProvider(pc), &pf.Pending, st.base+"/oauth2/idpresponse",
+	id, err := s.federator.Finish(r.Context(), toProvider(pc), pending, st.base+"/oauth2/idpresponse",
 		federation.Callback{Form: r.Form, Request: r}, sp)
 	if err != nil {
 		s.federationFailed(w, r, req, err)
