@@ -309,58 +309,57 @@ func Import(ctx context.Context, cfg config.Config, getenv func(string) string, 
 }
 
 func importRecord(ctx context.Context, tx storage.Stores, l exportLine, src, dst *secret.KeyRing) error {
+	raw := l.Record
 	switch l.Kind {
 	case "pool":
-		var p storage.Pool
-		if err := json.Unmarshal(l.Record, &p); err != nil {
-			return err
-		}
-		if err := userpool.ResealPool(&p, src, dst); err != nil {
-			return err
-		}
-		return tx.Pools().Create(ctx, p)
+		return importAs(raw, resealWith(userpool.ResealPool, src, dst), func(p storage.Pool) error { return tx.Pools().Create(ctx, p) })
 	case "signing-key":
-		var k storage.SigningKey
-		if err := json.Unmarshal(l.Record, &k); err != nil {
-			return err
-		}
-		if err := token.ResealKey(&k, src, dst); err != nil {
-			return err
-		}
-		return tx.Keys().Create(ctx, k)
+		return importAs(raw, resealWith(token.ResealKey, src, dst), func(k storage.SigningKey) error { return tx.Keys().Create(ctx, k) })
 	case "client":
-		var c storage.Client
-		if err := json.Unmarshal(l.Record, &c); err != nil {
-			return err
-		}
-		if err := userpool.ResealClient(&c, src, dst); err != nil {
-			return err
-		}
-		return tx.Clients().Create(ctx, c)
+		return importAs(raw, resealWith(userpool.ResealClient, src, dst), func(c storage.Client) error { return tx.Clients().Create(ctx, c) })
 	case "user":
-		var u storage.User
-		if err := json.Unmarshal(l.Record, &u); err != nil {
-			return err
-		}
-		if err := userpool.ResealUser(&u, src, dst); err != nil {
-			return err
-		}
-		return tx.Users().Create(ctx, u)
+		return importAs(raw, resealWith(userpool.ResealUser, src, dst), func(u storage.User) error { return tx.Users().Create(ctx, u) })
+	case "device":
+		return importAs(raw, resealWith(userpool.ResealDevice, src, dst), func(d storage.Device) error { return tx.Devices().Create(ctx, d) })
 	case "group":
-		var g storage.Group
-		if err := json.Unmarshal(l.Record, &g); err != nil {
-			return err
-		}
-		return tx.Groups().Create(ctx, g)
+		return importAs(raw, nil, func(g storage.Group) error { return tx.Groups().Create(ctx, g) })
 	case "member":
-		var m membership
-		if err := json.Unmarshal(l.Record, &m); err != nil {
-			return err
-		}
-		return tx.Groups().AddMember(ctx, m.PoolID, m.Group, m.Sub)
-	}
-	if ok, err := importMore(ctx, tx, l, src, dst); ok {
-		return err
+		return importAs(raw, nil, func(m membership) error { return tx.Groups().AddMember(ctx, m.PoolID, m.Group, m.Sub) })
+	case "passkey":
+		return importAs(raw, nil, func(k storage.Passkey) error { return tx.Passkeys().Create(ctx, k) })
+	case "role":
+		return importAs(raw, nil, func(r storage.Role) error { return tx.Roles().Create(ctx, r) })
+	case "role-policy":
+		return importAs(raw, nil, func(p storage.RolePolicy) error { return tx.Roles().PutPolicy(ctx, p) })
+	case "oidc-provider":
+		return importAs(raw, nil, func(p storage.OIDCProvider) error { return tx.OIDCProviders().Create(ctx, p) })
+	case "identity-pool":
+		return importAs(raw, nil, func(p storage.IdentityPool) error { return tx.Identities().CreatePool(ctx, p) })
+	case "identity":
+		return importAs(raw, nil, func(id storage.Identity) error { return tx.Identities().Create(ctx, id) })
+	case "identity-login":
+		return importAs(raw, nil, func(il storage.IdentityLogin) error { return tx.Identities().AddLogin(ctx, il) })
 	}
 	return fmt.Errorf("unknown kind %q", l.Kind)
+}
+
+// importAs decodes a record of type T, reseals its secrets (reseal may be
+// nil: the record has none) and writes it.
+func importAs[T any](raw json.RawMessage, reseal func(*T) error, write func(T) error) error {
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	if reseal != nil {
+		if err := reseal(&v); err != nil {
+			return err
+		}
+	}
+	return write(v)
+}
+
+// resealWith binds a record's reseal function to the export's key and the
+// target's master key.
+func resealWith[T any](fn func(*T, *secret.KeyRing, *secret.KeyRing) error, src, dst *secret.KeyRing) func(*T) error {
+	return func(v *T) error { return fn(v, src, dst) }
 }

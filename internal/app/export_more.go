@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -102,64 +101,4 @@ func exportServerWide(ctx context.Context, st storage.Store, opts ExportOptions,
 			return nil
 		})
 	})
-}
-
-// importMore writes the records exportUserExtras and exportServerWide
-// wrote; ok is false for a kind it does not know.
-func importMore(ctx context.Context, tx storage.Stores, l exportLine, src, dst *secret.KeyRing) (ok bool, err error) {
-	decode := func(v any) error { return json.Unmarshal(l.Record, v) }
-	switch l.Kind {
-	case "device":
-		var d storage.Device
-		if err := decode(&d); err != nil {
-			return true, err
-		}
-		if err := userpool.ResealDevice(&d, src, dst); err != nil {
-			return true, err
-		}
-		return true, tx.Devices().Create(ctx, d)
-	case "passkey":
-		var k storage.Passkey
-		if err := decode(&k); err != nil {
-			return true, err
-		}
-		return true, tx.Passkeys().Create(ctx, k)
-	case "role":
-		var r storage.Role
-		if err := decode(&r); err != nil {
-			return true, err
-		}
-		return true, tx.Roles().Create(ctx, r)
-	case "role-policy":
-		var p storage.RolePolicy
-		if err := decode(&p); err != nil {
-			return true, err
-		}
-		return true, tx.Roles().PutPolicy(ctx, p)
-	case "oidc-provider":
-		var p storage.OIDCProvider
-		if err := decode(&p); err != nil {
-			return true, err
-		}
-		return true, tx.OIDCProviders().Create(ctx, p)
-	case "identity-pool":
-		var p storage.IdentityPool
-		if err := decode(&p); err != nil {
-			return true, err
-		}
-		return true, tx.Identities().CreatePool(ctx, p)
-	case "identity":
-		var id storage.Identity
-		if err := decode(&id); err != nil {
-			return true, err
-		}
-		return true, tx.Identities().Create(ctx, id)
-	case "identity-login":
-		var il storage.IdentityLogin
-		if err := decode(&il); err != nil {
-			return true, err
-		}
-		return true, tx.Identities().AddLogin(ctx, il)
-	}
-	return false, nil
 }
