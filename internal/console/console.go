@@ -53,10 +53,9 @@ type Deps struct {
 
 // Console serves the admin console.
 type Console struct {
-	d      Deps
-	mux    *http.ServeMux
-	pages  map[string]*template.Template
-	counts counts
+	d     Deps
+	mux   *http.ServeMux
+	pages map[string]*template.Template
 }
 
 // New builds the console and parses its templates.

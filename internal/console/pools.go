@@ -50,10 +50,9 @@ func (c *Console) createPool(w http.ResponseWriter, r *http.Request, s *session)
 // poolData is a pool page's model.
 type poolData struct {
 	Pool cip.UserPoolType
-	// Users is the last count of the pool's users (UsersKnown: there is one).
-	Users      int
-	UsersKnown bool
-	MinLength  int32
+	// Users is the pool's user count (EstimatedNumberOfUsers).
+	Users     int
+	MinLength int32
 	// Clients are the app clients' settings (their secrets are not shown).
 	Clients   []cip.UserPoolClientType
 	Groups    []storage.Group
@@ -70,7 +69,7 @@ func (c *Console) poolPage(w http.ResponseWriter, r *http.Request, s *session) e
 
 func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, poolID string, d poolData, note string) error {
 	ctx := r.Context()
-	out, err := c.d.Users.DescribeUserPoolSettings(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
+	out, err := c.d.Users.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
 	if err != nil {
 		return err
 	}
@@ -78,7 +77,9 @@ func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, p
 	if pp := d.Pool.Policies; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.MinimumLength != nil {
 		d.MinLength = *pp.PasswordPolicy.MinimumLength
 	}
-	d.Users, d.UsersKnown = c.userCount(poolID)
+	if n := d.Pool.EstimatedNumberOfUsers; n != nil {
+		d.Users = int(*n)
+	}
 	clients, _, err := c.d.Store.Clients().List(ctx, poolID, storage.Page{Limit: 60})
 	if err != nil {
 		return err
@@ -108,7 +109,7 @@ func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, p
 // UpdateUserPool replaces every setting, so the current ones are sent back.
 func (c *Console) poolSettings(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx, poolID := r.Context(), r.PathValue("pool")
-	out, err := c.d.Users.DescribeUserPoolSettings(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
+	out, err := c.d.Users.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
 	if err != nil {
 		return err
 	}

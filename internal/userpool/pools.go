@@ -121,17 +121,6 @@ type attributeUpdateSettingsOutput struct {
 	AttributesRequireVerificationBeforeUpdate []string `json:"AttributesRequireVerificationBeforeUpdate"`
 }
 
-// DescribeUserPoolSettings is DescribeUserPool without
-// EstimatedNumberOfUsers, whose count reads every user of the pool: the
-// admin console shows the settings without waiting for it.
-func (s *Service) DescribeUserPoolSettings(ctx context.Context, in *cip.DescribeUserPoolRequest) (*describeUserPoolOutput, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	return &describeUserPoolOutput{UserPool: s.poolSettings(p)}, nil
-}
-
 func (s *Service) describePool(ctx context.Context, p *pool) (*userPoolOutput, error) {
 	n, err := s.store.Users().Count(ctx, p.rec.ID)
 	if err != nil {
