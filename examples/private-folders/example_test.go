@@ -7,10 +7,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cognate-dev/cognate/internal/browsertest"
 )
 
 // TestPrivateFoldersInChromium starts the demo and runs web/test, the
@@ -18,43 +19,7 @@ import (
 // chromium). Without node or chromium it is skipped, unless
 // COGNATE_TEST_BROWSER=1 (CI) makes it mandatory.
 func TestPrivateFoldersInChromium(t *testing.T) {
-	required := os.Getenv("COGNATE_TEST_BROWSER") == "1"
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if required {
-			t.Fatalf(format+" (COGNATE_TEST_BROWSER=1 makes the browser test mandatory)", args...)
-		}
-		t.Skipf(format+"; set COGNATE_TEST_BROWSER=1 to make this a failure", args...)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable("node is not on PATH")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		unavailable("npm is not on PATH")
-	}
-	browser := os.Getenv("CHROMIUM")
-	if browser == "" {
-		browser = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(browser); err != nil {
-		unavailable("no chromium at %s", browser)
-	}
-	if testing.Short() && !required {
-		t.Skip("-short: the browser test takes half a minute")
-	}
-	web, err := filepath.Abs("web")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(web, "node_modules", "playwright-core")); err != nil {
-		install := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		install.Dir = web
-		if out, err := install.CombinedOutput(); err != nil {
-			unavailable("npm ci in examples/private-folders/web failed: %v\n%s", err, out)
-		}
-	}
+	node, browser, web := browsertest.Tools(t, "web", "playwright-core")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"golang.org/x/oauth2"
 
+	"github.com/cognate-dev/cognate/internal/browsertest"
 	"github.com/cognate-dev/cognate/internal/totp"
 )
 
@@ -77,50 +78,11 @@ func TestManagedLoginInChromium(t *testing.T) {
 	}
 }
 
-// browserTools finds node, npm and chromium and installs the npm package
-// clients/js/<dir> from its lockfile (unless node_modules/<probe> is
-// there). Without them the test is skipped, unless COGNATE_TEST_BROWSER=1
-// (CI) makes it a failure.
+// browserTools finds node and chromium and installs the npm package
+// clients/js/<dir> (see browsertest.Tools).
 func browserTools(t *testing.T, dir, probe string) (node, chromium, pkg string) {
 	t.Helper()
-	required := os.Getenv("COGNATE_TEST_BROWSER") == "1"
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if required {
-			t.Fatalf(format+" (COGNATE_TEST_BROWSER=1 makes the browser test mandatory)", args...)
-		}
-		t.Skipf(format+"; set COGNATE_TEST_BROWSER=1 to make this a failure", args...)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable("node is not on PATH")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		unavailable("npm is not on PATH")
-	}
-	chromium = os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		unavailable("no chromium at %s", chromium)
-	}
-	if testing.Short() && !required {
-		t.Skip("-short: the browser test takes half a minute")
-	}
-	pkg, err = filepath.Abs(filepath.Join("..", "..", "clients", "js", dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(pkg, "node_modules", probe)); err != nil {
-		install := exec.Command(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		install.Dir = pkg
-		if out, err := install.CombinedOutput(); err != nil {
-			unavailable("npm ci in clients/js/%s failed: %v\n%s", dir, err, out)
-		}
-	}
-	return node, chromium, pkg
+	return browsertest.Tools(t, filepath.Join("..", "..", "clients", "js", dir), probe)
 }
 
 // TestAmplifySignInWithRedirect runs clients/js/browser's redirect test:
