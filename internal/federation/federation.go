@@ -73,6 +73,9 @@ type Identity struct {
 	// (lists joined with commas, objects as JSON), the names an
 	// AttributeMapping refers to.
 	Attributes map[string]string
+	// SAML is the SAML session the sign-in opened at the provider, which
+	// single logout names; nil for other types.
+	SAML *SAMLSession
 }
 
 // Pending is a sign-in started at a provider: what Finish needs to check

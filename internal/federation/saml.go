@@ -44,12 +44,18 @@ const samlReplayFallback = time.Hour
 // samlSP is gosaml2's service provider for a pool and a provider, with
 // the Federator's clock.
 func (f *Federator) samlSP(ctx context.Context, p Provider, sp *ServiceProvider) (*saml2.SAMLServiceProvider, error) {
+	s, _, err := f.samlSPMeta(ctx, p, sp)
+	return s, err
+}
+
+// samlSPMeta is samlSP and the provider's metadata it was made from.
+func (f *Federator) samlSPMeta(ctx context.Context, p Provider, sp *ServiceProvider) (*saml2.SAMLServiceProvider, *idpMetadata, error) {
 	if sp == nil || sp.Key == nil || sp.Cert == nil {
-		return nil, errors.New("federation: SAML needs the pool's service provider and its key")
+		return nil, nil, errors.New("federation: SAML needs the pool's service provider and its key")
 	}
 	meta, err := f.idpMetadata(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := &saml2.SAMLServiceProvider{
 		IdentityProviderSSOURL:      meta.SSOURL,
@@ -68,7 +74,7 @@ func (f *Federator) samlSP(ctx context.Context, p Provider, sp *ServiceProvider)
 		out.SignAuthnRequests = true
 		out.SignAuthnRequestsAlgorithm = dsig.RSASHA256SignatureMethod
 	}
-	return out, nil
+	return out, meta, nil
 }
 
 func (f *Federator) startSAML(ctx context.Context, p Provider, sp *ServiceProvider, pending Pending) (string, Pending, error) {
@@ -202,7 +208,11 @@ func (f *Federator) finishSAML(ctx context.Context, p Provider, pending *Pending
 	if a.Issuer != nil {
 		issuer = a.Issuer.Value
 	}
-	return &Identity{Provider: p.Name, Type: p.Type, Subject: a.Subject.NameID.Value, Issuer: issuer, Attributes: attrs}, nil
+	sess := &SAMLSession{NameID: a.Subject.NameID.Value, Format: a.Subject.NameID.Format}
+	if a.AuthnStatement != nil {
+		sess.SessionIndex = a.AuthnStatement.SessionIndex
+	}
+	return &Identity{Provider: p.Name, Type: p.Type, Subject: a.Subject.NameID.Value, Issuer: issuer, Attributes: attrs, SAML: sess}, nil
 }
 
 // checkAssertion makes the checks gosaml2 leaves to its caller (it

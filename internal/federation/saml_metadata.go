@@ -34,24 +34,32 @@ type (
 	mdIDP struct {
 		Keys []mdKey      `xml:"KeyDescriptor"`
 		SSOs []mdEndpoint `xml:"SingleSignOnService"`
+		SLOs []mdEndpoint `xml:"SingleLogoutService"`
 	}
 	mdKey struct {
 		Use   string   `xml:"use,attr"`
 		Certs []string `xml:"http://www.w3.org/2000/09/xmldsig# KeyInfo>X509Data>X509Certificate"`
 	}
 	mdEndpoint struct {
-		Binding  string `xml:"Binding,attr"`
-		Location string `xml:"Location,attr"`
+		Binding          string `xml:"Binding,attr"`
+		Location         string `xml:"Location,attr"`
+		ResponseLocation string `xml:"ResponseLocation,attr"`
 	}
 )
 
 // idpMetadata is what the service provider needs of an identity
-// provider: its entity id, HTTP-Redirect sign-on URL and signing
-// certificates.
+// provider: its entity id, HTTP-Redirect sign-on URL, single logout
+// service (HTTP-Redirect for our requests; HTTP-POST, else
+// HTTP-Redirect, for our responses) and signing certificates.
 type idpMetadata struct {
 	EntityID string
 	SSOURL   string
-	Certs    []*x509.Certificate
+	// SLOURL is where LogoutRequests go (HTTP-Redirect); "" for none.
+	SLOURL string
+	// SLOResponse is where LogoutResponses go, and SLOResponseBinding
+	// with which binding.
+	SLOResponse, SLOResponseBinding string
+	Certs                           []*x509.Certificate
 }
 
 // idpMetadata reads the provider's metadata: MetadataFile, or the
@@ -106,6 +114,21 @@ func parseMetadata(raw []byte) (*idpMetadata, error) {
 					out.SSOURL = s.Location
 				}
 			}
+			for _, s := range idp.SLOs {
+				if s.Binding == saml2.BindingHttpRedirect && out.SLOURL == "" {
+					out.SLOURL = s.Location
+				}
+				at := s.ResponseLocation
+				if at == "" {
+					at = s.Location
+				}
+				switch {
+				case s.Binding == saml2.BindingHttpPost && out.SLOResponseBinding != saml2.BindingHttpPost:
+					out.SLOResponse, out.SLOResponseBinding = at, s.Binding
+				case s.Binding == saml2.BindingHttpRedirect && out.SLOResponse == "":
+					out.SLOResponse, out.SLOResponseBinding = at, s.Binding
+				}
+			}
 			for _, k := range idp.Keys {
 				if k.Use != "" && k.Use != "signing" {
 					continue
@@ -153,7 +176,9 @@ func SPMetadata(sp *ServiceProvider) ([]byte, error) {
 					{Algorithm: types.MethodAES128CBC}, {Algorithm: types.MethodAES256CBC},
 					{Algorithm: types.MethodAES128GCM}, {Algorithm: types.MethodAES256GCM}}},
 			},
-			SingleLogoutServices:      []types.Endpoint{{Binding: saml2.BindingHttpRedirect, Location: sp.Logout}},
+			// Cognito takes LogoutResponses (and so LogoutRequests) by
+			// HTTP-POST only: the XML signature is in the message.
+			SingleLogoutServices:      []types.Endpoint{{Binding: saml2.BindingHttpPost, Location: sp.Logout}},
 			NameIDFormats:             []string{saml2.NameIdFormatPersistent, saml2.NameIdFormatEmailAddress, saml2.NameIdFormatUnspecified},
 			AssertionConsumerServices: []types.IndexedEndpoint{{Binding: saml2.BindingHttpPost, Location: sp.ACS, Index: 1}},
 		},

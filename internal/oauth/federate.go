@@ -193,7 +193,7 @@ func (s *Server) finishFederation(w http.ResponseWriter, r *http.Request, req *a
 		s.failPage(w, r, req.Lang, err)
 		return
 	}
-	s.startSession(w, st, u.Sub)
+	s.startSessionFrom(w, st, u.Sub, pc.Name, id.SAML)
 	s.complete(w, r, req, u.Sub)
 }
 

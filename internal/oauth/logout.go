@@ -12,7 +12,8 @@ import (
 // logout is /logout: it ends the managed-login session (the cookie) and
 // sends the browser to logout_uri (or OpenID's post_logout_redirect_uri),
 // which must be one of the client's LogoutURLs exactly; otherwise an
-// error page.
+// error page. A session from a SAML provider that signs users out
+// (IDPSignout) goes through the provider first (saml_logout.go).
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := q.Get("lang")
@@ -41,9 +42,13 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: lang, Title: "error.title", Error: "err.logout"})
 		return
 	}
+	ls := s.currentSession(r)
 	s.endSession(w, siteOf(r))
 	if st := q.Get("state"); st != "" {
 		target = withParams(target, url.Values{"state": {st}}, false)
+	}
+	if ls != nil && ls.SAML != nil && s.samlSignOut(w, r, ls, target, lang) {
+		return
 	}
 	http.Redirect(w, r, target, http.StatusFound)
 }

@@ -72,6 +72,7 @@ func New(d Deps) *Server {
 	s.mux.HandleFunc("POST /oauth2/idpresponse", s.idpResponse)
 	s.mux.HandleFunc("POST /saml2/idpresponse", s.idpResponse)
 	s.mux.HandleFunc("GET /saml2/metadata", s.samlMetadata)
+	s.mux.HandleFunc("POST /saml2/logout", s.samlLogout)
 	// Browser apps (Amplify) call these from their own origin.
 	s.mux.Handle("POST /oauth2/token", cors(s.token))
 	s.mux.Handle("GET /oauth2/userInfo", cors(s.userInfo))

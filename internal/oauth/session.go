@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cognate-dev/cognate/internal/federation"
 	"github.com/cognate-dev/cognate/internal/secret"
 )
 
@@ -23,6 +24,11 @@ type loginSession struct {
 	Pool     string `json:"p"`
 	Sub      string `json:"u"`
 	AuthTime int64  `json:"t"`
+	// IdP and SAML are, after a SAML federated sign-in, the provider and
+	// the session it opened there (NameID, SessionIndex), which /logout
+	// ends at the provider when it signs users out (IDPSignout).
+	IdP  string                  `json:"i,omitempty"`
+	SAML *federation.SAMLSession `json:"s,omitempty"`
 }
 
 func sessionAAD(poolID string) string { return "managed-login-session:" + poolID }
@@ -38,8 +44,19 @@ func (s *Server) cookie(st *site, name, value string, maxAge int) *http.Cookie {
 
 // startSession gives the browser the session cookie of sub.
 func (s *Server) startSession(w http.ResponseWriter, st *site, sub string) {
+	s.startSessionFrom(w, st, sub, "", nil)
+}
+
+// startSessionFrom gives the browser the session cookie of sub, signed in
+// through SAML provider idp with session saml (or natively, when saml is
+// nil).
+func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp string, saml *federation.SAMLSession) {
 	now := s.Now()
-	v, err := s.Ring.SealJSON(loginSession{Pool: st.poolID, Sub: sub, AuthTime: now.Unix()}, sessionAAD(st.poolID), sessionTTL, now)
+	ls := loginSession{Pool: st.poolID, Sub: sub, AuthTime: now.Unix()}
+	if saml != nil {
+		ls.IdP, ls.SAML = idp, saml
+	}
+	v, err := s.Ring.SealJSON(ls, sessionAAD(st.poolID), sessionTTL, now)
 	if err != nil {
 		return
 	}
