@@ -146,6 +146,8 @@ func TestIdentityProviderValidation(t *testing.T) {
 		wantCode(t, create("MyGoogle", types.IdentityProviderTypeTypeGoogle, google, nil), "InvalidParameterException", "Google")
 		wantCode(t, create("Google", types.IdentityProviderTypeTypeGoogle, map[string]string{"client_id": "g", "authorize_scopes": "email"}, nil),
 			"InvalidParameterException", "client_secret")
+		wantCode(t, create("Facebook", types.IdentityProviderTypeTypeFacebook, map[string]string{"client_id": "f", "client_secret": "fs",
+			"authorize_scopes": "email", "token_request_method": "PATCH"}, nil), "InvalidParameterException", "token_request_method")
 
 		// A social provider gets Cognito's endpoints and username mapping.
 		if err := create("Google", types.IdentityProviderTypeTypeGoogle, google, nil); err != nil {

@@ -116,7 +116,7 @@ func (f *Federator) finishOIDC(ctx context.Context, p Provider, pending *Pending
 	}
 	cfg := oauthConfig(p, op.Endpoint(), redirectURI)
 	ctx = oidc.ClientContext(ctx, f.client())
-	tok, err := cfg.Exchange(ctx, cb.Form.Get("code"), oauth2.VerifierOption(pending.Verifier))
+	tok, err := f.exchange(ctx, p, cfg, cb.Form.Get("code"), pending.Verifier)
 	if err != nil {
 		return nil, denied("the provider refused the code", err)
 	}

@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,11 +49,15 @@ func (f *Federator) finishOAuth(ctx context.Context, p Provider, redirectURI str
 	}
 	cfg := oauthConfig(p, ep, redirectURI)
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, f.client())
-	tok, err := cfg.Exchange(ctx, cb.Form.Get("code"))
+	tok, err := f.exchange(ctx, p, cfg, cb.Form.Get("code"), "")
 	if err != nil {
 		return nil, denied("the provider refused the code", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, attributesURL(p), nil)
+	method := http.MethodGet
+	if p.Details["attributes_request_method"] == http.MethodPost {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, attributesURL(p), nil)
 	if err != nil {
 		return nil, invalid("the provider's attributes_url is not a URL", err)
 	}
@@ -67,6 +73,58 @@ func (f *Federator) finishOAuth(ctx context.Context, p Provider, redirectURI str
 		return nil, denied("the provider's user info names no user", errNoSubject)
 	}
 	return &Identity{Provider: p.Name, Type: p.Type, Subject: sub, Attributes: flat}, nil
+}
+
+// exchange redeems code at the provider's token endpoint with the method
+// its token_request_method names: POST (RFC 6749 4.1.3, the default), or
+// GET with the parameters in the query, as Facebook's endpoint takes them
+// and Cognito sends them. verifier is the PKCE verifier, "" for none.
+func (f *Federator) exchange(ctx context.Context, p Provider, cfg *oauth2.Config, code, verifier string) (*oauth2.Token, error) {
+	if !strings.EqualFold(p.Details["token_request_method"], http.MethodGet) {
+		var opts []oauth2.AuthCodeOption
+		if verifier != "" {
+			opts = append(opts, oauth2.VerifierOption(verifier))
+		}
+		return cfg.Exchange(ctx, code, opts...)
+	}
+	q := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL},
+		"client_id": {cfg.ClientID}}
+	if cfg.ClientSecret != "" {
+		q.Set("client_secret", cfg.ClientSecret)
+	}
+	if verifier != "" {
+		q.Set("code_verifier", verifier)
+	}
+	u, err := url.Parse(cfg.Endpoint.TokenURL)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range u.Query() {
+		if _, ours := q[k]; !ours {
+			q[k] = vs
+		}
+	}
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := f.getJSON(req)
+	if err != nil {
+		// The query holds the client secret: the error must not.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("the token endpoint (GET): %w", err)
+	}
+	at, _ := resp["access_token"].(string)
+	if at == "" {
+		return nil, errors.New("the token endpoint's answer has no access_token")
+	}
+	typ, _ := resp["token_type"].(string)
+	return (&oauth2.Token{AccessToken: at, TokenType: typ}).WithExtra(resp), nil
 }
 
 // attributesURL is the user-info URL; where the provider asks for the

@@ -368,6 +368,11 @@ func checkProviderDetails(typ string, details map[string]string) error {
 		sort.Strings(missing)
 		return errorf(InvalidParameter, "ProviderDetails for a %s identity provider must include %s.", typ, strings.Join(missing, ", "))
 	}
+	for _, k := range []string{"token_request_method", "attributes_request_method"} {
+		if m, ok := details[k]; ok && m != "GET" && m != "POST" {
+			return errorf(InvalidParameter, "%s must be GET or POST.", k)
+		}
+	}
 	switch typ {
 	case "OIDC":
 		if m := details["attributes_request_method"]; m != "GET" && m != "POST" {
