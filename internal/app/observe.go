@@ -154,6 +154,25 @@ func (a *App) admit(_ context.Context, info *awsproto.RequestInfo, body []byte) 
 	return nil
 }
 
+// admitEndpoint applies the per-address limits to a request to a pool
+// domain's endpoint, by the endpoint's quota category.
+func (a *App) admitEndpoint(r *http.Request, endpoint string) bool {
+	cat := ratelimit.EndpointCategory(endpoint)
+	if cat == "" || a.limiter == nil {
+		return true
+	}
+	if !a.limiter.Allow(ratelimit.ScopeAddress, cat, a.clientIP(r)) {
+		a.metrics.Throttled(cat, ratelimit.ScopeAddress)
+		return false
+	}
+	return true
+}
+
+// observeEndpoint counts a request to a pool domain's endpoint.
+func (a *App) observeEndpoint(endpoint, outcome string, d time.Duration) {
+	a.metrics.Endpoint(endpoint, outcome, d)
+}
+
 // signedIn is told of every sign-in step by the User Pools API: metrics,
 // and wrong passwords counted against their address by the spray rule.
 func (a *App) signedIn(ctx context.Context, flow, username, outcome string) {

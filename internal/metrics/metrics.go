@@ -37,6 +37,8 @@ type Set struct {
 	triggers        *prometheus.CounterVec
 	triggerDuration *prometheus.HistogramVec
 	throttled       *prometheus.CounterVec
+	endpoints       *prometheus.CounterVec
+	endpointTime    *prometheus.HistogramVec
 }
 
 // latencyBuckets go from 0.5 ms to 10 s: a cached read, an RSA signature,
@@ -77,8 +79,13 @@ func New() *Set {
 		Help: "Lambda invocation latency by function.", Buckets: latencyBuckets}, []string{"function"})
 	s.throttled = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cognate_throttled_requests_total",
 		Help: "Requests refused by a rate limit, by quota category and scope (address, client, user)."}, []string{"category", "scope"})
+	s.endpoints = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cognate_endpoint_requests_total",
+		Help: "Requests to the pool domains' endpoints (managed login pages, OAuth 2.0, OpenID and SAML) by endpoint and outcome: ok, client_error, server_error, throttled."}, []string{"endpoint", "outcome"})
+	s.endpointTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "cognate_endpoint_request_duration_seconds",
+		Help: "Latency of the pool domains' endpoints by endpoint.", Buckets: latencyBuckets}, []string{"endpoint"})
 	for _, c := range []prometheus.Collector{s.requests, s.requestDuration, s.signIns, s.lockouts, s.codesSent, s.tokens,
-		s.credentials, s.hashWait, s.storage, s.storageErrors, s.gateway, s.triggers, s.triggerDuration, s.throttled} {
+		s.credentials, s.hashWait, s.storage, s.storageErrors, s.gateway, s.triggers, s.triggerDuration, s.throttled,
+		s.endpoints, s.endpointTime} {
 		f(c)
 	}
 	return s
@@ -96,6 +103,16 @@ func (s *Set) Request(api, operation, errType string, d time.Duration) {
 	}
 	s.requests.WithLabelValues(api, operation, errType).Inc()
 	s.requestDuration.WithLabelValues(api, operation).Observe(d.Seconds())
+}
+
+// Endpoint counts a request to a pool domain's endpoint (a fixed set of
+// paths, "other" for the rest) with its outcome.
+func (s *Set) Endpoint(endpoint, outcome string, d time.Duration) {
+	if s == nil {
+		return
+	}
+	s.endpoints.WithLabelValues(endpoint, outcome).Inc()
+	s.endpointTime.WithLabelValues(endpoint).Observe(d.Seconds())
 }
 
 // SignIn counts a sign-in step.

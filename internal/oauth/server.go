@@ -29,8 +29,14 @@ type Deps struct {
 	// SourceIP names the client of a request (for lockouts and audit);
 	// nil means its remote address.
 	SourceIP func(*http.Request) string
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Admit is asked before a request to endpoint (a path of a pool
+	// domain, or "other") is served; false answers 429. nil admits all.
+	Admit func(r *http.Request, endpoint string) bool
+	// Observe is told of every request: its endpoint, outcome (Outcome*)
+	// and duration. nil reports nothing.
+	Observe func(endpoint, outcome string, d time.Duration)
+	Now     func() time.Time
+	Logger  *slog.Logger
 }
 
 // Server serves the pool domains.
@@ -193,6 +199,10 @@ func (s *Server) hostDomain(ctx context.Context, host string) string {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, domain, base, path, rest string) {
+	s.observed(w, r, rest, func(w http.ResponseWriter) { s.serveSite(w, r, domain, base, path, rest) })
+}
+
+func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, domain, base, path, rest string) {
 	poolID, err := s.Users.DomainPool(r.Context(), domain)
 	if err != nil {
 		s.page(w, r, http.StatusNotFound, loginui.Page{Title: "error.title", Error: "err.request"})

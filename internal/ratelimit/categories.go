@@ -21,6 +21,10 @@ const (
 	UserToken              = "UserToken"
 	ClientAuthentication   = "ClientAuthentication"
 	IdentityPool           = "IdentityPool"
+	// UserFederation is the category of the federation endpoints of the
+	// pool domains (the providers' answers, SAML metadata and logout),
+	// which no API operation shares.
+	UserFederation = "UserFederation"
 )
 
 // categories maps operations (by signing name and operation) to their
@@ -69,6 +73,24 @@ var categories = map[string]map[string]string{
 		"UnlinkIdentity": IdentityPool,
 	},
 }
+
+// endpoints maps the pool domain endpoints (the managed login pages and
+// the OAuth 2.0, OpenID and SAML endpoints) to the category of the API
+// operations they do the work of: the sign-in pages and the authorization
+// endpoint sign users in; the token endpoint redeems codes and refresh
+// tokens; the federation endpoints have their own.
+var endpoints = map[string]string{
+	"/oauth2/authorize": UserAuthentication, "/login": UserAuthentication, "/login/challenge": UserAuthentication,
+	"/signup": UserCreation, "/confirm": UserCreation,
+	"/forgotPassword": UserAccountRecovery, "/confirmForgotPassword": UserAccountRecovery,
+	"/oauth2/token": UserToken, "/oauth2/revoke": UserToken, "/logout": UserToken, "/oauth2/userInfo": UserRead,
+	"/oauth2/idpresponse": UserFederation, "/saml2/idpresponse": UserFederation, "/saml2/logout": UserFederation,
+	"/saml2/metadata": UserFederation,
+}
+
+// EndpointCategory returns the quota category of a pool domain endpoint
+// (its path within the domain), "" for a path that is no endpoint.
+func EndpointCategory(path string) string { return endpoints[path] }
 
 // Category returns the quota category of an operation of the API with the
 // given signing name, "" for one that is not limited. authFlow is

@@ -43,8 +43,9 @@ type Rules map[string]map[string]Limit
 // Defaults limit what abuse is made of, per address and per app client:
 // sign-ins (credential stuffing; 200 a second from one address is more
 // than a node's CPU can check passwords for, and Cognito allows 120 a
-// second to a whole account), sign-ups and account recovery (message
-// floods). Sprays are stopped by the spray rule. Reads and updates, which
+// second to a whole account), federated sign-ins and SAML logouts (each
+// costs a provider round trip or a signature check), sign-ups and
+// account recovery (message floods). Sprays are stopped by the spray rule. Reads and updates, which
 // need a valid access token, and refreshes, which need a refresh token
 // nobody can guess, are not limited by default: one backend calling
 // GetUser a thousand times a second is a customer, not an attack. No
@@ -53,7 +54,7 @@ type Rules map[string]map[string]Limit
 // with Cognito's own errors.
 func Defaults() Rules {
 	return Rules{
-		ScopeAddress: {UserAuthentication: {200, 400}, UserCreation: {50, 200}, UserAccountRecovery: {50, 200}},
+		ScopeAddress: {UserAuthentication: {200, 400}, UserCreation: {50, 200}, UserAccountRecovery: {50, 200}, UserFederation: {50, 200}},
 		ScopeClient:  {UserAuthentication: {2000, 4000}, UserCreation: {1000, 2000}, UserAccountRecovery: {1000, 2000}},
 	}
 }
@@ -251,5 +252,5 @@ func knownCategory(c string) bool {
 			}
 		}
 	}
-	return c == ClientAuthentication
+	return c == ClientAuthentication || c == UserFederation
 }

@@ -1,0 +1,107 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognate-dev/cognate/internal/app"
+	"github.com/cognate-dev/cognate/internal/config"
+)
+
+// TestPoolDomainLimitsAndMetrics: the pool domains' endpoints are limited
+// per address by their quota category (a page for browsers, an RFC 6749
+// style JSON error for the token endpoint, both 429 with Retry-After),
+// and counted by endpoint and outcome in /metrics.
+func TestPoolDomainLimitsAndMetrics(t *testing.T) {
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.RateLimits = "address:UserFederation=0.01/2,address:UserToken=0.01/1"
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	poolID := s.oauthPool(nil)
+	clientID, _ := s.oauthClient(poolID, false, []types.OAuthFlowType{types.OAuthFlowTypeCode})
+	base := s.cfg.PublicURL + "/domains/" + rpDomain
+	before := s.scrape(t)
+
+	// An authorization refused by a redirect to the client is a
+	// redirect_error.
+	refused := newBrowser(t).get(base + "/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID},
+		"redirect_uri": {rpCallback}, "identity_provider": {"NoSuchProvider"}}.Encode())
+	if refused.location == nil || refused.location.Query().Get("error") == "" {
+		t.Fatalf("authorize through an unknown provider: %d %v", refused.status, refused.location)
+	}
+
+	post := func(path string, form url.Values) *http.Response {
+		t.Helper()
+		resp, err := http.PostForm(base+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	for i, want := range []int{http.StatusBadRequest, http.StatusBadRequest, http.StatusTooManyRequests} {
+		resp := post("/saml2/idpresponse", url.Values{"SAMLResponse": {"x"}})
+		if resp.StatusCode != want {
+			t.Errorf("SAML response %d: %d, want %d", i, resp.StatusCode, want)
+		}
+		if want == http.StatusTooManyRequests && (resp.Header.Get("Retry-After") == "" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html")) {
+			t.Errorf("the throttled page: %v", resp.Header)
+		}
+	}
+	if resp := post("/oauth2/token", url.Values{"grant_type": {"authorization_code"}}); resp.StatusCode == http.StatusTooManyRequests {
+		t.Fatal("the first token request was throttled")
+	}
+	resp, err := http.PostForm(base+"/oauth2/token", url.Values{"grant_type": {"authorization_code"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Error string `json:"error"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || body.Error != "too_many_requests" || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("the throttled token request: %d %+v %v", resp.StatusCode, body, resp.Header)
+	}
+	// Not limited by default: the endpoints without a limit, and paths
+	// that are no endpoint.
+	for range 3 {
+		if resp, _ := http.Get(base + "/no-such-page"); resp.StatusCode == http.StatusTooManyRequests {
+			t.Error("a path that is no endpoint was throttled")
+		}
+	}
+
+	after := s.scrape(t)
+	moved := func(family string, labels map[string]string) float64 {
+		return metricValue(after, family, labels) - metricValue(before, family, labels)
+	}
+	for _, c := range []struct {
+		labels map[string]string
+		want   float64
+	}{
+		{map[string]string{"endpoint": "/saml2/idpresponse", "outcome": "client_error"}, 2},
+		{map[string]string{"endpoint": "/saml2/idpresponse", "outcome": "throttled"}, 1},
+		{map[string]string{"endpoint": "/oauth2/token", "outcome": "client_error"}, 1},
+		{map[string]string{"endpoint": "/oauth2/token", "outcome": "throttled"}, 1},
+		{map[string]string{"endpoint": "other", "outcome": "client_error"}, 3},
+		{map[string]string{"endpoint": "/oauth2/authorize", "outcome": "redirect_error"}, 1},
+	} {
+		if got := moved("cognate_endpoint_requests_total", c.labels); got != c.want {
+			t.Errorf("cognate_endpoint_requests_total%v moved by %v, want %v", c.labels, got, c.want)
+		}
+	}
+	if got := moved("cognate_endpoint_request_duration_seconds", map[string]string{"endpoint": "/saml2/idpresponse"}); got != 3 {
+		t.Errorf("the latency histogram of /saml2/idpresponse counted %v requests, want 3", got)
+	}
+	if got := moved("cognate_throttled_requests_total", map[string]string{"category": "UserFederation", "scope": "address"}); got != 1 {
+		t.Errorf("throttled UserFederation requests: %v", got)
+	}
+}
