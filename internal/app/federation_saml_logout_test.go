@@ -354,6 +354,26 @@ func TestFederationSAMLLogout(t *testing.T) {
 	if p := postForm(b, action, form); p.status != http.StatusBadRequest {
 		t.Errorf("a replayed LogoutRequest: %d", p.status)
 	}
+
+	// Without IDPSignout, /logout ends the session and goes straight to
+	// the logout_uri: the IdP's session stays.
+	result(s.idp.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{
+		UserPoolId: &poolID, ProviderName: aws.String("CorpQuiet"), ProviderType: types.IdentityProviderTypeTypeSaml,
+		ProviderDetails: map[string]string{"MetadataFile": string(idpMeta)},
+	})).must(t)
+	result(s.idp.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{
+		UserPoolId: &poolID, ClientId: client.ClientId, AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthScopes: []string{"openid", "email"},
+		CallbackURLs: []string{rpCallback}, LogoutURLs: []string{rpLogout}, SupportedIdentityProviders: []string{"Corp", "CorpQuiet"},
+	})).must(t)
+	action, form = sloForm(t, b.get(authorize+"&identity_provider=CorpQuiet"))
+	if back := postForm(b, action, form).callback(t); back.Get("code") == "" {
+		t.Fatalf("sign-in through CorpQuiet: %v", back)
+	}
+	if p := b.get(logout); p.location == nil || p.location.String() != rpLogout+"?state=bye" || !sessions.isLive() {
+		t.Errorf("/logout of a provider without IDPSignout: %d %v at %s (IdP session live: %v)", p.status, p.location, p.url, sessions.isLive())
+	}
+	signedOut("after /logout without IDPSignout")
 }
 
 var (
