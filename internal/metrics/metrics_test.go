@@ -35,6 +35,7 @@ func TestDashboardNamesRealSeries(t *testing.T) {
 	s.Gateway("s3", "allowed")
 	s.Invocation("fn", "ok", 0)
 	s.Throttled("c", "address")
+	s.Endpoint("/login", "ok", 0)
 	families, err := s.reg.Gather()
 	if err != nil {
 		t.Fatal(err)
