@@ -341,6 +341,18 @@ func TestFederationSAMLLogout(t *testing.T) {
 	if p := b.get(authorize); p.location == nil {
 		t.Fatal("a refused LogoutRequest ended the session")
 	}
+	// A valid request for another SessionIndex of the user is answered,
+	// and leaves this session.
+	otherSession := resign(t, form.Get("SAMLRequest"), key, cert, false, func(e *etree.Element) {
+		e.CreateAttr("ID", "id-other-session")
+		e.FindElement(".//SessionIndex").SetText("idx-other")
+	})
+	if p := postForm(b, action, url.Values{"SAMLRequest": {otherSession}}); p.status != http.StatusOK || !strings.Contains(p.body, "SAMLResponse") {
+		t.Errorf("a LogoutRequest for another session: %d\n%s", p.status, p.body)
+	}
+	if p := b.get(authorize); p.location == nil {
+		t.Fatal("a LogoutRequest for another SessionIndex ended the session")
+	}
 	answer := postForm(b, action, form)
 	signedOut("after the IdP's LogoutRequest")
 	idpAction, idpForm := sloForm(t, answer)

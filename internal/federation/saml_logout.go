@@ -120,6 +120,26 @@ func (f *Federator) FinishLogout(ctx context.Context, p Provider, sp *ServicePro
 type IdPLogoutRequest struct {
 	ID     string
 	NameID string
+	// SessionIndexes are the sessions it ends; none means every session
+	// of NameID.
+	SessionIndexes []string
+}
+
+// Ends reports whether the request ends sess (SAML core 3.7.1): the same
+// NameID and, when the request names sessions, one of them.
+func (r *IdPLogoutRequest) Ends(sess *SAMLSession) bool {
+	if sess == nil || !constantEqual(sess.NameID, r.NameID) {
+		return false
+	}
+	if len(r.SessionIndexes) == 0 {
+		return true
+	}
+	for _, si := range r.SessionIndexes {
+		if constantEqual(si, sess.SessionIndex) {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadLogoutRequest checks a LogoutRequest p posted (the SAMLRequest field
@@ -159,7 +179,37 @@ func (f *Federator) ReadLogoutRequest(ctx context.Context, p Provider, sp *Servi
 	if n != 1 {
 		return nil, refused(fmt.Errorf("federation: SAML logout request %s was already used", req.ID))
 	}
-	return &IdPLogoutRequest{ID: req.ID, NameID: req.NameID.Value}, nil
+	indexes, err := signedSessionIndexes(s, encoded)
+	if err != nil {
+		return nil, refused(err)
+	}
+	return &IdPLogoutRequest{ID: req.ID, NameID: req.NameID.Value, SessionIndexes: indexes}, nil
+}
+
+// signedSessionIndexes reads the SessionIndex elements of a LogoutRequest
+// that gosaml2 has verified, which it does not return: from what the
+// signature covers, as goxmldsig (which gosaml2 verifies with) returns it,
+// never from the document around it.
+func signedSessionIndexes(s *saml2.SAMLServiceProvider, encoded string) ([]string, error) {
+	raw, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, err
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(raw); err != nil || doc.Root() == nil {
+		return nil, fmt.Errorf("federation: the logout request cannot be read: %v", err)
+	}
+	vc := dsig.NewDefaultValidationContext(s.IDPCertificateStore)
+	vc.Clock = s.Clock
+	el, err := vc.Validate(doc.Root())
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, si := range el.SelectElements("SessionIndex") {
+		out = append(out, strings.TrimSpace(si.Text()))
+	}
+	return out, nil
 }
 
 // LogoutResponse is the signed answer, with status, to p's LogoutRequest

@@ -88,3 +88,23 @@ func TestSAMLLogout(t *testing.T) {
 		t.Error("an empty LogoutResponse was accepted")
 	}
 }
+
+func TestIdPLogoutRequestEnds(t *testing.T) {
+	sess := &SAMLSession{NameID: "u1", SessionIndex: "s1"}
+	for _, c := range []struct {
+		req  IdPLogoutRequest
+		want bool
+	}{
+		{IdPLogoutRequest{NameID: "u1"}, true},
+		{IdPLogoutRequest{NameID: "u1", SessionIndexes: []string{"s0", "s1"}}, true},
+		{IdPLogoutRequest{NameID: "u1", SessionIndexes: []string{"s2"}}, false},
+		{IdPLogoutRequest{NameID: "u2"}, false},
+	} {
+		if got := c.req.Ends(sess); got != c.want {
+			t.Errorf("%+v ends %+v: %v", c.req, sess, got)
+		}
+	}
+	if (&IdPLogoutRequest{NameID: "u1"}).Ends(nil) {
+		t.Error("a request ends no session at all")
+	}
+}

@@ -155,9 +155,9 @@ func (s *Server) samlLogoutRequest(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusBadRequest, loginui.Page{Title: "error.title", Error: "err.request"})
 		return
 	}
-	// The session ends when it is the one the request names (its
-	// provider and NameID); a session of someone else stays.
-	if ls != nil && ls.SAML != nil && ls.IdP == pc.Name && secret.Equal(ls.SAML.NameID, req.NameID) {
+	// The session ends when it is one the request names (its provider,
+	// NameID and SessionIndex); a session of someone else stays.
+	if ls != nil && ls.IdP == pc.Name && req.Ends(ls.SAML) {
 		s.endSession(w, st)
 	}
 	page, to, err := s.federator.LogoutResponse(r.Context(), p, sp, req.ID, federation.StatusSuccess, r.PostForm.Get("RelayState"))
