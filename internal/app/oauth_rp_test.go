@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,9 @@ func testRelyingParty(t *testing.T, s *server) {
 
 	// Logout: back to the registered logout_uri, and the session is over.
 	// (OpenID RP-initiated logout: the client named by the ID token.)
+	// A copy of the session cookie taken before is over too.
+	authURL, _ := url.Parse(r.conf.AuthCodeURL("st"))
+	copied := b.client.Jar.Cookies(authURL)
 	out := b.get(r.extra.EndSession + "?" + url.Values{"id_token_hint": {tok.Extra("id_token").(string)},
 		"post_logout_redirect_uri": {rpLogout}}.Encode())
 	if out.location == nil || out.location.String() != rpLogout {
@@ -207,6 +211,15 @@ func testRelyingParty(t *testing.T, s *server) {
 	none := b.get(r.conf.AuthCodeURL("st", oauth2.SetAuthURLParam("prompt", "none"))).callback(t)
 	if none.Get("error") != "login_required" || none.Get("state") != "st" {
 		t.Fatalf("prompt=none after logout: %v", none)
+	}
+	thief := newBrowser(t)
+	thief.client.Jar.SetCookies(authURL, copied)
+	if len(copied) == 0 || !slices.ContainsFunc(copied, func(c *http.Cookie) bool { return c.Name == "cognate-session" }) {
+		t.Fatalf("no session cookie to copy: %v", copied)
+	}
+	replayed := thief.get(r.conf.AuthCodeURL("st", oauth2.SetAuthURLParam("prompt", "none"))).callback(t)
+	if replayed.Get("error") != "login_required" {
+		t.Fatalf("prompt=none with the session cookie copied before logout: %v", replayed)
 	}
 	bad := b.get(r.extra.EndSession + "?" + url.Values{"client_id": {clientID}, "logout_uri": {"http://evil.test/"}}.Encode())
 	if bad.status != http.StatusBadRequest || bad.location != nil {

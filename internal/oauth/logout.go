@@ -43,7 +43,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ls := s.currentSession(r)
-	s.endSession(w, siteOf(r))
+	s.endSession(w, r, ls)
 	if st := q.Get("state"); st != "" {
 		target = withParams(target, url.Values{"state": {st}}, false)
 	}

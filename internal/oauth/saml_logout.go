@@ -158,7 +158,7 @@ func (s *Server) samlLogoutRequest(w http.ResponseWriter, r *http.Request) {
 	// The session ends when it is one the request names (its provider,
 	// NameID and SessionIndex); a session of someone else stays.
 	if ls != nil && ls.IdP == pc.Name && req.Ends(ls.SAML) {
-		s.endSession(w, st)
+		s.endSession(w, r, ls)
 	}
 	page, to, err := s.federator.LogoutResponse(r.Context(), p, sp, req.ID, federation.StatusSuccess, r.PostForm.Get("RelayState"))
 	if err != nil {

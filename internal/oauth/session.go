@@ -12,8 +12,10 @@ import (
 // The managed-login session: after a sign-in on the pages the browser
 // holds a cookie naming the user, sealed (encrypted and authenticated)
 // with the server key for an hour, so /oauth2/authorize can sign the user
-// in again without the pages. It is never stored on the server; /logout
-// clears it.
+// in again without the pages. The server keeps nothing while the session
+// lives; /logout clears the cookie and records the session's id as ended
+// (storage.Nonces, shared by every node, until the session would have
+// expired), so a copy of the cookie taken before the sign-out is refused.
 const (
 	sessionCookie = "cognate-session"
 	csrfCookie    = "cognate-csrf"
@@ -21,6 +23,8 @@ const (
 )
 
 type loginSession struct {
+	// ID names the session for its revocation at /logout.
+	ID       string `json:"n"`
 	Pool     string `json:"p"`
 	Sub      string `json:"u"`
 	AuthTime int64  `json:"t"`
@@ -52,7 +56,7 @@ func (s *Server) startSession(w http.ResponseWriter, st *site, sub string) {
 // nil).
 func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp string, saml *federation.SAMLSession) {
 	now := s.Now()
-	ls := loginSession{Pool: st.poolID, Sub: sub, AuthTime: now.Unix()}
+	ls := loginSession{ID: base64.RawURLEncoding.EncodeToString(secret.RandomBytes(16)), Pool: st.poolID, Sub: sub, AuthTime: now.Unix()}
 	if saml != nil {
 		ls.IdP, ls.SAML = idp, saml
 	}
@@ -71,15 +75,31 @@ func (s *Server) currentSession(r *http.Request) *loginSession {
 		return nil
 	}
 	var ls loginSession
-	if s.Ring.OpenJSON(c.Value, sessionAAD(st.poolID), s.Now(), &ls) != nil || ls.Pool != st.poolID {
+	if s.Ring.OpenJSON(c.Value, sessionAAD(st.poolID), s.Now(), &ls) != nil || ls.Pool != st.poolID || ls.ID == "" {
+		return nil
+	}
+	// A session signed out at /logout is over, whoever still holds a
+	// copy of its cookie. When the store cannot answer, no session.
+	if n, err := s.Nonces.Uses(r.Context(), sessionEndKey(ls.ID)); err != nil || n > 0 {
 		return nil
 	}
 	return &ls
 }
 
-func (s *Server) endSession(w http.ResponseWriter, st *site) {
-	http.SetCookie(w, s.cookie(st, sessionCookie, "", -1))
+// endSession clears the session cookie and records the session ls (nil
+// when the request has none) as ended until it would have expired.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request, ls *loginSession) {
+	http.SetCookie(w, s.cookie(siteOf(r), sessionCookie, "", -1))
+	if ls == nil {
+		return
+	}
+	expires := time.Unix(ls.AuthTime, 0).Add(sessionTTL + time.Minute)
+	if _, err := s.Nonces.Use(r.Context(), sessionEndKey(ls.ID), expires); err != nil {
+		s.Logger.Error("oauth: recording a session's end", "pool", ls.Pool, "err", err)
+	}
 }
+
+func sessionEndKey(id string) []byte { return secret.HashToken("managed-login-session-ended:" + id) }
 
 // csrfToken returns the request's CSRF token, setting a new one in a
 // cookie when it has none. Forms carry it in the hidden field _csrf, and a
