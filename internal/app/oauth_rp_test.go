@@ -225,6 +225,28 @@ func testRelyingParty(t *testing.T, s *server) {
 	if bad.status != http.StatusBadRequest || bad.location != nil {
 		t.Fatalf("logout to an unregistered URL: %d %v", bad.status, bad.location)
 	}
+
+	// Logout with /oauth2/authorize's parameters: signed out, then the
+	// sign-in page, whose form signs in again (as someone else, here the
+	// same user) and goes back with the request's state.
+	r.signIn(t, b, "alice", "Passw0rd!long")
+	again := url.Values{"client_id": {clientID}, "response_type": {"code"}, "redirect_uri": {rpCallback},
+		"scope": {"openid email"}, "state": {"again"}}
+	login := b.get(r.extra.EndSession + "?" + again.Encode())
+	if login.status != http.StatusOK || !strings.Contains(login.body, `name="password"`) {
+		t.Fatalf("logout with redirect_uri: %d %v", login.status, login.location)
+	}
+	if none := b.get(r.conf.AuthCodeURL("st", oauth2.SetAuthURLParam("prompt", "none"))).callback(t); none.Get("error") != "login_required" {
+		t.Fatalf("prompt=none after logout with redirect_uri: %v", none)
+	}
+	back := b.submit(login, map[string]string{"username": "alice", "password": "Passw0rd!long"}).callback(t)
+	if back.Get("state") != "again" || back.Get("code") == "" {
+		t.Fatalf("sign-in after logout with redirect_uri: %v", back)
+	}
+	again.Set("redirect_uri", "http://evil.test/cb")
+	if bad := b.get(r.extra.EndSession + "?" + again.Encode()); bad.status != http.StatusBadRequest || bad.location != nil {
+		t.Fatalf("logout to an unregistered redirect_uri: %d %v", bad.status, bad.location)
+	}
 }
 
 func TestOAuthClientCredentials(t *testing.T) {

@@ -12,7 +12,9 @@ import (
 // logout is /logout: it ends the managed-login session (the cookie) and
 // sends the browser to logout_uri (or OpenID's post_logout_redirect_uri),
 // which must be one of the client's LogoutURLs exactly; otherwise an
-// error page. A session from a SAML provider that signs users out
+// error page. Without either, a redirect_uri (one of the client's
+// CallbackURLs) with the rest of /oauth2/authorize's parameters sends the
+// browser to the sign-in page, to sign in again, as Cognito documents. A session from a SAML provider that signs users out
 // (IDPSignout) goes through the provider first (saml_logout.go).
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -38,15 +40,24 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if target == "" {
 		target = q.Get("post_logout_redirect_uri")
 	}
-	if target == "" || !slices.Contains(cl.LogoutURLs, target) {
+	switch {
+	case target == "" && q.Get("redirect_uri") != "":
+		// Sign out, then sign in again (as someone else): the request
+		// carries /oauth2/authorize's parameters, which the sign-in page
+		// checks as authorize does.
+		if !slices.Contains(cl.CallbackURLs, q.Get("redirect_uri")) {
+			s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: lang, Title: "error.title", Error: "err.redirect"})
+			return
+		}
+		target = siteOf(r).base + "/login?" + r.URL.RawQuery
+	case target == "" || !slices.Contains(cl.LogoutURLs, target):
 		s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: lang, Title: "error.title", Error: "err.logout"})
 		return
+	case q.Get("state") != "":
+		target = withParams(target, url.Values{"state": {q.Get("state")}}, false)
 	}
 	ls := s.currentSession(r)
 	s.endSession(w, r, ls)
-	if st := q.Get("state"); st != "" {
-		target = withParams(target, url.Values{"state": {st}}, false)
-	}
 	if ls != nil && ls.SAML != nil && s.samlSignOut(w, r, ls, target, lang) {
 		return
 	}
