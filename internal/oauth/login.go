@@ -133,7 +133,7 @@ func (s *Server) signInForm(r *http.Request, req *authRequest, username, errKey,
 	return loginui.Page{Template: "signin", Lang: req.Lang, Title: "signin.title", Error: errKey, Info: info,
 		Action: base + "/login", Flow: s.sealFlow(req), Username: username, Providers: s.providerLinks(r, req),
 		NoPassword: s.Users.HostedChoice(r.Context(), req.Client),
-		Links: map[string]string{"signup": base + "/signup?" + q, "forgot": base + "/forgotPassword?" + q}}
+		Links:      map[string]string{"signup": base + "/signup?" + q, "forgot": base + "/forgotPassword?" + q}}
 }
 
 // loginPage is GET /login: the sign-in form.
