@@ -25,7 +25,7 @@ func (s *server) choiceClient(poolID string) (string, string) {
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth,
 			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
-		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{rpCallback},
+		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{rpCallback}, LogoutURLs: []string{rpLogout},
 		SupportedIdentityProviders: []string{"COGNITO"},
 	})).must(s.t)
 	return *out.UserPoolClient.ClientId, aws.ToString(out.UserPoolClient.ClientSecret)
@@ -163,7 +163,7 @@ func TestOAuthPagesBranding(t *testing.T) {
 	logo := pngLogo(120)
 	settings := func(color string) document.Interface {
 		return document.NewLazyDocument(map[string]any{"components": map[string]any{
-			"primaryButton": map[string]any{"lightMode": map[string]any{"defaults": map[string]any{"backgroundColor": color, "textColor": "ffffffff"}}},
+			"primaryButton":  map[string]any{"lightMode": map[string]any{"defaults": map[string]any{"backgroundColor": color, "textColor": "ffffffff"}}},
 			"pageBackground": map[string]any{"lightMode": map[string]any{"color": "f0e6d2ff"}},
 			"form":           map[string]any{"logo": map[string]any{"enabled": true}},
 		}})
