@@ -45,7 +45,7 @@ func TestManagedPasskeysInChromium(t *testing.T) {
 			UserVerification: types.UserVerificationTypeRequired}})).must(t)
 	clientID, secret := s.choiceClient(poolID)
 	r := newRP(t, s, poolID, clientID, secret, "openid", "email")
-	s.user(poolID, "pia", "Correct-Horse-9")
+	s.user(poolID, "pia", "Correct-Horse-9", attr("email", "pia@example.com"), attr("email_verified", "true"))
 	s.user(poolID, "olga", "Correct-Horse-9", attr("email", "olga@example.com"), attr("email_verified", "true"))
 
 	authURL := r.conf.AuthCodeURL("pk-state", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
