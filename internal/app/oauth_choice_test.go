@@ -2,7 +2,10 @@ package app_test
 
 import (
 	"bytes"
+	"context"
+	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,6 +17,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/document"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"golang.org/x/oauth2"
+
+	"github.com/cognate-dev/cognate/internal/app"
+	"github.com/cognate-dev/cognate/internal/config"
 )
 
 // choiceClient creates an OAuth client (code grant, a secret) that allows
@@ -214,5 +220,58 @@ func TestOAuthPagesBranding(t *testing.T) {
 		ManagedLoginBrandingId: id, Settings: settings("1d6b3aff")})).must(t)
 	if p := b.get(r.conf.AuthCodeURL("st")); !strings.Contains(p.body, "background-color:#1d6b3aff") {
 		t.Fatalf("the updated colour is not on the page:\n%s", p.body)
+	}
+}
+
+// The "Add a passkey?" page without JavaScript: it follows a password
+// sign-in in a pool that offers passkeys (relying party localhost, pages
+// at http://localhost), loads passkey.js by CSP nonce (the other pages
+// allow no script), refuses a credential that is not one and a forged
+// prompt, and Not now goes on to the relying party.
+func TestOAuthPasskeyPrompt(t *testing.T) {
+	local := func(u string) string { return strings.Replace(u, "http://127.0.0.1:", "http://localhost:", 1) }
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.PublicURL = local(cfg.PublicURL)
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	s.cfg.PublicURL = local(s.cfg.PublicURL)
+	poolID := s.pool(&cip.CreateUserPoolInput{Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+		AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeWebAuthn}}}})
+	result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String(rpDomain)})).must(t)
+	result(s.idp.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(poolID),
+		WebAuthnConfiguration: &types.WebAuthnConfigurationType{RelyingPartyId: aws.String("localhost")}})).must(t)
+	clientID, secret := s.choiceClient(poolID)
+	r := newRP(t, s, poolID, clientID, secret, "openid")
+	s.user(poolID, "pia", "Correct-Horse-9")
+
+	b := newBrowser(t)
+	login := b.get(r.conf.AuthCodeURL("st"))
+	if csp := login.header.Get("Content-Security-Policy"); strings.Contains(csp, "script-src") || strings.Contains(login.body, "<script") {
+		t.Fatalf("the sign-in page allows script: %s", csp)
+	}
+	pw := b.submit(b.submit(login, map[string]string{"username": "pia"}), map[string]string{"factor": "PASSWORD"})
+	prompt := b.submit(pw, map[string]string{"password": "Correct-Horse-9"})
+	nonce := regexp.MustCompile(`<script nonce="([^"]+)" src="([^"]+)"`).FindStringSubmatch(prompt.body)
+	if prompt.status != http.StatusOK || !strings.Contains(prompt.body, "Add a passkey?") || nonce == nil ||
+		!strings.Contains(prompt.body, `data-passkey="create"`) ||
+		!strings.HasPrefix(prompt.header.Get("Content-Security-Policy"), "script-src 'nonce-"+nonce[1]+"'; default-src 'none'") {
+		t.Fatalf("prompt: %d %s\n%s", prompt.status, prompt.header.Get("Content-Security-Policy"), prompt.body)
+	}
+	js := b.get(html.UnescapeString(nonce[2]))
+	if js.status != http.StatusOK || !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") ||
+		!strings.Contains(js.body, "navigator.credentials.create") {
+		t.Fatalf("passkey.js: %d %s", js.status, js.header.Get("Content-Type"))
+	}
+
+	// (submit posts the hidden fields of both forms: drop Not now's.)
+	again := b.submit(prompt, map[string]string{"credential": `{"id":"x","type":"public-key"}`}, "skip")
+	if again.status != http.StatusOK || !strings.Contains(again.body, "The passkey could not be used") || !strings.Contains(again.body, "Add a passkey?") {
+		t.Fatalf("a bad credential: %d\n%s", again.status, again.body)
+	}
+	if p := b.submit(again, map[string]string{"skip": "1", "prompt": "forged"}); p.status != http.StatusBadRequest || p.location != nil {
+		t.Fatalf("a forged prompt: %d %v", p.status, p.location)
+	}
+	if back := b.submit(again, map[string]string{"skip": "1"}).callback(t); back.Get("code") == "" || back.Get("state") != "st" {
+		t.Fatalf("Not now: %v", back)
 	}
 }
