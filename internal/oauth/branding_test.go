@@ -13,7 +13,7 @@ func TestBrandingCSSTakesOnlyColoursAndRadii(t *testing.T) {
 	b := &userpool.Branding{Settings: map[string]any{"components": map[string]any{
 		"primaryButton": map[string]any{"lightMode": map[string]any{"defaults": map[string]any{
 			"backgroundColor": "red;}body{background:url(https://evil.test/x)", "textColor": "FFFFFF"}}},
-		"form": map[string]any{"borderRadius": 12.5, "lightMode": map[string]any{"backgroundColor": "00000080"}},
+		"form":     map[string]any{"borderRadius": 12.5, "lightMode": map[string]any{"backgroundColor": "00000080"}},
 		"pageText": map[string]any{"lightMode": map[string]any{"headingColor": 42}},
 	}, "componentClasses": map[string]any{"buttons": map[string]any{"borderRadius": "8px;}"}}}}
 	css := brandingCSS(b, "LIGHT", "")
