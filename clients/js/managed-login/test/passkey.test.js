@@ -5,11 +5,13 @@
 // .create run by the pages' passkey.js), sign-out, then a sign-in with the
 // passkey (navigator.credentials.get) through the choice page; and an
 // email-code sign-in reading the code from the outbox, then Not now. The
-// new pages pass axe-core and are photographed into docs/managed-login/.
+// new pages pass axe-core and are photographed into docs/managed-login/,
+// with a sign-in page styled by a ManagedLoginBranding style.
 //
 // The Go test that runs this (internal/app, TestManagedPasskeysInChromium)
 // sets PK_AUTH_URL (an authorization request at http://localhost), PK_LOGOUT_URL,
-// PK_USERNAME, PK_PASSWORD, PK_OTP_USERNAME, OUTBOX and CHROMIUM. Without
+// PK_USERNAME, PK_PASSWORD, PK_OTP_USERNAME, PK_BRAND_URL (a branded
+// domain's sign-in page), OUTBOX and CHROMIUM. Without
 // PK_AUTH_URL (as when TestManagedLoginInChromium runs this directory) it
 // is skipped.
 
@@ -125,6 +127,15 @@ test('passkeys and choice-based sign-in on the managed pages', { skip: !env.PK_A
     await other.page.getByRole('button', { name: 'Not now' }).click();
     back = await callback(other.page);
     assert.ok(back.get('code'), 'no code after the email code');
+
+    // A managed-login domain's branding style: its colours and logo.
+    await other.page.goto(env.PK_BRAND_URL);
+    const logo = other.page.locator('img.logo');
+    await logo.waitFor();
+    assert.ok(await logo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the branding logo did not load');
+    const button = await other.page.getByRole('button', { name: 'Sign in' }).evaluate((b) => getComputedStyle(b).backgroundColor);
+    assert.equal(button, 'rgb(90, 45, 130)');
+    await check(other.page, 'branded-signin');
   } finally {
     await browser.close();
   }
