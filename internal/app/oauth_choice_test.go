@@ -46,11 +46,12 @@ var factorButton = regexp.MustCompile(`<button [^>]*name="factor" value="([A-Z_]
 func TestOAuthChoiceSignIn(t *testing.T) {
 	s := startRP(t, "sqlite", nil)
 	poolID := s.pool(&cip.CreateUserPoolInput{Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
-		AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp}}}})
+		AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp, types.AuthFactorTypeSmsOtp}}}})
 	result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String(rpDomain)})).must(t)
 	clientID, secret := s.choiceClient(poolID)
 	r := newRP(t, s, poolID, clientID, secret, "openid", "email")
-	s.user(poolID, "eve", "Correct-Horse-9", attr("email", "eve@example.com"), attr("email_verified", "true"))
+	s.user(poolID, "eve", "Correct-Horse-9", attr("email", "eve@example.com"), attr("email_verified", "true"),
+		attr("phone_number", "+15555550123"), attr("phone_number_verified", "true"))
 	s.user(poolID, "pam", "Correct-Horse-9")
 
 	choose := func(b *browser, username string, verifier string) *page {
@@ -62,7 +63,8 @@ func TestOAuthChoiceSignIn(t *testing.T) {
 		return b.submit(login, map[string]string{"username": username})
 	}
 
-	// eve has a verified email address: password or email code.
+	// eve has a verified email address and phone number: password, email
+	// code or SMS code.
 	verifier := oauth2.GenerateVerifier()
 	b := newBrowser(t)
 	choice := choose(b, "eve", verifier)
@@ -70,7 +72,7 @@ func TestOAuthChoiceSignIn(t *testing.T) {
 	for _, m := range factorButton.FindAllStringSubmatch(choice.body, -1) {
 		offered = append(offered, m[1])
 	}
-	if choice.status != http.StatusOK || strings.Join(offered, ",") != "PASSWORD,EMAIL_OTP" {
+	if choice.status != http.StatusOK || strings.Join(offered, ",") != "PASSWORD,EMAIL_OTP,SMS_OTP" {
 		t.Fatalf("choice page offers %v: %d\n%s", offered, choice.status, choice.body)
 	}
 	before := len(s.outbox())
@@ -91,6 +93,22 @@ func TestOAuthChoiceSignIn(t *testing.T) {
 	}
 	if err := id.Claims(&claims); err != nil || claims.Username != "eve" {
 		t.Fatalf("ID token after the email code: %+v %v", claims, err)
+	}
+
+	// An SMS code: one code field; as with the API, three wrong codes end
+	// the sign-in, and the pages start over.
+	b4 := newBrowser(t)
+	smsPage := b4.submit(choose(b4, "eve", oauth2.GenerateVerifier()), map[string]string{"factor": "SMS_OTP"})
+	if smsPage.status != http.StatusOK || !strings.Contains(smsPage.body, "text message") || !strings.Contains(smsPage.body, `name="code"`) {
+		t.Fatalf("SMS code page: %d\n%s", smsPage.status, smsPage.body)
+	}
+	smsCode := s.lastCode()
+	for i := 0; i < 3; i++ {
+		smsPage = b4.submit(smsPage, map[string]string{"code": wrongCode(smsCode)})
+	}
+	if end := b4.submit(smsPage, map[string]string{"code": smsCode}); end.location != nil || strings.Contains(end.body, `name="code"`) ||
+		!strings.Contains(end.body, "This page has expired. Sign in again.") {
+		t.Fatalf("after three wrong SMS codes: %d %v\n%s", end.status, end.location, end.body)
 	}
 
 	// pam has no verified email: password only; a wrong password starts over.
