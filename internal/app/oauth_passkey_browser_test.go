@@ -61,7 +61,7 @@ func TestManagedPasskeysInChromium(t *testing.T) {
 		`font-weight="bold" fill="#fff" text-anchor="middle">Acme</text></svg>`
 	result(s.idp.CreateManagedLoginBranding(ctx, &cip.CreateManagedLoginBrandingInput{UserPoolId: &brandPool, ClientId: &brandClient,
 		Settings: document.NewLazyDocument(map[string]any{"components": map[string]any{
-			"primaryButton": map[string]any{"lightMode": map[string]any{"defaults": map[string]any{"backgroundColor": "5a2d82ff", "textColor": "ffffffff"}}},
+			"primaryButton":  map[string]any{"lightMode": map[string]any{"defaults": map[string]any{"backgroundColor": "5a2d82ff", "textColor": "ffffffff"}}},
 			"pageBackground": map[string]any{"lightMode": map[string]any{"color": "f3eee4ff"}},
 			"form":           map[string]any{"borderRadius": 16, "logo": map[string]any{"enabled": true}},
 		}, "componentClasses": map[string]any{"link": map[string]any{"lightMode": map[string]any{"defaults": map[string]any{"textColor": "5a2d82ff"}}}}}),
