@@ -130,6 +130,18 @@ func TestOAuthChoiceSignIn(t *testing.T) {
 	back = b2.submit(pw, map[string]string{"password": "Correct-Horse-9"}).callback(t)
 	r.exchange(t, back.Get("code"), verifier, "")
 
+	// A relying party that posts the plain form (username and password)
+	// signs in at once; a wrong password is refused on the sign-in page.
+	verifier = oauth2.GenerateVerifier()
+	b5 := newBrowser(t)
+	login := b5.get(r.conf.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier)))
+	if p := b5.submit(login, map[string]string{"username": "eve", "password": "Wrong-Horse-1"}); p.status != http.StatusBadRequest ||
+		!strings.Contains(p.body, "Incorrect username or password") {
+		t.Fatalf("plain form, wrong password: %d\n%s", p.status, p.body)
+	}
+	back = b5.submit(login, map[string]string{"username": "eve", "password": "Correct-Horse-9"}).callback(t)
+	r.exchange(t, back.Get("code"), verifier, "")
+
 	// A factor the user was not offered is refused.
 	b3 := newBrowser(t)
 	choice = choose(b3, "pam", oauth2.GenerateVerifier())

@@ -37,13 +37,15 @@ type passkeyPrompt struct {
 }
 
 // choiceSubmit is POST /login for choice-based sign-in: the username
-// starts USER_AUTH.
-func (s *Server) choiceSubmit(w http.ResponseWriter, r *http.Request, req *authRequest, username string) {
+// starts USER_AUTH. A password posted with it (a relying party that posts
+// the plain username and password form) signs in with the password at
+// once.
+func (s *Server) choiceSubmit(w http.ResponseWriter, r *http.Request, req *authRequest, username, password string) {
 	if username == "" {
 		s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, username, "err.required", ""))
 		return
 	}
-	step, err := s.Users.HostedUserAuth(r.Context(), req.Client, username)
+	step, err := s.Users.HostedUserAuth(r.Context(), req.Client, username, password)
 	if err != nil {
 		s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, username, errorKey(err), ""))
 		return

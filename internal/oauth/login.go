@@ -153,7 +153,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
 	if s.Users.HostedChoice(r.Context(), req.Client) {
-		s.choiceSubmit(w, r, req, username)
+		s.choiceSubmit(w, r, req, username, password)
 		return
 	}
 	if username == "" || password == "" {

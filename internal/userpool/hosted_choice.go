@@ -43,14 +43,19 @@ func (s *Service) HostedChoice(ctx context.Context, clientID string) bool {
 // HostedUserAuth starts a choice-based sign-in for a username typed on the
 // sign-in page: the step is SELECT_CHALLENGE with the factors the user can
 // choose (Choices; PASSWORD_SRP, which needs a client-side computation, is
-// left out).
-func (s *Service) HostedUserAuth(ctx context.Context, clientID, username string) (*HostedStep, error) {
+// left out). A password posted with the username (a form that has both) is
+// USER_AUTH's PREFERRED_CHALLENGE PASSWORD, checked at once.
+func (s *Service) HostedUserAuth(ctx context.Context, clientID, username, password string) (*HostedStep, error) {
 	cl, p, err := s.clientAndPool(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
 	ctx = context.WithValue(ctx, hostedKey{}, true)
-	r, err := s.userAuth(ctx, p, cl, map[string]string{"USERNAME": username, "SECRET_HASH": cl.trustedHash(username)})
+	params := map[string]string{"USERNAME": username, "SECRET_HASH": cl.trustedHash(username)}
+	if password != "" {
+		params["PREFERRED_CHALLENGE"], params["PASSWORD"] = ffPassword, password
+	}
+	r, err := s.userAuth(ctx, p, cl, params)
 	return hostedStep(r, err)
 }
 
