@@ -78,6 +78,7 @@ func TestOAuthChoiceSignIn(t *testing.T) {
 	before := len(s.outbox())
 	codePage := b.submit(choice, map[string]string{"factor": "EMAIL_OTP"})
 	if codePage.status != http.StatusOK || strings.Count(codePage.body, `type="text"`) != 1 || !strings.Contains(codePage.body, `name="code"`) ||
+		!strings.Contains(codePage.body, "Enter the code we sent to e***@") ||
 		len(s.outbox()) != before+1 {
 		t.Fatalf("email code page: %d (outbox %d -> %d)\n%s", codePage.status, before, len(s.outbox()), codePage.body)
 	}

@@ -11,6 +11,7 @@ func init() {
 
 var choiceMessages = map[string]map[string]string{
 	"en": {
+		"mfa.email.to": "Enter the code we sent to %s.", "mfa.sms.to": "Enter the code we sent by text message to %s.",
 		"next": "Next", "choice.title": "Choose how to sign in", "choice.as": "Signing in as",
 		"choice.PASSWORD": "Password", "choice.EMAIL_OTP": "Email me a code", "choice.SMS_OTP": "Text me a code", "choice.WEB_AUTHN": "Passkey",
 		"password.title": "Enter your password",
@@ -21,6 +22,7 @@ var choiceMessages = map[string]map[string]string{
 		"err.passkey": "The passkey could not be used. Try again or choose another way.",
 	},
 	"fr": {
+		"mfa.email.to": "Saisissez le code envoyé à %s.", "mfa.sms.to": "Saisissez le code envoyé par SMS au %s.",
 		"next": "Suivant", "choice.title": "Choisissez comment vous connecter", "choice.as": "Connexion en tant que",
 		"choice.PASSWORD": "Mot de passe", "choice.EMAIL_OTP": "Recevoir un code par e-mail", "choice.SMS_OTP": "Recevoir un code par SMS", "choice.WEB_AUTHN": "Clé d'accès",
 		"password.title": "Saisissez votre mot de passe",
@@ -31,6 +33,7 @@ var choiceMessages = map[string]map[string]string{
 		"err.passkey": "La clé d'accès n'a pas pu être utilisée. Réessayez ou choisissez une autre méthode.",
 	},
 	"de": {
+		"mfa.email.to": "Geben Sie den Code ein, den wir an %s gesendet haben.", "mfa.sms.to": "Geben Sie den Code ein, den wir per SMS an %s gesendet haben.",
 		"next": "Weiter", "choice.title": "Anmeldeart wählen", "choice.as": "Anmeldung als",
 		"choice.PASSWORD": "Passwort", "choice.EMAIL_OTP": "Code per E-Mail senden", "choice.SMS_OTP": "Code per SMS senden", "choice.WEB_AUTHN": "Passkey",
 		"password.title": "Passwort eingeben",
@@ -41,6 +44,7 @@ var choiceMessages = map[string]map[string]string{
 		"err.passkey": "Der Passkey konnte nicht verwendet werden. Versuchen Sie es erneut oder wählen Sie eine andere Art.",
 	},
 	"es": {
+		"mfa.email.to": "Introduzca el código que enviamos a %s.", "mfa.sms.to": "Introduzca el código que enviamos por SMS al %s.",
 		"next": "Siguiente", "choice.title": "Elija cómo iniciar sesión", "choice.as": "Iniciando sesión como",
 		"choice.PASSWORD": "Contraseña", "choice.EMAIL_OTP": "Enviarme un código por correo", "choice.SMS_OTP": "Enviarme un código por SMS", "choice.WEB_AUTHN": "Clave de acceso",
 		"password.title": "Introduzca su contraseña",
@@ -51,6 +55,7 @@ var choiceMessages = map[string]map[string]string{
 		"err.passkey": "No se pudo usar la clave de acceso. Inténtelo de nuevo o elija otro método.",
 	},
 	"pt": {
+		"mfa.email.to": "Digite o código que enviamos para %s.", "mfa.sms.to": "Digite o código que enviamos por SMS para %s.",
 		"next": "Avançar", "choice.title": "Escolha como entrar", "choice.as": "Entrando como",
 		"choice.PASSWORD": "Senha", "choice.EMAIL_OTP": "Receber um código por e-mail", "choice.SMS_OTP": "Receber um código por SMS", "choice.WEB_AUTHN": "Chave de acesso",
 		"password.title": "Digite sua senha",
@@ -61,6 +66,7 @@ var choiceMessages = map[string]map[string]string{
 		"err.passkey": "Não foi possível usar a chave de acesso. Tente novamente ou escolha outra forma.",
 	},
 	"ja": {
+		"mfa.email.to": "%s に送信されたコードを入力してください。", "mfa.sms.to": "SMS で %s に送信されたコードを入力してください。",
 		"next": "次へ", "choice.title": "サインイン方法を選択", "choice.as": "サインイン中のユーザー",
 		"choice.PASSWORD": "パスワード", "choice.EMAIL_OTP": "メールでコードを受け取る", "choice.SMS_OTP": "SMS でコードを受け取る", "choice.WEB_AUTHN": "パスキー",
 		"password.title": "パスワードを入力",

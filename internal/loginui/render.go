@@ -61,6 +61,9 @@ type Page struct {
 	// and password pages; PasswordLabel names the password field.
 	AskUsername, AskEmail, AskPassword bool
 	PasswordLabel                      string
+	// Destination is where a code went (CODE_DELIVERY_DESTINATION, masked):
+	// Hint is then a message with a %s for it.
+	Destination string
 	// Options are the MFA factors of the select page, or the first
 	// factors of the choice page.
 	Options []string

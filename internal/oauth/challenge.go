@@ -35,6 +35,9 @@ func (s *Server) challengeForm(r *http.Request, req *authRequest, username, chal
 		p.AskPassword, p.PasswordLabel = true, "newpassword"
 	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "SMS_OTP":
 		p.Template, p.Title, p.Hint, p.Submit = "code", "mfa.title", codeHints[challenge], "verify"
+		if d := params["CODE_DELIVERY_DESTINATION"]; d != "" && challenge != "SOFTWARE_TOKEN_MFA" {
+			p.Hint, p.Destination = p.Hint+".to", d
+		}
 	case "SELECT_CHALLENGE":
 		p.Template, p.Title, p.Username, p.Options = "choice", "choice.title", username, choices
 	case "PASSWORD":
