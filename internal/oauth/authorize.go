@@ -80,6 +80,9 @@ func (s *Server) parseAuthRequest(r *http.Request, q url.Values) (*authRequest, 
 	if req.ResponseType == "token" && req.Challenge != "" {
 		return req, cl, nil, errInvalidRequest("PKCE applies to the authorization code grant only.")
 	}
+	if cl.RequirePKCE && req.Challenge == "" { // the pool's cognate:require-pkce tag
+		return req, cl, nil, errInvalidRequest("code_challenge is required (PKCE with S256): the user pool requires PKCE for this client.")
+	}
 	switch q.Get("prompt") {
 	case "", "none", "login", "consent", "select_account":
 	default:

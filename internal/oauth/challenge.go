@@ -16,13 +16,16 @@ var codeAnswers = map[string]string{
 	"SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
 	"SMS_MFA":            "SMS_MFA_CODE",
 	"EMAIL_OTP":          "EMAIL_OTP_CODE",
+	"SMS_OTP":            "SMS_OTP_CODE",
 }
 
-var codeHints = map[string]string{"SOFTWARE_TOKEN_MFA": "mfa.totp", "SMS_MFA": "mfa.sms", "EMAIL_OTP": "mfa.email"}
+var codeHints = map[string]string{"SOFTWARE_TOKEN_MFA": "mfa.totp", "SMS_MFA": "mfa.sms", "EMAIL_OTP": "mfa.email", "SMS_OTP": "mfa.sms"}
 
-// challengeForm is the page of a challenge: one code field for MFA, a new
-// password, a choice of factor, or TOTP set-up with a QR code.
-func (s *Server) challengeForm(r *http.Request, req *authRequest, username, challenge, session string, params map[string]string) (loginui.Page, error) {
+// challengeForm is the page of a challenge: one code field for MFA or a
+// passwordless code, a new password, a choice of factor, TOTP set-up with
+// a QR code, or (choice-based sign-in) the first factors, a password, a
+// passkey; choices are SELECT_CHALLENGE's.
+func (s *Server) challengeForm(r *http.Request, req *authRequest, username, challenge, session string, params map[string]string, choices []string) (loginui.Page, error) {
 	p := loginui.Page{Lang: req.Lang, Action: siteOf(r).base + "/login/challenge", Flow: s.sealFlow(req),
 		Hidden: map[string]string{"challenge": challenge, "session": session, "username": username},
 		Links:  map[string]string{"signin": siteOf(r).base + "/login?" + req.query()}}
@@ -30,8 +33,20 @@ func (s *Server) challengeForm(r *http.Request, req *authRequest, username, chal
 	case "NEW_PASSWORD_REQUIRED":
 		p.Template, p.Title, p.Hint, p.Submit = "password", "newpassword.title", "newpassword.hint", "continue"
 		p.AskPassword, p.PasswordLabel = true, "newpassword"
-	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP":
+	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "SMS_OTP":
 		p.Template, p.Title, p.Hint, p.Submit = "code", "mfa.title", codeHints[challenge], "verify"
+		if d := params["CODE_DELIVERY_DESTINATION"]; d != "" && challenge != "SOFTWARE_TOKEN_MFA" {
+			p.Hint, p.Destination = p.Hint+".to", d
+		}
+	case "SELECT_CHALLENGE":
+		p.Template, p.Title, p.Username, p.Options = "choice", "choice.title", username, choices
+	case "PASSWORD":
+		p.Template, p.Title, p.Submit = "password", "password.title", "signin"
+		p.AskPassword, p.PasswordLabel = true, "password"
+	case "WEB_AUTHN":
+		p.Template, p.Title, p.Hint, p.Submit = "passkey", "passkey.title", "passkey.hint", "passkey.signin"
+		p.Passkey = loginui.Passkey{Mode: "get", Options: params["CREDENTIAL_REQUEST_OPTIONS"]}
+		p.Script = siteOf(r).base + passkeyScriptPath
 	case "SELECT_MFA_TYPE":
 		p.Template, p.Title = "select", "select.title"
 		_ = json.Unmarshal([]byte(params["MFAS_CAN_CHOOSE"]), &p.Options)
@@ -85,14 +100,18 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	switch challenge {
 	case "NEW_PASSWORD_REQUIRED":
 		answers["NEW_PASSWORD"] = r.PostFormValue("password")
-	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP":
+	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "SMS_OTP":
 		answers[codeAnswers[challenge]] = code
-	case "SELECT_MFA_TYPE":
+	case "SELECT_MFA_TYPE", "SELECT_CHALLENGE":
 		answers["ANSWER"] = r.PostFormValue("factor")
+	case "PASSWORD":
+		answers["PASSWORD"] = r.PostFormValue("password")
+	case "WEB_AUTHN":
+		answers["CREDENTIAL"] = r.PostFormValue("credential")
 	case "MFA_SETUP_TOTP":
 		out, err := s.Users.VerifySoftwareToken(r.Context(), &cip.VerifySoftwareTokenRequest{Session: session, UserCode: code})
 		if err != nil {
-			p, _ := s.challengeForm(r, req, username, "", session, nil)
+			p, _ := s.challengeForm(r, req, username, "", session, nil, nil)
 			p, _ = s.totpSetupForm(p, username, r.PostFormValue("secret"), session)
 			p.Error = errorKey(err)
 			s.page(w, r, http.StatusBadRequest, p)
@@ -106,11 +125,14 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	step, err := s.Users.HostedRespond(r.Context(), req.Client, challenge, session, username, answers)
 	if err != nil {
 		key := errorKey(err)
-		if key == "err.session" || key == "err.locked" || challenge == "MFA_SETUP" {
+		if challenge == "WEB_AUTHN" && key != "err.locked" && key != "err.disabled" {
+			key = "err.passkey"
+		}
+		if key == "err.session" || key == "err.locked" || startsOver[challenge] {
 			s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, username, key, ""))
 			return
 		}
-		p, ferr := s.challengeForm(r, req, username, challenge, session, nil)
+		p, ferr := s.challengeForm(r, req, username, challenge, session, nil, nil)
 		if ferr != nil {
 			s.failPage(w, r, req.Lang, err)
 			return
@@ -121,6 +143,10 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.next(w, r, req, username, step)
 }
+
+// startsOver are the challenges whose Session a wrong answer spends: the
+// sign-in starts again.
+var startsOver = map[string]bool{"MFA_SETUP": true, "SELECT_CHALLENGE": true, "PASSWORD": true, "WEB_AUTHN": true}
 
 func contains(list []string, v string) bool {
 	for _, x := range list {

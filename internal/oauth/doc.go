@@ -14,7 +14,10 @@
 //     browser goes to /login with the same query.
 //  2. /login seals the checked request into the form (flow), and each POST
 //     runs the user pool's own sign-in (userpool.HostedSignIn and
-//     HostedRespond: password, lockouts, triggers, MFA, new password).
+//     HostedRespond: password, lockouts, triggers, MFA, new password), or,
+//     for a client with ALLOW_USER_AUTH in a pool with passwordless first
+//     factors, choice-based sign-in (choice.go: HostedUserAuth, a page per
+//     factor, passkeys, and "Add a passkey?" after the sign-in).
 //  3. Signed in, the user gets the session cookie (sealed, HttpOnly,
 //     SameSite=Lax, Secure over https) and the client an authorization
 //     code: the grant sealed with the server key for five minutes, bound to

@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,8 +42,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, p logi
 	if st := siteOf(r); st != nil {
 		p.CSRF = s.csrfToken(w, r)
 		if st.client != "" {
-			css, logo := s.Users.ClassicUI(r.Context(), st.poolID, st.client)
-			p.CSS, p.Logo = template.CSS(css), logo
+			s.brand(r, st, &p)
 		}
 	}
 	s.ui.Render(w, status, p)
@@ -134,7 +132,8 @@ func (s *Server) signInForm(r *http.Request, req *authRequest, username, errKey,
 	base, q := siteOf(r).base, req.query()
 	return loginui.Page{Template: "signin", Lang: req.Lang, Title: "signin.title", Error: errKey, Info: info,
 		Action: base + "/login", Flow: s.sealFlow(req), Username: username, Providers: s.providerLinks(r, req),
-		Links: map[string]string{"signup": base + "/signup?" + q, "forgot": base + "/forgotPassword?" + q}}
+		NoPassword: s.Users.HostedChoice(r.Context(), req.Client),
+		Links:      map[string]string{"signup": base + "/signup?" + q, "forgot": base + "/forgotPassword?" + q}}
 }
 
 // loginPage is GET /login: the sign-in form.
@@ -153,6 +152,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
+	if s.Users.HostedChoice(r.Context(), req.Client) {
+		s.choiceSubmit(w, r, req, username, password)
+		return
+	}
 	if username == "" || password == "" {
 		s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, username, "err.required", ""))
 		return
@@ -169,10 +172,13 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) next(w http.ResponseWriter, r *http.Request, req *authRequest, username string, step *userpool.HostedStep) {
 	if step.Sub != "" {
 		s.startSession(w, siteOf(r), step.Sub)
+		if s.offerPasskey(w, r, req, step.Sub, "") {
+			return
+		}
 		s.complete(w, r, req, step.Sub)
 		return
 	}
-	p, err := s.challengeForm(r, req, username, step.ChallengeName, step.Session, step.Parameters)
+	p, err := s.challengeForm(r, req, username, step.ChallengeName, step.Session, step.Parameters, step.Choices)
 	if err != nil {
 		s.failPage(w, r, req.Lang, err)
 		return

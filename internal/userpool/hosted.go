@@ -30,14 +30,22 @@ type HostedStep struct {
 	ChallengeName string
 	Session       string
 	Parameters    map[string]string
-	Sub           string
+	// Choices are SELECT_CHALLENGE's factors, without PASSWORD_SRP.
+	Choices []string
+	Sub     string
 }
 
 func hostedStep(r *authResult, err error) (*HostedStep, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &HostedStep{ChallengeName: r.ChallengeName, Session: r.Session, Parameters: r.ChallengeParameters, Sub: r.hostedSub}, nil
+	st := &HostedStep{ChallengeName: r.ChallengeName, Session: r.Session, Parameters: r.ChallengeParameters, Sub: r.hostedSub}
+	for _, c := range r.AvailableChallenges {
+		if c != ffPasswordSRP {
+			st.Choices = append(st.Choices, c)
+		}
+	}
+	return st, nil
 }
 
 // HostedSignIn checks a username and password typed on the sign-in page.
@@ -54,7 +62,8 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 
 // HostedRespond answers a challenge of a managed-login sign-in
 // (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP,
-// SELECT_MFA_TYPE, MFA_SETUP).
+// SELECT_MFA_TYPE, MFA_SETUP, and USER_AUTH's SELECT_CHALLENGE, PASSWORD,
+// SMS_OTP and WEB_AUTHN).
 func (s *Service) HostedRespond(ctx context.Context, clientID, challenge, session, username string, answers map[string]string) (*HostedStep, error) {
 	cl, p, err := s.clientAndPool(ctx, clientID)
 	if err != nil {

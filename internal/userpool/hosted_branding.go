@@ -1,6 +1,9 @@
 package userpool
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // ClassicUI returns the classic UI customization the managed login pages
 // show for a client: its own, else the pool's (ALL): the CSS, validated
@@ -22,4 +25,19 @@ func (s *Service) ClassicUI(ctx context.Context, poolID, clientID string) (css, 
 		logoURL = s.publicURL + "/" + poolID + "/ui-customization/" + key + "/logo"
 	}
 	return ui.CSS, logoURL
+}
+
+// DomainLoginVersion returns the ManagedLoginVersion of a pool's domain:
+// 1 for the classic hosted UI (UI customization styles the pages), 2 for
+// managed login (branding styles do); 1 when there is no such domain.
+func (s *Service) DomainLoginVersion(ctx context.Context, poolID, domain string) int32 {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return 1
+	}
+	d, _ := p.cfg.domain(strings.ToLower(domain))
+	if d == nil || d.ManagedLoginVersion == 0 {
+		return 1
+	}
+	return d.ManagedLoginVersion
 }

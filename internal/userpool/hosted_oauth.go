@@ -24,20 +24,25 @@ type OAuthClient struct {
 	HasSecret    bool
 	// Revocable is EnableTokenRevocation.
 	Revocable bool
+	// RequirePKCE is set when the pool's cognate:require-pkce tag makes
+	// PKCE mandatory for this client (see TagRequirePKCE).
+	RequirePKCE bool
 }
 
 // OAuthClient returns the OAuth settings of a client; ResourceNotFound when
 // there is no such client.
 func (s *Service) OAuthClient(ctx context.Context, clientID string) (*OAuthClient, error) {
-	cl, err := s.loadClient(ctx, clientID)
+	cl, p, err := s.clientAndPool(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
 	c := cl.cfg
+	pkce := p.cfg.UserPoolTags[TagRequirePKCE]
 	return &OAuthClient{
 		ID: cl.rec.ID, PoolID: cl.rec.PoolID, Name: c.ClientName, Enabled: boolv(c.AllowedOAuthFlowsUserPoolClient),
 		Flows: c.AllowedOAuthFlows, Scopes: c.AllowedOAuthScopes, CallbackURLs: c.CallbackURLs, LogoutURLs: c.LogoutURLs,
 		Providers: c.SupportedIdentityProviders, HasSecret: cl.secret != "", Revocable: boolv(c.EnableTokenRevocation),
+		RequirePKCE: pkce == "all" || (pkce == "public" && cl.secret == ""),
 	}, nil
 }
 

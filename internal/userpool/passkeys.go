@@ -127,6 +127,16 @@ func (s *Service) StartWebAuthnRegistration(ctx context.Context, in *cip.StartWe
 	if err != nil {
 		return nil, err
 	}
+	doc, err := s.startRegistration(ctx, c, rp)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.StartWebAuthnRegistrationResponse{CredentialCreationOptions: doc}, nil
+}
+
+// startRegistration returns the creation options of a new passkey of the
+// caller (PublicKeyCredentialCreationOptionsJSON).
+func (s *Service) startRegistration(ctx context.Context, c *caller, rp *relyingParty) (json.RawMessage, error) {
 	owned, err := s.userPasskeys(ctx, c.pool, c.user)
 	if err != nil {
 		return nil, err
@@ -154,11 +164,7 @@ func (s *Service) StartWebAuthnRegistration(ctx context.Context, in *cip.StartWe
 	for _, k := range owned {
 		opts.ExcludeCredentials = append(opts.ExcludeCredentials, credentialReference{Type: "public-key", ID: k.ID, Transports: k.Transports})
 	}
-	doc, err := json.Marshal(opts)
-	if err != nil {
-		return nil, err
-	}
-	return &cip.StartWebAuthnRegistrationResponse{CredentialCreationOptions: doc}, nil
+	return json.Marshal(opts)
 }
 
 // CompleteWebAuthnRegistration verifies the new passkey's attestation and
@@ -168,28 +174,37 @@ func (s *Service) CompleteWebAuthnRegistration(ctx context.Context, in *cip.Comp
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := protocol.ParseCredentialCreationResponseBytes(in.Credential)
+	if err := s.completeRegistration(ctx, c, rp, in.Credential); err != nil {
+		return nil, err
+	}
+	return &cip.CompleteWebAuthnRegistrationResponse{}, nil
+}
+
+// completeRegistration verifies a RegistrationResponseJSON of the caller
+// and stores its passkey.
+func (s *Service) completeRegistration(ctx context.Context, c *caller, rp *relyingParty, credential []byte) error {
+	parsed, err := protocol.ParseCredentialCreationResponseBytes(credential)
 	if err != nil {
-		return nil, errorf(InvalidParameter, "The credential is not a valid RegistrationResponseJSON.")
+		return errorf(InvalidParameter, "The credential is not a valid RegistrationResponseJSON.")
 	}
 	client := parsed.Response.CollectedClientData
 	st, err := s.openRegistration(ctx, c, client.Challenge)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if st.RP != rp.id {
-		return nil, errorf(WebAuthnRelyingPartyMismatch, "The user pool's relying party changed during the registration.")
+		return errorf(WebAuthnRelyingPartyMismatch, "The user pool's relying party changed during the registration.")
 	}
 	if !rp.allowsOrigin(client.Origin) {
-		return nil, errorf(WebAuthnOriginNotAllowed, "The origin %q is not allowed for the relying party %s.", client.Origin, rp.id)
+		return errorf(WebAuthnOriginNotAllowed, "The origin %q is not allowed for the relying party %s.", client.Origin, rp.id)
 	}
 	rpHash := sha256.Sum256([]byte(rp.id))
 	if !bytes.Equal(parsed.Response.AttestationObject.AuthData.RPIDHash, rpHash[:]) {
-		return nil, errorf(WebAuthnRelyingPartyMismatch, "The passkey was created for another relying party than %s.", rp.id)
+		return errorf(WebAuthnRelyingPartyMismatch, "The passkey was created for another relying party than %s.", rp.id)
 	}
 	cred, err := s.verifyAttestation(rp, st, c.user, client.Origin, parsed)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	k := storage.Passkey{
 		PoolID: c.pool.rec.ID, Sub: c.user.Sub, ID: base64.RawURLEncoding.EncodeToString(cred.ID),
@@ -202,10 +217,7 @@ func (s *Service) CompleteWebAuthnRegistration(ctx context.Context, in *cip.Comp
 		k.Transports = append(k.Transports, string(t))
 	}
 	k.FriendlyName = friendlyName(&k)
-	if err := s.addPasskey(ctx, k); err != nil {
-		return nil, err
-	}
-	return &cip.CompleteWebAuthnRegistrationResponse{}, nil
+	return s.addPasskey(ctx, k)
 }
 
 // openRegistration opens the challenge the authenticator signed (the

@@ -11,10 +11,20 @@ import (
 // maxTags is how many tags a user pool can have.
 const maxTags = 50
 
-// checkTags applies the limit on a pool's tags.
+// TagRequirePKCE is the pool tag of Cognate's PKCE option: with the value
+// "public" the OAuth endpoints refuse an authorization code request
+// without a code_challenge from an app client that has no secret; with
+// "all", from any app client.
+const TagRequirePKCE = "cognate:require-pkce"
+
+// checkTags applies the limit on a pool's tags, and checks the values of
+// Cognate's option tags.
 func checkTags(tags map[string]string) error {
 	if len(tags) > maxTags {
 		return errorf(InvalidParameter, "A user pool can have as many as %d tags.", maxTags)
+	}
+	if v, ok := tags[TagRequirePKCE]; ok && v != "public" && v != "all" {
+		return errorf(InvalidParameter, "The tag %s must be public or all.", TagRequirePKCE)
 	}
 	return nil
 }
