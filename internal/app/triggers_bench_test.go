@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -65,50 +64,15 @@ func BenchmarkTriggerOverhead(b *testing.B) {
 	}
 }
 
-// TestTriggerOverhead checks the budget the benchmark measures, loosely
-// enough for a busy machine: a trigger adds under 1 ms (median of
-// interleaved runs) to REFRESH_TOKEN_AUTH, and reuses one connection.
-func TestTriggerOverhead(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short")
+// TestTriggerReusesConnections checks what keeps a trigger's cost to one
+// round trip: many invocations share the Lambda endpoint's connections.
+// (Its time is measured by BenchmarkTriggerOverhead, not here.)
+func TestTriggerReusesConnections(t *testing.T) {
+	s, fns, in := refreshSetup(t, true)
+	for range 50 {
+		result(s.idp.InitiateAuth(ctx, in)).must(t)
 	}
-	plain, _, plainIn := refreshSetup(t, false)
-	trig, fns, trigIn := refreshSetup(t, true)
-	// The machine is shared: a measurement over budget is taken again, up
-	// to three times, and the best one counts.
-	const rounds = 200
-	best := time.Duration(1<<63 - 1)
-	for attempt := 0; attempt < 3 && best > time.Millisecond; attempt++ {
-		var without, with []time.Duration
-		for range rounds {
-			for _, c := range []struct {
-				s   *server
-				in  *cip.InitiateAuthInput
-				out *[]time.Duration
-			}{{plain, plainIn, &without}, {trig, trigIn, &with}} {
-				start := time.Now()
-				result(c.s.idp.InitiateAuth(ctx, c.in)).must(t)
-				*c.out = append(*c.out, time.Since(start))
-			}
-		}
-		added := median(with) - median(without)
-		t.Logf("REFRESH_TOKEN_AUTH median: %v without a trigger, %v with one: the trigger adds %v", median(without), median(with), added)
-		best = min(best, added)
+	if n := fns.Connections(); n < 1 || n > 2 {
+		t.Errorf("%d connections to the Lambda endpoint for 50 invocations: they are not reused", n)
 	}
-	if best > time.Millisecond {
-		t.Errorf("a trigger adds %v, over the 1 ms budget", best)
-	}
-	if n := fns.Connections(); n > 2 {
-		t.Errorf("%d connections to the Lambda endpoint: they are not reused", n)
-	}
-}
-
-func median(d []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), d...)
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s[len(s)/2]
 }
