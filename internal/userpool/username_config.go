@@ -57,7 +57,7 @@ func (s *Service) UpdateUsernameConfiguration(ctx context.Context, in *ca.Update
 		if err != nil {
 			return err
 		}
-		if err := checkCollisions(next, users); err != nil {
+		if err := checkCollisions(next, users, "Usernames cannot become case-insensitive"); err != nil {
 			return err
 		}
 		for i := range users {
@@ -100,8 +100,8 @@ func allUsers(ctx context.Context, st storage.Stores, poolID string) ([]storage.
 }
 
 // checkCollisions refuses a pool rule under which two users would share a
-// lookup key, naming them.
-func checkCollisions(p *pool, users []storage.User) error {
+// lookup key, naming them; refusal begins the message.
+func checkCollisions(p *pool, users []storage.User, refusal string) error {
 	holders := map[storage.Lookup][]string{}
 	for i := range users {
 		for _, l := range p.lookupsFor(&users[i]) {
@@ -124,8 +124,8 @@ func checkCollisions(p *pool, users []storage.User) error {
 	if len(groups) > len(shown) {
 		more = fmt.Sprintf("; and %d more", len(groups)-len(shown))
 	}
-	return errorf(InvalidParameter, "Usernames cannot become case-insensitive: %d groups of users would share a name: %s%s. Rename or delete all but one user of each and try again.",
-		len(groups), strings.Join(shown, "; "), more)
+	return errorf(InvalidParameter, "%s: %d groups of users would share a name: %s%s. Rename or delete all but one user of each and try again.",
+		refusal, len(groups), strings.Join(shown, "; "), more)
 }
 
 // dropNameVerifier keeps only the user's SRP verifier bound to their sub
