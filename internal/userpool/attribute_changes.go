@@ -177,8 +177,8 @@ func dropFromClients(ctx context.Context, tx storage.Stores, poolID, name string
 
 // sweepAttribute deletes attribute name from every user of the pool that
 // holds it, sweepBatch users to a transaction; it returns how many users
-// it changed. A user written concurrently is read again in the next try of
-// its batch.
+// it changed. A batch that meets a concurrent write of one of its users
+// is run again (userTx).
 func (s *Service) sweepAttribute(ctx context.Context, poolID, name string) (int, error) {
 	total := 0
 	pg := storage.Page{Limit: sweepBatch}
@@ -194,8 +194,8 @@ func (s *Service) sweepAttribute(ctx context.Context, poolID, name string) (int,
 			}
 		}
 		n := 0
-		for try := 0; len(subs) > 0; try++ {
-			err = s.store.InTx(ctx, func(tx storage.Stores) error {
+		if len(subs) > 0 {
+			err = s.userTx(ctx, func(tx storage.Stores) error {
 				n = 0
 				for _, sub := range subs {
 					u, err := tx.Users().GetBySub(ctx, poolID, sub)
@@ -216,9 +216,6 @@ func (s *Service) sweepAttribute(ctx context.Context, poolID, name string) (int,
 				}
 				return nil
 			})
-			if err == nil || !errors.Is(err, storage.ErrStale) || try == 2 {
-				break
-			}
 		}
 		if err != nil {
 			return total, err
