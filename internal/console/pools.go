@@ -57,6 +57,9 @@ type poolData struct {
 	Clients   []cip.UserPoolClientType
 	Groups    []storage.Group
 	Providers []cip.ProviderDescription
+	// Custom are the custom attributes; Standard the standard ones that
+	// can be made required.
+	Custom, Standard []cip.SchemaAttributeType
 	// NewSecret is a new client's secret, shown once.
 	NewClient, NewSecret string
 }
@@ -74,6 +77,7 @@ func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, p
 		return err
 	}
 	d.Pool = out.UserPool.UserPoolType
+	d.Custom, d.Standard = schemaOf(d.Pool)
 	if pp := d.Pool.Policies; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.MinimumLength != nil {
 		d.MinLength = *pp.PasswordPolicy.MinimumLength
 	}
