@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -134,6 +135,27 @@ func (s *Service) UpdateRequiredAttribute(ctx context.Context, in *ca.UpdateRequ
 		UsersMissing: ptr(int32(count)), SomeUsersMissing: named}, nil
 }
 
+// eachUser calls fn with every user of the pool, read through st a page
+// at a time, in ListUsers order; it stops at fn's first error.
+func eachUser(ctx context.Context, st storage.Stores, poolID string, fn func(*storage.User) error) error {
+	pg := storage.Page{Limit: 1000}
+	for {
+		users, next, err := st.Users().List(ctx, poolID, pg)
+		if err != nil {
+			return err
+		}
+		for i := range users {
+			if err := fn(&users[i]); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		pg.Token = next
+	}
+}
+
 // countUsers counts the pool's users for which match holds, page by page
 // (each page its own read), and names the first maxUsersNamed of them.
 func (s *Service) countUsers(ctx context.Context, poolID string, match func(*storage.User) bool) (int, []string, error) {
@@ -161,7 +183,8 @@ func (s *Service) countUsers(ctx context.Context, poolID string, match func(*sto
 // UpdateSignInAttributes (CognateAdmin) changes a pool's AliasAttributes
 // and UsernameAttributes (a member left out stays as it is), which Cognito
 // fixes at creation. In one transaction with the new setting, every user
-// whose lookup keys change gets those of the new rule: a user is found by
+// whose lookup keys change gets those of the new rule (two passes through
+// the pool, holding the new sign-in keys in memory, not the users): a user is found by
 // a new alias (a verified email or phone number, or preferred_username,
 // of a confirmed user) or by the email or phone number that became a
 // username at once, and no longer by one removed. Refused, naming the
@@ -195,26 +218,41 @@ func (s *Service) UpdateSignInAttributes(ctx context.Context, in *ca.UpdateSignI
 			return errorf(InvalidParameter, "Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.")
 		}
 		next := &pool{rec: *rec, cfg: cfg, readOnly: p.readOnly}
-		users, err := allUsers(ctx, tx, rec.ID)
+		// Two passes through the pool, a page at a time, so that memory
+		// holds the new sign-in keys and not the users: the first finds
+		// keys two users would share (usernames' keys do not change
+		// here), the second re-keys.
+		c := newCollisions()
+		err := eachUser(ctx, tx, rec.ID, func(u *storage.User) error {
+			for _, l := range next.lookupsFor(u) {
+				if l.Kind != storage.LookupUsername {
+					c.add(l, u.Username)
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if err := checkCollisions(next, users, "The sign-in attributes cannot change"); err != nil {
+		if err := c.err("The sign-in attributes cannot change"); err != nil {
 			return err
 		}
-		for i := range users {
-			u := &users[i]
+		return eachUser(ctx, tx, rec.ID, func(u *storage.User) error {
 			keys := next.lookupsFor(u)
 			if slices.Equal(keys, u.Lookups) {
-				continue
+				return nil
 			}
 			u.Lookups = keys
-			if err := putUser(ctx, tx, u); err != nil {
+			err := putUser(ctx, tx, u)
+			if errors.Is(err, storage.ErrConflict) {
+				return errorf(InvalidParameter, "The sign-in attributes cannot change: %s would share a name with another user.", u.Username)
+			}
+			if err != nil {
 				return err
 			}
 			rekeyed++
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, err
