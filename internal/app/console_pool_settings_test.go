@@ -68,7 +68,8 @@ func TestConsolePoolSettings(t *testing.T) {
 		t.Fatalf("custom:level after the form: %+v", a)
 	}
 	code, text = post("/attributes", url.Values{"csrf": {csrf}, "action": {"required"}, "name": {"given_name"}})
-	if code != http.StatusOK || !strings.Contains(text, "given_name is required: 1 users lack it (ann)") {
+	if code != http.StatusOK || !strings.Contains(text, "given_name is required: 1 users lack it (ann)") ||
+		!strings.Contains(text, "Required now: <code>given_name</code>") {
 		t.Fatalf("required: %d %s", code, text)
 	}
 	// A refusal is shown with its reason.

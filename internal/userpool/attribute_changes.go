@@ -22,7 +22,7 @@ const (
 
 // sweepBatch is how many users one transaction of DeleteCustomAttribute's
 // sweep reads: other writes wait for at most one batch.
-const sweepBatch = 500
+const sweepBatch = 100
 
 // maxUsersNamed bounds the users a report of these operations names.
 const maxUsersNamed = 20
