@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -30,11 +31,12 @@ const maxUsersNamed = 20
 // DeleteCustomAttribute (CognateAdmin) removes a custom attribute, which
 // Cognito cannot. One transaction takes it out of the schema and out of
 // every app client's ReadAttributes and WriteAttributes, and marks it
-// removed: from then on no read, token or trigger event shows a value of
-// it, and it cannot be added back. The values are then deleted from the
+// removed: from then on no AdminGetUser, ListUsers, GetUser or new ID
+// token shows a value of it, and it cannot be added back. The values are then deleted from the
 // users in batches of sweepBatch users, one transaction each, so that a
 // pool of a million users is never locked as a whole; the last step lifts
-// the mark. A call that fails during the sweep (or whose caller gives up)
+// the mark. The sweep starts once other nodes' cached schemas (cacheTTL)
+// have expired. A call that fails during the sweep (or whose caller gives up)
 // is finished by calling it again. An app client whose Read or
 // WriteAttributes would be left empty (which means every attribute) is
 // refused, named. ID tokens issued before keep the claim until they
@@ -50,13 +52,14 @@ func (s *Service) DeleteCustomAttribute(ctx context.Context, in *ca.DeleteCustom
 	}
 	var name string
 	var clients []string
+	resumed := false
 	err = s.updatePoolTx(ctx, p.rec.ID, func(tx storage.Stores, rec *storage.Pool, cfg *poolConfig) error {
-		name, clients = "", nil
+		name, clients, resumed = "", nil, false
 		i := customIndex(cfg.SchemaAttributes, base)
 		if i < 0 {
 			for _, r := range cfg.RemovedAttributes {
 				if customBase(r) == base {
-					name = r // a sweep to finish
+					name, resumed = r, true // a sweep to finish
 					return nil
 				}
 			}
@@ -76,6 +79,16 @@ func (s *Service) DeleteCustomAttribute(ctx context.Context, in *ca.DeleteCustom
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !resumed {
+		// Other nodes serve the old schema from their caches for up to
+		// their lifetime, and may accept a value meanwhile: the sweep
+		// starts after it.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(s.cache.ttl):
+		}
 	}
 	swept, err := s.sweepAttribute(ctx, p.rec.ID, name)
 	if err != nil {

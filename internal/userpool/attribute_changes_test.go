@@ -42,6 +42,7 @@ func TestDeleteCustomAttributeResumes(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	store := &failingTx{Store: db}
 	s := New(Deps{Store: store})
+	s.cache.ttl = 0 // one node: no other cache to wait for
 
 	schema, err := buildSchema([]cip.SchemaAttributeType{{Name: "tier", AttributeDataType: "String"}})
 	if err != nil {

@@ -38,6 +38,7 @@ func TestPoolSettingsScale(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	s := New(Deps{Store: db})
+	s.cache.ttl = 0 // one node: the sweep starts at once
 	schema, err := buildSchema([]cip.SchemaAttributeType{{Name: "tier", AttributeDataType: "String"}})
 	if err != nil {
 		t.Fatal(err)
