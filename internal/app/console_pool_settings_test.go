@@ -47,6 +47,11 @@ func TestConsolePoolSettings(t *testing.T) {
 		t.Fatalf("sign-in settings: %d %s", code, text)
 	}
 	s.signIn(clientID, "ann@example.com", pw)
+	code, text = post("/signin-settings", url.Values{"csrf": {csrf}, "alias_attribute": {"email"}})
+	if code != http.StatusOK || !strings.Contains(text, "Usernames are now case-insensitive: 1 users re-keyed") {
+		t.Fatalf("case-insensitive: %d %s", code, text)
+	}
+	s.signIn(clientID, "ANN@example.com", pw)
 
 	if code, _ := post("/attributes", url.Values{"csrf": {csrf}, "action": {"delete"}, "name": {"custom:tier"}}); code != http.StatusBadRequest {
 		t.Fatalf("a removal without confirmation: %d", code)

@@ -42,12 +42,16 @@ func (c *Console) signInSettings(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	note := fmt.Sprintf("Sign-in settings saved: %d users re-keyed.", *out.UsersRekeyed)
 	caseSensitive := r.PostFormValue("case_sensitive") != ""
-	uc, err := c.d.Users.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: poolID, CaseSensitive: &caseSensitive})
+	pool, err := c.d.Users.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: poolID})
 	if err != nil {
 		return err
 	}
-	if n := *uc.UsersRekeyed; n > 0 {
-		note += fmt.Sprintf(" Usernames are now case-%s: %d users re-keyed.", map[bool]string{true: "sensitive", false: "insensitive"}[caseSensitive], n)
+	if uc := pool.UserPool.UsernameConfiguration; (uc == nil || uc.CaseSensitive == nil || *uc.CaseSensitive) != caseSensitive {
+		uc, err := c.d.Users.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: poolID, CaseSensitive: &caseSensitive})
+		if err != nil {
+			return err
+		}
+		note += fmt.Sprintf(" Usernames are now case-%s: %d users re-keyed.", map[bool]string{true: "sensitive", false: "insensitive"}[caseSensitive], *uc.UsersRekeyed)
 	}
 	e := eventOf("SignInAttributesUpdated", nil, "AliasAttributes", strings.Join(out.AliasAttributes, ","),
 		"UsernameAttributes", strings.Join(out.UsernameAttributes, ","), "CaseSensitive", strconv.FormatBool(caseSensitive))
