@@ -633,5 +633,52 @@ class UpdateUsernameConfiguration(CognateAdminCase):
             self.idp.admin_get_user(UserPoolId=up, Username="dANA")
 
 
+
+class AttributesAndSignInAfterCreation(CognateAdminCase):
+    """DeleteCustomAttribute, UpdateCustomAttribute, UpdateRequiredAttribute
+    and UpdateSignInAttributes, called with boto3's client of the model."""
+
+    def test_custom_attribute_removed_and_changed(self):
+        up = self.user_pool(Schema=[{"Name": "tier", "AttributeDataType": "String", "Mutable": True},
+                                    {"Name": "code", "AttributeDataType": "String", "Mutable": True}])
+        name = self.user(up, attributes=[{"Name": "custom:tier", "Value": "gold"}, {"Name": "custom:code", "Value": "abcdef"}])
+        r = self.admin.delete_custom_attribute(UserPoolId=up, Name="custom:tier")
+        self.assertEqual((r["Name"], r["UsersUpdated"], r["ClientsUpdated"]), ("custom:tier", 1, 0))
+        attrs = {a["Name"] for a in self.idp.admin_get_user(UserPoolId=up, Username=name)["UserAttributes"]}
+        self.assertNotIn("custom:tier", attrs)
+        r = self.admin.update_custom_attribute(UserPoolId=up, Name="code", Mutable=False,
+                                               StringAttributeConstraints={"MaxLength": "4"})
+        self.assertEqual((r["Mutable"], r["StringAttributeConstraints"]["MaxLength"], r["UsersOutOfConstraints"],
+                          r["SomeUsersOutOfConstraints"]), (False, "4", 1, [name]))
+        with self.assertRaises(self.admin.exceptions.InvalidParameterException):
+            self.admin.delete_custom_attribute(UserPoolId=up, Name="custom:tier")
+
+    def test_required_attribute(self):
+        up = self.user_pool()
+        name = self.user(up)
+        r = self.admin.update_required_attribute(UserPoolId=up, Name="family_name", Required=True)
+        self.assertEqual((r["Required"], r["UsersMissing"], r["SomeUsersMissing"]), (True, 1, [name]))
+        with self.assertRaises(self.idp.exceptions.InvalidParameterException):
+            self.idp.admin_create_user(UserPoolId=up, Username=unique("u"), MessageAction="SUPPRESS")
+
+    def test_sign_in_attributes(self):
+        up = self.user_pool()
+        client = self.app_client(up)
+        email = unique("e") + "@example.com"
+        self.user(up, "ann", [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}])
+        self.user(up, "dup", [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}])
+        body = self.call_error("UpdateSignInAttributes", {"UserPoolId": up, "AliasAttributes": ["email"]},
+                               "InvalidParameterException")
+        self.assertIn("ann, dup (email)", body["message"])
+        self.idp.admin_delete_user(UserPoolId=up, Username="dup")
+        r = self.admin.update_sign_in_attributes(UserPoolId=up, AliasAttributes=["email"])
+        self.assertEqual((r["AliasAttributes"], r["UsersRekeyed"]), (["email"], 1))
+        self.assertIn("IdToken", self.sign_in(client, email))
+        r = self.admin.update_sign_in_attributes(UserPoolId=up, AliasAttributes=[])
+        self.assertNotIn("AliasAttributes", r)
+        with self.assertRaises(self.idp.exceptions.UserNotFoundException):
+            self.sign_in(client, email)
+
+
 if __name__ == "__main__":
     unittest.main()

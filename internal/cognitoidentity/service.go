@@ -78,7 +78,7 @@ func New(ip *identitypool.Service, opts Options) (*awsproto.Service, error) {
 // AWS JSON 1.1, X-Amz-Target "CognateAdmin.<Op>", SigV4 with the signing
 // name "cognito-identity", administrators only.
 //
-// UpdateUsernameConfiguration, a user-pool setting, goes to up.
+// UpdateUsernameConfiguration and the other user-pool settings go to up.
 func NewAdmin(ip *identitypool.Service, up *userpool.Service, opts Options) (*awsproto.Service, error) {
 	model, err := awsproto.LoadModel(awsmodel.Service("cognate-admin"))
 	if err != nil {
@@ -98,6 +98,10 @@ func NewAdmin(ip *identitypool.Service, up *userpool.Service, opts Options) (*aw
 			"DescribeIdentityPoolOptions": op(a, ip.DescribeIdentityPoolOptions),
 			"UpdateIdentityPoolOptions":   op(a, ip.UpdateIdentityPoolOptions),
 			"UpdateUsernameConfiguration": userPoolOp(a, up.UpdateUsernameConfiguration),
+			"DeleteCustomAttribute":       userPoolOp(a, up.DeleteCustomAttribute),
+			"UpdateCustomAttribute":       userPoolOp(a, up.UpdateCustomAttribute),
+			"UpdateRequiredAttribute":     userPoolOp(a, up.UpdateRequiredAttribute),
+			"UpdateSignInAttributes":      userPoolOp(a, up.UpdateSignInAttributes),
 		},
 	}, nil
 }

@@ -57,6 +57,10 @@ type poolData struct {
 	Clients   []cip.UserPoolClientType
 	Groups    []storage.Group
 	Providers []cip.ProviderDescription
+	// Custom are the custom attributes; Standard the standard ones that
+	// can be made required, Required the names of those that are.
+	Custom, Standard []cip.SchemaAttributeType
+	Required         []string
 	// NewSecret is a new client's secret, shown once.
 	NewClient, NewSecret string
 }
@@ -74,6 +78,12 @@ func (c *Console) showPool(w http.ResponseWriter, r *http.Request, s *session, p
 		return err
 	}
 	d.Pool = out.UserPool.UserPoolType
+	d.Custom, d.Standard = schemaOf(d.Pool)
+	for _, a := range d.Standard {
+		if a.Required != nil && *a.Required {
+			d.Required = append(d.Required, a.Name)
+		}
+	}
 	if pp := d.Pool.Policies; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.MinimumLength != nil {
 		d.MinLength = *pp.PasswordPolicy.MinimumLength
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,6 +27,8 @@ func (c *Console) routes() {
 	m.HandleFunc("POST /console/pools/{pool}/settings", c.change(c.poolSettings))
 	m.HandleFunc("POST /console/pools/{pool}/clients", c.change(c.createClient))
 	m.HandleFunc("POST /console/pools/{pool}/groups", c.change(c.createGroup))
+	m.HandleFunc("POST /console/pools/{pool}/signin-settings", c.change(c.signInSettings))
+	m.HandleFunc("POST /console/pools/{pool}/attributes", c.change(c.attributeSettings))
 
 	m.HandleFunc("GET /console/pools/{pool}/users", c.view(c.usersPage))
 	m.HandleFunc("POST /console/pools/{pool}/users", c.change(c.createUser))
@@ -54,6 +57,7 @@ var funcs = template.FuncMap{
 	"details": details,
 	"list":    func(v ...string) []string { return v },
 	"deref":   func(b *bool) bool { return b != nil && *b },
+	"has":     func(list []string, v string) bool { return slices.Contains(list, v) },
 }
 
 // notices are the messages a change's redirect names (?done=...).

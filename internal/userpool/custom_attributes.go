@@ -13,7 +13,8 @@ const maxCustomAttributes = 50
 
 // AddCustomAttributes adds custom attributes ("custom:<name>", or
 // "dev:custom:<name>" when developer-only) to the pool's schema. A name
-// already in the schema is refused, as is going past the quota of 50.
+// already in the schema is refused, as is going past the quota of 50, and
+// one whose removal (DeleteCustomAttribute) is not finished.
 func (s *Service) AddCustomAttributes(ctx context.Context, in *cip.AddCustomAttributesRequest) (*cip.AddCustomAttributesResponse, error) {
 	p, err := s.adminPool(ctx, in.UserPoolId)
 	if err != nil {
@@ -22,6 +23,13 @@ func (s *Service) AddCustomAttributes(ctx context.Context, in *cip.AddCustomAttr
 	// Read, check and write in one transaction: concurrent calls adding
 	// different attributes must not drop each other's.
 	err = s.updatePool(ctx, p.rec.ID, func(_ *storage.Pool, cfg *poolConfig) error {
+		for _, g := range in.CustomAttributes {
+			for _, r := range cfg.RemovedAttributes {
+				if customBase(r) == customBase(g.Name) {
+					return errorf(InvalidParameter, "%s is still being removed: call CognateAdmin.DeleteCustomAttribute for it again to finish.", r)
+				}
+			}
+		}
 		schema, err := withCustomAttributes(cfg.SchemaAttributes, in.CustomAttributes)
 		if err != nil {
 			return err

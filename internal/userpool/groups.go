@@ -243,6 +243,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, in *cip.ListUsersInGroup
 	}
 	out := &usersOutput{Users: make([]cip.UserType, 0, len(us)), NextToken: next}
 	for i := range us {
+		p.hideRemoved(&us[i])
 		out.Users = append(out.Users, *userType(&us[i]))
 	}
 	return out, nil

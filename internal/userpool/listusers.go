@@ -51,6 +51,7 @@ func (s *Service) ListUsers(ctx context.Context, in *cip.ListUsersRequest) (*lis
 	out := &listUsersOutput{Users: make([]cip.UserType, 0, len(users)), PaginationToken: next}
 	for i := range users {
 		u := &users[i]
+		p.hideRemoved(u)
 		ut := cip.UserType{
 			Username:             u.Username,
 			UserCreateDate:       awstime.New(u.CreatedAt),

@@ -93,6 +93,7 @@ func (s *Service) findUser(ctx context.Context, p *pool, name string) (*storage.
 	users := s.store.Users()
 	u, err := s.getByKey(ctx, p, storage.LookupUsername, name)
 	if err == nil {
+		p.hideRemoved(&u)
 		return &u, nil
 	}
 	if !errors.Is(err, storage.ErrNotFound) {
@@ -104,6 +105,7 @@ func (s *Service) findUser(ctx context.Context, p *pool, name string) (*storage.
 		}
 		u, err = s.getByKey(ctx, p, kind, name)
 		if err == nil {
+			p.hideRemoved(&u)
 			return &u, nil
 		}
 		if !errors.Is(err, storage.ErrNotFound) {
@@ -113,6 +115,7 @@ func (s *Service) findUser(ctx context.Context, p *pool, name string) (*storage.
 	if looksLikeUUID(name) {
 		u, err = users.GetBySub(ctx, p.rec.ID, strings.ToLower(name))
 		if err == nil {
+			p.hideRemoved(&u)
 			return &u, nil
 		}
 		if !errors.Is(err, storage.ErrNotFound) {

@@ -15,6 +15,10 @@ type poolExtras struct {
 	UICustomization map[string]*uiCustomization `json:"CognateUICustomization,omitempty"`
 	Risk            map[string]*riskSettings    `json:"CognateRisk,omitempty"`
 	LogDelivery     *logDelivery                `json:"CognateLogDelivery,omitempty"`
+	// RemovedAttributes are custom attributes DeleteCustomAttribute took
+	// out of the schema whose values some users may still hold: no read
+	// shows them, and they cannot be added back until the sweep is done.
+	RemovedAttributes []string `json:"CognateRemovedAttributes,omitempty"`
 }
 
 // allClients is the ClientId of settings that apply to every app client

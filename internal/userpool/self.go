@@ -97,6 +97,7 @@ func (s *Service) authenticateScoped(ctx context.Context, accessToken string) (*
 	if err != nil {
 		return nil, err
 	}
+	p.hideRemoved(&u)
 	return &caller{pool: p, client: cl, user: &u, claims: &c}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -163,7 +164,7 @@ func (s *Service) idClaims(p *pool, cl *client, u *storage.User, sess *session, 
 		c["cognito:preferred_role"] = gc.preferred
 	}
 	for name, v := range u.Attributes {
-		if !cl.clientReadable(name) {
+		if !cl.clientReadable(name) || slices.Contains(p.cfg.RemovedAttributes, name) {
 			continue
 		}
 		if name == "identities" {

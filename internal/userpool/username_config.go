@@ -57,7 +57,7 @@ func (s *Service) UpdateUsernameConfiguration(ctx context.Context, in *ca.Update
 		if err != nil {
 			return err
 		}
-		if err := checkCollisions(next, users); err != nil {
+		if err := checkCollisions(next, users, "Usernames cannot become case-insensitive"); err != nil {
 			return err
 		}
 		for i := range users {
@@ -100,20 +100,49 @@ func allUsers(ctx context.Context, st storage.Stores, poolID string) ([]storage.
 }
 
 // checkCollisions refuses a pool rule under which two users would share a
-// lookup key, naming them.
-func checkCollisions(p *pool, users []storage.User) error {
-	holders := map[storage.Lookup][]string{}
+// lookup key, naming them; refusal begins the message.
+func checkCollisions(p *pool, users []storage.User, refusal string) error {
+	c := newCollisions()
 	for i := range users {
 		for _, l := range p.lookupsFor(&users[i]) {
-			holders[l] = append(holders[l], users[i].Username)
+			c.add(l, users[i].Username)
 		}
 	}
+	return c.err(refusal)
+}
+
+// collisions finds the lookup keys that more than one user would hold. It
+// keeps one name per key, and all of them only for keys held twice, so a
+// pool of a million users costs one map entry per key.
+type collisions struct {
+	first  map[storage.Lookup]string
+	shared map[storage.Lookup][]string
+}
+
+func newCollisions() *collisions {
+	return &collisions{first: map[storage.Lookup]string{}, shared: map[storage.Lookup][]string{}}
+}
+
+// add records that user name would hold l.
+func (c *collisions) add(l storage.Lookup, name string) {
+	first, ok := c.first[l]
+	switch {
+	case !ok:
+		c.first[l] = name
+	case c.shared[l] == nil:
+		c.shared[l] = []string{first, name}
+	default:
+		c.shared[l] = append(c.shared[l], name)
+	}
+}
+
+// err is the refusal naming the users of up to maxCollisionsShown shared
+// keys, or nil when no key is shared.
+func (c *collisions) err(refusal string) error {
 	var groups []string
-	for l, names := range holders {
-		if len(names) > 1 {
-			sort.Strings(names)
-			groups = append(groups, fmt.Sprintf("%s (%s)", strings.Join(names, ", "), attrWord(l.Kind)))
-		}
+	for l, names := range c.shared {
+		sort.Strings(names)
+		groups = append(groups, fmt.Sprintf("%s (%s)", strings.Join(names, ", "), attrWord(l.Kind)))
 	}
 	if len(groups) == 0 {
 		return nil
@@ -124,8 +153,8 @@ func checkCollisions(p *pool, users []storage.User) error {
 	if len(groups) > len(shown) {
 		more = fmt.Sprintf("; and %d more", len(groups)-len(shown))
 	}
-	return errorf(InvalidParameter, "Usernames cannot become case-insensitive: %d groups of users would share a name: %s%s. Rename or delete all but one user of each and try again.",
-		len(groups), strings.Join(shown, "; "), more)
+	return errorf(InvalidParameter, "%s: %d groups of users would share a name: %s%s. Rename or delete all but one user of each and try again.",
+		refusal, len(groups), strings.Join(shown, "; "), more)
 }
 
 // dropNameVerifier keeps only the user's SRP verifier bound to their sub

@@ -64,6 +64,39 @@ type AuthorizedUser struct {
 	Attributes map[string]string `json:"Attributes,omitempty"`
 }
 
+// CustomAttribute is the CustomAttribute shape.
+type CustomAttribute struct {
+	UserPoolId                 string                          `json:"UserPoolId,omitempty"`
+	Name                       string                          `json:"Name,omitempty"`
+	AttributeDataType          string                          `json:"AttributeDataType,omitempty"`
+	DeveloperOnlyAttribute     *bool                           `json:"DeveloperOnlyAttribute,omitempty"`
+	Mutable                    *bool                           `json:"Mutable,omitempty"`
+	StringAttributeConstraints *StringAttributeConstraintsType `json:"StringAttributeConstraints,omitempty"`
+	NumberAttributeConstraints *NumberAttributeConstraintsType `json:"NumberAttributeConstraints,omitempty"`
+	// How many users hold a value that the new constraints would refuse (kept until it is next written).
+	UsersOutOfConstraints *int32 `json:"UsersOutOfConstraints,omitempty"`
+	// The first (up to 20) of them, by username.
+	SomeUsersOutOfConstraints []string `json:"SomeUsersOutOfConstraints,omitempty"`
+}
+
+// CustomAttributeDeletion is the CustomAttributeDeletion shape.
+type CustomAttributeDeletion struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	// The attribute's name as the schema had it.
+	Name string `json:"Name,omitempty"`
+	// How many users had a value of the attribute that was removed (by this call).
+	UsersUpdated *int32 `json:"UsersUpdated,omitempty"`
+	// How many app clients had the attribute in their ReadAttributes or WriteAttributes.
+	ClientsUpdated *int32 `json:"ClientsUpdated,omitempty"`
+}
+
+// DeleteCustomAttributeInput is the DeleteCustomAttributeInput shape.
+type DeleteCustomAttributeInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	// The custom attribute: custom:, dev:custom: or.
+	Name string `json:"Name,omitempty"`
+}
+
 // DescribeIdentityOwnerInput is the DescribeIdentityOwnerInput shape.
 type DescribeIdentityOwnerInput struct {
 	IdentityId string `json:"IdentityId,omitempty"`
@@ -174,12 +207,78 @@ func (v ListUserIdentitiesResponse) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(v))
 }
 
+// NumberAttributeConstraintsType is the NumberAttributeConstraintsType shape.
+type NumberAttributeConstraintsType struct {
+	// The smallest value allowed.
+	MinValue string `json:"MinValue,omitempty"`
+	// The largest value allowed.
+	MaxValue string `json:"MaxValue,omitempty"`
+}
+
+// RequiredAttribute is the RequiredAttribute shape.
+type RequiredAttribute struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	Name       string `json:"Name,omitempty"`
+	Required   *bool  `json:"Required,omitempty"`
+	// How many users lack a value of the attribute.
+	UsersMissing *int32 `json:"UsersMissing,omitempty"`
+	// The first (up to 20) of them, by username.
+	SomeUsersMissing []string `json:"SomeUsersMissing,omitempty"`
+}
+
+// SignInAttributes is the SignInAttributes shape.
+type SignInAttributes struct {
+	UserPoolId         string   `json:"UserPoolId,omitempty"`
+	AliasAttributes    []string `json:"AliasAttributes,omitempty"`
+	UsernameAttributes []string `json:"UsernameAttributes,omitempty"`
+	// How many users' sign-in keys changed.
+	UsersRekeyed *int32 `json:"UsersRekeyed,omitempty"`
+}
+
+// StringAttributeConstraintsType is the StringAttributeConstraintsType shape.
+type StringAttributeConstraintsType struct {
+	// The shortest value allowed, as in Cognito's StringAttributeConstraintsType.
+	MinLength string `json:"MinLength,omitempty"`
+	// The longest value allowed (at most 2048).
+	MaxLength string `json:"MaxLength,omitempty"`
+}
+
+// UpdateCustomAttributeInput is the UpdateCustomAttributeInput shape.
+type UpdateCustomAttributeInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	// The custom attribute: custom:, dev:custom: or.
+	Name string `json:"Name,omitempty"`
+	// Whether the attribute can be changed after a user is created; left out, unchanged.
+	Mutable *bool `json:"Mutable,omitempty"`
+	// The new length bounds of a String attribute; left out, unchanged.
+	StringAttributeConstraints *StringAttributeConstraintsType `json:"StringAttributeConstraints,omitempty"`
+	// The new value bounds of a Number attribute; left out, unchanged.
+	NumberAttributeConstraints *NumberAttributeConstraintsType `json:"NumberAttributeConstraints,omitempty"`
+}
+
 // UpdateIdentityPoolOptionsInput is the UpdateIdentityPoolOptionsInput shape.
 type UpdateIdentityPoolOptionsInput struct {
 	IdentityPoolId      string `json:"IdentityPoolId,omitempty"`
 	IdentityIdAttribute string `json:"IdentityIdAttribute,omitempty"`
 	// When true, the pool's OpenID tokens (GetOpenIdToken, GetOpenIdTokenForDeveloperIdentity) and the sessions...
 	SessionTagsClaim *bool `json:"SessionTagsClaim,omitempty"`
+}
+
+// UpdateRequiredAttributeInput is the UpdateRequiredAttributeInput shape.
+type UpdateRequiredAttributeInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	// A standard attribute (custom attributes cannot be required, as in Cognito).
+	Name     string `json:"Name,omitempty"`
+	Required *bool  `json:"Required,omitempty"`
+}
+
+// UpdateSignInAttributesInput is the UpdateSignInAttributesInput shape.
+type UpdateSignInAttributesInput struct {
+	UserPoolId string `json:"UserPoolId,omitempty"`
+	// The new AliasAttributes (email, phone_number, preferred_username); left out, unchanged; [] for none.
+	AliasAttributes []string `json:"AliasAttributes,omitempty"`
+	// The new UsernameAttributes (email, phone_number); left out, unchanged; [] for none.
+	UsernameAttributes []string `json:"UsernameAttributes,omitempty"`
 }
 
 // UpdateUsernameConfigurationInput is the UpdateUsernameConfigurationInput shape.
@@ -217,4 +316,11 @@ const (
 	DecisionAllow        = "Allow"
 	DecisionExplicitDeny = "ExplicitDeny"
 	DecisionImplicitDeny = "ImplicitDeny"
+)
+
+// Values of the SignInAttributeName enum.
+const (
+	SignInAttributeNameEmail             = "email"
+	SignInAttributeNamePhoneNumber       = "phone_number"
+	SignInAttributeNamePreferredUsername = "preferred_username"
 )

@@ -17,3 +17,7 @@ var ListQueries = [2]string{listFirstQuery, listNextQuery}
 
 // OfUserQuery is the query Groups.OfUser runs.
 const OfUserQuery = ofUserQuery
+
+// SearchOfUserQuery is the query that reads a user's search rows when the
+// user is written.
+const SearchOfUserQuery = searchOfUserQuery

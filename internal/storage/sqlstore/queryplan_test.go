@@ -19,8 +19,9 @@ import (
 )
 
 // TestSearchUsesIndexes checks SQLite's plan for every query of
-// Users.Search and for a user's groups: each reads an index, none scans a
-// table or sorts. (The behaviour of both is in internal/storage/conformance.)
+// Users.Search, for a user's groups and for a user's search rows (read at
+// each write of the user): each reads an index, none scans a table or
+// sorts, and a user's rows are sought by pool and sub. (The behaviour of both is in internal/storage/conformance.)
 func TestSearchUsesIndexes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db.sqlite")
 	st, err := sqlite.Open(context.Background(), path) // creates the schema
@@ -37,7 +38,7 @@ func TestSearchUsesIndexes(t *testing.T) {
 		"username": "users_by_username", "sub": "sqlite_autoindex_users", "status": "users_by_status",
 		"enabled": "users_by_enabled", "attr": "sqlite_autoindex_user_search",
 	}
-	queries := map[string]string{"ofUser": sqlstore.OfUserQuery,
+	queries := map[string]string{"ofUser": sqlstore.OfUserQuery, "searchOfUser": sqlstore.SearchOfUserQuery,
 		"username/list-first": sqlstore.ListQueries[0], "username/list-next": sqlstore.ListQueries[1]}
 	for name, q := range sqlstore.SearchQueries() {
 		queries[name+"/exact"] = q[0]
@@ -66,8 +67,11 @@ func TestSearchUsesIndexes(t *testing.T) {
 			}
 		}
 		idx := wantIndex[strings.Split(name, "/")[0]]
-		if name == "ofUser" {
+		switch name {
+		case "ofUser":
 			idx = "group_members_by_user"
+		case "searchOfUser":
+			idx = "user_search_of_user (pool_id=? AND sub=?)"
 		}
 		if strings.HasSuffix(name, "list-next") && !strings.Contains(text, "(username_key,sub)>(?,?)") {
 			t.Errorf("%s: the next page does not seek to the token: %s", name, text)

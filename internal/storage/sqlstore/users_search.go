@@ -44,14 +44,17 @@ func cut(v string) string {
 	return v[:i]
 }
 
+// searchOfUserQuery reads a user's search rows, through the index by user
+// (migration 0018), never the pool's.
+const searchOfUserQuery = `SELECT attr_name, attr_value FROM user_search WHERE pool_id = ? AND sub = ?`
+
 // indexUser brings u's user_search rows up to date inside the statement
 // group that writes u. When replacing, only the rows that changed are
 // written.
 func indexUser(ctx context.Context, q Querier, u storage.User, replacing bool) error {
 	want := searchEntries(u)
 	if replacing {
-		rows, err := q.Query(ctx, `SELECT attr_name, attr_value FROM user_search WHERE pool_id = ? AND sub = ?`,
-			u.PoolID, u.Sub)
+		rows, err := q.Query(ctx, searchOfUserQuery, u.PoolID, u.Sub)
 		old, err := collect(rows, err, func(r Row) (searchEntry, error) {
 			var e searchEntry
 			return e, r.Scan(&e.name, &e.value)

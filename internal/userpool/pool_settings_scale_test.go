@@ -1,0 +1,121 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/storage/sqlite"
+)
+
+// TestPoolSettingsScale measures DeleteCustomAttribute and
+// UpdateSignInAttributes on a pool of COGNATE_POOL_SETTINGS_USERS users
+// (skipped without it) on SQLite, and the longest write to another pool
+// while each runs. It reports figures; it asserts only that the changes
+// took effect.
+func TestPoolSettingsScale(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("COGNATE_POOL_SETTINGS_USERS"))
+	if n <= 0 {
+		t.Skip("set COGNATE_POOL_SETTINGS_USERS to measure")
+	}
+	ctx := context.Background()
+	dir := os.Getenv("COGNATE_POOL_SETTINGS_DIR") // kept for a look at the database after
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "cognate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := New(Deps{Store: db})
+	s.cache.ttl = 0 // one node: the sweep starts at once
+	schema, err := buildSchema([]cip.SchemaAttributeType{{Name: "tier", AttributeDataType: "String"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := json.Marshal(&poolConfig{UserPoolType: cip.UserPoolType{SchemaAttributes: schema}})
+	now := time.Now().UTC()
+	for _, id := range []string{"us-east-1_bigpool01", "us-east-1_otherpool"} {
+		if err := db.Pools().Create(ctx, storage.Pool{ID: id, Region: "us-east-1", Name: id, Config: doc, CreatedAt: now, UpdatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	for lo := 0; lo < n; lo += 1000 {
+		batch := make([]storage.User, 0, 1000)
+		for i := lo; i < min(n, lo+1000); i++ {
+			name := fmt.Sprintf("user%07d", i)
+			batch = append(batch, storage.User{PoolID: "us-east-1_bigpool01", Sub: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Username: name,
+				Status: "CONFIRMED", Enabled: true, Attributes: map[string]string{"custom:tier": "gold", "email": name + "@example.com", "email_verified": "true"},
+				Lookups: []storage.Lookup{{Kind: storage.LookupUsername, Key: name}}, CreatedAt: now, UpdatedAt: now})
+		}
+		if err := db.Users().CreateMany(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := storage.User{PoolID: "us-east-1_otherpool", Sub: "11111111-0000-4000-8000-000000000000", Username: "o", Status: "CONFIRMED",
+		Enabled: true, Attributes: map[string]string{}, Lookups: []storage.Lookup{{Kind: storage.LookupUsername, Key: "o"}}, CreatedAt: now, UpdatedAt: now}
+	if err := db.Users().Create(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d users created in %v", n, time.Since(start).Round(time.Millisecond))
+
+	// measure runs op while another pool's user is written every 5 ms,
+	// and returns op's duration and the longest of those writes.
+	measure := func(op func()) (time.Duration, time.Duration) {
+		done := make(chan struct{})
+		var longest time.Duration
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+				t0 := time.Now()
+				u := other
+				u.Attributes = map[string]string{"name": strconv.Itoa(i)}
+				if err := db.Users().Put(ctx, u); err != nil {
+					t.Error(err)
+					return
+				}
+				longest = max(longest, time.Since(t0))
+			}
+		}()
+		t0 := time.Now()
+		op()
+		took := time.Since(t0)
+		close(done)
+		wg.Wait()
+		return took, longest
+	}
+
+	took, longest := measure(func() {
+		out, err := s.DeleteCustomAttribute(ctx, &ca.DeleteCustomAttributeInput{UserPoolId: "us-east-1_bigpool01", Name: "tier"})
+		if err != nil || int(*out.UsersUpdated) != n {
+			t.Fatalf("DeleteCustomAttribute: %+v %v", out, err)
+		}
+	})
+	t.Logf("DeleteCustomAttribute of %d values: %v; another pool's longest write meanwhile %v", n, took.Round(time.Millisecond), longest.Round(time.Millisecond))
+
+	took, longest = measure(func() {
+		out, err := s.UpdateSignInAttributes(ctx, &ca.UpdateSignInAttributesInput{UserPoolId: "us-east-1_bigpool01", AliasAttributes: []string{"email"}})
+		if err != nil || int(*out.UsersRekeyed) != n {
+			t.Fatalf("UpdateSignInAttributes: %+v %v", out, err)
+		}
+	})
+	t.Logf("UpdateSignInAttributes (email alias) re-keying %d users: %v; another pool's longest write meanwhile %v", n, took.Round(time.Millisecond), longest.Round(time.Millisecond))
+}
