@@ -15,6 +15,9 @@ type poolExtras struct {
 	UICustomization map[string]*uiCustomization `json:"CognateUICustomization,omitempty"`
 	Risk            map[string]*riskSettings    `json:"CognateRisk,omitempty"`
 	LogDelivery     *logDelivery                `json:"CognateLogDelivery,omitempty"`
+	// CognitoSource is the Cognito pool this one was copied from, while
+	// its users migrate lazily (cognito_source.go).
+	CognitoSource *storedSource `json:"CognateCognitoSource,omitempty"`
 }
 
 // allClients is the ClientId of settings that apply to every app client

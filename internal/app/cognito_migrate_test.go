@@ -1,0 +1,219 @@
+package app_test
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognate-dev/cognate/internal/app"
+	"github.com/cognate-dev/cognate/internal/cognitomigrate"
+)
+
+// oldCognito is a Cognate server playing the Cognito pool users move
+// from: a pool with a custom attribute and MFA optional, a client with a
+// secret allowing USER_PASSWORD_AUTH and one without, a group, users.
+type oldCognito struct {
+	*server
+	pool, web, webSecret, spa string
+	srpPool, srpClient        string
+	subs                      map[string]string
+}
+
+func newOldCognito(t *testing.T) *oldCognito {
+	t.Helper()
+	o := &oldCognito{server: newServer(t, "sqlite"), subs: map[string]string{}}
+	o.pool = o.server.pool(&cip.CreateUserPoolInput{
+		PoolName: aws.String("legacy"),
+		Schema: []types.SchemaAttributeType{{Name: aws.String("team"), AttributeDataType: types.AttributeDataTypeString,
+			Mutable: aws.Bool(true)}},
+		Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(10)}},
+	})
+	result(o.idp.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &o.pool,
+		MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}})).must(t)
+	web := result(o.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: &o.pool, ClientName: aws.String("web"), GenerateSecret: true,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
+			types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})).must(t).UserPoolClient
+	o.web, o.webSecret = *web.ClientId, *web.ClientSecret
+	o.spa = *result(o.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: &o.pool, ClientName: aws.String("spa"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
+			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})).must(t).UserPoolClient.ClientId
+	result(o.idp.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &o.pool, GroupName: aws.String("admins"),
+		Precedence: aws.Int32(1), Description: aws.String("the admins")})).must(t)
+	o.user(o.pool, "alice", "Alice-pass-1", attr("email", "alice@example.com"), attr("email_verified", "true"),
+		attr("custom:team", "blue"))
+	o.user(o.pool, "bob", "Bob-pass-123", attr("email", "bob@example.com"))
+	result(o.idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &o.pool, GroupName: aws.String("admins"),
+		Username: aws.String("alice")})).must(t)
+	// A pool whose one client allows SRP and admin sign-ins only.
+	o.srpPool = o.server.pool(&cip.CreateUserPoolInput{PoolName: aws.String("srp-only")})
+	o.srpClient = *result(o.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: &o.srpPool, ClientName: aws.String("admin"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth,
+			types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})).must(t).UserPoolClient.ClientId
+	o.user(o.srpPool, "dora", "Dora-pass-12", attr("email", "dora@example.com"))
+	return o
+}
+
+// sub returns a user's sub in pool of s.
+func (s *server) sub(t *testing.T, pool, name string) string {
+	t.Helper()
+	u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &pool, Username: &name})).must(t)
+	v, _ := attrValue(u.UserAttributes, "sub")
+	return v
+}
+
+// migrate runs the copy as `cognate migrate-from-cognito` does.
+func (o *oldCognito) migrate(t *testing.T, s *server, poolID string) cognitomigrate.Counts {
+	t.Helper()
+	id, key := o.app.RootCredentials()
+	counts, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		o.idp, cognitomigrate.Options{UserPoolID: poolID, Region: "us-east-1", Endpoint: o.http.URL, AccessKeyID: id, SecretAccessKey: key})
+	if err != nil {
+		t.Fatalf("MigrateFromCognito: %v", err)
+	}
+	return counts
+}
+
+func TestMigrateFromCognito(t *testing.T) {
+	for _, backend := range backends(t) {
+		t.Run(backend, func(t *testing.T) { testMigrateFromCognito(t, backend) })
+	}
+}
+
+func testMigrateFromCognito(t *testing.T, backend string) {
+	old := newOldCognito(t)
+	oldSub := map[string]string{"alice": old.sub(t, old.pool, "alice"), "bob": old.sub(t, old.pool, "bob")}
+
+	cfg := newConfig(t, backend)
+	newSrv := &server{cfg: cfg}
+	counts := old.migrate(t, newSrv, "")
+	want := map[string]int{"pools": 2, "clients": 3, "users": 3, "groups": 1, "memberships": 1}
+	for k, v := range want {
+		if counts[k] != v {
+			t.Errorf("first copy: %s = %d, want %d (%s)", k, counts[k], v, counts)
+		}
+	}
+	// A second run creates nothing again.
+	again := old.migrate(t, newSrv, old.pool)
+	if again["pools existing"] != 1 || again["users existing"] != 2 || again["clients existing"] != 2 ||
+		again["groups existing"] != 1 || again["pools"]+again["users"]+again["clients"]+again["groups"] != 0 {
+		t.Errorf("second copy: %s", again)
+	}
+
+	// Users created on the old pool after the copy, and a user with a
+	// temporary password.
+	old.user(old.pool, "carol", "Carol-pass-1", attr("email", "carol@example.com"), attr("custom:team", "red"))
+	old.user(old.pool, "erin", "Erin-pass-12", attr("email", "erin@example.com"), attr("email_verified", "true"))
+	oldSub["carol"], oldSub["erin"] = old.sub(t, old.pool, "carol"), old.sub(t, old.pool, "erin")
+
+	s := start(t, cfg)
+	pool := result(s.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &old.pool})).must(t).UserPool
+	if *pool.Name != "legacy" || *pool.Policies.PasswordPolicy.MinimumLength != 10 || pool.MfaConfiguration != types.UserPoolMfaTypeOptional {
+		t.Errorf("copied pool: name %s, min length %d, MFA %s", *pool.Name, *pool.Policies.PasswordPolicy.MinimumLength, pool.MfaConfiguration)
+	}
+	if !hasSchemaAttr(pool.SchemaAttributes, "custom:team") {
+		t.Error("the custom attribute was not copied")
+	}
+	web := result(s.idp.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &old.pool, ClientId: &old.web})).must(t).UserPoolClient
+	if aws.ToString(web.ClientSecret) != old.webSecret || *web.ClientName != "web" {
+		t.Errorf("copied client: %s secret kept %v", *web.ClientName, aws.ToString(web.ClientSecret) == old.webSecret)
+	}
+	alice := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("alice")})).must(t)
+	if v, _ := attrValue(alice.UserAttributes, "sub"); v != oldSub["alice"] || alice.UserStatus != types.UserStatusTypeConfirmed {
+		t.Errorf("alice: sub %s (old %s), status %s", v, oldSub["alice"], alice.UserStatus)
+	}
+	if v, _ := attrValue(alice.UserAttributes, "custom:team"); v != "blue" {
+		t.Errorf("alice's custom:team = %q", v)
+	}
+	groups := result(s.idp.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &old.pool, Username: aws.String("alice")})).must(t)
+	if len(groups.Groups) != 1 || *groups.Groups[0].GroupName != "admins" || aws.ToInt32(groups.Groups[0].Precedence) != 1 {
+		t.Errorf("alice's groups: %+v", groups.Groups)
+	}
+
+	webAuth := func(name, pw string) (*cip.InitiateAuthOutput, error) {
+		return s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": pw, "SECRET_HASH": secretHash(old.webSecret, name, old.web)}})
+	}
+	// A wrong password is refused, checked against the old pool.
+	_, err := webAuth("alice", "Wrong-pass-1")
+	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	// The old password signs in; the token's sub is the old one.
+	out := result(webAuth("alice", "Alice-pass-1")).must(t)
+	if c := jwtClaims(t, *out.AuthenticationResult.IdToken); c["sub"] != oldSub["alice"] || c["custom:team"] != "blue" {
+		t.Errorf("ID token: sub %v (old %s), custom:team %v", c["sub"], oldSub["alice"], c["custom:team"])
+	}
+	// A user created on the old pool after the copy migrates at sign-in.
+	out = result(webAuth("carol", "Carol-pass-1")).must(t)
+	if c := jwtClaims(t, *out.AuthenticationResult.IdToken); c["sub"] != oldSub["carol"] || c["custom:team"] != "red" {
+		t.Errorf("carol's ID token: sub %v (old %s), custom:team %v", c["sub"], oldSub["carol"], c["custom:team"])
+	}
+	// Through a client that allows SRP only at the old pool: the server
+	// checks the password there with SRP.
+	adminAuth := func(name, pw string) (*cip.AdminInitiateAuthOutput, error) {
+		return s.idp.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &old.srpPool, ClientId: &old.srpClient,
+			AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": pw}})
+	}
+	_, err = adminAuth("dora", "Dora-pass-13")
+	wantCode(t, err, "NotAuthorizedException", "")
+	result(adminAuth("dora", "Dora-pass-12")).must(t)
+
+	// ForgotPassword of a user the copy did not see.
+	result(s.idp.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &old.web, Username: aws.String("erin"),
+		SecretHash: aws.String(secretHash(old.webSecret, "erin", old.web))})).must(t)
+	result(s.idp.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &old.web, Username: aws.String("erin"),
+		ConfirmationCode: aws.String(s.lastCode()), Password: aws.String("Erin-new-pass1"),
+		SecretHash: aws.String(secretHash(old.webSecret, "erin", old.web))})).must(t)
+	if got := s.sub(t, old.pool, "erin"); got != oldSub["erin"] {
+		t.Errorf("erin's sub %s, old %s", got, oldSub["erin"])
+	}
+
+	// The old pool goes away: migrated users sign in without it, with
+	// their password and with SRP (the verifier was made from it).
+	old.stop()
+	result(webAuth("alice", "Alice-pass-1")).must(t)
+	if _, err := s.srpSignIn(old.pool, old.spa, "alice", "Alice-pass-1", nil); err != nil {
+		t.Errorf("alice's SRP sign-in after the migration: %v", err)
+	}
+	result(webAuth("erin", "Erin-new-pass1")).must(t)
+	result(adminAuth("dora", "Dora-pass-12")).must(t)
+	_, err = webAuth("alice", "Alice-pass-2")
+	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	// bob never signed in: with the old pool gone he cannot yet.
+	if _, err := webAuth("bob", "Bob-pass-123"); err == nil {
+		t.Error("bob signed in while the old pool was down")
+	}
+
+	// Finishing the migration: the pool no longer asks the old one.
+	s.stop()
+	var report strings.Builder
+	if err := app.FinishCognitoMigration(ctx, cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), "", &report); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(report.String(), "turned off") != 2 {
+		t.Errorf("finish reported %q", report.String())
+	}
+	s = start(t, cfg)
+	_, err = s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": "Bob-pass-123", "SECRET_HASH": secretHash(old.webSecret, "bob", old.web)}})
+	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+}
+
+func hasSchemaAttr(list []types.SchemaAttributeType, name string) bool {
+	for _, a := range list {
+		if aws.ToString(a.Name) == name {
+			return true
+		}
+	}
+	return false
+}
