@@ -27,8 +27,8 @@ type Options struct {
 	// AWS's); the copied pools remember them.
 	Region, Endpoint string
 	// SignInClientID names the old app client that checks passwords at
-	// first sign-ins; "" chooses one (the first allowing
-	// USER_PASSWORD_AUTH, else one allowing USER_SRP_AUTH).
+	// first sign-ins; "" chooses one (the first allowing both
+	// USER_PASSWORD_AUTH and USER_SRP_AUTH, else either).
 	SignInClientID string
 	// AccessKeyID and SecretAccessKey, when set, are stored (sealed) with
 	// the copied pools, for AdminGetUser of users not copied; otherwise the
@@ -240,12 +240,18 @@ func (c *copier) source(id string, clients []types.UserPoolClientType) (*userpoo
 	src := &userpool.CognitoSource{Region: region, UserPoolID: id, Endpoint: c.opts.Endpoint,
 		AccessKeyID: c.opts.AccessKeyID, SecretAccessKey: c.opts.SecretAccessKey}
 	var chosen *types.UserPoolClientType
-	for _, want := range []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"} {
+	allows := func(cl types.UserPoolClientType, flow string) bool {
+		return slices.Contains(cl.ExplicitAuthFlows, types.ExplicitAuthFlowsType(flow)) ||
+			flow == "ALLOW_USER_SRP_AUTH" && len(cl.ExplicitAuthFlows) == 0 // the default flows
+	}
+	// Best a client that allows both password sign-ins and SRP (which
+	// relayed SRP sign-ins need), else either.
+	for _, want := range [][]string{{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"}, {"ALLOW_USER_PASSWORD_AUTH"}, {"ALLOW_USER_SRP_AUTH"}} {
 		for i, cl := range clients {
-			flows := cl.ExplicitAuthFlows
-			ok := c.opts.SignInClientID == aws.ToString(cl.ClientId) ||
-				c.opts.SignInClientID == "" && (slices.Contains(flows, types.ExplicitAuthFlowsType(want)) ||
-					want == "ALLOW_USER_SRP_AUTH" && len(flows) == 0)
+			ok := c.opts.SignInClientID == aws.ToString(cl.ClientId)
+			if c.opts.SignInClientID == "" {
+				ok = allows(cl, want[0]) && allows(cl, want[len(want)-1])
+			}
 			if ok && chosen == nil {
 				chosen = &clients[i]
 			}

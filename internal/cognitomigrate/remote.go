@@ -87,7 +87,27 @@ func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, 
 // JavaScript SDK's authenticateUser does.
 func (r *Remote) checkPasswordSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, name, pw string) (string, error) {
 	cl := srptest.NewClient(srp.PoolName(src.UserPoolID))
-	params := map[string]string{"USERNAME": name, "SRP_A": cl.SRPA()}
+	p, session, err := r.startSRP(ctx, c, src, name, cl.SRPA())
+	if err != nil {
+		return "", err
+	}
+	ch := srptest.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}
+	ts := srptest.Timestamp(time.Now())
+	sig, err := cl.Sign(ch, pw, ts)
+	if err != nil {
+		return "", fmt.Errorf("cognitomigrate: SRP: %w", err)
+	}
+	return r.finishSRP(ctx, c, src, session, map[string]string{"USERNAME": ch.UserIDForSRP,
+		"PASSWORD_CLAIM_SECRET_BLOCK": ch.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": ts})
+}
+
+// StartSRP starts USER_SRP_AUTH at the old pool with the client's SRP_A.
+func (r *Remote) StartSRP(ctx context.Context, src userpool.CognitoSource, name, srpA string) (map[string]string, string, error) {
+	return r.startSRP(ctx, r.client(ctx, src), src, name, srpA)
+}
+
+func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, name, srpA string) (map[string]string, string, error) {
+	params := map[string]string{"USERNAME": name, "SRP_A": srpA}
 	if src.ClientSecret != "" {
 		params["SECRET_HASH"] = SecretHash(name, src.ClientID, src.ClientSecret)
 	}
@@ -95,27 +115,34 @@ func (r *Remote) checkPasswordSRP(ctx context.Context, c *cip.Client, src userpo
 		AuthFlow: types.AuthFlowTypeUserSrpAuth, ClientId: aws.String(src.ClientID), AuthParameters: params,
 	})
 	if err != nil {
-		return passwordAnswer(nil, err)
+		_, err = passwordAnswer(nil, err)
+		return nil, "", err
 	}
 	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
-		return "", fmt.Errorf("cognitomigrate: USER_SRP_AUTH answered %q", out.ChallengeName)
+		return nil, "", fmt.Errorf("cognitomigrate: USER_SRP_AUTH answered %q", out.ChallengeName)
 	}
-	p := out.ChallengeParameters
-	ch := srptest.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}
-	ts := srptest.Timestamp(time.Now())
-	sig, err := cl.Sign(ch, pw, ts)
-	if err != nil {
-		return "", fmt.Errorf("cognitomigrate: SRP: %w", err)
+	return out.ChallengeParameters, aws.ToString(out.Session), nil
+}
+
+// FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer.
+func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
+	return r.finishSRP(ctx, r.client(ctx, src), src, session, resp)
+}
+
+func (r *Remote) finishSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
+	answer := map[string]string{}
+	for _, k := range []string{"USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
+		answer[k] = resp[k]
 	}
-	resp := map[string]string{"USERNAME": ch.UserIDForSRP, "PASSWORD_CLAIM_SECRET_BLOCK": ch.SecretBlock,
-		"PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": ts}
 	if src.ClientSecret != "" {
-		resp["SECRET_HASH"] = SecretHash(ch.UserIDForSRP, src.ClientID, src.ClientSecret)
+		answer["SECRET_HASH"] = SecretHash(answer["USERNAME"], src.ClientID, src.ClientSecret)
 	}
-	ans, err := c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
-		ClientId: aws.String(src.ClientID), ChallengeName: types.ChallengeNameTypePasswordVerifier,
-		ChallengeResponses: resp, Session: out.Session,
-	})
+	in := &cip.RespondToAuthChallengeInput{ClientId: aws.String(src.ClientID),
+		ChallengeName: types.ChallengeNameTypePasswordVerifier, ChallengeResponses: answer}
+	if session != "" {
+		in.Session = aws.String(session)
+	}
+	ans, err := c.RespondToAuthChallenge(ctx, in)
 	if err != nil {
 		return passwordAnswer(nil, err)
 	}

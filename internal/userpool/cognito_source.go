@@ -75,6 +75,13 @@ type OldPool interface {
 	// GetUser reads name (a username or alias) with AdminGetUser;
 	// ErrOldRefused when the old pool has no such user.
 	GetUser(ctx context.Context, src CognitoSource, name string) (*OldUser, error)
+	// StartSRP starts USER_SRP_AUTH at the old pool with the client's
+	// SRP_A and returns its PASSWORD_VERIFIER challenge parameters and
+	// Session; ErrOldRefused when it does not know name.
+	StartSRP(ctx context.Context, src CognitoSource, name, srpA string) (map[string]string, string, error)
+	// FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer
+	// (resp) and returns the status as CheckPassword does.
+	FinishSRP(ctx context.Context, src CognitoSource, session string, resp map[string]string) (string, error)
 }
 
 // ErrOldRefused is an old pool's "no": no such user, or a wrong password.
