@@ -34,7 +34,7 @@ func newOldCognito(t *testing.T) *oldCognito {
 		Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(10)}},
 	})
 	result(o.idp.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &o.pool,
-		MfaConfiguration: types.UserPoolMfaTypeOptional,
+		MfaConfiguration:              types.UserPoolMfaTypeOptional,
 		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}})).must(t)
 	web := result(o.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
 		UserPoolId: &o.pool, ClientName: aws.String("web"), GenerateSecret: true,
