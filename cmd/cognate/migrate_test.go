@@ -73,7 +73,7 @@ func TestMigrateFromCognitoCommand(t *testing.T) {
 		t.Fatalf("second run: %v\n%s", err, out)
 	}
 	out, err = cognate("--finish")
-	if err != nil || out != pool+": lazy migration from Cognito turned off\n" {
+	if err != nil || out != pool+": lazy migration from Cognito turned off; 1 users who had not signed in must reset their password\n" {
 		t.Fatalf("--finish: %v\n%s", err, out)
 	}
 	if out, err = cognate("--finish", "--user-pool-id", pool); err != nil || out != "" {

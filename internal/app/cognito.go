@@ -36,8 +36,8 @@ func MigrateFromCognito(ctx context.Context, cfg config.Config, getenv func(stri
 // FinishCognitoMigration turns off the lazy migration of the pool poolID
 // (every pool when ""), so that sign-ins no longer ask the old Cognito
 // pools; it writes the ids of the pools it changed to w. Users who never
-// signed in since the copy keep no password: they reset it
-// (ForgotPassword, or AdminResetUserPassword).
+// signed in since the copy have no password: they become RESET_REQUIRED
+// (userpool.FinishCognitoSource).
 func FinishCognitoMigration(ctx context.Context, cfg config.Config, getenv func(string) string, log *slog.Logger,
 	poolID string, w io.Writer) error {
 	if err := checkExisting(cfg); err != nil {
@@ -60,17 +60,13 @@ func FinishCognitoMigration(ctx context.Context, cfg config.Config, getenv func(
 		}
 	}
 	for _, id := range ids {
-		on, err := a.users.HasCognitoSource(ctx, id)
+		n, on, err := a.users.FinishCognitoSource(ctx, id)
 		if err != nil {
 			return fmt.Errorf("user pool %s: %w", id, err)
 		}
-		if !on {
-			continue
+		if on {
+			fmt.Fprintf(w, "%s: lazy migration from Cognito turned off; %d users who had not signed in must reset their password\n", id, n)
 		}
-		if err := a.users.SetCognitoSource(ctx, id, nil); err != nil {
-			return fmt.Errorf("user pool %s: %w", id, err)
-		}
-		fmt.Fprintf(w, "%s: lazy migration from Cognito turned off\n", id)
 	}
 	return nil
 }

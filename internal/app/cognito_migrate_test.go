@@ -215,13 +215,20 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 	if err := app.FinishCognitoMigration(ctx, cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), "", &report); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Count(report.String(), "turned off") != 2 {
-		t.Errorf("finish reported %q", report.String())
+	// bob alone never signed in with a password (dora, alice, carol did;
+	// erin reset hers).
+	if want := old.pool + ": lazy migration from Cognito turned off; 1 users who had not signed in must reset their password\n"; !strings.Contains(report.String(), want) ||
+		strings.Count(report.String(), "turned off") != 2 {
+		t.Errorf("finish reported %q, want %q among its lines", report.String(), want)
 	}
 	s = start(t, cfg)
 	_, err = s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": "Bob-pass-123", "SECRET_HASH": secretHash(old.webSecret, "bob", old.web)}})
-	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	wantCode(t, err, "PasswordResetRequiredException", "")
+	if u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("bob")})).must(t); u.UserStatus != types.UserStatusTypeResetRequired {
+		t.Errorf("bob after the finish: %s", u.UserStatus)
+	}
+	result(webAuth("alice", "Alice-pass-1")).must(t)
 }
 
 func hasSchemaAttr(list []types.SchemaAttributeType, name string) bool {

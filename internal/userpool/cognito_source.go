@@ -107,14 +107,51 @@ func (s *Service) SetCognitoSource(ctx context.Context, poolID string, src *Cogn
 	})
 }
 
-// HasCognitoSource reports whether the pool migrates its users lazily
-// from a Cognito pool.
-func (s *Service) HasCognitoSource(ctx context.Context, poolID string) (bool, error) {
+// FinishCognitoSource turns the pool's lazy migration off and makes the
+// copied users who never signed in since (no password here, CONFIRMED or
+// FORCE_CHANGE_PASSWORD) RESET_REQUIRED, so that a password sign-in tells
+// them to reset it, as after Cognito's CSV import. It returns how many
+// users it changed; a pool without a source is left as it is (0, false).
+func (s *Service) FinishCognitoSource(ctx context.Context, poolID string) (int, bool, error) {
 	p, err := s.loadPool(ctx, poolID)
-	if err != nil {
-		return false, err
+	if err != nil || p.cfg.CognitoSource == nil {
+		return 0, false, err
 	}
-	return p.cfg.CognitoSource != nil, nil
+	if err := s.SetCognitoSource(ctx, poolID, nil); err != nil {
+		return 0, false, err
+	}
+	n := 0
+	pg := storage.Page{Limit: 500}
+	for {
+		users, next, err := s.store.Users().List(ctx, poolID, pg)
+		if err != nil {
+			return n, true, err
+		}
+		for _, u := range users {
+			if u.PasswordHash != "" || (u.Status != "CONFIRMED" && u.Status != "FORCE_CHANGE_PASSWORD") {
+				continue
+			}
+			changed := false
+			_, err := s.updateUser(ctx, p, u.Sub, func(_ storage.Stores, cur *storage.User) error {
+				changed = cur.PasswordHash == "" && cur.Status == u.Status
+				if !changed {
+					return errNoChange
+				}
+				cur.Status = "RESET_REQUIRED"
+				return nil
+			})
+			if err != nil {
+				return n, true, err
+			}
+			if changed {
+				n++
+			}
+		}
+		if next == "" {
+			return n, true, nil
+		}
+		pg.Token = next
+	}
 }
 
 // cognitoSource opens the pool's source; nil when it has none or the
