@@ -3,6 +3,7 @@ package app_test
 import (
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -238,4 +239,34 @@ func hasSchemaAttr(list []types.SchemaAttributeType, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestMigrateFromCognitoManagedLogin signs a copied user in through the
+// managed login page with the old password, into a serving server the
+// copy ran against, and again once the old pool is gone.
+func TestMigrateFromCognitoManagedLogin(t *testing.T) {
+	old := newOldCognito(t)
+	s := startRP(t, "sqlite", nil)
+	if c := old.migrate(t, s, old.pool); c["users"] != 2 {
+		t.Fatalf("copy: %s", c)
+	}
+	result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &old.pool, Domain: aws.String(rpDomain)})).must(t)
+	clientID, _ := s.oauthClient(old.pool, false, []types.OAuthFlowType{types.OAuthFlowTypeCode}, "openid")
+	login := func(pw string) *page {
+		t.Helper()
+		b := newBrowser(t)
+		q := url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {rpCallback}, "scope": {"openid"}, "state": {"s1"}}
+		form := b.get(s.cfg.PublicURL + "/domains/" + rpDomain + "/oauth2/authorize?" + q.Encode())
+		return b.submit(form, map[string]string{"username": "alice", "password": pw})
+	}
+	if p := login("Alice-pass-2"); p.location != nil || !strings.Contains(p.body, "Incorrect username or password.") {
+		t.Fatalf("a wrong password: status %d, redirect %v", p.status, p.location)
+	}
+	if back := login("Alice-pass-1").callback(t); back.Get("code") == "" || back.Get("state") != "s1" {
+		t.Fatalf("callback %v", back)
+	}
+	old.stop()
+	if back := login("Alice-pass-1").callback(t); back.Get("code") == "" {
+		t.Fatalf("callback after the old pool stopped: %v", back)
+	}
 }
