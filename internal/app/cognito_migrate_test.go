@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -265,6 +266,17 @@ func TestMigrateFromCognitoManagedLogin(t *testing.T) {
 	if back := login("Alice-pass-1").callback(t); back.Get("code") == "" || back.Get("state") != "s1" {
 		t.Fatalf("callback %v", back)
 	}
+	// Wrong passwords checked against the old pool count toward the
+	// lockout as any: after five, even the right one is refused for now.
+	bobAuth := func(pw string) error {
+		_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": pw, "SECRET_HASH": secretHash(old.webSecret, "bob", old.web)}})
+		return err
+	}
+	for i := range 5 {
+		wantCode(t, bobAuth(fmt.Sprintf("Bob-wrong-%d", i)), "NotAuthorizedException", "Incorrect username or password.")
+	}
+	wantCode(t, bobAuth("Bob-pass-123"), "NotAuthorizedException", "Password attempts exceeded")
 	old.stop()
 	if back := login("Alice-pass-1").callback(t); back.Get("code") == "" {
 		t.Fatalf("callback after the old pool stopped: %v", back)
