@@ -38,8 +38,20 @@ func newOldCognito(t *testing.T) *oldCognito {
 	result(o.idp.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &o.pool,
 		MfaConfiguration:              types.UserPoolMfaTypeOptional,
 		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}})).must(t)
+	// A domain, a resource server and a social provider, which the web
+	// client's OAuth settings name.
+	result(o.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &o.pool, Domain: aws.String("legacy-login")})).must(t)
+	result(o.idp.CreateResourceServer(ctx, &cip.CreateResourceServerInput{UserPoolId: &o.pool, Identifier: aws.String("api"),
+		Name: aws.String("API"), Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("read"), ScopeDescription: aws.String("read")}}})).must(t)
+	result(o.idp.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: &o.pool, ProviderName: aws.String("Google"),
+		ProviderType: types.IdentityProviderTypeTypeGoogle, ProviderDetails: map[string]string{
+			"client_id": "g-client", "client_secret": "g-secret", "authorize_scopes": "openid email"},
+		AttributeMapping: map[string]string{"email": "email"}})).must(t)
 	web := result(o.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
 		UserPoolId: &o.pool, ClientName: aws.String("web"), GenerateSecret: true,
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid", "api/read"}, CallbackURLs: []string{rpCallback},
+		SupportedIdentityProviders: []string{"COGNITO", "Google"},
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
 			types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 	})).must(t).UserPoolClient
@@ -100,7 +112,8 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 	cfg := newConfig(t, backend)
 	newSrv := &server{cfg: cfg}
 	counts := old.migrate(t, newSrv, "")
-	want := map[string]int{"pools": 2, "clients": 3, "users": 3, "groups": 1, "memberships": 1}
+	want := map[string]int{"pools": 2, "clients": 3, "users": 3, "groups": 1, "memberships": 1,
+		"domains": 1, "resource servers": 1, "identity providers": 1}
 	for k, v := range want {
 		if counts[k] != v {
 			t.Errorf("first copy: %s = %d, want %d (%s)", k, counts[k], v, counts)
@@ -109,7 +122,9 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 	// A second run creates nothing again.
 	again := old.migrate(t, newSrv, old.pool)
 	if again["pools existing"] != 1 || again["users existing"] != 2 || again["clients existing"] != 2 ||
-		again["groups existing"] != 1 || again["pools"]+again["users"]+again["clients"]+again["groups"] != 0 {
+		again["groups existing"] != 1 || again["identity providers existing"] != 1 || again["resource servers existing"] != 1 ||
+		again["domains existing"] != 1 ||
+		again["pools"]+again["users"]+again["clients"]+again["groups"]+again["identity providers"]+again["resource servers"]+again["domains"] != 0 {
 		t.Errorf("second copy: %s", again)
 	}
 
@@ -128,8 +143,13 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 		t.Error("the custom attribute was not copied")
 	}
 	web := result(s.idp.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: &old.pool, ClientId: &old.web})).must(t).UserPoolClient
-	if aws.ToString(web.ClientSecret) != old.webSecret || *web.ClientName != "web" {
+	if aws.ToString(web.ClientSecret) != old.webSecret || *web.ClientName != "web" ||
+		strings.Join(web.AllowedOAuthScopes, " ") != "openid api/read" || strings.Join(web.SupportedIdentityProviders, " ") != "COGNITO Google" {
 		t.Errorf("copied client: %s secret kept %v", *web.ClientName, aws.ToString(web.ClientSecret) == old.webSecret)
+	}
+	google := result(s.idp.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: &old.pool, ProviderName: aws.String("Google")})).must(t).IdentityProvider
+	if google.ProviderDetails["client_secret"] != "g-secret" || google.AttributeMapping["email"] != "email" {
+		t.Errorf("copied provider: %v %v", google.ProviderDetails, google.AttributeMapping)
 	}
 	alice := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("alice")})).must(t)
 	if v, _ := attrValue(alice.UserAttributes, "sub"); v != oldSub["alice"] || alice.UserStatus != types.UserStatusTypeConfirmed {
@@ -251,13 +271,12 @@ func TestMigrateFromCognitoManagedLogin(t *testing.T) {
 	if c := old.migrate(t, s, old.pool); c["users"] != 2 {
 		t.Fatalf("copy: %s", c)
 	}
-	result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &old.pool, Domain: aws.String(rpDomain)})).must(t)
 	clientID, _ := s.oauthClient(old.pool, false, []types.OAuthFlowType{types.OAuthFlowTypeCode}, "openid")
 	login := func(pw string) *page {
 		t.Helper()
 		b := newBrowser(t)
 		q := url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {rpCallback}, "scope": {"openid"}, "state": {"s1"}}
-		form := b.get(s.cfg.PublicURL + "/domains/" + rpDomain + "/oauth2/authorize?" + q.Encode())
+		form := b.get(s.cfg.PublicURL + "/domains/legacy-login/oauth2/authorize?" + q.Encode()) // the copied domain
 		return b.submit(form, map[string]string{"username": "alice", "password": pw})
 	}
 	if p := login("Alice-pass-2"); p.location != nil || !strings.Contains(p.body, "Incorrect username or password.") {

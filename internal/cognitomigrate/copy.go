@@ -144,6 +144,10 @@ func (c *copier) pool(ctx context.Context, id string) error {
 			return err
 		}
 	}
+	// Before the clients, whose scopes and providers name them.
+	if err := c.federation(ctx, id, d.UserPool); err != nil {
+		return err
+	}
 	clients, err := c.clients(ctx, id)
 	if err != nil {
 		return err

@@ -1,0 +1,75 @@
+package cognitomigrate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	model "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/userpool"
+)
+
+// federation copies a pool's resource servers, identity providers (with
+// their client secrets, as DescribeIdentityProvider gives them) and
+// prefix domain. One that exists already (a second run) is counted as
+// existing.
+func (c *copier) federation(ctx context.Context, id string, up *types.UserPoolType) error {
+	rs := cip.NewListResourceServersPaginator(c.old, &cip.ListResourceServersInput{UserPoolId: aws.String(id), MaxResults: aws.Int32(50)})
+	for rs.HasMorePages() {
+		page, err := rs.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("ListResourceServers: %w", err)
+		}
+		for _, r := range page.ResourceServers {
+			in := &model.CreateResourceServerRequest{}
+			if err := convert(r, in); err != nil {
+				return err
+			}
+			in.UserPoolId = id
+			_, err := c.svc.CreateResourceServer(ctx, in)
+			c.result("resource servers", in.Identifier, err)
+		}
+	}
+	ps := cip.NewListIdentityProvidersPaginator(c.old, &cip.ListIdentityProvidersInput{UserPoolId: aws.String(id), MaxResults: aws.Int32(60)})
+	for ps.HasMorePages() {
+		page, err := ps.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("ListIdentityProviders: %w", err)
+		}
+		for _, p := range page.Providers {
+			d, err := c.old.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: aws.String(id), ProviderName: p.ProviderName})
+			if err != nil {
+				return fmt.Errorf("DescribeIdentityProvider: %w", err)
+			}
+			in := &model.CreateIdentityProviderRequest{}
+			if err := convert(d.IdentityProvider, in); err != nil {
+				return err
+			}
+			in.UserPoolId = id
+			_, err = c.svc.CreateIdentityProvider(ctx, in)
+			c.result("identity providers", in.ProviderName, err)
+		}
+	}
+	if domain := aws.ToString(up.Domain); domain != "" {
+		_, err := c.svc.CreateUserPoolDomain(ctx, &model.CreateUserPoolDomainRequest{UserPoolId: id, Domain: domain})
+		c.result("domains", domain, err)
+	}
+	return nil
+}
+
+// result counts a copy by a Create operation that refuses what exists.
+func (c *copier) result(kind, name string, err error) {
+	e := userpool.AsError(err)
+	switch {
+	case err == nil:
+		c.made(kind, true)
+	case e != nil && (e.Kind == userpool.DuplicateProvider || strings.Contains(e.Message, "already")):
+		c.made(kind, false)
+	default:
+		c.failed(kind, name, err)
+	}
+}
