@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cognate-dev/cognate/internal/app"
 	"github.com/cognate-dev/cognate/internal/cognitomigrate"
+	"github.com/cognate-dev/cognate/internal/secret"
 )
 
 // oldCognito is a Cognate server playing the Cognito pool users move
@@ -285,6 +287,34 @@ func TestMigrateFromCognitoManagedLogin(t *testing.T) {
 	if back := login("Alice-pass-1").callback(t); back.Get("code") == "" || back.Get("state") != "s1" {
 		t.Fatalf("callback %v", back)
 	}
+	// The pool's source is sealed at rest, and moves with cognate export
+	// and import: on the imported copy, a user created on the old pool
+	// since migrates (the client secret opens for InitiateAuth, the AWS
+	// key for AdminGetUser).
+	rec, err := openStore(t, s.cfg).Pools().Get(ctx, old.pool)
+	oldKeyID, oldKey := old.app.RootCredentials()
+	if err != nil || !bytes.Contains(rec.Config, []byte("CognateCognitoSource")) || !bytes.Contains(rec.Config, []byte(oldKeyID)) ||
+		bytes.Contains(rec.Config, []byte(old.webSecret)) || bytes.Contains(rec.Config, []byte(oldKey)) {
+		t.Fatalf("stored source: %v\n%s", err, rec.Config)
+	}
+	var file bytes.Buffer
+	key := secret.RandomBytes(32)
+	noEnv := func(string) string { return "" }
+	if _, err := app.Export(ctx, s.cfg, noEnv, &file, app.ExportOptions{Key: key, SigningKeys: true}); err != nil {
+		t.Fatal(err)
+	}
+	cfg3 := newConfig(t, "sqlite")
+	if _, err := app.Import(ctx, cfg3, noEnv, &file, key); err != nil {
+		t.Fatal(err)
+	}
+	third := start(t, cfg3)
+	old.user(old.pool, "gus", "Gus-pass-123", attr("email", "gus@example.com"))
+	gus := result(third.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "gus", "PASSWORD": "Gus-pass-123", "SECRET_HASH": secretHash(old.webSecret, "gus", old.web)}})).must(t)
+	if c := jwtClaims(t, *gus.AuthenticationResult.IdToken); c["sub"] != old.sub(t, old.pool, "gus") {
+		t.Errorf("gus's sub on the imported copy: %v", c["sub"])
+	}
+
 	// Wrong passwords checked against the old pool count toward the
 	// lockout as any: after five, even the right one is refused for now.
 	bobAuth := func(pw string) error {
