@@ -331,3 +331,46 @@ func TestMigrateFromCognitoManagedLogin(t *testing.T) {
 		t.Fatalf("callback after the old pool stopped: %v", back)
 	}
 }
+
+// TestMigrateFromCognitoEmailUsernames copies a pool whose users sign in
+// by email (Cognito's username is then a UUID): a copied user and one
+// created after the copy sign in by email with the same sub, and a user
+// with a temporary password on the old pool is asked for a new one.
+func TestMigrateFromCognitoEmailUsernames(t *testing.T) {
+	o := &oldCognito{server: newServer(t, "sqlite")}
+	o.pool = o.server.pool(&cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
+	client, _ := o.appClient(o.pool, false)
+	o.user(o.pool, "hal@example.com", "Hal-pass-123")
+	result(o.idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &o.pool, Username: aws.String("ivy@example.com"),
+		TemporaryPassword: aws.String("Ivy-temp-123"), MessageAction: types.MessageActionTypeSuppress})).must(t)
+	s := startRP(t, "sqlite", nil)
+	if c := o.migrate(t, s, o.pool); c["users"] != 2 {
+		t.Fatalf("copy: %s", c)
+	}
+	o.user(o.pool, "jo@example.com", "Jo-pass-1234")
+	auth := func(name, pw string) *cip.InitiateAuthOutput {
+		t.Helper()
+		return result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &client, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": pw}})).must(t)
+	}
+	for name, pw := range map[string]string{"hal@example.com": "Hal-pass-123", "jo@example.com": "Jo-pass-1234"} {
+		out := auth(name, pw)
+		c := jwtClaims(t, *out.AuthenticationResult.IdToken)
+		if c["sub"] != o.sub(t, o.pool, name) || c["email"] != name || c["cognito:username"] != o.sub(t, o.pool, name) {
+			t.Errorf("%s: claims %v", name, c)
+		}
+	}
+	ivy := auth("ivy@example.com", "Ivy-temp-123")
+	if ivy.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("ivy: %s", ivy.ChallengeName)
+	}
+	done := result(s.idp.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &client, Session: ivy.Session,
+		ChallengeName: types.ChallengeNameTypeNewPasswordRequired, ChallengeResponses: map[string]string{
+			"USERNAME": ivy.ChallengeParameters["USER_ID_FOR_SRP"], "NEW_PASSWORD": "Ivy-new-pass-1"}})).must(t)
+	if done.AuthenticationResult == nil {
+		t.Fatalf("ivy's new password: %s", done.ChallengeName)
+	}
+	o.stop()
+	auth("ivy@example.com", "Ivy-new-pass-1")
+	auth("hal@example.com", "Hal-pass-123")
+}
