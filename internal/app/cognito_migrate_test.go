@@ -68,6 +68,8 @@ func newOldCognito(t *testing.T) *oldCognito {
 	o.user(o.pool, "alice", "Alice-pass-1", attr("email", "alice@example.com"), attr("email_verified", "true"),
 		attr("custom:team", "blue"))
 	o.user(o.pool, "bob", "Bob-pass-123", attr("email", "bob@example.com"))
+	result(o.idp.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: &o.pool,
+		CSS: aws.String(".banner-customizable { background-color: #123456; }")})).must(t)
 	result(o.idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &o.pool, GroupName: aws.String("admins"),
 		Username: aws.String("alice")})).must(t)
 	// A pool whose one client allows SRP and admin sign-ins only.
@@ -115,7 +117,7 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 	newSrv := &server{cfg: cfg}
 	counts := old.migrate(t, newSrv, "")
 	want := map[string]int{"pools": 2, "clients": 3, "users": 3, "groups": 1, "memberships": 1,
-		"domains": 1, "resource servers": 1, "identity providers": 1}
+		"domains": 1, "resource servers": 1, "identity providers": 1, "UI customizations": 1}
 	for k, v := range want {
 		if counts[k] != v {
 			t.Errorf("first copy: %s = %d, want %d (%s)", k, counts[k], v, counts)
@@ -148,6 +150,9 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 	if aws.ToString(web.ClientSecret) != old.webSecret || *web.ClientName != "web" ||
 		strings.Join(web.AllowedOAuthScopes, " ") != "openid api/read" || strings.Join(web.SupportedIdentityProviders, " ") != "COGNITO Google" {
 		t.Errorf("copied client: %s secret kept %v", *web.ClientName, aws.ToString(web.ClientSecret) == old.webSecret)
+	}
+	if ui := result(s.idp.GetUICustomization(ctx, &cip.GetUICustomizationInput{UserPoolId: &old.pool})).must(t).UICustomization; !strings.Contains(aws.ToString(ui.CSS), "#123456") {
+		t.Errorf("copied UI customization: %q", aws.ToString(ui.CSS))
 	}
 	google := result(s.idp.DescribeIdentityProvider(ctx, &cip.DescribeIdentityProviderInput{UserPoolId: &old.pool, ProviderName: aws.String("Google")})).must(t).IdentityProvider
 	if google.ProviderDetails["client_secret"] != "g-secret" || google.AttributeMapping["email"] != "email" {

@@ -152,6 +152,9 @@ func (c *copier) pool(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.ui(ctx, id, clients); err != nil {
+		return err
+	}
 	src, err := c.source(id, clients)
 	if err != nil {
 		return err

@@ -73,3 +73,26 @@ func (c *copier) result(kind, name string, err error) {
 		c.failed(kind, name, err)
 	}
 }
+
+// ui copies the managed login CSS of the pool and of clients that have
+// their own (the logo is not copied: Cognito serves it from a URL).
+func (c *copier) ui(ctx context.Context, id string, clients []types.UserPoolClientType) error {
+	targets := []*string{nil}
+	for _, cl := range clients {
+		targets = append(targets, cl.ClientId)
+	}
+	for _, clientID := range targets {
+		out, err := c.old.GetUICustomization(ctx, &cip.GetUICustomizationInput{UserPoolId: aws.String(id), ClientId: clientID})
+		if err != nil {
+			return fmt.Errorf("GetUICustomization: %w", err)
+		}
+		ui := out.UICustomization
+		if ui == nil || aws.ToString(ui.CSS) == "" || (clientID != nil && aws.ToString(ui.ClientId) != *clientID) {
+			continue // none, or the pool's, which applies to the client
+		}
+		_, err = c.svc.SetUICustomization(ctx, &model.SetUICustomizationRequest{UserPoolId: id,
+			ClientId: aws.ToString(clientID), CSS: aws.ToString(ui.CSS)})
+		c.result("UI customizations", "of "+aws.ToString(clientID), err)
+	}
+	return nil
+}
