@@ -114,6 +114,12 @@ func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.Cogni
 	out, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		AuthFlow: types.AuthFlowTypeUserSrpAuth, ClientId: aws.String(src.ClientID), AuthParameters: params,
 	})
+	var bad *types.InvalidParameterException
+	if errors.As(err, &bad) && strings.Contains(bad.ErrorMessage(), "flow not enabled") {
+		// The old client allows no SRP: the relay cannot happen, and the
+		// sign-in goes on as for a user without a verifier.
+		return nil, "", userpool.ErrOldRefused
+	}
 	if err != nil {
 		_, err = passwordAnswer(nil, err)
 		return nil, "", err
