@@ -91,12 +91,19 @@ func (s *server) sub(t *testing.T, pool, name string) string {
 	return v
 }
 
-// migrate runs the copy as `cognate migrate-from-cognito` does.
+// migrate runs the copy as `cognate migrate-from-cognito
+// --store-credentials` does.
 func (o *oldCognito) migrate(t *testing.T, s *server, poolID string) cognitomigrate.Counts {
 	t.Helper()
 	id, key := o.app.RootCredentials()
-	counts, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		o.idp, cognitomigrate.Options{UserPoolID: poolID, Region: "us-east-1", Endpoint: o.http.URL, AccessKeyID: id, SecretAccessKey: key})
+	return o.migrateWith(t, s, cognitomigrate.Options{UserPoolID: poolID, AccessKeyID: id, SecretAccessKey: key})
+}
+
+// migrateWith runs the copy with opts, against o.
+func (o *oldCognito) migrateWith(t *testing.T, s *server, opts cognitomigrate.Options) cognitomigrate.Counts {
+	t.Helper()
+	opts.Region, opts.Endpoint = "us-east-1", o.http.URL
+	counts, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), o.idp, opts)
 	if err != nil {
 		t.Fatalf("MigrateFromCognito: %v", err)
 	}
@@ -338,9 +345,10 @@ func TestMigrateFromCognitoManagedLogin(t *testing.T) {
 }
 
 // TestMigrateFromCognitoEmailUsernames copies a pool whose users sign in
-// by email (Cognito's username is then a UUID): a copied user and one
-// created after the copy sign in by email with the same sub, and a user
-// with a temporary password on the old pool is asked for a new one.
+// by email (Cognito's username is then a UUID), with no AWS credentials
+// kept: a copied user and one created after the copy sign in by email
+// with the same sub, and a user with a temporary password on the old pool
+// is asked for a new one.
 func TestMigrateFromCognitoEmailUsernames(t *testing.T) {
 	o := &oldCognito{server: newServer(t, "sqlite")}
 	o.pool = o.server.pool(&cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
@@ -349,7 +357,9 @@ func TestMigrateFromCognitoEmailUsernames(t *testing.T) {
 	result(o.idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &o.pool, Username: aws.String("ivy@example.com"),
 		TemporaryPassword: aws.String("Ivy-temp-123"), MessageAction: types.MessageActionTypeSuppress})).must(t)
 	s := startRP(t, "sqlite", nil)
-	if c := o.migrate(t, s, o.pool); c["users"] != 2 {
+	// Without AWS credentials for the server: jo, created after the copy,
+	// migrates through the old pool's tokens (GetUser), not AdminGetUser.
+	if c := o.migrateWith(t, s, cognitomigrate.Options{UserPoolID: o.pool}); c["users"] != 2 {
 		t.Fatalf("copy: %s", c)
 	}
 	o.user(o.pool, "jo@example.com", "Jo-pass-1234")

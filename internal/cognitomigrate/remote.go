@@ -66,8 +66,10 @@ func (r *Remote) client(ctx context.Context, src userpool.CognitoSource) *cip.Cl
 }
 
 // CheckPassword signs name in at the old pool: USER_PASSWORD_AUTH, or
-// USER_SRP_AUTH when the old client does not allow the former.
-func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, name, pw string) (string, error) {
+// USER_SRP_AUTH when the old client does not allow the former. When the
+// old pool answers with tokens, the user is read with them (GetUser), so
+// that no AWS credentials are needed to migrate them.
+func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, name, pw string) (*userpool.OldSignIn, error) {
 	c := r.client(ctx, src)
 	params := map[string]string{"USERNAME": name, "PASSWORD": pw}
 	if src.ClientSecret != "" {
@@ -78,26 +80,37 @@ func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, 
 	})
 	var bad *types.InvalidParameterException
 	if errors.As(err, &bad) && strings.Contains(bad.ErrorMessage(), "flow not enabled") {
-		return r.checkPasswordSRP(ctx, c, src, name, pw)
+		out, err = r.signInSRP(ctx, c, src, name, pw)
 	}
-	return passwordAnswer(out, err)
+	status, err := passwordAnswer(out, err)
+	if err != nil {
+		return nil, err
+	}
+	res := &userpool.OldSignIn{Status: status}
+	if out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil {
+		g, err := c.GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
+		if err == nil {
+			res.User = oldUser(aws.ToString(g.Username), types.UserStatusTypeConfirmed, true, g.UserAttributes)
+		}
+	}
+	return res, nil
 }
 
-// checkPasswordSRP checks the password with Cognito's SRP, as the
-// JavaScript SDK's authenticateUser does.
-func (r *Remote) checkPasswordSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, name, pw string) (string, error) {
+// signInSRP signs in with Cognito's SRP, as the JavaScript SDK's
+// authenticateUser does, and returns the old pool's last answer.
+func (r *Remote) signInSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, name, pw string) (*cip.InitiateAuthOutput, error) {
 	cl := srptest.NewClient(srp.PoolName(src.UserPoolID))
 	p, session, err := r.startSRP(ctx, c, src, name, cl.SRPA())
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ch := srptest.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}
 	ts := srptest.Timestamp(time.Now())
 	sig, err := cl.Sign(ch, pw, ts)
 	if err != nil {
-		return "", fmt.Errorf("cognitomigrate: SRP: %w", err)
+		return nil, fmt.Errorf("cognitomigrate: SRP: %w", err)
 	}
-	return r.finishSRP(ctx, c, src, session, map[string]string{"USERNAME": ch.UserIDForSRP,
+	return r.respondSRP(ctx, c, src, session, map[string]string{"USERNAME": ch.UserIDForSRP,
 		"PASSWORD_CLAIM_SECRET_BLOCK": ch.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": ts})
 }
 
@@ -132,10 +145,12 @@ func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.Cogni
 
 // FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer.
 func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
-	return r.finishSRP(ctx, r.client(ctx, src), src, session, resp)
+	return passwordAnswer(r.respondSRP(ctx, r.client(ctx, src), src, session, resp))
 }
 
-func (r *Remote) finishSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
+// respondSRP answers PASSWORD_VERIFIER at the old pool, as InitiateAuth's
+// output so that passwordAnswer reads it.
+func (r *Remote) respondSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, session string, resp map[string]string) (*cip.InitiateAuthOutput, error) {
 	answer := map[string]string{}
 	for _, k := range []string{"USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
 		answer[k] = resp[k]
@@ -150,9 +165,9 @@ func (r *Remote) finishSRP(ctx context.Context, c *cip.Client, src userpool.Cogn
 	}
 	ans, err := c.RespondToAuthChallenge(ctx, in)
 	if err != nil {
-		return passwordAnswer(nil, err)
+		return nil, err
 	}
-	return passwordAnswer(&cip.InitiateAuthOutput{ChallengeName: ans.ChallengeName, AuthenticationResult: ans.AuthenticationResult}, nil)
+	return &cip.InitiateAuthOutput{ChallengeName: ans.ChallengeName, AuthenticationResult: ans.AuthenticationResult}, nil
 }
 
 // passwordAnswer reads what the old pool said of a password. Every answer
@@ -167,6 +182,8 @@ func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
 		unconfirm *types.UserNotConfirmedException
 	)
 	switch {
+	case errors.Is(err, userpool.ErrOldRefused):
+		return "", err
 	case errors.As(err, &notAuth), errors.As(err, &notFound), errors.As(err, &reset):
 		return "", userpool.ErrOldRefused
 	case errors.As(err, &unconfirm):

@@ -65,13 +65,10 @@ type OldUser struct {
 // OldPool asks a Cognito pool about its users; the app gives one that
 // speaks to AWS (or any endpoint) with aws-sdk-go-v2.
 type OldPool interface {
-	// CheckPassword signs name in at the old pool with pw. It returns
-	// the status the answer shows: CONFIRMED, FORCE_CHANGE_PASSWORD when
-	// the old pool asks for a new password, UNCONFIRMED when it says the
-	// user is not confirmed (it checks the password first); ErrOldRefused when the
-	// old pool refuses the name or the password, another error when it
-	// cannot be asked.
-	CheckPassword(ctx context.Context, src CognitoSource, name, pw string) (string, error)
+	// CheckPassword signs name in at the old pool with pw, and returns
+	// what the answer shows; ErrOldRefused when the old pool refuses the
+	// name or the password, another error when it cannot be asked.
+	CheckPassword(ctx context.Context, src CognitoSource, name, pw string) (*OldSignIn, error)
 	// GetUser reads name (a username or alias) with AdminGetUser;
 	// ErrOldRefused when the old pool has no such user.
 	GetUser(ctx context.Context, src CognitoSource, name string) (*OldUser, error)
@@ -82,6 +79,17 @@ type OldPool interface {
 	// FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer
 	// (resp) and returns the status as CheckPassword does.
 	FinishSRP(ctx context.Context, src CognitoSource, session string, resp map[string]string) (string, error)
+}
+
+// OldSignIn is what an old pool's answer to a right password shows.
+type OldSignIn struct {
+	// Status is CONFIRMED, FORCE_CHANGE_PASSWORD when the old pool asks
+	// for a new password, or UNCONFIRMED when it says the user is not
+	// confirmed (it checks the password first).
+	Status string
+	// User is the user as the old pool's tokens read it (GetUser), when
+	// it gave tokens; nil otherwise (an MFA step, a new password).
+	User *OldUser
 }
 
 // ErrOldRefused is an old pool's "no": no such user, or a wrong password.
@@ -184,7 +192,7 @@ func (s *Service) cognitoSource(p *pool) (*CognitoSource, error) {
 func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSource, u *storage.User, pw string) (*storage.User, passwordCheck, error) {
 	var saved *storage.User
 	res, err := s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
-		status, err := s.old.CheckPassword(ctx, *src, u.Username, pw)
+		in, err := s.old.CheckPassword(ctx, *src, u.Username, pw)
 		if errors.Is(err, ErrOldRefused) {
 			return false, nil
 		}
@@ -200,7 +208,7 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 				return errorf(NotAuthorized, msgBadCredentials) // set meanwhile: ask again
 			}
 			s.putPassword(cur, np)
-			cur.Status = status
+			cur.Status = in.Status
 			return s.passwordSaved(ctx, tx, p, cur)
 		})
 		return err == nil, err
@@ -216,22 +224,32 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 // user, who is created here under the old username and sub.
 func (s *Service) migrateFromSource(ctx context.Context, p *pool, src *CognitoSource, name, pw string) (*storage.User, error) {
 	status := "RESET_REQUIRED" // ForgotPassword: the code sets the password
+	var ou *OldUser
 	if pw != "" {
-		st, err := s.old.CheckPassword(ctx, *src, name, pw)
+		in, err := s.old.CheckPassword(ctx, *src, name, pw)
 		if errors.Is(err, ErrOldRefused) {
 			return nil, errNotMigrated
 		}
 		if err != nil {
 			return nil, err
 		}
-		status = st
+		status, ou = in.Status, in.User
 	}
-	ou, err := s.old.GetUser(ctx, *src, name)
-	if errors.Is(err, ErrOldRefused) {
-		return nil, errNotMigrated
-	}
-	if err != nil {
-		return nil, err
+	if ou == nil {
+		got, err := s.old.GetUser(ctx, *src, name)
+		if errors.Is(err, ErrOldRefused) {
+			return nil, errNotMigrated
+		}
+		if err != nil && pw == "" {
+			// ForgotPassword of a name AdminGetUser could not look up (no
+			// AWS credentials?): answered as for an unknown name.
+			s.log.Warn("Cognito source: AdminGetUser failed", "pool", p.rec.ID, "err", err)
+			return nil, errNotMigrated
+		}
+		if err != nil {
+			return nil, err
+		}
+		ou = got
 	}
 	u, err := s.copiedUser(p, ou)
 	if err != nil {
