@@ -5,6 +5,7 @@
 //	cognate rotate-keys    rotate the token signing keys of user pools
 //	cognate backup         snapshot the SQLite database while serving
 //	cognate restore        replace the SQLite database with a backup
+//	cognate migrate-from-cognito  copy live Cognito pools, migrate passwords lazily
 //
 // `cognate <command> -h` lists a command's flags.
 package main
@@ -55,6 +56,7 @@ var commands = map[string]command{
 			"secrets sealed with the base64 256-bit key in KEYFILE.", exportCmd},
 	"import": {" --in FILE --seal-key-file KEYFILE", "Read an export FILE into this server's storage, resealing its secrets under this server's\n" +
 		"master key. Stop the server first (or restart it after).", importCmd},
+	"migrate-from-cognito": {migrateArgs, migrateSummary, migrateCmd},
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -103,6 +105,8 @@ const usage = `Usage:
   cognate restore [flags] FILE replace the SQLite database with a backup (server stopped)
   cognate export --out FILE --seal-key-file KEY [flags]   write user pools to a file
   cognate import --in FILE --seal-key-file KEY [flags]    read them into this server
+  cognate migrate-from-cognito [flags]  copy live Cognito pools here; users' passwords
+                               move at their first sign-in
   cognate <command> -h         the flags of a command
 `
 

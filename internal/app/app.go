@@ -17,6 +17,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/awsproto"
 	"github.com/cognate-dev/cognate/internal/cognitoidentity"
 	"github.com/cognate-dev/cognate/internal/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/cognitomigrate"
 	"github.com/cognate-dev/cognate/internal/config"
 	"github.com/cognate-dev/cognate/internal/iam"
 	"github.com/cognate-dev/cognate/internal/identitypool"
@@ -168,7 +169,7 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	}
 	var ip *identitypool.Service
 	up := userpool.New(userpool.Deps{
-		Functions: fns, SenderKey: senderKey, KMS: a.kmsKeyring,
+		Functions: fns, SenderKey: senderKey, KMS: a.kmsKeyring, OldPool: &cognitomigrate.Remote{HTTPClient: a.httpClient},
 		Store: a.store, Tokens: a.tokens, Ring: ring, Hasher: a.hasher,
 		Messenger: mail, SMS: sms, Logger: a.log,
 		AccountID: a.cfg.AccountID, PublicURL: a.cfg.PublicURL, Now: a.now, LockoutMax: a.cfg.LockoutMax,

@@ -170,7 +170,17 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, cl *client, params 
 		s.hasher.VerifyDummy(ctx, pw)
 		return nil, errorf(PasswordResetRequired, msgResetRequired)
 	}
-	res, err := s.checkUserPassword(ctx, p, u, username, pw)
+	var res passwordCheck
+	if src, serr := s.copiedWithoutPassword(p, u); serr != nil {
+		return nil, serr
+	} else if src != nil {
+		var saved *storage.User
+		if saved, res, err = s.migratePassword(ctx, p, src, u, pw); saved != nil {
+			u = saved
+		}
+	} else {
+		res, err = s.checkUserPassword(ctx, p, u, username, pw)
+	}
 	if err != nil {
 		return nil, err
 	}

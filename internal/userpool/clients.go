@@ -30,6 +30,11 @@ type clientSettings struct {
 
 // CreateUserPoolClient creates an app client, with a secret when asked.
 func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPoolClientRequest) (*cip.CreateUserPoolClientResponse, error) {
+	return s.createUserPoolClient(ctx, secret.RandomString(26, secret.LowerAlnum), in)
+}
+
+// createUserPoolClient is CreateUserPoolClient with the client's id given.
+func (s *Service) createUserPoolClient(ctx context.Context, id string, in *cip.CreateUserPoolClientRequest) (*cip.CreateUserPoolClientResponse, error) {
 	p, err := s.adminPool(ctx, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -54,7 +59,7 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *cip.CreateUserPo
 	}
 	now := s.now()
 	rec := storage.Client{
-		ID:        secret.RandomString(26, secret.LowerAlnum),
+		ID:        id,
 		PoolID:    p.rec.ID,
 		Name:      in.ClientName,
 		Config:    doc,

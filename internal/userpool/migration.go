@@ -33,7 +33,11 @@ var errNotMigrated = errors.New("userpool: the migration function knows no such 
 func (s *Service) migrateUser(ctx context.Context, p *pool, cl *client, name, pw string) (*storage.User, error) {
 	fn := s.function(p, triggers.UserMigration)
 	if fn == "" {
-		return nil, nil
+		src, err := s.cognitoSource(p)
+		if src == nil || err != nil {
+			return nil, err
+		}
+		return s.migrateFromSource(ctx, p, src, name, pw)
 	}
 	source := "UserMigration_Authentication"
 	if pw == "" {
@@ -152,5 +156,7 @@ func (s *Service) migrateOnSignIn(ctx context.Context, p *pool, cl *client, name
 }
 
 // migrates reports whether a sign-in or reset of an unknown name asks the
-// pool's UserMigration function.
-func (s *Service) migrates(p *pool) bool { return s.function(p, triggers.UserMigration) != "" }
+// pool's UserMigration function, or the Cognito pool it was copied from.
+func (s *Service) migrates(p *pool) bool {
+	return s.function(p, triggers.UserMigration) != "" || (p.cfg.CognitoSource != nil && s.old != nil)
+}

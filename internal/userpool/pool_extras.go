@@ -19,6 +19,9 @@ type poolExtras struct {
 	// out of the schema whose values some users may still hold: no read
 	// shows them, and they cannot be added back until the sweep is done.
 	RemovedAttributes []string `json:"CognateRemovedAttributes,omitempty"`
+	// CognitoSource is the Cognito pool this one was copied from, while
+	// its users migrate lazily (cognito_source.go).
+	CognitoSource *storedSource `json:"CognateCognitoSource,omitempty"`
 }
 
 // allClients is the ClientId of settings that apply to every app client

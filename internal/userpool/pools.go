@@ -19,6 +19,11 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	if region == "" {
 		return nil, errorf(InvalidParameter, "A region is required: sign the request with a credential scope.")
 	}
+	return s.createUserPool(ctx, region, region+"_"+secret.RandomString(9, secret.Alnum), in)
+}
+
+// createUserPool is CreateUserPool with the pool's region and id given.
+func (s *Service) createUserPool(ctx context.Context, region, id string, in *cip.CreateUserPoolRequest) (*describeUserPoolOutput, error) {
 	cfg := &poolConfig{UserPoolType: cip.UserPoolType{
 		AliasAttributes:       in.AliasAttributes,
 		UsernameAttributes:    in.UsernameAttributes,
@@ -66,7 +71,7 @@ func (s *Service) CreateUserPool(ctx context.Context, in *cip.CreateUserPoolRequ
 	}
 	now := s.now()
 	rec := storage.Pool{
-		ID:        region + "_" + secret.RandomString(9, secret.Alnum),
+		ID:        id,
 		Region:    region,
 		Name:      in.PoolName,
 		Config:    doc,

@@ -75,12 +75,34 @@ func ResealDevice(d *storage.Device, from, to *secret.KeyRing) error {
 }
 
 // ResealPool moves the sealed secrets in a pool's settings (its identity
-// providers' client secrets and private keys) from ring from to ring to,
+// providers' client secrets and private keys, its Cognito source's client
+// secret and AWS key) from ring from to ring to,
 // leaving the rest of the settings document byte for byte.
 func ResealPool(p *storage.Pool, from, to *secret.KeyRing) error {
 	var doc map[string]json.RawMessage
 	if len(p.Config) == 0 || json.Unmarshal(p.Config, &doc) != nil {
 		return nil
+	}
+	if raw, ok := doc["CognateCognitoSource"]; ok {
+		var src storedSource
+		if err := json.Unmarshal(raw, &src); err != nil {
+			return fmt.Errorf("userpool: Cognito source of %s: %w", p.ID, err)
+		}
+		for k, sealed := range src.Sealed {
+			moved, err := reseal(sealed, sourceSecretAAD(p.ID, k), from, to)
+			if err != nil {
+				return fmt.Errorf("userpool: %s of the Cognito source of %s: %w", k, p.ID, err)
+			}
+			src.Sealed[k] = moved
+		}
+		b, err := json.Marshal(src)
+		if err != nil {
+			return err
+		}
+		doc["CognateCognitoSource"] = b
+		if p.Config, err = json.Marshal(doc); err != nil {
+			return err
+		}
 	}
 	raw, ok := doc["CognateIdentityProviders"]
 	if !ok {

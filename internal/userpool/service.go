@@ -46,6 +46,9 @@ type Deps struct {
 	SenderKey esdk.Keyring
 	// KMS, when set, returns the keyring of a pool's KMSKeyID (AWS KMS).
 	KMS func(keyARN string) esdk.Keyring
+	// OldPool reaches the Cognito pools that copied pools migrate their
+	// users from (cognito_source.go); nil turns the lazy migration off.
+	OldPool OldPool
 }
 
 // Service implements the user-pool operations.
@@ -69,6 +72,7 @@ type Service struct {
 	fns       triggers.Invoker
 	senderKey esdk.Keyring
 	kms       func(keyARN string) esdk.Keyring
+	old       OldPool
 	// imports wakes the import runner (RunImportJobs).
 	imports chan struct{}
 }
@@ -108,6 +112,7 @@ func New(d Deps) *Service {
 		lockCap:   lockCap,
 		fns:       d.Functions,
 		senderKey: d.SenderKey,
+		old:       d.OldPool,
 		kms:       d.KMS,
 		imports:   make(chan struct{}, 1),
 	}

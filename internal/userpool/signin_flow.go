@@ -88,7 +88,10 @@ func (s *Service) signedIn(ctx context.Context, p *pool, cl *client, u *storage.
 func (s *Service) respondFlow(ctx context.Context, p *pool, cl *client, challenge, sess string, resp map[string]string) (*authResult, error) {
 	switch challenge {
 	case "PASSWORD_VERIFIER":
-		r, err := s.respondPasswordVerifier(ctx, p, cl, resp)
+		r, relayed, err := s.respondRelayedSRP(ctx, p, cl, sess, resp)
+		if !relayed {
+			r, err = s.respondPasswordVerifier(ctx, p, cl, resp)
+		}
 		return s.auditSignIn(ctx, p, resp["USERNAME"], r, err)
 	case "DEVICE_SRP_AUTH":
 		return s.respondDeviceSRP(ctx, p, cl, sess, resp)

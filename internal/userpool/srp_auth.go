@@ -121,6 +121,15 @@ func (s *Service) srpAuth(ctx context.Context, p *pool, cl *client, params map[s
 	if err := s.preAuthentication(ctx, p, cl, u, username); err != nil {
 		return nil, err
 	}
+	if src, err := s.copiedWithoutPassword(p, u); err != nil {
+		return nil, err
+	} else if src != nil {
+		// A copied user without a password here: the old pool checks it
+		// (cognito_srp.go).
+		if r, err := s.relaySRPChallenge(ctx, p, cl, src, u, params["SRP_A"], params["DEVICE_KEY"]); r != nil || err != nil {
+			return r, err
+		}
+	}
 	return s.passwordVerifierChallenge(ctx, p, cl, u, username, params["SRP_A"], params["DEVICE_KEY"], nil)
 }
 

@@ -1,0 +1,227 @@
+package cognitomigrate
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognate-dev/cognate/internal/srp"
+	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/userpool"
+)
+
+// Remote is the userpool.OldPool the server uses: it asks a Cognito pool
+// (AWS, or whatever the source's endpoint names) through aws-sdk-go-v2.
+type Remote struct {
+	// HTTPClient carries the requests; nil means a client with a 10 s
+	// timeout.
+	HTTPClient *http.Client
+
+	once     sync.Once
+	fallback aws.CredentialsProvider // the server's default credential chain
+}
+
+var _ userpool.OldPool = (*Remote)(nil)
+
+// client returns an SDK client for src, signing with its keys or, when it
+// has none, with the server's default AWS credential chain.
+func (r *Remote) client(ctx context.Context, src userpool.CognitoSource) *cip.Client {
+	hc := r.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	creds := aws.CredentialsProvider(aws.AnonymousCredentials{})
+	if src.AccessKeyID != "" {
+		creds = credentials.NewStaticCredentialsProvider(src.AccessKeyID, src.SecretAccessKey, "")
+	} else {
+		r.once.Do(func() {
+			if cfg, err := awsconfig.LoadDefaultConfig(ctx); err == nil && cfg.Credentials != nil {
+				r.fallback = cfg.Credentials
+			}
+		})
+		if r.fallback != nil {
+			creds = r.fallback
+		}
+	}
+	return cip.New(cip.Options{
+		Region: src.Region, Credentials: creds, HTTPClient: hc, RetryMaxAttempts: 2,
+	}, func(o *cip.Options) {
+		if src.Endpoint != "" {
+			o.BaseEndpoint = aws.String(src.Endpoint)
+		}
+	})
+}
+
+// CheckPassword signs name in at the old pool: USER_PASSWORD_AUTH, or
+// USER_SRP_AUTH when the old client does not allow the former. When the
+// old pool answers with tokens, the user is read with them (GetUser), so
+// that no AWS credentials are needed to migrate them.
+func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, name, pw string) (*userpool.OldSignIn, error) {
+	c := r.client(ctx, src)
+	params := map[string]string{"USERNAME": name, "PASSWORD": pw}
+	if src.ClientSecret != "" {
+		params["SECRET_HASH"] = SecretHash(name, src.ClientID, src.ClientSecret)
+	}
+	out, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(src.ClientID), AuthParameters: params,
+	})
+	var bad *types.InvalidParameterException
+	if errors.As(err, &bad) && strings.Contains(bad.ErrorMessage(), "flow not enabled") {
+		out, err = r.signInSRP(ctx, c, src, name, pw)
+	}
+	status, err := passwordAnswer(out, err)
+	if err != nil {
+		return nil, err
+	}
+	res := &userpool.OldSignIn{Status: status}
+	if out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil {
+		g, err := c.GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
+		if err == nil {
+			res.User = oldUser(aws.ToString(g.Username), types.UserStatusTypeConfirmed, true, g.UserAttributes)
+		}
+	}
+	return res, nil
+}
+
+// signInSRP signs in with Cognito's SRP, as the JavaScript SDK's
+// authenticateUser does, and returns the old pool's last answer.
+func (r *Remote) signInSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, name, pw string) (*cip.InitiateAuthOutput, error) {
+	cl := srptest.NewClient(srp.PoolName(src.UserPoolID))
+	p, session, err := r.startSRP(ctx, c, src, name, cl.SRPA())
+	if err != nil {
+		return nil, err
+	}
+	ch := srptest.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}
+	ts := srptest.Timestamp(time.Now())
+	sig, err := cl.Sign(ch, pw, ts)
+	if err != nil {
+		return nil, fmt.Errorf("cognitomigrate: SRP: %w", err)
+	}
+	return r.respondSRP(ctx, c, src, session, map[string]string{"USERNAME": ch.UserIDForSRP,
+		"PASSWORD_CLAIM_SECRET_BLOCK": ch.SecretBlock, "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": ts})
+}
+
+// StartSRP starts USER_SRP_AUTH at the old pool with the client's SRP_A.
+func (r *Remote) StartSRP(ctx context.Context, src userpool.CognitoSource, name, srpA string) (map[string]string, string, error) {
+	return r.startSRP(ctx, r.client(ctx, src), src, name, srpA)
+}
+
+func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, name, srpA string) (map[string]string, string, error) {
+	params := map[string]string{"USERNAME": name, "SRP_A": srpA}
+	if src.ClientSecret != "" {
+		params["SECRET_HASH"] = SecretHash(name, src.ClientID, src.ClientSecret)
+	}
+	out, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeUserSrpAuth, ClientId: aws.String(src.ClientID), AuthParameters: params,
+	})
+	var bad *types.InvalidParameterException
+	if errors.As(err, &bad) && strings.Contains(bad.ErrorMessage(), "flow not enabled") {
+		// The old client allows no SRP: the relay cannot happen, and the
+		// sign-in goes on as for a user without a verifier.
+		return nil, "", userpool.ErrOldRefused
+	}
+	if err != nil {
+		_, err = passwordAnswer(nil, err)
+		return nil, "", err
+	}
+	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+		return nil, "", fmt.Errorf("cognitomigrate: USER_SRP_AUTH answered %q", out.ChallengeName)
+	}
+	return out.ChallengeParameters, aws.ToString(out.Session), nil
+}
+
+// FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer.
+func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
+	return passwordAnswer(r.respondSRP(ctx, r.client(ctx, src), src, session, resp))
+}
+
+// respondSRP answers PASSWORD_VERIFIER at the old pool, as InitiateAuth's
+// output so that passwordAnswer reads it.
+func (r *Remote) respondSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, session string, resp map[string]string) (*cip.InitiateAuthOutput, error) {
+	answer := map[string]string{}
+	for _, k := range []string{"USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
+		answer[k] = resp[k]
+	}
+	if src.ClientSecret != "" {
+		answer["SECRET_HASH"] = SecretHash(answer["USERNAME"], src.ClientID, src.ClientSecret)
+	}
+	in := &cip.RespondToAuthChallengeInput{ClientId: aws.String(src.ClientID),
+		ChallengeName: types.ChallengeNameTypePasswordVerifier, ChallengeResponses: answer}
+	if session != "" {
+		in.Session = aws.String(session)
+	}
+	ans, err := c.RespondToAuthChallenge(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.InitiateAuthOutput{ChallengeName: ans.ChallengeName, AuthenticationResult: ans.AuthenticationResult}, nil
+}
+
+// passwordAnswer reads what the old pool said of a password. Every answer
+// but a refusal comes after the password was checked: tokens, a new
+// password to set, an MFA step (the old pool may then send the user a
+// code), or "not confirmed".
+func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
+	var (
+		notAuth   *types.NotAuthorizedException
+		notFound  *types.UserNotFoundException
+		reset     *types.PasswordResetRequiredException
+		unconfirm *types.UserNotConfirmedException
+	)
+	switch {
+	case errors.Is(err, userpool.ErrOldRefused):
+		return "", err
+	case errors.As(err, &notAuth), errors.As(err, &notFound), errors.As(err, &reset):
+		return "", userpool.ErrOldRefused
+	case errors.As(err, &unconfirm):
+		return "UNCONFIRMED", nil
+	case err != nil:
+		return "", fmt.Errorf("cognitomigrate: the old pool: %w", err)
+	case out.ChallengeName == types.ChallengeNameTypeNewPasswordRequired:
+		return "FORCE_CHANGE_PASSWORD", nil
+	}
+	return "CONFIRMED", nil
+}
+
+// GetUser reads name with AdminGetUser.
+func (r *Remote) GetUser(ctx context.Context, src userpool.CognitoSource, name string) (*userpool.OldUser, error) {
+	out, err := r.client(ctx, src).AdminGetUser(ctx, &cip.AdminGetUserInput{
+		UserPoolId: aws.String(src.UserPoolID), Username: aws.String(name)})
+	var notFound *types.UserNotFoundException
+	if errors.As(err, &notFound) {
+		return nil, userpool.ErrOldRefused
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cognitomigrate: AdminGetUser at the old pool: %w", err)
+	}
+	return oldUser(aws.ToString(out.Username), out.UserStatus, out.Enabled, out.UserAttributes), nil
+}
+
+func oldUser(name string, status types.UserStatusType, enabled bool, attrs []types.AttributeType) *userpool.OldUser {
+	u := &userpool.OldUser{Username: name, Status: string(status), Enabled: enabled, Attributes: map[string]string{}}
+	for _, a := range attrs {
+		u.Attributes[aws.ToString(a.Name)] = aws.ToString(a.Value)
+	}
+	return u
+}
+
+// SecretHash is Cognito's SECRET_HASH: base64(HMAC-SHA256(secret,
+// username + client id)).
+func SecretHash(username, clientID, secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(username + clientID))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}

@@ -1,0 +1,110 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// Copying a Cognito pool (cognate migrate-from-cognito): the pool, its app
+// clients and its users are created under the ids they have in Cognito, so
+// that configured clients, stored client ids and tokens' sub claims stay
+// valid. Each Copy operation does nothing for a record that exists
+// already, so that a copy can be run again to resume or to catch up.
+
+// CopyUserPool creates a pool with the id it has in Cognito (its region is
+// the id's prefix) and the settings in, unless a pool with that id exists;
+// it reports whether it created one.
+func (s *Service) CopyUserPool(ctx context.Context, id string, in *cip.CreateUserPoolRequest) (bool, error) {
+	region, _, ok := strings.Cut(id, "_")
+	if !ok || region == "" {
+		return false, errorf(InvalidParameter, "Invalid user pool id %q.", id)
+	}
+	if _, err := s.store.Pools().Get(ctx, id); err == nil {
+		return false, nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return false, err
+	}
+	if _, err := s.createUserPool(ctx, region, id, in); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// CopyUserPoolClient creates an app client with the id it has in Cognito
+// (and the secret in.ClientSecret, if any), unless a client with that id
+// exists; it reports whether it created one.
+func (s *Service) CopyUserPoolClient(ctx context.Context, id string, in *cip.CreateUserPoolClientRequest) (bool, error) {
+	if _, err := s.store.Clients().Get(ctx, id); err == nil {
+		return false, nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return false, err
+	}
+	if _, err := s.createUserPoolClient(ctx, id, in); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// CopyUser creates the user ou describes, with its sub, status and
+// enabled flag and no password, unless the pool has a user with that
+// username or sub; it reports whether it created one.
+func (s *Service) CopyUser(ctx context.Context, poolID string, ou *OldUser) (bool, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.store.Users().GetBySub(ctx, poolID, ou.Attributes["sub"]); err == nil {
+		return false, nil
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return false, err
+	}
+	if u, err := s.getByKey(ctx, p, storage.LookupUsername, ou.Username); err == nil && u.Sub != "" {
+		return false, nil
+	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return false, err
+	}
+	u, err := s.copiedUser(p, ou)
+	if err != nil {
+		return false, err
+	}
+	u.Status = ou.Status
+	err = s.userTx(ctx, func(tx storage.Stores) error { return s.saveUser(ctx, tx, p, u, true) })
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// copiedUser builds the user ou describes, keeping its username and sub.
+func (s *Service) copiedUser(p *pool, ou *OldUser) (*storage.User, error) {
+	attrs := make([]cip.AttributeType, 0, len(ou.Attributes))
+	for k, v := range ou.Attributes {
+		if k == "sub" || k == "identities" {
+			continue
+		}
+		attrs = append(attrs, cip.AttributeType{Name: k, Value: v})
+	}
+	name := ou.Username
+	for _, a := range p.cfg.UsernameAttributes {
+		// The pool signs users in by email or phone number: Cognito's
+		// username is the sub, and newUser takes the attribute.
+		if v := ou.Attributes[a]; v != "" {
+			name = v
+			break
+		}
+	}
+	u, err := p.newUser(name, attrs, writer{admin: true}, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if sub := ou.Attributes["sub"]; sub != "" {
+		u.Sub = sub
+	}
+	u.Username = canonicalName(ou.Username)
+	u.Enabled = ou.Enabled
+	return u, nil
+}

@@ -1,0 +1,289 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cognate-dev/cognate/internal/storage"
+)
+
+// Built-in lazy migration from a live Cognito pool. A pool copied by
+// `cognate migrate-from-cognito` remembers the Cognito pool it came from
+// (its CognitoSource). The copied users have no password here, since AWS
+// never gives hashes: the first password sign-in of such a user
+// (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, the managed login page)
+// checks the password against the old pool, and when the old pool takes
+// it, the password is stored here (argon2id and an SRP verifier) and the
+// sign-in goes on as for any user; later sign-ins, SRP ones included, no
+// longer ask the old pool. A name no user holds here is looked up in the
+// old pool as the UserMigration trigger would (migration.go), at sign-in
+// and at ForgotPassword. A wrong password counts toward the name's
+// lockout as any wrong password does. Clearing the source (the
+// --finish flag of the command) ends the migration.
+
+// CognitoSource is the Cognito user pool a pool was copied from, and what
+// the server needs to ask it: an app client for sign-ins (with its secret,
+// if it has one) and, optionally, AWS credentials for AdminGetUser of
+// users not copied yet (without them the server's own AWS credential
+// chain is used).
+type CognitoSource struct {
+	Region     string
+	UserPoolID string
+	ClientID   string
+	// Endpoint is the Cognito endpoint URL; "" means AWS's for Region.
+	Endpoint        string
+	ClientSecret    string
+	AccessKeyID     string
+	SecretAccessKey string
+}
+
+// storedSource is a CognitoSource in a pool's settings, its secrets
+// sealed under the master key, bound to the pool.
+type storedSource struct {
+	Region      string            `json:"Region"`
+	UserPoolID  string            `json:"UserPoolId"`
+	ClientID    string            `json:"ClientId"`
+	Endpoint    string            `json:"Endpoint,omitempty"`
+	AccessKeyID string            `json:"AccessKeyId,omitempty"`
+	Sealed      map[string][]byte `json:"Sealed,omitempty"`
+}
+
+// sourceSecretAAD binds a sealed secret of a pool's source to the pool.
+func sourceSecretAAD(poolID, name string) []byte {
+	return []byte("cognito-source\x00" + poolID + "\x00" + name)
+}
+
+// OldUser is a user of the old pool as AdminGetUser describes it.
+type OldUser struct {
+	Username   string
+	Status     string
+	Enabled    bool
+	Attributes map[string]string // sub among them
+}
+
+// OldPool asks a Cognito pool about its users; the app gives one that
+// speaks to AWS (or any endpoint) with aws-sdk-go-v2.
+type OldPool interface {
+	// CheckPassword signs name in at the old pool with pw, and returns
+	// what the answer shows; ErrOldRefused when the old pool refuses the
+	// name or the password, another error when it cannot be asked.
+	CheckPassword(ctx context.Context, src CognitoSource, name, pw string) (*OldSignIn, error)
+	// GetUser reads name (a username or alias) with AdminGetUser;
+	// ErrOldRefused when the old pool has no such user.
+	GetUser(ctx context.Context, src CognitoSource, name string) (*OldUser, error)
+	// StartSRP starts USER_SRP_AUTH at the old pool with the client's
+	// SRP_A and returns its PASSWORD_VERIFIER challenge parameters and
+	// Session; ErrOldRefused when it does not know name.
+	StartSRP(ctx context.Context, src CognitoSource, name, srpA string) (map[string]string, string, error)
+	// FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer
+	// (resp) and returns the status as CheckPassword does.
+	FinishSRP(ctx context.Context, src CognitoSource, session string, resp map[string]string) (string, error)
+}
+
+// OldSignIn is what an old pool's answer to a right password shows.
+type OldSignIn struct {
+	// Status is CONFIRMED, FORCE_CHANGE_PASSWORD when the old pool asks
+	// for a new password, or UNCONFIRMED when it says the user is not
+	// confirmed (it checks the password first).
+	Status string
+	// User is the user as the old pool's tokens read it (GetUser), when
+	// it gave tokens; nil otherwise (an MFA step, a new password).
+	User *OldUser
+}
+
+// ErrOldRefused is an old pool's "no": no such user, or a wrong password.
+var ErrOldRefused = errors.New("userpool: the old Cognito pool refused")
+
+// SetCognitoSource makes the pool remember src as the pool it was copied
+// from, turning the lazy migration on; nil forgets it, turning it off.
+func (s *Service) SetCognitoSource(ctx context.Context, poolID string, src *CognitoSource) error {
+	return s.updatePool(ctx, poolID, func(_ *storage.Pool, cfg *poolConfig) error {
+		if src == nil {
+			cfg.CognitoSource = nil
+			return nil
+		}
+		st := &storedSource{Region: src.Region, UserPoolID: src.UserPoolID, ClientID: src.ClientID,
+			Endpoint: src.Endpoint, AccessKeyID: src.AccessKeyID, Sealed: map[string][]byte{}}
+		for name, v := range map[string]string{"ClientSecret": src.ClientSecret, "SecretAccessKey": src.SecretAccessKey} {
+			if v != "" {
+				st.Sealed[name] = s.ring.Seal([]byte(v), sourceSecretAAD(poolID, name))
+			}
+		}
+		cfg.CognitoSource = st
+		return nil
+	})
+}
+
+// FinishCognitoSource turns the pool's lazy migration off and makes the
+// copied users who never signed in since (no password here, CONFIRMED or
+// FORCE_CHANGE_PASSWORD) RESET_REQUIRED, so that a password sign-in tells
+// them to reset it, as after Cognito's CSV import. It returns how many
+// users it changed; a pool without a source is left as it is (0, false).
+func (s *Service) FinishCognitoSource(ctx context.Context, poolID string) (int, bool, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil || p.cfg.CognitoSource == nil {
+		return 0, false, err
+	}
+	if err := s.SetCognitoSource(ctx, poolID, nil); err != nil {
+		return 0, false, err
+	}
+	n := 0
+	pg := storage.Page{Limit: 500}
+	for {
+		users, next, err := s.store.Users().List(ctx, poolID, pg)
+		if err != nil {
+			return n, true, err
+		}
+		for _, u := range users {
+			if u.PasswordHash != "" || (u.Status != "CONFIRMED" && u.Status != "FORCE_CHANGE_PASSWORD") {
+				continue
+			}
+			changed := false
+			_, err := s.updateUser(ctx, p, u.Sub, func(_ storage.Stores, cur *storage.User) error {
+				changed = cur.PasswordHash == "" && cur.Status == u.Status
+				if !changed {
+					return errNoChange
+				}
+				cur.Status = "RESET_REQUIRED"
+				return nil
+			})
+			if err != nil {
+				return n, true, err
+			}
+			if changed {
+				n++
+			}
+		}
+		if next == "" {
+			return n, true, nil
+		}
+		pg.Token = next
+	}
+}
+
+// cognitoSource opens the pool's source; nil when it has none or the
+// server has no way to reach one.
+func (s *Service) cognitoSource(p *pool) (*CognitoSource, error) {
+	st := p.cfg.CognitoSource
+	if st == nil || s.old == nil {
+		return nil, nil
+	}
+	src := &CognitoSource{Region: st.Region, UserPoolID: st.UserPoolID, ClientID: st.ClientID,
+		Endpoint: st.Endpoint, AccessKeyID: st.AccessKeyID}
+	for name, dst := range map[string]*string{"ClientSecret": &src.ClientSecret, "SecretAccessKey": &src.SecretAccessKey} {
+		sealed, ok := st.Sealed[name]
+		if !ok {
+			continue
+		}
+		plain, err := s.ring.Open(sealed, sourceSecretAAD(p.rec.ID, name))
+		if err != nil {
+			return nil, fmt.Errorf("userpool: %s of the Cognito source of %s: %w", name, p.rec.ID, err)
+		}
+		*dst = string(plain)
+	}
+	return src, nil
+}
+
+// migratePassword checks pw, for a copied user u who has no password
+// here yet, against the old pool under u's lockout; when the old pool
+// takes it, it is stored here and u is returned as saved, with the status
+// the old pool showed. passwordWrong when the old pool refuses it.
+func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSource, u *storage.User, pw string) (*storage.User, passwordCheck, error) {
+	var saved *storage.User
+	res, err := s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
+		in, err := s.old.CheckPassword(ctx, *src, u.Username, pw)
+		if errors.Is(err, ErrOldRefused) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		np, err := s.hashPassword(ctx, p, u, pw)
+		if err != nil {
+			return false, err
+		}
+		saved, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+			if cur.PasswordHash != "" {
+				return errorf(NotAuthorized, msgBadCredentials) // set meanwhile: ask again
+			}
+			s.putPassword(cur, np)
+			cur.Status = in.Status
+			return s.passwordSaved(ctx, tx, p, cur)
+		})
+		return err == nil, err
+	})
+	if err == nil && saved != nil {
+		s.log.Info("user's password migrated from Cognito", "pool", p.rec.ID, "sub", u.Sub)
+	}
+	return saved, res, err
+}
+
+// migrateFromSource is migrateUser for a pool with a Cognito source: the
+// old pool checks pw (at sign-in; "" at ForgotPassword) and describes the
+// user, who is created here under the old username and sub.
+func (s *Service) migrateFromSource(ctx context.Context, p *pool, src *CognitoSource, name, pw string) (*storage.User, error) {
+	status := "RESET_REQUIRED" // ForgotPassword: the code sets the password
+	var ou *OldUser
+	if pw != "" {
+		in, err := s.old.CheckPassword(ctx, *src, name, pw)
+		if errors.Is(err, ErrOldRefused) {
+			return nil, errNotMigrated
+		}
+		if err != nil {
+			return nil, err
+		}
+		status, ou = in.Status, in.User
+	}
+	if ou == nil {
+		got, err := s.old.GetUser(ctx, *src, name)
+		if errors.Is(err, ErrOldRefused) {
+			return nil, errNotMigrated
+		}
+		if err != nil && pw == "" {
+			// ForgotPassword of a name AdminGetUser could not look up (no
+			// AWS credentials?): answered as for an unknown name.
+			s.log.Warn("Cognito source: AdminGetUser failed", "pool", p.rec.ID, "err", err)
+			return nil, errNotMigrated
+		}
+		if err != nil {
+			return nil, err
+		}
+		ou = got
+	}
+	u, err := s.copiedUser(p, ou)
+	if err != nil {
+		return nil, err
+	}
+	u.Status = status
+	if pw != "" {
+		np, err := s.hashPassword(ctx, p, u, pw)
+		if err != nil {
+			return nil, err
+		}
+		s.putPassword(u, np)
+	}
+	err = s.userTx(ctx, func(tx storage.Stores) error {
+		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
+			return err
+		}
+		if pw == "" {
+			return nil
+		}
+		return s.passwordSaved(ctx, tx, p, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("user migrated from Cognito", "pool", p.rec.ID, "sub", u.Sub, "status", u.Status)
+	return u, nil
+}
+
+// copiedWithoutPassword returns the pool's Cognito source when u is a
+// user copied from it who has no password here yet; nil otherwise.
+func (s *Service) copiedWithoutPassword(p *pool, u *storage.User) (*CognitoSource, error) {
+	if u == nil || u.PasswordHash != "" || p.cfg.CognitoSource == nil {
+		return nil, nil
+	}
+	return s.cognitoSource(p)
+}

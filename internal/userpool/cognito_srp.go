@@ -1,0 +1,122 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cognate-dev/cognate/internal/secret"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/google/uuid"
+)
+
+// USER_SRP_AUTH of a copied user who has no password here yet. SRP never
+// shows the server the password, so it cannot be kept here; instead the
+// exchange is relayed to the old pool, which holds the verifier: SRP_A
+// goes there, its PASSWORD_VERIFIER challenge (SALT, SRP_B, SECRET_BLOCK,
+// USER_ID_FOR_SRP) comes back to the client unchanged, with a Session of
+// this server's that remembers the old pool's; the client's proof goes
+// there too, and when the old pool takes it the sign-in goes on here. The
+// pool id is the old one, so the proof the client computes is the one the
+// old pool expects. The user stays without a password here until a
+// password sign-in or a reset: SRP sign-ins keep asking the old pool.
+
+const relayAAD = "cognito-srp-relay"
+
+// relayState is the Session of a relayed PASSWORD_VERIFIER.
+type relayState struct {
+	ID         string `json:"i"`
+	Pool       string `json:"p"`
+	Client     string `json:"c"`
+	Sub        string `json:"u"`
+	OldSession string `json:"o"`
+	Device     string `json:"d,omitempty"`
+}
+
+// relaySRPChallenge starts the old pool's USER_SRP_AUTH for u with the
+// client's SRP_A; nil, nil when the old pool does not know u (the caller
+// goes on as for a user without a verifier).
+func (s *Service) relaySRPChallenge(ctx context.Context, p *pool, cl *client, src *CognitoSource, u *storage.User, srpA, deviceKey string) (*authResult, error) {
+	params, oldSession, err := s.old.StartSRP(ctx, *src, u.Username, srpA)
+	if errors.Is(err, ErrOldRefused) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sess, err := s.ring.SealJSON(relayState{ID: uuid.NewString(), Pool: p.rec.ID, Client: cl.rec.ID, Sub: u.Sub,
+		OldSession: oldSession, Device: deviceKey}, relayAAD, srpBlockTTL, s.now())
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, k := range []string{"SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP", "USERNAME"} {
+		out[k] = params[k]
+	}
+	return &authResult{ChallengeName: "PASSWORD_VERIFIER", Session: sess, ChallengeParameters: out}, nil
+}
+
+// respondRelayedSRP finishes a relayed PASSWORD_VERIFIER: ok is false when
+// sess is not a relay's (the answer is then checked here).
+func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, sess string, resp map[string]string) (*authResult, bool, error) {
+	var st relayState
+	if sess == "" || s.ring.OpenJSON(sess, relayAAD, s.now(), &st) != nil {
+		return nil, false, nil
+	}
+	if st.Pool != p.rec.ID || st.Client != cl.rec.ID {
+		return nil, true, errorf(NotAuthorized, msgDeadSession)
+	}
+	for _, k := range []string{"PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP"} {
+		if resp[k] == "" {
+			return nil, true, errorf(InvalidParameter, "Missing required parameter %s", k)
+		}
+	}
+	got, err := s.store.Users().GetBySub(ctx, p.rec.ID, st.Sub)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, true, errorf(NotAuthorized, msgDeadSession)
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	u := &got
+	if err := cl.checkSecretHash(resp["SECRET_HASH"], resp["USERNAME"], u.Username); err != nil {
+		return nil, true, err
+	}
+	n, err := s.store.Nonces().Use(ctx, secret.HashToken("srp-relay:"+st.ID), s.now().Add(srpBlockTTL))
+	if err != nil {
+		return nil, true, err
+	}
+	src, err := s.copiedWithoutPassword(p, u)
+	if err != nil {
+		return nil, true, err
+	}
+	if n != 1 || src == nil { // a replay, or the password came meanwhile
+		return nil, true, errorf(NotAuthorized, msgDeadSession)
+	}
+	status := ""
+	res, err := s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
+		var err error
+		status, err = s.old.FinishSRP(ctx, *src, st.OldSession, resp)
+		if errors.Is(err, ErrOldRefused) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	switch {
+	case err != nil:
+		return nil, true, err
+	case res == passwordLocked:
+		return nil, true, errorf(NotAuthorized, msgAttemptsExceeded)
+	case res == passwordWrong:
+		return nil, true, errorf(NotAuthorized, msgBadCredentials)
+	}
+	if status == "FORCE_CHANGE_PASSWORD" {
+		u.PasswordChangedAt = s.now() // the old pool's temporary password, valid there
+	}
+	u.Status = status
+	deviceKey := resp["DEVICE_KEY"]
+	if deviceKey == "" {
+		deviceKey = st.Device
+	}
+	r, err := s.afterPassword(ctx, p, cl, u, deviceKey)
+	return r, true, err
+}
