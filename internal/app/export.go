@@ -272,6 +272,7 @@ func Import(ctx context.Context, cfg config.Config, getenv func(string) string, 
 	}
 	counts := ExportCounts{}
 	var chunk []exportLine
+	var pools []string
 	flush := func() error {
 		err := st.InTx(ctx, func(tx storage.Stores) error {
 			for _, l := range chunk {
@@ -295,6 +296,12 @@ func Import(ctx context.Context, cfg config.Config, getenv func(string) string, 
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			return counts, fmt.Errorf("import: line %d: %w", len(chunk)+1, err)
 		}
+		if l.Kind == "pool" {
+			var p struct{ ID string }
+			if json.Unmarshal(l.Record, &p) == nil {
+				pools = append(pools, p.ID)
+			}
+		}
 		chunk = append(chunk, l)
 		if len(chunk) == importChunk {
 			if err := flush(); err != nil {
@@ -305,7 +312,18 @@ func Import(ctx context.Context, cfg config.Config, getenv func(string) string, 
 	if err := sc.Err(); err != nil {
 		return counts, err
 	}
-	return counts, flush()
+	if err := flush(); err != nil {
+		return counts, err
+	}
+	// Pools exported without their signing keys get new ones here (tokens
+	// from the old server do not verify on this one, as export says).
+	keys := token.NewIssuer(st.Keys(), dst, time.Now)
+	for _, id := range pools {
+		if err := keys.EnsureKeys(ctx, id); err != nil {
+			return counts, fmt.Errorf("import: signing keys of pool %s: %w", id, err)
+		}
+	}
+	return counts, nil
 }
 
 func importRecord(ctx context.Context, tx storage.Stores, l exportLine, src, dst *secret.KeyRing) error {

@@ -137,3 +137,36 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// TestImportWithoutSigningKeys: a pool exported without its signing keys
+// gets new ones on import, so its users sign in there (A's tokens do not
+// verify on B, as the export documents).
+func TestImportWithoutSigningKeys(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	cfgA := newConfig(t, "sqlite")
+	a := start(t, cfgA)
+	poolID := a.pool(nil)
+	clientID, _ := a.appClient(poolID, false)
+	a.user(poolID, "noah", "Correct-Horse-9")
+	tokA := a.signIn(clientID, "noah", "Correct-Horse-9")
+	a.stop()
+
+	key := secret.RandomBytes(32)
+	var file bytes.Buffer
+	counts, err := app.Export(ctx, cfgA, noEnv, &file, app.ExportOptions{Key: key})
+	if err != nil || counts["signing-key"] != 0 {
+		t.Fatalf("export without signing keys: %v %v", counts, err)
+	}
+	cfgB := newConfig(t, "sqlite")
+	if _, err := app.Import(ctx, cfgB, noEnv, bytes.NewReader(file.Bytes()), key); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, cfgB)
+	tokB := s.signIn(clientID, "noah", "Correct-Horse-9")
+	if s.verifyJWT(poolID, *tokB.IdToken)["cognito:username"] != "noah" {
+		t.Fatal("B's token does not name the user")
+	}
+	if _, err := s.idp.GetUser(ctx, &cip.GetUserInput{AccessToken: tokA.AccessToken}); err == nil {
+		t.Fatal("A's access token works on B without A's keys")
+	}
+}
