@@ -15,7 +15,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/cognate-dev/cognate/internal/srp"
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 // driver sends the load requests.
@@ -136,7 +136,7 @@ func (d *driver) postJSON(target string, in, out any) error {
 func (d *driver) srpSignIn() error {
 	const idp = "AWSCognitoIdentityProviderService."
 	fx := d.fx
-	c := srptest.NewClient(srp.PoolName(fx.poolID))
+	c := srpclient.NewClient(srp.PoolName(fx.poolID))
 	var challenge struct {
 		ChallengeName       string
 		Session             string
@@ -152,8 +152,8 @@ func (d *driver) srpSignIn() error {
 	if challenge.ChallengeName != "PASSWORD_VERIFIER" {
 		return fmt.Errorf("USER_SRP_AUTH answered %q", challenge.ChallengeName)
 	}
-	ts := srptest.Timestamp(time.Now())
-	sig, err := c.Sign(srptest.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"],
+	ts := srpclient.Timestamp(time.Now())
+	sig, err := c.Sign(srpclient.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"],
 		SecretBlock: p["SECRET_BLOCK"]}, fx.password, ts)
 	if err != nil {
 		return err

@@ -9,13 +9,13 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 // device is a remembered device as a client keeps it.
 type device struct {
 	key, group string
-	secret     srptest.DeviceSecret
+	secret     srpclient.DeviceSecret
 }
 
 // confirmDevice registers the device a sign-in's NewDeviceMetadata named,
@@ -27,7 +27,7 @@ func (s *server) confirmDevice(res *types.AuthenticationResultType, name string)
 		s.t.Fatalf("no NewDeviceMetadata in %+v", res)
 	}
 	d := device{key: *m.DeviceKey, group: *m.DeviceGroupKey}
-	d.secret = srptest.NewDeviceSecret(d.group, d.key)
+	d.secret = srpclient.NewDeviceSecret(d.group, d.key)
 	var deviceName *string
 	if name != "" {
 		deviceName = aws.String(name)
@@ -44,7 +44,7 @@ func (s *server) confirmDevice(res *types.AuthenticationResultType, name string)
 // with the device password given (d's own unless another is passed).
 func (s *server) deviceAuth(clientID, username string, challenge *string, d device, password string) (*cip.RespondToAuthChallengeOutput, error) {
 	s.t.Helper()
-	c := srptest.NewClient(d.group)
+	c := srpclient.NewClient(d.group)
 	out, err := s.idp.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
 		ClientId: aws.String(clientID), ChallengeName: types.ChallengeNameTypeDeviceSrpAuth, Session: challenge,
 		ChallengeResponses: map[string]string{"USERNAME": username, "DEVICE_KEY": d.key, "SRP_A": c.SRPA()},
@@ -57,8 +57,8 @@ func (s *server) deviceAuth(clientID, username string, challenge *string, d devi
 		!hexPattern.MatchString(p["SALT"]) || !hexPattern.MatchString(p["SRP_B"]) {
 		s.t.Fatalf("DEVICE_SRP_AUTH answered %s %v", out.ChallengeName, p)
 	}
-	ts := srptest.Timestamp(time.Now())
-	sig, err := c.Sign(srptest.Challenge{UserIDForSRP: d.key, Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}, password, ts)
+	ts := srpclient.Timestamp(time.Now())
+	sig, err := c.Sign(srpclient.Challenge{UserIDForSRP: d.key, Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}, password, ts)
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognate-dev/cognate/internal/srp"
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 // With PreventUserExistenceErrors ENABLED, a caller without a user's
@@ -127,7 +127,7 @@ func TestConfirmationHidesConfirmedUsers(t *testing.T) {
 }
 
 // srpChallenge starts USER_SRP_AUTH for name with c's SRP_A.
-func (s *server) srpChallenge(t *testing.T, c *srptest.Client, client, name string) map[string]string {
+func (s *server) srpChallenge(t *testing.T, c *srpclient.Client, client, name string) map[string]string {
 	t.Helper()
 	out := result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(client), AuthFlow: types.AuthFlowTypeUserSrpAuth,
 		AuthParameters: map[string]string{"USERNAME": name, "SRP_A": c.SRPA()}})).must(t)
@@ -172,7 +172,7 @@ func TestSRPChallengeHidesUsers(t *testing.T) {
 				poolID := s.pool(tc.pool)
 				client := s.hidingClient(poolID)
 				s.user(poolID, tc.user, "Correct-Horse-9", attr("email", "dee@example.com"), attr("email_verified", "true"))
-				c := srptest.NewClient(srp.PoolName(poolID))
+				c := srpclient.NewClient(srp.PoolName(poolID))
 				real, ghost := s.srpChallenge(t, c, client, tc.real), s.srpChallenge(t, c, client, tc.ghost)
 				for _, p := range []map[string]string{real, ghost} {
 					if p["USERNAME"] != p["USER_ID_FOR_SRP"] || !saltShape.MatchString(p["SALT"]) {

@@ -19,7 +19,7 @@ import (
 	"github.com/cognate-dev/cognate/internal/config"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/srp"
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/storage/postgres"
 	"github.com/cognate-dev/cognate/internal/storage/sqlite"
@@ -27,8 +27,8 @@ import (
 
 // srpStart runs InitiateAuth(USER_SRP_AUTH) and returns the SRP client with
 // the answer.
-func (s *server) srpStart(poolID, clientID string, params map[string]string) (*srptest.Client, *cip.InitiateAuthOutput, error) {
-	c := srptest.NewClient(srp.PoolName(poolID))
+func (s *server) srpStart(poolID, clientID string, params map[string]string) (*srpclient.Client, *cip.InitiateAuthOutput, error) {
+	c := srpclient.NewClient(srp.PoolName(poolID))
 	p := map[string]string{"SRP_A": c.SRPA()}
 	for k, v := range params {
 		p[k] = v
@@ -41,10 +41,10 @@ func (s *server) srpStart(poolID, clientID string, params map[string]string) (*s
 
 // srpAnswer computes the PASSWORD_VERIFIER responses for password at time
 // at, as amazon-cognito-identity-js does.
-func srpAnswer(t testing.TB, c *srptest.Client, params map[string]string, password string, at time.Time) map[string]string {
+func srpAnswer(t testing.TB, c *srpclient.Client, params map[string]string, password string, at time.Time) map[string]string {
 	t.Helper()
-	ts := srptest.Timestamp(at)
-	sig, err := c.Sign(srptest.Challenge{UserIDForSRP: params["USER_ID_FOR_SRP"], Salt: params["SALT"],
+	ts := srpclient.Timestamp(at)
+	sig, err := c.Sign(srpclient.Challenge{UserIDForSRP: params["USER_ID_FOR_SRP"], Salt: params["SALT"],
 		SRPB: params["SRP_B"], SecretBlock: params["SECRET_BLOCK"]}, password, ts)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +227,7 @@ func TestSRPEveryPasswordPath(t *testing.T) {
 		result(signIn("walt", "Correct-Horse-9")).must(t)
 
 		// AdminInitiateAuth and AdminRespondToAuthChallenge.
-		c := srptest.NewClient(srp.PoolName(poolID))
+		c := srpclient.NewClient(srp.PoolName(poolID))
 		a := result(s.idp.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: aws.String(poolID),
 			ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserSrpAuth,
 			AuthParameters: map[string]string{"USERNAME": "walt", "SRP_A": c.SRPA(), "SECRET_HASH": hash("walt")}})).must(t)

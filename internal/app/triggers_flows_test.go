@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognate-dev/cognate/internal/srp"
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 // TestUserMigrationFromAnotherCognate: lazy migration, with a second
@@ -173,7 +173,7 @@ func TestCustomAuthTrigger(t *testing.T) {
 		wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
 
 		// SRP first, then the custom rounds (Amplify's CUSTOM_WITH_SRP).
-		c := srptest.NewClient(srp.PoolName(poolID))
+		c := srpclient.NewClient(srp.PoolName(poolID))
 		init := result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeCustomAuth,
 			AuthParameters: map[string]string{"USERNAME": "oli", "CHALLENGE_NAME": "SRP_A", "SRP_A": c.SRPA()}})).must(t)
 		if init.ChallengeName != types.ChallengeNameTypePasswordVerifier {

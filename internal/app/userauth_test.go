@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognate-dev/cognate/internal/srp"
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 // choicePool creates a pool that allows the given first factors and a
@@ -82,7 +82,7 @@ func TestUserAuth(t *testing.T) {
 		wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
 
 		// PASSWORD_SRP: PASSWORD_VERIFIER follows.
-		c := srptest.NewClient(srp.PoolName(poolID))
+		c := srpclient.NewClient(srp.PoolName(poolID))
 		out = result(s.userAuth(clientID, map[string]string{"USERNAME": "uma", "PREFERRED_CHALLENGE": "PASSWORD_SRP",
 			"SRP_A": c.SRPA()})).must(t)
 		if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {

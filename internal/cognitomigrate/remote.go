@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognate-dev/cognate/internal/srp"
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
@@ -99,13 +99,13 @@ func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, 
 // signInSRP signs in with Cognito's SRP, as the JavaScript SDK's
 // authenticateUser does, and returns the old pool's last answer.
 func (r *Remote) signInSRP(ctx context.Context, c *cip.Client, src userpool.CognitoSource, name, pw string) (*cip.InitiateAuthOutput, error) {
-	cl := srptest.NewClient(srp.PoolName(src.UserPoolID))
+	cl := srpclient.NewClient(srp.PoolName(src.UserPoolID))
 	p, session, err := r.startSRP(ctx, c, src, name, cl.SRPA())
 	if err != nil {
 		return nil, err
 	}
-	ch := srptest.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}
-	ts := srptest.Timestamp(time.Now())
+	ch := srpclient.Challenge{UserIDForSRP: p["USER_ID_FOR_SRP"], Salt: p["SALT"], SRPB: p["SRP_B"], SecretBlock: p["SECRET_BLOCK"]}
+	ts := srpclient.Timestamp(time.Now())
 	sig, err := cl.Sign(ch, pw, ts)
 	if err != nil {
 		return nil, fmt.Errorf("cognitomigrate: SRP: %w", err)

@@ -3,7 +3,7 @@ package srp
 import (
 	"testing"
 
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 // The sign-in hot path: NewServerSession on InitiateAuth, Verify on
@@ -11,7 +11,7 @@ import (
 
 func BenchmarkNewServerSession(b *testing.B) {
 	_, verifier := NewVerifier(testPool, testUser, testPassword)
-	a := srptest.NewClient(testPool).SRPA()
+	a := srpclient.NewClient(testPool).SRPA()
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := NewServerSession(a, verifier); err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 const (
@@ -21,18 +21,18 @@ const (
 
 var testNow = time.Date(2026, time.November, 3, 1, 7, 5, 0, time.UTC)
 
-// signIn runs one exchange with the srptest client: it starts a session for
+// signIn runs one exchange with the srpclient client: it starts a session for
 // the client's A and returns the session and the client's claim.
 func signIn(t testing.TB, poolName, userID, password string, salt, verifier []byte, at time.Time) (*ServerSession, Claim) {
 	t.Helper()
-	client := srptest.NewClient(poolName)
+	client := srpclient.NewClient(poolName)
 	s, err := NewServerSession(client.SRPA(), verifier)
 	if err != nil {
 		t.Fatal(err)
 	}
 	block := []byte("sealed server state, opaque to the client")
-	ts := srptest.Timestamp(at)
-	sig, err := client.Sign(srptest.Challenge{
+	ts := srpclient.Timestamp(at)
+	sig, err := client.Sign(srpclient.Challenge{
 		UserIDForSRP: userID,
 		Salt:         hex.EncodeToString(salt),
 		SRPB:         s.SRPB(),
@@ -215,7 +215,7 @@ func TestDegenerateSession(t *testing.T) {
 }
 
 func TestBadVerifier(t *testing.T) {
-	client := srptest.NewClient(testPool)
+	client := srpclient.NewClient(testPool)
 	for name, v := range map[string][]byte{
 		"empty": nil,
 		"zero":  make([]byte, size),
@@ -235,7 +235,7 @@ func TestBadVerifier(t *testing.T) {
 
 func TestDeviceRoundTrip(t *testing.T) {
 	const groupKey, deviceKey = "-DeviceGroupKey7x", "us-east-1_4f7c21d3-9a4b-4c11-8e35-0b2f6f1d9c27"
-	dev := srptest.NewDeviceSecret(groupKey, deviceKey)
+	dev := srpclient.NewDeviceSecret(groupKey, deviceKey)
 	salt, verifier, err := DeviceVerifier(dev.Salt, dev.PasswordVerifier)
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +251,7 @@ func TestDeviceRoundTrip(t *testing.T) {
 }
 
 func TestDeviceVerifierRefusesBadConfig(t *testing.T) {
-	dev := srptest.NewDeviceSecret("-g", "k")
+	dev := srpclient.NewDeviceSecret("-g", "k")
 	b64 := base64.StdEncoding.EncodeToString
 	for name, c := range map[string]struct{ salt, verifier string }{
 		"salt not base64":     {"@@", dev.PasswordVerifier},

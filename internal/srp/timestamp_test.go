@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognate-dev/cognate/internal/srp/srptest"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 func TestParseTimestamp(t *testing.T) {
@@ -48,14 +48,14 @@ func TestParseTimestamp(t *testing.T) {
 	}
 }
 
-// TestFormatTimestamp compares FormatTimestamp with the srptest client's
+// TestFormatTimestamp compares FormatTimestamp with the srpclient client's
 // formatting (a transcription of getNowString) across a range of instants.
 func TestFormatTimestamp(t *testing.T) {
 	at := time.Date(2025, 12, 30, 22, 0, 0, 0, time.FixedZone("X", 3600))
 	for i := 0; i < 2000; i++ {
 		at = at.Add(7*time.Hour + 13*time.Minute + 17*time.Second)
 		got := FormatTimestamp(at)
-		if want := srptest.Timestamp(at); got != want {
+		if want := srpclient.Timestamp(at); got != want {
 			t.Fatalf("FormatTimestamp(%v) = %q, want %q", at, got, want)
 		}
 		back, err := ParseTimestamp(got)

@@ -1,9 +1,15 @@
-// Package srptest is a client for Cognito's SRP, written after
-// amazon-cognito-identity-js's AuthenticationHelper and CognitoUser, for tests
-// that sign in with USER_SRP_AUTH or DEVICE_SRP_AUTH through the real API. It
-// uses math/big and is not constant time: it is for tests only. It shares no
-// code with package srp, so a round trip between them checks both.
-package srptest
+// Package srpclient is a client for Cognito's SRP, written after
+// amazon-cognito-identity-js's AuthenticationHelper and CognitoUser. Tests
+// sign in with it through the real API (USER_SRP_AUTH, DEVICE_SRP_AUTH),
+// and the lazy migration from Cognito checks a password with it against an
+// old pool whose app client allows only SRP. It shares no code with package
+// srp (the server side), so a round trip between them checks both.
+//
+// It uses math/big, which is not constant time. Where the server runs it,
+// once per user's first sign-in, the password-derived exponent x enters
+// only g^x and the exponent a+u*x, which the fresh random a (1,024 bits)
+// masks; nothing it computes is kept.
+package srpclient
 
 import (
 	"crypto/hmac"
@@ -101,15 +107,15 @@ func (c *Client) Sign(ch Challenge, password, timestamp string) (string, error) 
 func (c *Client) Key(userID, password, saltHex, srpB string) ([]byte, error) {
 	bigB, ok := new(big.Int).SetString(srpB, 16)
 	if !ok || new(big.Int).Mod(bigB, bigN).Sign() == 0 {
-		return nil, errors.New("srptest: B cannot be zero")
+		return nil, errors.New("srpclient: B cannot be zero")
 	}
 	salt, ok := new(big.Int).SetString(saltHex, 16)
 	if !ok {
-		return nil, errors.New("srptest: bad salt")
+		return nil, errors.New("srpclient: bad salt")
 	}
 	u := new(big.Int).SetBytes(hexHash(padHex(c.bigA) + padHex(bigB)))
 	if u.Sign() == 0 {
-		return nil, errors.New("srptest: U cannot be zero")
+		return nil, errors.New("srpclient: U cannot be zero")
 	}
 	x := new(big.Int).SetBytes(hexHash(padHex(salt) + hashHex(c.poolName+userID+":"+password)))
 	// S = (B - k*g^x)^(a + u*x) mod N
