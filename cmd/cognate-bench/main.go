@@ -69,6 +69,10 @@ type options struct {
 	region      string
 	serverPID   int
 	procs       int
+	scaleUsers  string
+	samples     int
+	scaleDelete bool
+	scaleShow   string
 }
 
 // allOps are the operations in the order --op all runs them.
@@ -85,6 +89,10 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.region, "region", "us-east-1", "region to sign requests for")
 	fs.IntVar(&o.serverPID, "server-pid", 0, "the server's process id, to report its CPU time per operation (Linux)")
 	fs.IntVar(&o.procs, "procs", 1, "GOMAXPROCS of the driver (0 leaves Go's default)")
+	fs.StringVar(&o.scaleUsers, "scale-users", "", "scale mode: import pools of these sizes (comma-separated, e.g. 1000,1000000) and compare sequential latencies")
+	fs.IntVar(&o.samples, "samples", 400, "scale mode: measured requests per operation")
+	fs.BoolVar(&o.scaleDelete, "scale-delete", false, "scale mode: then delete the largest pool while writing to another, and report the writes' waits")
+	fs.StringVar(&o.scaleShow, "scale-show", "", "scale mode: a shell command whose output is printed after the measurements and after the deletion (e.g. the database's size)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -107,6 +115,14 @@ func run(args []string, out io.Writer) error {
 	ctx := context.Background()
 	cfg := aws.Config{Region: o.region, Credentials: credentials.NewStaticCredentialsProvider(key, secret, "")}
 	admin := cip.NewFromConfig(cfg, func(opt *cip.Options) { opt.BaseEndpoint = aws.String(o.endpoint) })
+	if o.scaleUsers != "" {
+		// One attempt per request: a retry would hide a slow one.
+		admin = cip.NewFromConfig(cfg, func(opt *cip.Options) {
+			opt.BaseEndpoint = aws.String(o.endpoint)
+			opt.RetryMaxAttempts = 1
+		})
+		return runScale(ctx, o, admin, out)
+	}
 	fx, err := setUpUserPool(ctx, admin)
 	if err != nil {
 		return fmt.Errorf("set-up: %w", err)
