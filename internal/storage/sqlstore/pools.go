@@ -67,7 +67,7 @@ func (s pools) Delete(ctx context.Context, id string) error {
 			batch = nextDeleteBatch(batch, time.Since(began))
 		}
 	}
-	return wrap("pools: delete "+id, s.s.write(ctx, func(q Querier) error {
+	err := s.s.write(ctx, func(q Querier) error {
 		if _, err := q.Exec(ctx, `DELETE FROM signing_keys WHERE pool_id = ?`, id); err != nil {
 			return err
 		}
@@ -76,7 +76,16 @@ func (s pools) Delete(ctx context.Context, id string) error {
 			return err
 		}
 		return mustChange(q.Exec(ctx, `DELETE FROM pools WHERE id = ?`, id))
-	}))
+	})
+	if err != nil {
+		return wrap("pools: delete "+id, err)
+	}
+	// The pool is gone; giving its space back is best effort (the next
+	// deletion takes up what this one leaves).
+	if r, ok := s.s.b.(SpaceReclaimer); ok && s.s.tx == nil {
+		_ = r.ReclaimSpace(ctx)
+	}
+	return nil
 }
 
 // deleteBatchTime is how long one transaction of Pools.Delete aims to
