@@ -21,6 +21,22 @@
 //	credentials  GetCredentialsForIdentity with the ID token (credential vending)
 //	callerid     STS GetCallerIdentity signed (SigV4) with vended credentials
 //
+// With --scale-users 1000,1000000 it measures size instead of load: it
+// builds a pool of each size through Cognito's CSV import, then sends
+// DescribeUserPool, AdminGetUser, GetUser, a USER_PASSWORD_AUTH sign-in and
+// ListUsers (first page, a page at 90% depth, an `email ^=` prefix) one at
+// a time, --samples times each, the pools taking turns, and prints each
+// pool's p50 and the largest pool's p50 over the smallest's. With
+// --server-pid it prints the server's peak RSS; with --scale-delete it
+// then deletes the largest pool while updating a user of another pool in
+// a loop, and prints those writes' latencies; --scale-show runs a shell
+// command (the database's size, say) before and after the deletion:
+//
+//	cognate-bench --scale-users 1000,1000000 --scale-delete --server-pid $(pgrep -n cognate) \
+//	    --scale-show 'sqlite3 cognate-data/cognate.db "PRAGMA wal_checkpoint(TRUNCATE)"; ls -l cognate-data'
+//
+// Run the server with --rate-limits off for it.
+//
 // The load requests are plain HTTP POSTs with keep-alive, so the driver
 // spends as little CPU as it can on the machine it may share with the
 // server. Server CPU per operation is read from /proc/<pid>/stat (user +
