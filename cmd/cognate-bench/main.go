@@ -77,18 +77,20 @@ func main() {
 }
 
 type options struct {
-	endpoint    string
-	op          string
-	concurrency int
-	duration    time.Duration
-	warmup      time.Duration
-	region      string
-	serverPID   int
-	procs       int
-	scaleUsers  string
-	samples     int
-	scaleDelete bool
-	scaleShow   string
+	endpoint       string
+	op             string
+	concurrency    int
+	duration       time.Duration
+	warmup         time.Duration
+	region         string
+	serverPID      int
+	procs          int
+	scaleUsers     string
+	samples        int
+	scaleDelete    bool
+	scaleShow      string
+	scalePools     string
+	scaleBuildOnly bool
 }
 
 // allOps are the operations in the order --op all runs them.
@@ -109,6 +111,8 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&o.samples, "samples", 400, "scale mode: measured requests per operation")
 	fs.BoolVar(&o.scaleDelete, "scale-delete", false, "scale mode: then delete the largest pool while writing to another, and report the writes' waits")
 	fs.StringVar(&o.scaleShow, "scale-show", "", "scale mode: a shell command whose output is printed after the measurements and after the deletion (e.g. the database's size)")
+	fs.StringVar(&o.scalePools, "scale-pools", "", "scale mode: measure these pools (comma-separated ids) an earlier --scale-build-only run built, instead of building new ones")
+	fs.BoolVar(&o.scaleBuildOnly, "scale-build-only", false, "scale mode: build the pools and stop (restart the server, then measure with --scale-pools)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -131,7 +135,7 @@ func run(args []string, out io.Writer) error {
 	ctx := context.Background()
 	cfg := aws.Config{Region: o.region, Credentials: credentials.NewStaticCredentialsProvider(key, secret, "")}
 	admin := cip.NewFromConfig(cfg, func(opt *cip.Options) { opt.BaseEndpoint = aws.String(o.endpoint) })
-	if o.scaleUsers != "" {
+	if o.scaleUsers != "" || o.scalePools != "" {
 		// One attempt per request: a retry would hide a slow one.
 		admin = cip.NewFromConfig(cfg, func(opt *cip.Options) {
 			opt.BaseEndpoint = aws.String(o.endpoint)

@@ -50,6 +50,9 @@ type scalePool struct {
 func runScale(ctx context.Context, o options, admin *cip.Client, out io.Writer) error {
 	var sizes []int
 	for _, s := range strings.Split(o.scaleUsers, ",") {
+		if s == "" {
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 10 {
 			return fmt.Errorf("--scale-users: %q is not a count of at least 10", s)
@@ -59,13 +62,26 @@ func runScale(ctx context.Context, o options, admin *cip.Client, out io.Writer) 
 	sort.Ints(sizes)
 	fmt.Fprintf(out, "endpoint %s, pools of %v users, %d samples per operation, load average %s\n",
 		o.endpoint, sizes, o.samples, loadAverage())
-	pools := make([]*scalePool, len(sizes))
-	for i, n := range sizes {
+	var pools []*scalePool
+	if o.scalePools != "" {
+		for _, id := range strings.Split(o.scalePools, ",") {
+			p, err := existingScalePool(ctx, o, admin, id, out)
+			if err != nil {
+				return fmt.Errorf("pool %s: %w", id, err)
+			}
+			pools = append(pools, p)
+		}
+		sort.Slice(pools, func(i, j int) bool { return pools[i].n < pools[j].n })
+	}
+	for _, n := range sizes {
 		p, err := buildScalePool(ctx, o, admin, n, out)
 		if err != nil {
 			return fmt.Errorf("pool of %d users: %w", n, err)
 		}
-		pools[i] = p
+		pools = append(pools, p)
+	}
+	if o.scaleBuildOnly {
+		return nil
 	}
 	if err := measureAll(ctx, o, admin, pools); err != nil {
 		return err
@@ -144,18 +160,42 @@ func buildScalePool(ctx context.Context, o options, admin *cip.Client, n int, ou
 	}); err != nil {
 		return nil, err
 	}
-	res, err := admin.InitiateAuth(ctx, p.signInInput())
+	return p, p.prepare(ctx, o, admin, out)
+}
+
+// existingScalePool finds a pool an earlier run built (--scale-pools):
+// its size, its client and its signing-in user.
+func existingScalePool(ctx context.Context, o options, admin *cip.Client, id string, out io.Writer) (*scalePool, error) {
+	d, err := admin.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &id})
 	if err != nil {
 		return nil, err
 	}
+	cl, err := admin.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: &id, MaxResults: aws.Int32(1)})
+	if err != nil {
+		return nil, err
+	}
+	if len(cl.UserPoolClients) == 0 {
+		return nil, fmt.Errorf("pool %s has no app client", id)
+	}
+	p := &scalePool{n: int(d.UserPool.EstimatedNumberOfUsers) - 1, poolID: id, clientID: *cl.UserPoolClients[0].ClientId}
+	return p, p.prepare(ctx, o, admin, out)
+}
+
+// prepare signs the user in and walks ListUsers to 90% of the pool for
+// page tokens.
+func (p *scalePool) prepare(ctx context.Context, o options, admin *cip.Client, out io.Writer) error {
+	res, err := admin.InitiateAuth(ctx, p.signInInput())
+	if err != nil {
+		return err
+	}
 	if res.AuthenticationResult == nil {
-		return nil, fmt.Errorf("sign-in returned challenge %s", res.ChallengeName)
+		return fmt.Errorf("sign-in returned challenge %s", res.ChallengeName)
 	}
 	p.accessToken = *res.AuthenticationResult.AccessToken
 	// Walk to 90% of the pool, keeping the last pages' tokens.
-	began = time.Now()
+	began := time.Now()
 	var token *string
-	for seen := 0; seen < n*9/10; p.walkPages++ {
+	for seen := 0; seen < p.n*9/10; p.walkPages++ {
 		page, err := admin.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &p.poolID, Limit: aws.Int32(scalePageSize), PaginationToken: token})
 		if closedConn(err) {
 			p.glitches++
@@ -163,21 +203,21 @@ func buildScalePool(ctx context.Context, o options, admin *cip.Client, n int, ou
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("page %d: %w", p.walkPages+1, err)
+			return fmt.Errorf("page %d: %w", p.walkPages+1, err)
 		}
 		seen += len(page.Users)
 		if page.PaginationToken == nil {
-			return nil, fmt.Errorf("ListUsers ended after %d users", seen)
+			return fmt.Errorf("ListUsers ended after %d users", seen)
 		}
 		token = page.PaginationToken
-		if seen >= n*9/10-o.samples*scalePageSize {
+		if seen >= p.n*9/10-o.samples*scalePageSize {
 			p.deepTokens = append(p.deepTokens, *token)
 		}
 	}
 	p.walkTime = time.Since(began)
 	fmt.Fprintf(out, "pool %s: ListUsers walked %d pages (%d%%) in %s (%.2f ms a page)\n", p.poolID, p.walkPages, 90,
 		p.walkTime.Round(time.Millisecond), p.walkTime.Seconds()*1000/float64(p.walkPages))
-	return p, nil
+	return nil
 }
 
 func (p *scalePool) signInInput() *cip.InitiateAuthInput {

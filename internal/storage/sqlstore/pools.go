@@ -53,7 +53,7 @@ func (s pools) Update(ctx context.Context, p storage.Pool) error {
 // meanwhile goes with the pool at the end.
 func (s pools) Delete(ctx context.Context, id string) error {
 	if s.s.tx == nil {
-		batch := deleteBatchMin * 10
+		batch := deleteBatchMin * 4
 		for {
 			began := time.Now()
 			n, err := s.s.exec(ctx, `DELETE FROM users WHERE pool_id = ? AND sub IN
@@ -91,9 +91,9 @@ func (s pools) Delete(ctx context.Context, id string) error {
 // deleteBatchTime is how long one transaction of Pools.Delete aims to
 // take; deleteBatchMin and deleteBatchMax bound its users.
 const (
-	deleteBatchTime = 20 * time.Millisecond
-	deleteBatchMin  = 10
-	deleteBatchMax  = 2000
+	deleteBatchTime = 25 * time.Millisecond
+	deleteBatchMin  = 50
+	deleteBatchMax  = 5000
 )
 
 // nextDeleteBatch is the size of Pools.Delete's next batch after one of

@@ -13,9 +13,9 @@ func TestNextDeleteBatch(t *testing.T) {
 		took  time.Duration
 		want  int
 	}{
-		{100, deleteBatchTime * 3, 50},
-		{100, deleteBatchTime / 4, 200},
-		{100, deleteBatchTime * 3 / 4, 100},
+		{200, deleteBatchTime * 3, 100},
+		{200, deleteBatchTime / 4, 400},
+		{200, deleteBatchTime * 3 / 4, 200},
 		{deleteBatchMin, time.Second, deleteBatchMin},
 		{deleteBatchMax, 0, deleteBatchMax},
 		{deleteBatchMax - 1, 0, deleteBatchMax},
