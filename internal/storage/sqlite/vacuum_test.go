@@ -15,7 +15,8 @@ import (
 
 // TestDeletedPoolGivesSpaceBack: deleting a pool of 5,000 users shrinks the
 // database file (auto_vacuum = INCREMENTAL and ReclaimSpace), and another
-// pool's user stays readable.
+// pool's user stays readable. The store is observed and traced, as the
+// server's is.
 func TestDeletedPoolGivesSpaceBack(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cognate.db")
@@ -24,6 +25,8 @@ func TestDeletedPoolGivesSpaceBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	db.Observe(func(string, time.Duration, error) {})
+	db.Trace(func(ctx context.Context, _ string) (context.Context, func(error)) { return ctx, func(error) {} })
 	now := time.Now()
 	user := func(pool string, i int) storage.User {
 		name := fmt.Sprintf("user%05d", i)

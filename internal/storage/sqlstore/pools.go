@@ -82,8 +82,8 @@ func (s pools) Delete(ctx context.Context, id string) error {
 	}
 	// The pool is gone; giving its space back is best effort (the next
 	// deletion takes up what this one leaves).
-	if r, ok := s.s.b.(SpaceReclaimer); ok && s.s.tx == nil {
-		_ = r.ReclaimSpace(ctx)
+	if s.s.tx == nil {
+		_ = reclaimSpace(ctx, s.s.b)
 	}
 	return nil
 }
