@@ -21,6 +21,22 @@
 //	credentials  GetCredentialsForIdentity with the ID token (credential vending)
 //	callerid     STS GetCallerIdentity signed (SigV4) with vended credentials
 //
+// With --scale-users 1000,1000000 it measures size instead of load: it
+// builds a pool of each size through Cognito's CSV import, then sends
+// DescribeUserPool, AdminGetUser, GetUser, a USER_PASSWORD_AUTH sign-in and
+// ListUsers (first page, a page at 90% depth, an `email ^=` prefix) one at
+// a time, --samples times each, the pools taking turns, and prints each
+// pool's p50 and the largest pool's p50 over the smallest's. With
+// --server-pid it prints the server's peak RSS; with --scale-delete it
+// then deletes the largest pool while updating a user of another pool in
+// a loop, and prints those writes' latencies; --scale-show runs a shell
+// command (the database's size, say) before and after the deletion:
+//
+//	cognate-bench --scale-users 1000,1000000 --scale-delete --server-pid $(pgrep -n cognate) \
+//	    --scale-show 'sqlite3 cognate-data/cognate.db "PRAGMA wal_checkpoint(TRUNCATE)"; ls -l cognate-data'
+//
+// Run the server with --rate-limits off for it.
+//
 // The load requests are plain HTTP POSTs with keep-alive, so the driver
 // spends as little CPU as it can on the machine it may share with the
 // server. Server CPU per operation is read from /proc/<pid>/stat (user +
@@ -61,14 +77,20 @@ func main() {
 }
 
 type options struct {
-	endpoint    string
-	op          string
-	concurrency int
-	duration    time.Duration
-	warmup      time.Duration
-	region      string
-	serverPID   int
-	procs       int
+	endpoint       string
+	op             string
+	concurrency    int
+	duration       time.Duration
+	warmup         time.Duration
+	region         string
+	serverPID      int
+	procs          int
+	scaleUsers     string
+	samples        int
+	scaleDelete    bool
+	scaleShow      string
+	scalePools     string
+	scaleBuildOnly bool
 }
 
 // allOps are the operations in the order --op all runs them.
@@ -85,6 +107,12 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.region, "region", "us-east-1", "region to sign requests for")
 	fs.IntVar(&o.serverPID, "server-pid", 0, "the server's process id, to report its CPU time per operation (Linux)")
 	fs.IntVar(&o.procs, "procs", 1, "GOMAXPROCS of the driver (0 leaves Go's default)")
+	fs.StringVar(&o.scaleUsers, "scale-users", "", "scale mode: import pools of these sizes (comma-separated, e.g. 1000,1000000) and compare sequential latencies")
+	fs.IntVar(&o.samples, "samples", 400, "scale mode: measured requests per operation")
+	fs.BoolVar(&o.scaleDelete, "scale-delete", false, "scale mode: then delete the largest pool while writing to another, and report the writes' waits")
+	fs.StringVar(&o.scaleShow, "scale-show", "", "scale mode: a shell command whose output is printed after the measurements and after the deletion (e.g. the database's size)")
+	fs.StringVar(&o.scalePools, "scale-pools", "", "scale mode: measure these pools (comma-separated ids) an earlier --scale-build-only run built, instead of building new ones")
+	fs.BoolVar(&o.scaleBuildOnly, "scale-build-only", false, "scale mode: build the pools and stop (restart the server, then measure with --scale-pools)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -107,6 +135,14 @@ func run(args []string, out io.Writer) error {
 	ctx := context.Background()
 	cfg := aws.Config{Region: o.region, Credentials: credentials.NewStaticCredentialsProvider(key, secret, "")}
 	admin := cip.NewFromConfig(cfg, func(opt *cip.Options) { opt.BaseEndpoint = aws.String(o.endpoint) })
+	if o.scaleUsers != "" || o.scalePools != "" {
+		// One attempt per request: a retry would hide a slow one.
+		admin = cip.NewFromConfig(cfg, func(opt *cip.Options) {
+			opt.BaseEndpoint = aws.String(o.endpoint)
+			opt.RetryMaxAttempts = 1
+		})
+		return runScale(ctx, o, admin, out)
+	}
 	fx, err := setUpUserPool(ctx, admin)
 	if err != nil {
 		return fmt.Errorf("set-up: %w", err)

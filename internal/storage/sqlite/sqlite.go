@@ -63,7 +63,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	dsn := fmt.Sprintf("%s?_txlock=immediate&_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1",
 		path, busyTimeoutMS)
-	write, err := sql.Open("sqlite", dsn)
+	// auto_vacuum applies to a new database only (see vacuum.go).
+	write, err := sql.Open("sqlite", dsn+"&_auto_vacuum=INCREMENTAL")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}

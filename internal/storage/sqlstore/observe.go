@@ -29,6 +29,21 @@ func (s *Store) Trace(start func(ctx context.Context, name string) (context.Cont
 	s.scope = scope{b: s.b}
 }
 
+// reclaimSpace runs b's ReclaimSpace, if it has one.
+func reclaimSpace(ctx context.Context, b Backend) error {
+	if r, ok := b.(SpaceReclaimer); ok {
+		return r.ReclaimSpace(ctx)
+	}
+	return nil
+}
+
+// ReclaimSpace passes the call on: a wrapper keeps its backend's
+// SpaceReclaimer.
+func (b tracedBackend) ReclaimSpace(ctx context.Context) error { return reclaimSpace(ctx, b.Backend) }
+
+// ReclaimSpace passes the call on.
+func (b observedBackend) ReclaimSpace(ctx context.Context) error { return reclaimSpace(ctx, b.Backend) }
+
 // tracedBackend spans a Backend's transactions.
 type tracedBackend struct {
 	Backend

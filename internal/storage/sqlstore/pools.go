@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/cognate-dev/cognate/internal/storage"
 )
@@ -44,25 +45,29 @@ func (s pools) Update(ctx context.Context, p storage.Pool) error {
 // tokens go with it by foreign key. Signing keys are removed here, and
 // identity logins that named the pool's users lose the link.
 //
-// Outside a transaction the pool's users go first, deletePoolBatch at a
-// time, each batch its own transaction, so that deleting a large pool
-// never holds the database's writer (SQLite has one) for long: other
-// pools' writes wait for one batch at most. A user created meanwhile goes
-// with the pool at the end.
+// Outside a transaction the pool's users go first, a batch at a time, each
+// batch its own transaction, so that deleting a large pool never holds the
+// database's writer (SQLite has one) for long: other pools' writes wait for
+// one batch at most. The batch grows or shrinks to take about
+// deleteBatchTime, whatever the machine's speed and load. A user created
+// meanwhile goes with the pool at the end.
 func (s pools) Delete(ctx context.Context, id string) error {
 	if s.s.tx == nil {
+		batch := deleteBatchMin * 4
 		for {
+			began := time.Now()
 			n, err := s.s.exec(ctx, `DELETE FROM users WHERE pool_id = ? AND sub IN
-				(SELECT sub FROM users WHERE pool_id = ? LIMIT `+strconv.Itoa(deletePoolBatch)+`)`, id, id)
+				(SELECT sub FROM users WHERE pool_id = ? LIMIT `+strconv.Itoa(batch)+`)`, id, id)
 			if err != nil {
 				return wrap("pools: delete "+id, err)
 			}
-			if n < deletePoolBatch {
+			if n < int64(batch) {
 				break
 			}
+			batch = nextDeleteBatch(batch, time.Since(began))
 		}
 	}
-	return wrap("pools: delete "+id, s.s.write(ctx, func(q Querier) error {
+	err := s.s.write(ctx, func(q Querier) error {
 		if _, err := q.Exec(ctx, `DELETE FROM signing_keys WHERE pool_id = ?`, id); err != nil {
 			return err
 		}
@@ -71,13 +76,38 @@ func (s pools) Delete(ctx context.Context, id string) error {
 			return err
 		}
 		return mustChange(q.Exec(ctx, `DELETE FROM pools WHERE id = ?`, id))
-	}))
+	})
+	if err != nil {
+		return wrap("pools: delete "+id, err)
+	}
+	// The pool is gone; giving its space back is best effort (the next
+	// deletion takes up what this one leaves).
+	if s.s.tx == nil {
+		_ = reclaimSpace(ctx, s.s.b)
+	}
+	return nil
 }
 
-// deletePoolBatch is how many users one transaction of Pools.Delete
-// removes: a few milliseconds of writing with their lookups, search
-// entries and other rows.
-const deletePoolBatch = 500
+// deleteBatchTime is how long one transaction of Pools.Delete aims to
+// take; deleteBatchMin and deleteBatchMax bound its users.
+const (
+	deleteBatchTime = 25 * time.Millisecond
+	deleteBatchMin  = 50
+	deleteBatchMax  = 5000
+)
+
+// nextDeleteBatch is the size of Pools.Delete's next batch after one of
+// batch users took took: half when it took longer than deleteBatchTime,
+// double when it took less than half of it.
+func nextDeleteBatch(batch int, took time.Duration) int {
+	switch {
+	case took > deleteBatchTime:
+		return max(batch/2, deleteBatchMin)
+	case took < deleteBatchTime/2:
+		return min(batch*2, deleteBatchMax)
+	}
+	return batch
+}
 
 // poolListing is Pools.List for page tokens.
 var poolListing = listing{kind: "pools"}

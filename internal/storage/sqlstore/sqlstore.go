@@ -79,6 +79,13 @@ type Backend interface {
 	Close() error
 }
 
+// SpaceReclaimer is a Backend that can give free space back to the file
+// system (SQLite's incremental vacuum). Pools.Delete calls it after a
+// pool's deletion; it works in short transactions, as the deletion does.
+type SpaceReclaimer interface {
+	ReclaimSpace(ctx context.Context) error
+}
+
 // Store is a storage.Store over a Backend.
 type Store struct {
 	b Backend
