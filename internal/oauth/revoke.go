@@ -46,11 +46,3 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 }
-
-func errDescription(err error) string {
-	var ue *userpool.Error
-	if errors.As(err, &ue) {
-		return ue.Message
-	}
-	return "The access token is invalid."
-}
