@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/pem"
 	"io"
 	"os"
 	"os/exec"
@@ -23,7 +24,13 @@ import (
 func TestOAuthNodeRelyingParty(t *testing.T) {
 	node, pkg := nodePackage(t, "oauth4webapi")
 
-	s := startRP(t, "sqlite", nil)
+	// Over https, as a deployment is: oauth4webapi refuses plain http
+	// unless told otherwise. Node trusts the test certificate.
+	s := startTLS(t, "sqlite")
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.http.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	poolID := s.oauthPool(nil)
 	code := []types.OAuthFlowType{types.OAuthFlowTypeCode}
 	confID, confSecret := s.oauthClient(poolID, true, code, "openid", "email", "profile")
@@ -35,13 +42,13 @@ func TestOAuthNodeRelyingParty(t *testing.T) {
 	defer stop()
 	cmd := exec.CommandContext(cmdCtx, node, "--test", "test/oidc-rp.test.js")
 	cmd.Dir = pkg
-	cmd.Env = append(environWithoutPrefix("NODE_OPTIONS", "NODE_TEST_CONTEXT", "OIDC_"),
+	cmd.Env = append(environWithoutPrefix("NODE_OPTIONS", "NODE_TEST_CONTEXT", "NODE_EXTRA_CA_CERTS", "OIDC_"),
 		"OIDC_ISSUER="+s.cfg.PublicURL+"/"+poolID,
 		"OIDC_CLIENT_ID="+confID, "OIDC_CLIENT_SECRET="+confSecret,
 		"OIDC_PUBLIC_CLIENT_ID="+publicID,
 		"OIDC_M2M_CLIENT_ID="+m2mID, "OIDC_M2M_CLIENT_SECRET="+m2mSecret, "OIDC_M2M_SCOPE=api/read",
 		"OIDC_REDIRECT_URI="+rpCallback, "OIDC_LOGOUT_URI="+rpLogout,
-		"OIDC_USERNAME=rita", "OIDC_PASSWORD=Correct-Horse-9")
+		"OIDC_USERNAME=rita", "OIDC_PASSWORD=Correct-Horse-9", "NODE_EXTRA_CA_CERTS="+ca)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, os.Stdout), io.MultiWriter(&out, os.Stderr)
 	if err := cmd.Run(); err != nil {

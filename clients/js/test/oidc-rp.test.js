@@ -12,8 +12,9 @@ import * as oauth from 'oauth4webapi';
 
 const env = process.env;
 const skip = env.OIDC_ISSUER ? false : 'OIDC_ISSUER is unset: internal/app TestOAuthNodeRelyingParty runs this file';
-// The test server listens on plain http; a deployment would be https.
-const http = { [oauth.allowInsecureRequests]: true };
+// Requests are https (internal/app's test serves TLS with a certificate
+// NODE_EXTRA_CA_CERTS trusts); plain http only if the issuer is.
+const http = env.OIDC_ISSUER?.startsWith('http:') ? { [oauth.allowInsecureRequests]: true } : {};
 
 let asPromise;
 function discover() {
@@ -31,6 +32,7 @@ const confidential = () => ({ client_id: env.OIDC_CLIENT_ID, require_auth_time: 
 // until they reach the relying party's own URLs.
 class Browser {
   cookies = new Map();
+  raw = []; // every Set-Cookie header received
 
   async request(url, init = {}) {
     const u = new URL(url);
@@ -39,6 +41,7 @@ class Browser {
     if (jar) headers.set('cookie', jar);
     const res = await fetch(u, { ...init, headers, redirect: 'manual' });
     for (const c of res.headers.getSetCookie()) {
+      this.raw.push(c);
       const [pair, ...attrs] = c.split(';');
       const i = pair.indexOf('=');
       const name = pair.slice(0, i).trim();
@@ -219,12 +222,24 @@ test('code + PKCE with client_secret_basic: ID token, userInfo, refresh, revocat
   for (const c of ['iss', 'sub', 'aud', 'auth_time']) assert.deepEqual(again2[c], claims[c], c);
   assert.equal(again2.at_hash, b64u(createHash('sha256').update(refreshed.access_token).digest().subarray(0, 16)));
 
+  // Cognito revokes refresh tokens (and the access tokens issued from
+  // them); an access token is unsupported_token_type (RFC 7009 2.2.1).
+  const access = await oauthError(async () => oauth.processRevocationResponse(
+    await oauth.revocationRequest(as, client, auth, tokens.access_token, http)));
+  assert.equal(access.error, 'unsupported_token_type');
   await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, tokens.refresh_token, http));
+  const gone = await oauth.userInfoRequest(as, client, refreshed.access_token, http);
+  assert.equal(gone.status, 401, 'the access tokens of a revoked refresh token are revoked');
   const revoked = await oauthError(async () => oauth.processRefreshTokenResponse(as, client,
     await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token, http)));
   assert.equal(revoked.error, 'invalid_grant');
 
   // A live session signs in again silently; RP-initiated logout ends it.
+  assert.ok(browser.raw.length > 0);
+  for (const c of browser.raw) {
+    assert.match(c, /;\s*HttpOnly/i, c);
+    if (as.issuer.startsWith('https:')) assert.match(c, /;\s*Secure/i, c);
+  }
   const again = await codeFlow(as, client, auth, browser);
   assert.equal(again.claims.sub, claims.sub);
   const state = oauth.generateRandomState();
