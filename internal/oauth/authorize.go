@@ -41,8 +41,11 @@ func (s *Server) parseAuthRequest(r *http.Request, q url.Values) (*authRequest, 
 	st.client = cl.ID
 	req := &authRequest{Client: cl.ID, Redirect: q.Get("redirect_uri"), ResponseType: q.Get("response_type"),
 		State: q.Get("state"), Nonce: q.Get("nonce"), Lang: loginui.Lang(q.Get("lang"))}
-	if req.Redirect == "" || !slices.Contains(cl.CallbackURLs, req.Redirect) {
+	if req.Redirect == "" || !slices.Contains(cl.CallbackURLs, req.Redirect) || len(q["redirect_uri"]) > 1 {
 		return nil, nil, &pageError{"err.redirect"}, nil
+	}
+	if name := repeated(q); name != "" {
+		return req, cl, nil, errInvalidRequest(name + " is repeated.")
 	}
 	if !cl.Enabled {
 		return req, cl, nil, errUnauthorizedClient("The client is not allowed to use OAuth flows.")

@@ -348,15 +348,31 @@ test('authorization errors come back to the redirect_uri with state (RFC 6749 4.
     [{ code_challenge: 'x'.repeat(43), code_challenge_method: 'plain' }, 'invalid_request'],
     [{ prompt: 'none' }, 'login_required'],
     [{ scope: 'openid phone' }, 'invalid_scope'],
+    [[['nonce', 'a'], ['nonce', 'b']], 'invalid_request'], // RFC 6749 3.1: no parameter twice
   ];
   for (const [extra, want] of cases) {
     const state = oauth.generateRandomState();
     const auth = new URL(as.authorization_endpoint);
-    auth.search = new URLSearchParams({ response_type: 'code', client_id: client.client_id,
-      redirect_uri: env.OIDC_REDIRECT_URI, scope: 'openid', state, ...extra });
+    const params = new URLSearchParams({ response_type: 'code', client_id: client.client_id,
+      redirect_uri: env.OIDC_REDIRECT_URI, scope: 'openid', state });
+    for (const [k, v] of Array.isArray(extra) ? extra : Object.entries(extra)) {
+      if (Array.isArray(extra)) params.append(k, v);
+      else params.set(k, v);
+    }
+    auth.search = params;
     const r = await new Browser().go(auth, {}, [env.OIDC_REDIRECT_URI]);
     assert.ok(r.redirect, `${want}: no redirect (${r.page?.status})`);
     assert.throws(() => oauth.validateAuthResponse(as, client, r.redirect, state),
       (err) => err instanceof oauth.AuthorizationResponseError && err.error === want, want);
   }
+});
+
+test('a token request with a parameter twice is invalid_request (RFC 6749 3.2)', { skip }, async () => {
+  const as = await discover();
+  const body = new URLSearchParams({ grant_type: 'client_credentials', scope: env.OIDC_M2M_SCOPE });
+  body.append('scope', 'openid');
+  const res = await fetch(as.token_endpoint, { method: 'POST', body, headers: {
+    authorization: `Basic ${Buffer.from(`${env.OIDC_M2M_CLIENT_ID}:${env.OIDC_M2M_CLIENT_SECRET}`).toString('base64')}` } });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error, 'invalid_request');
 });
