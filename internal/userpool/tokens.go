@@ -80,6 +80,9 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		if sess != nil {
 			start.deviceKey, start.source = sess.deviceKey, sess.source
 			start.scope, start.nonce = sess.scope, sess.nonce
+			if !sess.authTime.IsZero() && sess.authTime.Before(now) {
+				start.authTime = sess.authTime
+			}
 			if sess.origin != "" {
 				start.originJTI = sess.origin
 			}

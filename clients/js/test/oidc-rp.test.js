@@ -240,8 +240,13 @@ test('code + PKCE with client_secret_basic: ID token, userInfo, refresh, revocat
     assert.match(c, /;\s*HttpOnly/i, c);
     if (as.issuer.startsWith('https:')) assert.match(c, /;\s*Secure/i, c);
   }
+  // auth_time is when the user authenticated (OpenID Connect Core 2), not
+  // when a session signed them in again without a password.
+  await new Promise((done) => setTimeout(done, 1100));
   const again = await codeFlow(as, client, auth, browser);
   assert.equal(again.claims.sub, claims.sub);
+  assert.equal(again.claims.auth_time, claims.auth_time);
+  assert.ok(again.claims.iat > claims.auth_time);
   const state = oauth.generateRandomState();
   const logout = new URL(as.end_session_endpoint);
   logout.search = new URLSearchParams({ client_id: client.client_id, id_token_hint: again.tokens.id_token,
