@@ -48,7 +48,7 @@ func TestOAuthNodeRelyingParty(t *testing.T) {
 		"OIDC_PUBLIC_CLIENT_ID="+publicID,
 		"OIDC_M2M_CLIENT_ID="+m2mID, "OIDC_M2M_CLIENT_SECRET="+m2mSecret, "OIDC_M2M_SCOPE=api/read",
 		"OIDC_REDIRECT_URI="+rpCallback, "OIDC_LOGOUT_URI="+rpLogout,
-		"OIDC_USERNAME=rita", "OIDC_PASSWORD=Correct-Horse-9", "NODE_EXTRA_CA_CERTS="+ca)
+		"OIDC_USERNAME=rita", "OIDC_PASSWORD=Correct-Horse-9", "OIDC_EMAIL=rita@example.com", "NODE_EXTRA_CA_CERTS="+ca)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, os.Stdout), io.MultiWriter(&out, os.Stderr)
 	if err := cmd.Run(); err != nil {

@@ -3,18 +3,50 @@
 // redirect and logout URLs, and a user's password: every endpoint comes from
 // the discovery document, and the user signs in through the managed sign-in
 // page by plain HTTP form posts (no JavaScript), with cookies kept by hand.
-// internal/app's TestOAuthNodeRelyingParty sets the pool up and runs this
-// file; without its OIDC_ISSUER (as in the clients/js suite) it is skipped.
+// internal/app's TestOAuthNodeRelyingParty sets the pool up, serves it over
+// https and passes OIDC_*; in the clients/js suite (COGNATE_ENDPOINT) this
+// file sets up a pool of its own with the root credentials.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 
-const env = process.env;
-const skip = env.OIDC_ISSUER ? false : 'OIDC_ISSUER is unset: internal/app TestOAuthNodeRelyingParty runs this file';
+const env = await relyingParty(process.env);
+const skip = env ? false : 'neither OIDC_ISSUER nor COGNATE_ENDPOINT is set';
 // Requests are https (internal/app's test serves TLS with a certificate
 // NODE_EXTRA_CA_CERTS trusts); plain http only if the issuer is.
-const http = env.OIDC_ISSUER?.startsWith('http:') ? { [oauth.allowInsecureRequests]: true } : {};
+const http = env?.OIDC_ISSUER.startsWith('http:') ? { [oauth.allowInsecureRequests]: true } : {};
+
+// relyingParty returns the relying party's configuration: OIDC_* as given,
+// or a pool made for it (a domain, a resource server, three clients and a
+// user) on the server at COGNATE_ENDPOINT.
+async function relyingParty(e) {
+  if (e.OIDC_ISSUER) return e;
+  if (!e.COGNATE_ENDPOINT) return undefined;
+  const admin = await import('../lib/admin.js');
+  const cip = await import('@aws-sdk/client-cognito-identity-provider');
+  const poolId = await admin.createPool();
+  await admin.idp.send(new cip.CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: admin.unique('rp-') }));
+  await admin.idp.send(new cip.CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'api', Name: 'API',
+    Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] }));
+  const redirect = 'http://rp.test/callback', logout = 'http://rp.test/signed-out';
+  const client = async (secret, flows, scopes) => (await admin.idp.send(new cip.CreateUserPoolClientCommand({
+    UserPoolId: poolId, ClientName: 'rp', GenerateSecret: secret, AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthFlows: flows, AllowedOAuthScopes: scopes, CallbackURLs: [redirect], LogoutURLs: [logout],
+    SupportedIdentityProviders: ['COGNITO'], EnableTokenRevocation: true,
+  }))).UserPoolClient;
+  const conf = await client(true, ['code'], ['openid', 'email', 'profile']);
+  const pub = await client(false, ['code'], ['openid', 'email']);
+  const m2m = await client(true, ['client_credentials'], ['api/read']);
+  const user = await admin.createUser(poolId);
+  return {
+    OIDC_ISSUER: `${e.COGNATE_ENDPOINT.replace(/\/+$/, '')}/${poolId}`,
+    OIDC_CLIENT_ID: conf.ClientId, OIDC_CLIENT_SECRET: conf.ClientSecret, OIDC_PUBLIC_CLIENT_ID: pub.ClientId,
+    OIDC_M2M_CLIENT_ID: m2m.ClientId, OIDC_M2M_CLIENT_SECRET: m2m.ClientSecret, OIDC_M2M_SCOPE: 'api/read',
+    OIDC_REDIRECT_URI: redirect, OIDC_LOGOUT_URI: logout,
+    OIDC_USERNAME: user.username, OIDC_PASSWORD: user.password, OIDC_EMAIL: user.email,
+  };
+}
 
 let asPromise;
 function discover() {
@@ -95,7 +127,7 @@ function form(page) {
 
 // signIn sends the browser to the authorization endpoint and through the
 // sign-in page; it returns the callback URL the relying party receives.
-async function signIn(as, b, clientId, { state, nonce, challenge }) {
+async function signIn(as, b, clientId, { state, nonce, challenge, silent }) {
   const auth = new URL(as.authorization_endpoint);
   auth.search = new URLSearchParams({
     response_type: 'code', client_id: clientId, redirect_uri: env.OIDC_REDIRECT_URI,
@@ -104,6 +136,7 @@ async function signIn(as, b, clientId, { state, nonce, challenge }) {
   const stop = [env.OIDC_REDIRECT_URI];
   let r = await b.go(auth, {}, stop);
   if (r.redirect) return r.redirect; // a live session signs in silently
+  assert.ok(!silent, `a live session should have signed in without the page: ${r.page.status} ${r.page.url}`);
   assert.equal(r.page.status, 200, r.page.body);
   const f = form(r.page);
   assert.ok(f.names.includes('username') && f.names.includes('password'), `sign-in form fields: ${f.names}`);
@@ -120,12 +153,12 @@ async function signIn(as, b, clientId, { state, nonce, challenge }) {
 
 // codeFlow runs the authorization code grant with PKCE, state and nonce
 // and returns the validated token response and its ID token's claims.
-async function codeFlow(as, client, clientAuth, b = new Browser()) {
+async function codeFlow(as, client, clientAuth, b = new Browser(), silent = false) {
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const nonce = oauth.generateRandomNonce();
   const challenge = await oauth.calculatePKCECodeChallenge(verifier);
-  const callback = await signIn(as, b, client.client_id, { state, nonce, challenge });
+  const callback = await signIn(as, b, client.client_id, { state, nonce, challenge, silent });
   const params = oauth.validateAuthResponse(as, client, callback, state);
   const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, env.OIDC_REDIRECT_URI, verifier, http);
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, res, { expectedNonce: nonce, requireIdToken: true });
@@ -192,7 +225,7 @@ test('code + PKCE with client_secret_basic: ID token, userInfo, refresh, revocat
   assert.equal(claims.iss, as.issuer);
   assert.equal(claims.aud, client.client_id);
   assert.equal(claims.nonce, nonce);
-  assert.equal(claims.email, 'rita@example.com');
+  assert.equal(claims.email, env.OIDC_EMAIL);
   assert.equal(claims['cognito:username'], env.OIDC_USERNAME);
   assert.equal(typeof claims.auth_time, 'number');
   const half = createHash('sha256').update(tokens.access_token).digest().subarray(0, 16);
@@ -203,7 +236,7 @@ test('code + PKCE with client_secret_basic: ID token, userInfo, refresh, revocat
   const info = await oauth.processUserInfoResponse(as, client, claims.sub,
     await oauth.userInfoRequest(as, client, tokens.access_token, http));
   assert.equal(info.sub, claims.sub);
-  assert.equal(info.email, 'rita@example.com');
+  assert.equal(info.email, env.OIDC_EMAIL);
   // The auth-scheme is case-insensitive (RFC 7235 2.1).
   const lower = await fetch(as.userinfo_endpoint, { headers: { authorization: `bearer ${tokens.access_token}` } });
   assert.equal(lower.status, 200);
@@ -243,7 +276,7 @@ test('code + PKCE with client_secret_basic: ID token, userInfo, refresh, revocat
   // auth_time is when the user authenticated (OpenID Connect Core 2), not
   // when a session signed them in again without a password.
   await new Promise((done) => setTimeout(done, 1100));
-  const again = await codeFlow(as, client, auth, browser);
+  const again = await codeFlow(as, client, auth, browser, true);
   assert.equal(again.claims.sub, claims.sub);
   assert.equal(again.claims.auth_time, claims.auth_time);
   assert.ok(again.claims.iat > claims.auth_time);
