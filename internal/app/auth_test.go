@@ -316,6 +316,17 @@ func TestWellKnownEndpoints(t *testing.T) {
 	if doc["issuer"] != testPublicURL+"/"+poolID || doc["jwks_uri"] != testPublicURL+"/"+poolID+"/.well-known/jwks.json" {
 		t.Fatalf("discovery %v", doc)
 	}
+	// OpenID Connect Discovery 1.0 3's required members; a pool without a
+	// domain has no endpoints, named with empty strings as Cognito does.
+	for _, k := range []string{"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
+		"response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("discovery has no %s: %v", k, doc)
+		}
+	}
+	if doc["authorization_endpoint"] != "" || doc["token_endpoint"] != "" || doc["revocation_endpoint"] != nil {
+		t.Errorf("discovery of a pool without a domain: %v", doc)
+	}
 	resp2, err := http.Get(s.http.URL + "/us-east-1_missing00/.well-known/jwks.json")
 	if err != nil {
 		t.Fatal(err)

@@ -102,6 +102,11 @@ func (a *App) openIDConfiguration(w http.ResponseWriter, r *http.Request) {
 	if ep := a.oauth.PoolEndpoints(r.Context(), poolID); ep != nil {
 		doc["authorization_endpoint"], doc["token_endpoint"] = ep.Authorize, ep.Token
 		doc["userinfo_endpoint"], doc["revocation_endpoint"], doc["end_session_endpoint"] = ep.UserInfo, ep.Revoke, ep.Logout
+	} else {
+		// No domain, no endpoints: Cognito then names them with empty
+		// strings, so the members OpenID Connect Discovery 1.0 requires
+		// are still there.
+		doc["authorization_endpoint"], doc["token_endpoint"], doc["userinfo_endpoint"] = "", "", ""
 	}
 	if scopes, err := a.users.PoolScopes(r.Context(), poolID); err == nil && len(scopes) > 0 {
 		doc["scopes_supported"] = append(doc["scopes_supported"].([]string), scopes...)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cognate-dev/cognate/internal/loginui"
 	"github.com/cognate-dev/cognate/internal/userpool"
@@ -41,8 +42,11 @@ func (s *Server) parseAuthRequest(r *http.Request, q url.Values) (*authRequest, 
 	st.client = cl.ID
 	req := &authRequest{Client: cl.ID, Redirect: q.Get("redirect_uri"), ResponseType: q.Get("response_type"),
 		State: q.Get("state"), Nonce: q.Get("nonce"), Lang: loginui.Lang(q.Get("lang"))}
-	if req.Redirect == "" || !slices.Contains(cl.CallbackURLs, req.Redirect) {
+	if req.Redirect == "" || !slices.Contains(cl.CallbackURLs, req.Redirect) || len(q["redirect_uri"]) > 1 {
 		return nil, nil, &pageError{"err.redirect"}, nil
+	}
+	if name := repeated(q); name != "" {
+		return req, cl, nil, errInvalidRequest(name + " is repeated.")
 	}
 	if !cl.Enabled {
 		return req, cl, nil, errUnauthorizedClient("The client is not allowed to use OAuth flows.")
@@ -109,7 +113,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	prompt := q.Get("prompt")
 	if ls := s.currentSession(r); ls != nil && prompt != "login" {
-		s.complete(w, r, req, ls.Sub)
+		s.completeAt(w, r, req, ls.Sub, time.Unix(ls.AuthTime, 0))
 		return
 	}
 	if prompt == "none" {
@@ -119,12 +123,20 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, siteOf(r).base+"/login?"+r.URL.RawQuery, http.StatusFound)
 }
 
-// complete ends a sign-in for sub: the code (or, for the implicit grant,
-// the tokens) goes to the client's redirect_uri.
+// complete ends a sign-in for sub that just happened: the code (or, for
+// the implicit grant, the tokens) goes to the client's redirect_uri.
 func (s *Server) complete(w http.ResponseWriter, r *http.Request, req *authRequest, sub string) {
+	s.completeAt(w, r, req, sub, s.Now())
+}
+
+// completeAt is complete for a user who signed in at authTime (earlier,
+// when a managed-login session signs them in silently): the tokens'
+// auth_time (OpenID Connect Core 2).
+func (s *Server) completeAt(w http.ResponseWriter, r *http.Request, req *authRequest, sub string, authTime time.Time) {
 	v := url.Values{}
 	if req.ResponseType == "token" {
-		res, err := s.Users.HostedTokens(r.Context(), userpool.Grant{ClientID: req.Client, Sub: sub, Scopes: req.Scopes, Nonce: req.Nonce})
+		res, err := s.Users.HostedTokens(r.Context(), userpool.Grant{ClientID: req.Client, Sub: sub, Scopes: req.Scopes, Nonce: req.Nonce,
+			AuthTime: authTime})
 		if err != nil {
 			s.failPage(w, r, req.Lang, err)
 			return
@@ -136,7 +148,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, req *authReque
 		v.Set("token_type", "Bearer")
 		v.Set("expires_in", itoa(int64(deref(res.ExpiresIn))))
 	} else {
-		code, err := s.newCode(req, sub)
+		code, err := s.newCode(req, sub, authTime)
 		if err != nil {
 			s.failPage(w, r, req.Lang, err)
 			return

@@ -18,14 +18,18 @@ type codeGrant struct {
 	authRequest
 	Sub    string `json:"u"`
 	Origin string `json:"g"` // origin_jti of the tokens it will be redeemed for
+	// AuthTime is when the user signed in (Unix seconds): the tokens'
+	// auth_time, also when a session signed the user in silently.
+	AuthTime int64 `json:"a,omitempty"`
 }
 
 func codeAAD(client string) string { return "oauth-code:" + client }
 
 // newCode seals a grant into an authorization code bound to the client,
 // redirect_uri and PKCE challenge of req.
-func (s *Server) newCode(req *authRequest, sub string) (string, error) {
-	return s.Ring.SealJSON(codeGrant{authRequest: *req, Sub: sub, Origin: uuid.NewString()}, codeAAD(req.Client), codeTTL, s.Now())
+func (s *Server) newCode(req *authRequest, sub string, authTime time.Time) (string, error) {
+	g := codeGrant{authRequest: *req, Sub: sub, Origin: uuid.NewString(), AuthTime: authTime.Unix()}
+	return s.Ring.SealJSON(g, codeAAD(req.Client), codeTTL, s.Now())
 }
 
 // openCode opens a code made for client; false when it is not one (forged,

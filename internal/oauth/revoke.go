@@ -15,6 +15,10 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, errInvalidRequest("The body must be application/x-www-form-urlencoded."), false)
 		return
 	}
+	if name := repeated(r.PostForm); name != "" {
+		s.writeError(w, errInvalidRequest(name+" is repeated."), false)
+		return
+	}
 	cl, err := s.authenticateClient(r)
 	if err != nil {
 		s.writeError(w, err, cl != nil && cl.basic)
@@ -45,12 +49,4 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-}
-
-func errDescription(err error) string {
-	var ue *userpool.Error
-	if errors.As(err, &ue) {
-		return ue.Message
-	}
-	return "The access token is invalid."
 }

@@ -31,6 +31,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, errInvalidRequest("The body must be application/x-www-form-urlencoded."), false)
 		return
 	}
+	if name := repeated(r.PostForm); name != "" {
+		s.writeError(w, errInvalidRequest(name+" is repeated."), false)
+		return
+	}
 	cl, err := s.authenticateClient(r)
 	if err != nil {
 		s.writeError(w, err, cl != nil && cl.basic || r.Header.Get("Authorization") != "")
@@ -95,4 +99,15 @@ func (s *Server) authenticateClient(r *http.Request) (*authedClient, error) {
 		return &authedClient{basic: basic}, errInvalidClient("Client authentication failed.")
 	}
 	return &authedClient{OAuthClient: cl, secret: secret, basic: basic}, nil
+}
+
+// repeated names a parameter given more than once, which RFC 6749 3.1 and
+// 3.2 forbid (a second value could be read by one check and not another).
+func repeated(v url.Values) string {
+	for k, vs := range v {
+		if len(vs) > 1 {
+			return k
+		}
+	}
+	return ""
 }

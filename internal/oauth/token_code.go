@@ -3,6 +3,7 @@ package oauth
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/cognate-dev/cognate/internal/userpool"
 )
@@ -45,7 +46,8 @@ func (s *Server) codeGrant(r *http.Request, cl *authedClient) (*tokenResponse, e
 		s.Logger.Warn("oauth: authorization code replayed; its tokens are revoked", "client", cl.ID)
 		return nil, errInvalidGrant("The authorization code was already used.")
 	}
-	res, err := s.Users.HostedTokens(r.Context(), userpool.Grant{ClientID: cl.ID, Sub: g.Sub, Scopes: g.Scopes, Nonce: g.Nonce, Origin: g.Origin})
+	res, err := s.Users.HostedTokens(r.Context(), userpool.Grant{ClientID: cl.ID, Sub: g.Sub, Scopes: g.Scopes, Nonce: g.Nonce, Origin: g.Origin,
+		AuthTime: unixOrZero(g.AuthTime)})
 	if err != nil {
 		return nil, err
 	}
@@ -54,4 +56,13 @@ func (s *Server) codeGrant(r *http.Request, cl *authedClient) (*tokenResponse, e
 		out.IDToken = res.IdToken
 	}
 	return out, nil
+}
+
+// unixOrZero is the time of Unix seconds, zero for 0 (a code sealed before
+// codes carried the time).
+func unixOrZero(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -105,6 +106,9 @@ type Grant struct {
 	Scopes   []string
 	Nonce    string
 	Origin   string
+	// AuthTime is when the user signed in, which may be before the grant
+	// (a managed-login session signs in silently); zero means now.
+	AuthTime time.Time
 }
 
 // HostedTokens issues the tokens of a grant: access and ID tokens carrying
@@ -126,7 +130,7 @@ func (s *Service) HostedTokens(ctx context.Context, g Grant) (*cip.Authenticatio
 		return nil, errorf(NotAuthorized, msgUserDisabled)
 	}
 	return s.issueTokens(ctx, p, cl, &u, &session{source: triggers.TokenHostedAuth,
-		scope: strings.Join(g.Scopes, " "), nonce: g.Nonce, origin: g.Origin})
+		scope: strings.Join(g.Scopes, " "), nonce: g.Nonce, origin: g.Origin, authTime: g.AuthTime})
 }
 
 // RevokeSession revokes the refresh tokens of the session that began with

@@ -81,6 +81,9 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		if sess != nil {
 			start.deviceKey, start.source = sess.deviceKey, sess.source
 			start.scope, start.nonce = sess.scope, sess.nonce
+			if !sess.authTime.IsZero() && sess.authTime.Before(now) {
+				start.authTime = sess.authTime
+			}
 			if sess.origin != "" {
 				start.originJTI = sess.origin
 			}
@@ -114,7 +117,7 @@ func (s *Service) issueTokens(ctx context.Context, p *pool, cl *client, u *stora
 		refresh := newRefreshToken()
 		err := s.store.Tokens().Create(ctx, storage.RefreshToken{
 			ID: hashRefresh(refresh), PoolID: p.rec.ID, ClientID: cl.rec.ID, Sub: u.Sub,
-			OriginJTI: sess.originJTI, FamilyID: sess.familyID, DeviceKey: sess.deviceKey, AuthTime: now,
+			OriginJTI: sess.originJTI, FamilyID: sess.familyID, DeviceKey: sess.deviceKey, AuthTime: sess.authTime,
 			CreatedAt: now, ExpiresAt: now.Add(cl.refreshTTL()), Scope: sess.scope, Nonce: sess.nonce,
 		})
 		if err != nil {
