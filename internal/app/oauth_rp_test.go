@@ -221,6 +221,12 @@ func testRelyingParty(t *testing.T, s *server) {
 	if replayed.Get("error") != "login_required" {
 		t.Fatalf("prompt=none with the session cookie copied before logout: %v", replayed)
 	}
+	other, _ := s.oauthClient(poolID, true, []types.OAuthFlowType{types.OAuthFlowTypeCode})
+	mixed := b.get(r.extra.EndSession + "?" + url.Values{"id_token_hint": {tok.Extra("id_token").(string)},
+		"client_id": {other}, "post_logout_redirect_uri": {rpLogout}}.Encode())
+	if mixed.status != http.StatusBadRequest || mixed.location != nil {
+		t.Fatalf("logout naming another client than the ID token's: %d %v", mixed.status, mixed.location)
+	}
 	bad := b.get(r.extra.EndSession + "?" + url.Values{"client_id": {clientID}, "logout_uri": {"http://evil.test/"}}.Encode())
 	if bad.status != http.StatusBadRequest || bad.location != nil {
 		t.Fatalf("logout to an unregistered URL: %d %v", bad.status, bad.location)

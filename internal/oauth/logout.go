@@ -20,14 +20,19 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := q.Get("lang")
 	clientID := q.Get("client_id")
-	if hint := q.Get("id_token_hint"); clientID == "" && hint != "" {
+	if hint := q.Get("id_token_hint"); hint != "" {
 		// OpenID RP-initiated logout names the client by the ID token
 		// (its aud); the token's signature matters not: the logout URL
-		// must still be one of that client's.
+		// must still be one of that client's. Given both, the client_id
+		// must be the token's (RP-Initiated Logout 1.0, section 2).
 		var c struct {
 			Aud string `json:"aud"`
 		}
 		if token.Peek(hint, &c) == nil {
+			if clientID != "" && clientID != c.Aud {
+				s.page(w, r, http.StatusBadRequest, loginui.Page{Lang: lang, Title: "error.title", Error: "err.client"})
+				return
+			}
 			clientID = c.Aud
 		}
 	}
