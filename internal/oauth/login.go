@@ -171,8 +171,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 // next shows the challenge a sign-in step asks for, or completes it.
 func (s *Server) next(w http.ResponseWriter, r *http.Request, req *authRequest, username string, step *userpool.HostedStep) {
 	if step.Sub != "" {
-		s.startSession(w, siteOf(r), step.Sub)
-		if s.offerPasskey(w, r, req, step.Sub, "") {
+		id := s.startSession(w, siteOf(r), step.Sub)
+		if s.offerPasskey(w, r, req, step.Sub, id, "") {
 			return
 		}
 		s.complete(w, r, req, step.Sub)

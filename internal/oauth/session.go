@@ -46,15 +46,16 @@ func (s *Server) cookie(st *site, name, value string, maxAge int) *http.Cookie {
 		Secure: st.secure, SameSite: http.SameSiteLaxMode}
 }
 
-// startSession gives the browser the session cookie of sub.
-func (s *Server) startSession(w http.ResponseWriter, st *site, sub string) {
-	s.startSessionFrom(w, st, sub, "", nil)
+// startSession gives the browser the session cookie of sub and returns
+// the session's id ("" when it could not).
+func (s *Server) startSession(w http.ResponseWriter, st *site, sub string) string {
+	return s.startSessionFrom(w, st, sub, "", nil)
 }
 
 // startSessionFrom gives the browser the session cookie of sub, signed in
 // through SAML provider idp with session saml (or natively, when saml is
-// nil).
-func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp string, saml *federation.SAMLSession) {
+// nil), and returns the session's id ("" when it could not).
+func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp string, saml *federation.SAMLSession) string {
 	now := s.Now()
 	ls := loginSession{ID: base64.RawURLEncoding.EncodeToString(secret.RandomBytes(16)), Pool: st.poolID, Sub: sub, AuthTime: now.Unix()}
 	if saml != nil {
@@ -62,9 +63,10 @@ func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp stri
 	}
 	v, err := s.Ring.SealJSON(ls, sessionAAD(st.poolID), sessionTTL, now)
 	if err != nil {
-		return
+		return ""
 	}
 	http.SetCookie(w, s.cookie(st, sessionCookie, v, int(sessionTTL/time.Second)))
+	return ls.ID
 }
 
 // currentSession returns the live session of the request, nil for none.
