@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -85,6 +86,15 @@ func (s *Server) currentSession(r *http.Request) *loginSession {
 	if n, err := s.Nonces.Uses(r.Context(), sessionEndKey(ls.ID)); err != nil || n > 0 {
 		return nil
 	}
+	// So is one whose SAML session its provider ended by a LogoutRequest
+	// (samlLogoutRequest), which reaches /saml2/logout cross-site, without
+	// this cookie.
+	if ls.SAML != nil && ls.SAML.SessionIndex != "" {
+		key := samlSessionEndKey(ls.Pool, ls.IdP, ls.SAML.NameID, ls.SAML.SessionIndex)
+		if n, err := s.Nonces.Uses(r.Context(), key); err != nil || n > 0 {
+			return nil
+		}
+	}
 	return &ls
 }
 
@@ -102,6 +112,13 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, ls *loginSes
 }
 
 func sessionEndKey(id string) []byte { return secret.HashToken("managed-login-session-ended:" + id) }
+
+// samlSessionEndKey names the SAML session (NameID, SessionIndex) of
+// provider idp in a pool as ended by the provider.
+func samlSessionEndKey(pool, idp, nameID, sessionIndex string) []byte {
+	b, _ := json.Marshal([]string{"saml-session-ended", pool, idp, nameID, sessionIndex})
+	return secret.HashToken(string(b))
+}
 
 // csrfToken returns the request's CSRF token, setting a new one in a
 // cookie when it has none. Forms carry it in the hidden field _csrf, and a
