@@ -105,3 +105,33 @@ func TestPoolDomainLimitsAndMetrics(t *testing.T) {
 		t.Errorf("throttled UserFederation requests: %v", got)
 	}
 }
+
+// The "Add a passkey?" answer (/login/passkey) is a sign-in page like the
+// others: limited per address as UserAuthentication and counted under its
+// own name.
+func TestPasskeyPromptEndpointLimited(t *testing.T) {
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.RateLimits = "address:UserAuthentication=0.01/2"
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	s.oauthPool(nil)
+	base := s.cfg.PublicURL + "/domains/" + rpDomain
+	before := s.scrape(t)
+	for i, want := range []int{http.StatusForbidden, http.StatusForbidden, http.StatusTooManyRequests} {
+		resp, err := http.PostForm(base+"/login/passkey", url.Values{"skip": {"1"}, "prompt": {"x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("POST /login/passkey %d: %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	after := s.scrape(t)
+	for outcome, want := range map[string]float64{"client_error": 2, "throttled": 1} {
+		labels := map[string]string{"endpoint": "/login/passkey", "outcome": outcome}
+		if got := metricValue(after, "cognate_endpoint_requests_total", labels) - metricValue(before, "cognate_endpoint_requests_total", labels); got != want {
+			t.Errorf("cognate_endpoint_requests_total%v moved by %v, want %v", labels, got, want)
+		}
+	}
+}
