@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -134,4 +135,51 @@ func TestPasskeyPromptEndpointLimited(t *testing.T) {
 			t.Errorf("cognate_endpoint_requests_total%v moved by %v, want %v", labels, got, want)
 		}
 	}
+}
+
+// Wrong passwords typed on the sign-in page count toward the password
+// spray rule as the API's do, and a spraying address is refused the
+// pages' sign-ins (429), even with a right password, while another
+// address signs in.
+func TestPasswordSprayOnThePages(t *testing.T) {
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.PasswordSpray, cfg.TrustedProxies = "3/10m", "127.0.0.1"
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	poolID := s.oauthPool(nil)
+	clientID, secret := s.oauthClient(poolID, true, []types.OAuthFlowType{types.OAuthFlowTypeCode})
+	r := newRP(t, s, poolID, clientID, secret, "openid")
+	s.user(poolID, "bystander", "Correct-Horse-9")
+
+	signIn := func(addr, user, pw string) *page {
+		t.Helper()
+		b := newBrowser(t)
+		b.client.Transport = forwardedFor{addr}
+		login := b.get(r.conf.AuthCodeURL("st"))
+		if login.status == http.StatusTooManyRequests {
+			return login
+		}
+		return b.submit(login, map[string]string{"username": user, "password": pw})
+	}
+	for i := range 3 {
+		if p := signIn("203.0.113.66", "user"+strconv.Itoa(i), "Summer2026!"); p.status != http.StatusBadRequest {
+			t.Fatalf("wrong password %d: %d", i, p.status)
+		}
+	}
+	if p := signIn("203.0.113.66", "bystander", "Correct-Horse-9"); p.status != http.StatusTooManyRequests || p.location != nil {
+		t.Fatalf("the spraying address signed in on the pages: %d %v", p.status, p.location)
+	}
+	if back := signIn("198.51.100.9", "bystander", "Correct-Horse-9").callback(t); back.Get("code") == "" {
+		t.Fatalf("another address cannot sign in: %v", back)
+	}
+}
+
+// forwardedFor is a transport that says the request comes from addr
+// (through the trusted proxy 127.0.0.1).
+type forwardedFor struct{ addr string }
+
+func (f forwardedFor) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("X-Forwarded-For", f.addr)
+	return http.DefaultTransport.RoundTrip(req)
 }

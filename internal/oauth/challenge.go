@@ -124,6 +124,9 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	step, err := s.Users.HostedRespond(r.Context(), req.Client, challenge, session, username, answers)
 	if err != nil {
+		if challenge == "PASSWORD" {
+			s.passwordRefused(r, username, err)
+		}
 		key := errorKey(err)
 		if challenge == "WEB_AUTHN" && key != "err.locked" && key != "err.disabled" {
 			key = "err.passkey"

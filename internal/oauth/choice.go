@@ -52,6 +52,9 @@ func (s *Server) choiceSubmit(w http.ResponseWriter, r *http.Request, req *authR
 	}
 	step, err := s.Users.HostedUserAuth(r.Context(), req.Client, username, password)
 	if err != nil {
+		if password != "" {
+			s.passwordRefused(r, username, err)
+		}
 		s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, username, errorKey(err), ""))
 		return
 	}
