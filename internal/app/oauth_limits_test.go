@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-dev/cognate/internal/app"
 	"github.com/cognate-dev/cognate/internal/config"
@@ -182,4 +184,38 @@ func (f forwardedFor) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.Header.Set("X-Forwarded-For", f.addr)
 	return http.DefaultTransport.RoundTrip(req)
+}
+
+// On the choice pages the password is its own step, whose form carries
+// the username: the spray rule names the user by the sign-in's Session,
+// so a browser that posts the same made-up name with every password is
+// counted by the names it typed.
+func TestPasswordSprayOnTheChoicePages(t *testing.T) {
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.PasswordSpray, cfg.TrustedProxies = "3/10m", "127.0.0.1"
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	poolID := s.pool(&cip.CreateUserPoolInput{Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+		AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp}}}})
+	result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String(rpDomain)})).must(t)
+	clientID, secret := s.choiceClient(poolID)
+	r := newRP(t, s, poolID, clientID, secret, "openid")
+
+	b := newBrowser(t)
+	b.client.Transport = forwardedFor{"203.0.113.67"}
+	for i := range 3 {
+		name := "user" + strconv.Itoa(i)
+		s.user(poolID, name, "Correct-Horse-9")
+		choice := b.submit(b.get(r.conf.AuthCodeURL("st")), map[string]string{"username": name})
+		pw := b.submit(choice, map[string]string{"factor": "PASSWORD"})
+		if !strings.Contains(pw.body, `/login/challenge"`) || !strings.Contains(pw.body, `name="password"`) {
+			t.Fatalf("no password step for %s: %d\n%s", name, pw.status, pw.body)
+		}
+		if p := b.submit(pw, map[string]string{"password": "Summer2026!", "username": "same"}); p.status != http.StatusBadRequest || p.location != nil {
+			t.Fatalf("wrong password %d: %d %v", i, p.status, p.location)
+		}
+	}
+	if p := b.get(r.conf.AuthCodeURL("st")); p.status != http.StatusTooManyRequests {
+		t.Fatalf("the spraying address is not refused: %d", p.status)
+	}
 }
