@@ -187,7 +187,7 @@ func (a *App) build(ctx context.Context, ring *secret.KeyRing) error {
 	a.users = up
 	a.oauth = oauth.New(oauth.Deps{Users: up, Ring: ring, Nonces: a.store.Nonces(), PublicURL: a.cfg.PublicURL,
 		AuthDomainBase: a.cfg.AuthDomainBase, SourceIP: a.clientIP, Admit: a.admitEndpoint, Observe: a.observeEndpoint,
-		Now: a.now, Logger: a.log})
+		WrongPassword: a.wrongPasswordOnPage, Now: a.now, Logger: a.log})
 	a.sts.SetRecorder(countingRecorder{issuanceRecorder{ip}, a.metrics})
 	a.sts.SetCognitoTokenCheck(ip.OpenIDTokenLive)
 	idp, err := cognitoidp.New(up, cognitoidp.Options{SignIn: a.signedIn})

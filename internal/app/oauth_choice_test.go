@@ -305,4 +305,24 @@ func TestOAuthPasskeyPrompt(t *testing.T) {
 	if back := b.submit(again, map[string]string{"skip": "1"}).callback(t); back.Get("code") == "" || back.Get("state") != "st" {
 		t.Fatalf("Not now: %v", back)
 	}
+
+	// The prompt belongs to the browser's session: another browser (its
+	// own CSRF token and flow, no session) cannot post it to be signed in
+	// as pia, and once pia signs out her own copy of the page signs no one
+	// in either.
+	other := newBrowser(t)
+	otherLogin := other.get(r.conf.AuthCodeURL("evil"))
+	csrf := regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	stolen := &page{url: again.url, body: strings.Replace(again.body, csrf.FindStringSubmatch(again.body)[1],
+		csrf.FindStringSubmatch(otherLogin.body)[1], -1)}
+	if p := other.submit(stolen, map[string]string{"skip": "1"}); p.location != nil || p.status != http.StatusBadRequest {
+		t.Fatalf("a prompt posted by another browser: %d %v", p.status, p.location)
+	}
+	bye := b.get(s.cfg.PublicURL + "/domains/" + rpDomain + "/logout?" + url.Values{"client_id": {clientID}, "logout_uri": {rpLogout}}.Encode())
+	if bye.location == nil || bye.location.String() != rpLogout {
+		t.Fatalf("logout: %d %v", bye.status, bye.location)
+	}
+	if p := b.submit(again, map[string]string{"skip": "1"}); p.location != nil || p.status != http.StatusBadRequest {
+		t.Fatalf("the prompt after sign-out: %d %v", p.status, p.location)
+	}
 }

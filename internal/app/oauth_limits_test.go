@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cognate-dev/cognate/internal/app"
 	"github.com/cognate-dev/cognate/internal/config"
@@ -103,5 +106,116 @@ func TestPoolDomainLimitsAndMetrics(t *testing.T) {
 	}
 	if got := moved("cognate_throttled_requests_total", map[string]string{"category": "UserFederation", "scope": "address"}); got != 1 {
 		t.Errorf("throttled UserFederation requests: %v", got)
+	}
+}
+
+// The "Add a passkey?" answer (/login/passkey) is a sign-in page like the
+// others: limited per address as UserAuthentication and counted under its
+// own name.
+func TestPasskeyPromptEndpointLimited(t *testing.T) {
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.RateLimits = "address:UserAuthentication=0.01/2"
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	s.oauthPool(nil)
+	base := s.cfg.PublicURL + "/domains/" + rpDomain
+	before := s.scrape(t)
+	for i, want := range []int{http.StatusForbidden, http.StatusForbidden, http.StatusTooManyRequests} {
+		resp, err := http.PostForm(base+"/login/passkey", url.Values{"skip": {"1"}, "prompt": {"x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("POST /login/passkey %d: %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	after := s.scrape(t)
+	for outcome, want := range map[string]float64{"client_error": 2, "throttled": 1} {
+		labels := map[string]string{"endpoint": "/login/passkey", "outcome": outcome}
+		if got := metricValue(after, "cognate_endpoint_requests_total", labels) - metricValue(before, "cognate_endpoint_requests_total", labels); got != want {
+			t.Errorf("cognate_endpoint_requests_total%v moved by %v, want %v", labels, got, want)
+		}
+	}
+}
+
+// Wrong passwords typed on the sign-in page count toward the password
+// spray rule as the API's do, and a spraying address is refused the
+// pages' sign-ins (429), even with a right password, while another
+// address signs in.
+func TestPasswordSprayOnThePages(t *testing.T) {
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.PasswordSpray, cfg.TrustedProxies = "3/10m", "127.0.0.1"
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	poolID := s.oauthPool(nil)
+	clientID, secret := s.oauthClient(poolID, true, []types.OAuthFlowType{types.OAuthFlowTypeCode})
+	r := newRP(t, s, poolID, clientID, secret, "openid")
+	s.user(poolID, "bystander", "Correct-Horse-9")
+
+	signIn := func(addr, user, pw string) *page {
+		t.Helper()
+		b := newBrowser(t)
+		b.client.Transport = forwardedFor{addr}
+		login := b.get(r.conf.AuthCodeURL("st"))
+		if login.status == http.StatusTooManyRequests {
+			return login
+		}
+		return b.submit(login, map[string]string{"username": user, "password": pw})
+	}
+	for i := range 3 {
+		if p := signIn("203.0.113.66", "user"+strconv.Itoa(i), "Summer2026!"); p.status != http.StatusBadRequest {
+			t.Fatalf("wrong password %d: %d", i, p.status)
+		}
+	}
+	if p := signIn("203.0.113.66", "bystander", "Correct-Horse-9"); p.status != http.StatusTooManyRequests || p.location != nil {
+		t.Fatalf("the spraying address signed in on the pages: %d %v", p.status, p.location)
+	}
+	if back := signIn("198.51.100.9", "bystander", "Correct-Horse-9").callback(t); back.Get("code") == "" {
+		t.Fatalf("another address cannot sign in: %v", back)
+	}
+}
+
+// forwardedFor is a transport that says the request comes from addr
+// (through the trusted proxy 127.0.0.1).
+type forwardedFor struct{ addr string }
+
+func (f forwardedFor) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("X-Forwarded-For", f.addr)
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// On the choice pages the password is its own step, whose form carries
+// the username: the spray rule names the user by the sign-in's Session,
+// so a browser that posts the same made-up name with every password is
+// counted by the names it typed.
+func TestPasswordSprayOnTheChoicePages(t *testing.T) {
+	s := startRP(t, "sqlite", func(cfg config.Config) (*app.App, error) {
+		cfg.PasswordSpray, cfg.TrustedProxies = "3/10m", "127.0.0.1"
+		return app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string { return "" })
+	})
+	poolID := s.pool(&cip.CreateUserPoolInput{Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+		AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp}}}})
+	result(s.idp.CreateUserPoolDomain(ctx, &cip.CreateUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String(rpDomain)})).must(t)
+	clientID, secret := s.choiceClient(poolID)
+	r := newRP(t, s, poolID, clientID, secret, "openid")
+
+	b := newBrowser(t)
+	b.client.Transport = forwardedFor{"203.0.113.67"}
+	for i := range 3 {
+		name := "user" + strconv.Itoa(i)
+		s.user(poolID, name, "Correct-Horse-9")
+		choice := b.submit(b.get(r.conf.AuthCodeURL("st")), map[string]string{"username": name})
+		pw := b.submit(choice, map[string]string{"factor": "PASSWORD"})
+		if !strings.Contains(pw.body, `/login/challenge"`) || !strings.Contains(pw.body, `name="password"`) {
+			t.Fatalf("no password step for %s: %d\n%s", name, pw.status, pw.body)
+		}
+		if p := b.submit(pw, map[string]string{"password": "Summer2026!", "username": "same"}); p.status != http.StatusBadRequest || p.location != nil {
+			t.Fatalf("wrong password %d: %d %v", i, p.status, p.location)
+		}
+	}
+	if p := b.get(r.conf.AuthCodeURL("st")); p.status != http.StatusTooManyRequests {
+		t.Fatalf("the spraying address is not refused: %d", p.status)
 	}
 }

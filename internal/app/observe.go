@@ -161,11 +161,24 @@ func (a *App) admitEndpoint(r *http.Request, endpoint string) bool {
 	if cat == "" || a.limiter == nil {
 		return true
 	}
-	if !a.limiter.Allow(ratelimit.ScopeAddress, cat, a.clientIP(r)) {
+	addr := a.clientIP(r)
+	if !a.limiter.Allow(ratelimit.ScopeAddress, cat, addr) {
 		a.metrics.Throttled(cat, ratelimit.ScopeAddress)
 		return false
 	}
+	if cat == ratelimit.UserAuthentication && a.limiter.Blocked(addr) {
+		a.metrics.Throttled(cat, "spray")
+		return false
+	}
 	return true
+}
+
+// wrongPasswordOnPage counts a wrong password typed on a pool domain's
+// pages against its address, as signedIn does for the API's.
+func (a *App) wrongPasswordOnPage(r *http.Request, username string) {
+	if a.limiter != nil {
+		a.limiter.WrongPassword(a.clientIP(r), strings.ToLower(username))
+	}
 }
 
 // observeEndpoint counts a request to a pool domain's endpoint.

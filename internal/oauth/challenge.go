@@ -124,6 +124,10 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	step, err := s.Users.HostedRespond(r.Context(), req.Client, challenge, session, username, answers)
 	if err != nil {
+		if challenge == "PASSWORD" {
+			// Named by the flow: the form's username is the browser's to change.
+			s.passwordRefused(r, s.Users.HostedFlowName(r.Context(), req.Client, session), err)
+		}
 		key := errorKey(err)
 		if challenge == "WEB_AUTHN" && key != "err.locked" && key != "err.disabled" {
 			key = "err.passkey"

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/loginui"
+	"github.com/cognate-dev/cognate/internal/secret"
 )
 
 // Choice-based sign-in and passkeys on the pages. For a client that
@@ -30,10 +31,14 @@ const promptTTL = 10 * time.Minute
 const promptAAD = "managed-login-passkey-prompt"
 
 // passkeyPrompt is what an "Add a passkey?" page's form carries, sealed:
-// the user the sign-in just signed in, for the flow's client.
+// the user the sign-in just signed in, for the flow's client, and the
+// managed-login session that sign-in started. The answer is taken only
+// from the browser that holds that session, still live: the prompt alone
+// signs no one in (another browser, or the page kept after /logout).
 type passkeyPrompt struct {
-	Client string `json:"c"`
-	Sub    string `json:"u"`
+	Client  string `json:"c"`
+	Sub     string `json:"u"`
+	Session string `json:"s"`
 }
 
 // choiceSubmit is POST /login for choice-based sign-in: the username
@@ -47,6 +52,9 @@ func (s *Server) choiceSubmit(w http.ResponseWriter, r *http.Request, req *authR
 	}
 	step, err := s.Users.HostedUserAuth(r.Context(), req.Client, username, password)
 	if err != nil {
+		if password != "" {
+			s.passwordRefused(r, username, err)
+		}
 		s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, username, errorKey(err), ""))
 		return
 	}
@@ -54,9 +62,12 @@ func (s *Server) choiceSubmit(w http.ResponseWriter, r *http.Request, req *authR
 }
 
 // offerPasskey shows the "Add a passkey?" page when the user sub, just
-// signed in, can add one at this page's origin; false when it did not.
-// errKey is the page's error.
-func (s *Server) offerPasskey(w http.ResponseWriter, r *http.Request, req *authRequest, sub, errKey string) bool {
+// signed in (managed-login session sessionID), can add one at this page's
+// origin; false when it did not. errKey is the page's error.
+func (s *Server) offerPasskey(w http.ResponseWriter, r *http.Request, req *authRequest, sub, sessionID, errKey string) bool {
+	if sessionID == "" {
+		return false
+	}
 	st := siteOf(r)
 	if !s.Users.HostedPasskeyOffer(r.Context(), req.Client, sub, originOf(st.base)) {
 		return false
@@ -65,7 +76,7 @@ func (s *Server) offerPasskey(w http.ResponseWriter, r *http.Request, req *authR
 	if err != nil {
 		return false
 	}
-	seal, err := s.Ring.SealJSON(passkeyPrompt{Client: req.Client, Sub: sub}, promptAAD, promptTTL, s.Now())
+	seal, err := s.Ring.SealJSON(passkeyPrompt{Client: req.Client, Sub: sub, Session: sessionID}, promptAAD, promptTTL, s.Now())
 	if err != nil {
 		return false
 	}
@@ -84,7 +95,9 @@ func (s *Server) passkeySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var pr passkeyPrompt
-	if s.Ring.OpenJSON(r.PostFormValue("prompt"), promptAAD, s.Now(), &pr) != nil || pr.Client != req.Client {
+	ls := s.currentSession(r)
+	if s.Ring.OpenJSON(r.PostFormValue("prompt"), promptAAD, s.Now(), &pr) != nil || pr.Client != req.Client ||
+		ls == nil || pr.Session == "" || !secret.Equal(ls.ID, pr.Session) || ls.Sub != pr.Sub {
 		s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, "", "err.session", ""))
 		return
 	}
@@ -92,7 +105,7 @@ func (s *Server) passkeySubmit(w http.ResponseWriter, r *http.Request) {
 		err := s.Users.HostedCompletePasskey(r.Context(), req.Client, pr.Sub, []byte(r.PostFormValue("credential")))
 		if err != nil {
 			s.Logger.Debug("oauth: passkey registration refused", "err", err)
-			if !s.offerPasskey(w, r, req, pr.Sub, "err.passkey") {
+			if !s.offerPasskey(w, r, req, pr.Sub, pr.Session, "err.passkey") {
 				s.failPage(w, r, req.Lang, err)
 			}
 			return

@@ -96,6 +96,15 @@ func errorKey(err error) string {
 	return "err.generic"
 }
 
+// passwordRefused tells WrongPassword of a password check that failed
+// with err (a wrong password, or one for a user locked out), as the API
+// tells the spray rule.
+func (s *Server) passwordRefused(r *http.Request, username string, err error) {
+	if k := errorKey(err); s.WrongPassword != nil && (k == "err.credentials" || k == "err.locked") {
+		s.WrongPassword(r, username)
+	}
+}
+
 // openForm checks a POST's CSRF token and opens its flow. It shows the
 // error page and returns nil when either is bad.
 func (s *Server) openForm(w http.ResponseWriter, r *http.Request) *authRequest {
@@ -162,6 +171,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	step, err := s.Users.HostedSignIn(r.Context(), req.Client, username, password)
 	if err != nil {
+		s.passwordRefused(r, username, err)
 		s.page(w, r, http.StatusBadRequest, s.signInForm(r, req, username, errorKey(err), ""))
 		return
 	}
@@ -171,8 +181,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 // next shows the challenge a sign-in step asks for, or completes it.
 func (s *Server) next(w http.ResponseWriter, r *http.Request, req *authRequest, username string, step *userpool.HostedStep) {
 	if step.Sub != "" {
-		s.startSession(w, siteOf(r), step.Sub)
-		if s.offerPasskey(w, r, req, step.Sub, "") {
+		id := s.startSession(w, siteOf(r), step.Sub)
+		if s.offerPasskey(w, r, req, step.Sub, id, "") {
 			return
 		}
 		s.complete(w, r, req, step.Sub)

@@ -18,7 +18,7 @@ import (
 var knownEndpoints = map[string]bool{
 	"/oauth2/authorize": true, "/oauth2/token": true, "/oauth2/userInfo": true, "/oauth2/revoke": true,
 	"/oauth2/idpresponse": true, "/saml2/idpresponse": true, "/saml2/metadata": true, "/saml2/logout": true,
-	"/logout": true, "/login": true, "/login/challenge": true, "/signup": true, "/confirm": true,
+	"/logout": true, "/login": true, "/login/challenge": true, "/login/passkey": true, "/signup": true, "/confirm": true,
 	"/forgotPassword": true, "/confirmForgotPassword": true,
 }
 

@@ -3,6 +3,7 @@ package oauth
 import (
 	"encoding/base64"
 	"net/http"
+	"time"
 
 	"github.com/cognate-dev/cognate/internal/federation"
 	"github.com/cognate-dev/cognate/internal/loginui"
@@ -156,7 +157,19 @@ func (s *Server) samlLogoutRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The session ends when it is one the request names (its provider,
-	// NameID and SessionIndex); a session of someone else stays.
+	// NameID and SessionIndex); a session of someone else stays. The
+	// provider's page posts the request cross-site, so the browser may
+	// send no session cookie (SameSite=Lax): each SessionIndex named is
+	// recorded as ended, which ends the sessions it opened wherever they
+	// are (currentSession). A request that names no SessionIndex ends the
+	// session of the cookie only.
+	for _, idx := range req.SessionIndexes {
+		key := samlSessionEndKey(st.poolID, pc.Name, req.NameID, idx)
+		if _, err := s.Nonces.Use(r.Context(), key, s.Now().Add(sessionTTL+time.Minute)); err != nil {
+			s.failPage(w, r, "", err)
+			return
+		}
+	}
 	if ls != nil && ls.IdP == pc.Name && req.Ends(ls.SAML) {
 		s.endSession(w, r, ls)
 	}

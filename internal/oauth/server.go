@@ -35,8 +35,11 @@ type Deps struct {
 	// Observe is told of every request: its endpoint, outcome (Outcome*)
 	// and duration. nil reports nothing.
 	Observe func(endpoint, outcome string, d time.Duration)
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// WrongPassword is told of a wrong password typed on the pages for
+	// username (for the password spray rule). nil tells nothing.
+	WrongPassword func(r *http.Request, username string)
+	Now           func() time.Time
+	Logger        *slog.Logger
 }
 
 // Server serves the pool domains.

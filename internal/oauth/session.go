@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -46,15 +47,16 @@ func (s *Server) cookie(st *site, name, value string, maxAge int) *http.Cookie {
 		Secure: st.secure, SameSite: http.SameSiteLaxMode}
 }
 
-// startSession gives the browser the session cookie of sub.
-func (s *Server) startSession(w http.ResponseWriter, st *site, sub string) {
-	s.startSessionFrom(w, st, sub, "", nil)
+// startSession gives the browser the session cookie of sub and returns
+// the session's id ("" when it could not).
+func (s *Server) startSession(w http.ResponseWriter, st *site, sub string) string {
+	return s.startSessionFrom(w, st, sub, "", nil)
 }
 
 // startSessionFrom gives the browser the session cookie of sub, signed in
 // through SAML provider idp with session saml (or natively, when saml is
-// nil).
-func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp string, saml *federation.SAMLSession) {
+// nil), and returns the session's id ("" when it could not).
+func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp string, saml *federation.SAMLSession) string {
 	now := s.Now()
 	ls := loginSession{ID: base64.RawURLEncoding.EncodeToString(secret.RandomBytes(16)), Pool: st.poolID, Sub: sub, AuthTime: now.Unix()}
 	if saml != nil {
@@ -62,9 +64,10 @@ func (s *Server) startSessionFrom(w http.ResponseWriter, st *site, sub, idp stri
 	}
 	v, err := s.Ring.SealJSON(ls, sessionAAD(st.poolID), sessionTTL, now)
 	if err != nil {
-		return
+		return ""
 	}
 	http.SetCookie(w, s.cookie(st, sessionCookie, v, int(sessionTTL/time.Second)))
+	return ls.ID
 }
 
 // currentSession returns the live session of the request, nil for none.
@@ -83,6 +86,15 @@ func (s *Server) currentSession(r *http.Request) *loginSession {
 	if n, err := s.Nonces.Uses(r.Context(), sessionEndKey(ls.ID)); err != nil || n > 0 {
 		return nil
 	}
+	// So is one whose SAML session its provider ended by a LogoutRequest
+	// (samlLogoutRequest), which reaches /saml2/logout cross-site, without
+	// this cookie.
+	if ls.SAML != nil && ls.SAML.SessionIndex != "" {
+		key := samlSessionEndKey(ls.Pool, ls.IdP, ls.SAML.NameID, ls.SAML.SessionIndex)
+		if n, err := s.Nonces.Uses(r.Context(), key); err != nil || n > 0 {
+			return nil
+		}
+	}
 	return &ls
 }
 
@@ -100,6 +112,13 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, ls *loginSes
 }
 
 func sessionEndKey(id string) []byte { return secret.HashToken("managed-login-session-ended:" + id) }
+
+// samlSessionEndKey names the SAML session (NameID, SessionIndex) of
+// provider idp in a pool as ended by the provider.
+func samlSessionEndKey(pool, idp, nameID, sessionIndex string) []byte {
+	b, _ := json.Marshal([]string{"saml-session-ended", pool, idp, nameID, sessionIndex})
+	return secret.HashToken(string(b))
+}
 
 // csrfToken returns the request's CSRF token, setting a new one in a
 // cookie when it has none. Forms carry it in the hidden field _csrf, and a

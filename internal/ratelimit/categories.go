@@ -81,7 +81,7 @@ var categories = map[string]map[string]string{
 // tokens; the federation endpoints have their own.
 var endpoints = map[string]string{
 	"/oauth2/authorize": UserAuthentication, "/login": UserAuthentication, "/login/challenge": UserAuthentication,
-	"/signup": UserCreation, "/confirm": UserCreation,
+	"/login/passkey": UserAuthentication, "/signup": UserCreation, "/confirm": UserCreation,
 	"/forgotPassword": UserAccountRecovery, "/confirmForgotPassword": UserAccountRecovery,
 	"/oauth2/token": UserToken, "/oauth2/revoke": UserToken, "/logout": UserToken, "/oauth2/userInfo": UserRead,
 	"/oauth2/idpresponse": UserFederation, "/saml2/idpresponse": UserFederation, "/saml2/logout": UserFederation,

@@ -59,6 +59,22 @@ func (s *Service) HostedUserAuth(ctx context.Context, clientID, username, passwo
 	return hostedStep(r, err)
 }
 
+// HostedFlowName is the username a choice-based sign-in's Session was
+// started with ("" when session is not one of the client's), so that the
+// pages name the user of a wrong password by the flow, not by a form
+// field the browser may change.
+func (s *Service) HostedFlowName(ctx context.Context, clientID, session string) string {
+	cl, err := s.loadClient(ctx, clientID)
+	if err != nil {
+		return ""
+	}
+	var st flowState
+	if s.ring.OpenJSON(session, flowAAD, s.now(), &st) != nil || st.Client != cl.rec.ID {
+		return ""
+	}
+	return st.Name
+}
+
 // hostedUser is the caller a managed-login page acts for: the user sub of
 // the client's pool, signed in on the pages.
 func (s *Service) hostedUser(ctx context.Context, clientID, sub string) (*caller, *relyingParty, error) {
