@@ -201,7 +201,7 @@ func (a *App) signedIn(ctx context.Context, flow, username, outcome string) {
 // passwordSteps are the sign-in steps that check a password.
 var passwordSteps = map[string]bool{
 	"USER_PASSWORD_AUTH": true, "ADMIN_USER_PASSWORD_AUTH": true, "ADMIN_NO_SRP_AUTH": true,
-	"PASSWORD_VERIFIER": true, "PASSWORD": true, "PASSWORD_SRP": true,
+	"PASSWORD_VERIFIER": true, "PASSWORD": true, "PASSWORD_SRP": true, "USER_AUTH_PASSWORD": true,
 }
 
 // ready is /readyz: the storage answers and holds every migration.

@@ -230,3 +230,61 @@ func TestRateLimitByCategory(t *testing.T) {
 			MessageAction: types.MessageActionTypeSuppress})).must(t)
 	}
 }
+
+// TestPasswordSprayThroughUserAuth: choice-based sign-in through the API
+// is under the spray rule too, whether the password comes with
+// InitiateAuth (PREFERRED_CHALLENGE=PASSWORD) or answers SELECT_CHALLENGE,
+// and an answer's USERNAME cannot hide the users sprayed (the rule names
+// the user by the Session).
+func TestPasswordSprayThroughUserAuth(t *testing.T) {
+	cfg := newConfig(t, "sqlite")
+	cfg.PasswordSpray, cfg.TrustedProxies = "3/10m", "127.0.0.1"
+	s := start(t, cfg)
+	poolID := s.pool(&cip.CreateUserPoolInput{Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+		AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp}}}})
+	clientID := *result(s.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID),
+		ClientName: aws.String("choice"), ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth,
+			types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})).must(t).UserPoolClient.ClientId
+	for i := range 6 {
+		s.user(poolID, fmt.Sprintf("user%d", i), "Correct-Horse-9")
+	}
+	s.user(poolID, "bystander", "Correct-Horse-9")
+	bystander := func(addr string) error {
+		_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "bystander", "PASSWORD": "Correct-Horse-9"}}, from(addr))
+		return err
+	}
+
+	// The password with InitiateAuth.
+	for i := range 3 {
+		_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserAuth,
+			AuthParameters: map[string]string{"USERNAME": fmt.Sprintf("user%d", i), "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Summer2026!"}},
+			from("203.0.113.70"))
+		wantCode(t, err, "NotAuthorizedException", "")
+	}
+	if err := bystander("203.0.113.70"); !isThrottled(err) {
+		t.Fatalf("USER_AUTH with PREFERRED_CHALLENGE=PASSWORD escaped the spray rule: %v", err)
+	}
+
+	// The password answering SELECT_CHALLENGE, every answer naming the
+	// same user.
+	for i := 3; i < 6; i++ {
+		out := result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserAuth,
+			AuthParameters: map[string]string{"USERNAME": fmt.Sprintf("user%d", i)}}, from("203.0.113.71"))).must(t)
+		if out.ChallengeName != types.ChallengeNameTypeSelectChallenge {
+			t.Fatalf("USER_AUTH: challenge %q, want SELECT_CHALLENGE", out.ChallengeName)
+		}
+		_, err := s.idp.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(clientID),
+			ChallengeName: types.ChallengeNameTypeSelectChallenge, Session: out.Session,
+			ChallengeResponses: map[string]string{"USERNAME": "user0", "ANSWER": "PASSWORD", "PASSWORD": "Summer2026!"}}, from("203.0.113.71"))
+		if err == nil {
+			t.Fatal("a wrong password answered SELECT_CHALLENGE")
+		}
+	}
+	if err := bystander("203.0.113.71"); !isThrottled(err) {
+		t.Fatalf("a spray answering SELECT_CHALLENGE under one USERNAME escaped the spray rule: %v", err)
+	}
+	if err := bystander("198.51.100.9"); err != nil {
+		t.Fatalf("another address cannot sign in: %v", err)
+	}
+}

@@ -264,27 +264,29 @@ func observeSignIns(h map[string]awsproto.Handler, up *userpool.Service, signIn 
 		return h
 	}
 	h["InitiateAuth"] = observed(up.InitiateAuth, signIn,
-		func(in *cip.InitiateAuthRequest) (string, string) { return in.AuthFlow, in.AuthParameters["USERNAME"] },
+		func(_ context.Context, in *cip.InitiateAuthRequest) (string, string) {
+			return initiatedFlow(in.AuthFlow, in.AuthParameters), in.AuthParameters["USERNAME"]
+		},
 		func(out *cip.InitiateAuthResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
 		})
 	h["AdminInitiateAuth"] = observed(up.AdminInitiateAuth, signIn,
-		func(in *cip.AdminInitiateAuthRequest) (string, string) {
-			return in.AuthFlow, in.AuthParameters["USERNAME"]
+		func(_ context.Context, in *cip.AdminInitiateAuthRequest) (string, string) {
+			return initiatedFlow(in.AuthFlow, in.AuthParameters), in.AuthParameters["USERNAME"]
 		},
 		func(out *cip.AdminInitiateAuthResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
 		})
 	h["RespondToAuthChallenge"] = observed(up.RespondToAuthChallenge, signIn,
-		func(in *cip.RespondToAuthChallengeRequest) (string, string) {
-			return in.ChallengeName, in.ChallengeResponses["USERNAME"]
+		func(ctx context.Context, in *cip.RespondToAuthChallengeRequest) (string, string) {
+			return answeredStep(in.ChallengeName, in.ChallengeResponses), answeringUser(ctx, up, in.ClientId, in.Session, in.ChallengeResponses)
 		},
 		func(out *cip.RespondToAuthChallengeResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
 		})
 	h["AdminRespondToAuthChallenge"] = observed(up.AdminRespondToAuthChallenge, signIn,
-		func(in *cip.AdminRespondToAuthChallengeRequest) (string, string) {
-			return in.ChallengeName, in.ChallengeResponses["USERNAME"]
+		func(ctx context.Context, in *cip.AdminRespondToAuthChallengeRequest) (string, string) {
+			return answeredStep(in.ChallengeName, in.ChallengeResponses), answeringUser(ctx, up, in.ClientId, in.Session, in.ChallengeResponses)
 		},
 		func(out *cip.AdminRespondToAuthChallengeResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
@@ -292,9 +294,39 @@ func observeSignIns(h map[string]awsproto.Handler, up *userpool.Service, signIn 
 	return h
 }
 
+// initiatedFlow names the step an InitiateAuth runs: USER_AUTH that
+// prefers PASSWORD and carries one checks the password at once
+// (USER_AUTH_PASSWORD), so that the password-spray rule counts it.
+func initiatedFlow(flow string, params map[string]string) string {
+	if flow == "USER_AUTH" && params["PREFERRED_CHALLENGE"] == "PASSWORD" && params["PASSWORD"] != "" {
+		return "USER_AUTH_PASSWORD"
+	}
+	return flow
+}
+
+// answeredStep names the step a challenge's answer runs: SELECT_CHALLENGE
+// answered with PASSWORD and one checks the password (PASSWORD).
+func answeredStep(challenge string, answers map[string]string) string {
+	if challenge == "SELECT_CHALLENGE" && answers["ANSWER"] == "PASSWORD" && answers["PASSWORD"] != "" {
+		return "PASSWORD"
+	}
+	return challenge
+}
+
+// answeringUser is the user a challenge's answer is for: the name its
+// Session was started with when it holds one (USER_AUTH), else the
+// answer's USERNAME, which a caller could otherwise vary to hide a
+// password spray behind one name.
+func answeringUser(ctx context.Context, up *userpool.Service, clientID, session string, answers map[string]string) string {
+	if name := up.HostedFlowName(ctx, clientID, session); name != "" {
+		return name
+	}
+	return answers["USERNAME"]
+}
+
 // observed is op for a sign-in step, reporting its outcome.
 func observed[In, Out any](fn func(context.Context, *In) (*Out, error), signIn func(ctx context.Context, flow, username, outcome string),
-	step func(*In) (flow, username string), result func(*Out) (tokens, challenge bool)) awsproto.Handler {
+	step func(context.Context, *In) (flow, username string), result func(*Out) (tokens, challenge bool)) awsproto.Handler {
 	return op(func(ctx context.Context, in *In) (*Out, error) {
 		out, err := fn(ctx, in)
 		outcome := "failure"
@@ -308,7 +340,7 @@ func observed[In, Out any](fn func(context.Context, *In) (*Out, error), signIn f
 		case e != nil && e.Kind == userpool.NotAuthorized && e.Message == userpool.MsgAttemptsExceeded:
 			outcome = "locked"
 		}
-		flow, username := step(in)
+		flow, username := step(ctx, in)
 		signIn(ctx, flow, username, outcome)
 		return out, err
 	})
