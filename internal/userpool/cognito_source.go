@@ -203,15 +203,25 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		if err != nil {
 			return false, err
 		}
+		meanwhile := false
 		saved, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
-			if cur.PasswordHash != "" {
-				return errorf(NotAuthorized, msgBadCredentials) // set meanwhile: ask again
+			if meanwhile = cur.PasswordHash != ""; meanwhile {
+				return errNoChange
 			}
 			s.putPassword(cur, np)
 			cur.Status = in.Status
 			return s.passwordSaved(ctx, tx, p, cur)
 		})
-		return err == nil, err
+		if err != nil || !meanwhile {
+			return err == nil, err
+		}
+		// A concurrent sign-in (or reset) set a password meanwhile: pw is
+		// checked against that one.
+		ok, err := s.hasher.Verify(ctx, pw, saved.PasswordHash)
+		if !ok || err != nil {
+			saved = nil
+		}
+		return ok, err
 	})
 	if err == nil && saved != nil {
 		s.log.Info("user's password migrated from Cognito", "pool", p.rec.ID, "sub", u.Sub)
