@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"testing"
 	"time"
 
@@ -44,4 +46,42 @@ func TestMigrateFromCognitoRelayedSRPOtherUsersProof(t *testing.T) {
 	if _, err := s.srpSignIn(old.pool, old.spa, "alice", "Alice-pass-1", nil); err != nil {
 		t.Errorf("alice's relayed SRP sign-in: %v", err)
 	}
+}
+
+// A copied user whose password is not here yet: USER_AUTH's PASSWORD
+// checks it at the old pool (as USER_PASSWORD_AUTH does), and ChangePassword
+// after a relayed SRP sign-in wants the previous password, checked there.
+func TestMigrateFromCognitoPasswordNotHereYet(t *testing.T) {
+	old := newOldCognito(t)
+	s := startRP(t, "sqlite", nil)
+	old.migrate(t, s, old.pool)
+	choice := *result(s.idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &old.pool, ClientName: aws.String("choice"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})).must(t).UserPoolClient.ClientId
+	out, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &choice, AuthFlow: types.AuthFlowTypeUserAuth,
+		AuthParameters: map[string]string{"USERNAME": "alice", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Alice-pass-1"}})
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("alice's USER_AUTH PASSWORD sign-in: %v %v %v", err, out.ChallengeName, out.ChallengeParameters)
+	}
+
+	srpOut, err := s.srpSignIn(old.pool, old.spa, "bob", "Bob-pass-123", nil)
+	if err != nil {
+		t.Fatalf("bob's relayed SRP sign-in: %v", err)
+	}
+	access := srpOut.AuthenticationResult.AccessToken
+	change := func(prev string) error {
+		in := &cip.ChangePasswordInput{AccessToken: access, ProposedPassword: aws.String("Bob-new-pass-1")}
+		if prev != "" {
+			in.PreviousPassword = &prev
+		}
+		_, err := s.idp.ChangePassword(ctx, in)
+		return err
+	}
+	wantCode(t, change(""), "InvalidParameterException", "")
+	wantCode(t, change("Bob-pass-999"), "NotAuthorizedException", "")
+	if err := change("Bob-pass-123"); err != nil {
+		t.Fatalf("bob's ChangePassword with his old password: %v", err)
+	}
+	old.stop()
+	result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &choice, AuthFlow: types.AuthFlowTypeUserAuth,
+		AuthParameters: map[string]string{"USERNAME": "bob", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Bob-new-pass-1"}})).must(t)
 }

@@ -289,6 +289,25 @@ func (s *Service) migrateFromSource(ctx context.Context, p *pool, src *CognitoSo
 	return u, nil
 }
 
+// checkPasswordOrOld is checkUserPassword, except that the password of a
+// copied user who has none here yet is checked at the old pool (and kept
+// here when it is right: migratePassword). It returns u as it is after.
+func (s *Service) checkPasswordOrOld(ctx context.Context, p *pool, u *storage.User, name, pw string) (*storage.User, passwordCheck, error) {
+	src, err := s.copiedWithoutPassword(p, u)
+	if err != nil {
+		return u, 0, err
+	}
+	if src == nil {
+		res, err := s.checkUserPassword(ctx, p, u, name, pw)
+		return u, res, err
+	}
+	saved, res, err := s.migratePassword(ctx, p, src, u, pw)
+	if saved != nil {
+		u = saved
+	}
+	return u, res, err
+}
+
 // copiedWithoutPassword returns the pool's Cognito source when u is a
 // user copied from it who has no password here yet; nil otherwise.
 func (s *Service) copiedWithoutPassword(p *pool, u *storage.User) (*CognitoSource, error) {
