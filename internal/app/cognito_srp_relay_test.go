@@ -85,3 +85,19 @@ func TestMigrateFromCognitoPasswordNotHereYet(t *testing.T) {
 	result(s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &choice, AuthFlow: types.AuthFlowTypeUserAuth,
 		AuthParameters: map[string]string{"USERNAME": "bob", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Bob-new-pass-1"}})).must(t)
 }
+
+// An administrator's reset of a copied user is not bypassed by the old
+// pool: neither a relayed SRP sign-in nor a password sign-in takes the old
+// password.
+func TestMigrateFromCognitoResetCopiedUser(t *testing.T) {
+	old := newOldCognito(t)
+	s := startRP(t, "sqlite", nil)
+	old.migrate(t, s, old.pool)
+	result(s.idp.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &old.pool, Username: aws.String("alice")})).must(t)
+	if out, err := s.srpSignIn(old.pool, old.spa, "alice", "Alice-pass-1", nil); err == nil {
+		t.Fatalf("alice signed in with SRP after her reset: %v", out.AuthenticationResult != nil)
+	}
+	_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Alice-pass-1", "SECRET_HASH": secretHash(old.webSecret, "alice", old.web)}})
+	wantCode(t, err, "PasswordResetRequiredException", "")
+}

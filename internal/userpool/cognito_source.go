@@ -309,9 +309,11 @@ func (s *Service) checkPasswordOrOld(ctx context.Context, p *pool, u *storage.Us
 }
 
 // copiedWithoutPassword returns the pool's Cognito source when u is a
-// user copied from it who has no password here yet; nil otherwise.
+// user copied from it who has no password here yet; nil otherwise. A
+// user whose password was reset here (RESET_REQUIRED) is not one: the
+// old pool's password must not undo the reset.
 func (s *Service) copiedWithoutPassword(p *pool, u *storage.User) (*CognitoSource, error) {
-	if u == nil || u.PasswordHash != "" || p.cfg.CognitoSource == nil {
+	if u == nil || u.PasswordHash != "" || u.Status == "RESET_REQUIRED" || p.cfg.CognitoSource == nil {
 		return nil, nil
 	}
 	return s.cognitoSource(p)
