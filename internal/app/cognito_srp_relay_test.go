@@ -1,12 +1,16 @@
 package app_test
 
 import (
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognate-dev/cognate/internal/srp"
+	"github.com/cognate-dev/cognate/internal/srp/srpclient"
 )
 
 // A relayed SRP sign-in proves the password of the user it was started
@@ -61,6 +65,21 @@ func TestMigrateFromCognitoPasswordNotHereYet(t *testing.T) {
 		AuthParameters: map[string]string{"USERNAME": "alice", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Alice-pass-1"}})
 	if err != nil || out.AuthenticationResult == nil {
 		t.Fatalf("alice's USER_AUTH PASSWORD sign-in: %v %v %v", err, out.ChallengeName, out.ChallengeParameters)
+	}
+
+	// bob is offered both password factors, as any user; PASSWORD_SRP is
+	// relayed to the old pool.
+	sel := result(s.userAuth(choice, map[string]string{"USERNAME": "bob"})).must(t)
+	if got := challengeNames(sel.AvailableChallenges); !slices.Contains(got, "PASSWORD") || !slices.Contains(got, "PASSWORD_SRP") {
+		t.Errorf("bob's first factors: %v", got)
+	}
+	c := srpclient.NewClient(srp.PoolName(old.pool))
+	ch := result(s.userAuth(choice, map[string]string{"USERNAME": "bob", "PREFERRED_CHALLENGE": "PASSWORD_SRP", "SRP_A": c.SRPA()})).must(t)
+	if ch.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+		t.Fatalf("bob's PASSWORD_SRP: %s", ch.ChallengeName)
+	}
+	if v := result(s.srpVerify(choice, srpAnswer(t, c, ch.ChallengeParameters, "Bob-pass-123", time.Now()), ch.Session)).must(t); v.AuthenticationResult == nil {
+		t.Fatal("bob's relayed PASSWORD_SRP: no tokens")
 	}
 
 	srpOut, err := s.srpSignIn(old.pool, old.spa, "bob", "Bob-pass-123", nil)
