@@ -203,15 +203,25 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		if err != nil {
 			return false, err
 		}
+		meanwhile := false
 		saved, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
-			if cur.PasswordHash != "" {
-				return errorf(NotAuthorized, msgBadCredentials) // set meanwhile: ask again
+			if meanwhile = cur.PasswordHash != ""; meanwhile {
+				return errNoChange
 			}
 			s.putPassword(cur, np)
 			cur.Status = in.Status
 			return s.passwordSaved(ctx, tx, p, cur)
 		})
-		return err == nil, err
+		if err != nil || !meanwhile {
+			return err == nil, err
+		}
+		// A concurrent sign-in (or reset) set a password meanwhile: pw is
+		// checked against that one.
+		ok, err := s.hasher.Verify(ctx, pw, saved.PasswordHash)
+		if !ok || err != nil {
+			saved = nil
+		}
+		return ok, err
 	})
 	if err == nil && saved != nil {
 		s.log.Info("user's password migrated from Cognito", "pool", p.rec.ID, "sub", u.Sub)
@@ -279,10 +289,31 @@ func (s *Service) migrateFromSource(ctx context.Context, p *pool, src *CognitoSo
 	return u, nil
 }
 
+// checkPasswordOrOld is checkUserPassword, except that the password of a
+// copied user who has none here yet is checked at the old pool (and kept
+// here when it is right: migratePassword). It returns u as it is after.
+func (s *Service) checkPasswordOrOld(ctx context.Context, p *pool, u *storage.User, name, pw string) (*storage.User, passwordCheck, error) {
+	src, err := s.copiedWithoutPassword(p, u)
+	if err != nil {
+		return u, 0, err
+	}
+	if src == nil {
+		res, err := s.checkUserPassword(ctx, p, u, name, pw)
+		return u, res, err
+	}
+	saved, res, err := s.migratePassword(ctx, p, src, u, pw)
+	if saved != nil {
+		u = saved
+	}
+	return u, res, err
+}
+
 // copiedWithoutPassword returns the pool's Cognito source when u is a
-// user copied from it who has no password here yet; nil otherwise.
+// user copied from it who has no password here yet; nil otherwise. A
+// user whose password was reset here (RESET_REQUIRED) is not one: the
+// old pool's password must not undo the reset.
 func (s *Service) copiedWithoutPassword(p *pool, u *storage.User) (*CognitoSource, error) {
-	if u == nil || u.PasswordHash != "" || p.cfg.CognitoSource == nil {
+	if u == nil || u.PasswordHash != "" || u.Status == "RESET_REQUIRED" || p.cfg.CognitoSource == nil {
 		return nil, nil
 	}
 	return s.cognitoSource(p)

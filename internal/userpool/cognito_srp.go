@@ -2,6 +2,8 @@ package userpool
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 
 	"github.com/cognate-dev/cognate/internal/secret"
@@ -17,7 +19,11 @@ import (
 // this server's that remembers the old pool's; the client's proof goes
 // there too, and when the old pool takes it the sign-in goes on here. The
 // pool id is the old one, so the proof the client computes is the one the
-// old pool expects. The user stays without a password here until a
+// old pool expects. The answer given to the old pool is the one to the
+// challenge it gave for this user: USERNAME is that challenge's
+// USER_ID_FOR_SRP and PASSWORD_CLAIM_SECRET_BLOCK must be its SECRET_BLOCK
+// (the session keeps its hash), so that another user's proof, made against
+// a challenge of theirs, cannot sign this user in. The user stays without a password here until a
 // password sign-in or a reset: SRP sign-ins keep asking the old pool.
 
 const relayAAD = "cognito-srp-relay"
@@ -30,6 +36,15 @@ type relayState struct {
 	Sub        string `json:"u"`
 	OldSession string `json:"o"`
 	Device     string `json:"d,omitempty"`
+	// UserID is the old challenge's USER_ID_FOR_SRP, Block the SHA-256 of
+	// its SECRET_BLOCK.
+	UserID string `json:"n"`
+	Block  []byte `json:"b"`
+}
+
+func blockHash(block string) []byte {
+	h := sha256.Sum256([]byte(block))
+	return h[:]
 }
 
 // relaySRPChallenge starts the old pool's USER_SRP_AUTH for u with the
@@ -44,7 +59,7 @@ func (s *Service) relaySRPChallenge(ctx context.Context, p *pool, cl *client, sr
 		return nil, err
 	}
 	sess, err := s.ring.SealJSON(relayState{ID: uuid.NewString(), Pool: p.rec.ID, Client: cl.rec.ID, Sub: u.Sub,
-		OldSession: oldSession, Device: deviceKey}, relayAAD, srpBlockTTL, s.now())
+		OldSession: oldSession, Device: deviceKey, UserID: params["USER_ID_FOR_SRP"], Block: blockHash(params["SECRET_BLOCK"])}, relayAAD, srpBlockTTL, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +84,9 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 		if resp[k] == "" {
 			return nil, true, errorf(InvalidParameter, "Missing required parameter %s", k)
 		}
+	}
+	if subtle.ConstantTimeCompare(blockHash(resp["PASSWORD_CLAIM_SECRET_BLOCK"]), st.Block) != 1 {
+		return nil, true, errorf(NotAuthorized, msgDeadSession) // not the old pool's block for this user
 	}
 	got, err := s.store.Users().GetBySub(ctx, p.rec.ID, st.Sub)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -95,7 +113,11 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 	status := ""
 	res, err := s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
 		var err error
-		status, err = s.old.FinishSRP(ctx, *src, st.OldSession, resp)
+		answer := map[string]string{"USERNAME": st.UserID}
+		for _, k := range []string{"PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
+			answer[k] = resp[k]
+		}
+		status, err = s.old.FinishSRP(ctx, *src, st.OldSession, answer)
 		if errors.Is(err, ErrOldRefused) {
 			return false, nil
 		}

@@ -137,7 +137,7 @@ func migrationRefused(cl *client) error {
 func (s *Service) migrateOnSignIn(ctx context.Context, p *pool, cl *client, name, pw string) (*storage.User, error) {
 	var migrated *storage.User
 	res, err := s.guardPassword(ctx, p.rec.ID, unknownSubject(p, name), func() (bool, error) {
-		u, err := s.migrateUser(ctx, p, cl, name, pw)
+		u, err := s.migrateOrFind(ctx, p, cl, name, pw)
 		if errors.Is(err, errNotMigrated) {
 			return false, nil
 		}
@@ -153,6 +153,23 @@ func (s *Service) migrateOnSignIn(ctx context.Context, p *pool, cl *client, name
 		return nil, migrationRefused(cl)
 	}
 	return migrated, nil
+}
+
+// migrateOrFind is migrateUser, for a name another request may be
+// migrating at the same time (on this node or another): when that one
+// created the user first, this one gets the user it created, and the
+// sign-in or reset goes on as for any user (the password is then checked
+// against the one saved here).
+func (s *Service) migrateOrFind(ctx context.Context, p *pool, cl *client, name, pw string) (*storage.User, error) {
+	u, err := s.migrateUser(ctx, p, cl, name, pw)
+	if e := AsError(err); e == nil || e.Kind != UsernameExists {
+		return u, err
+	}
+	found, ferr := s.findUser(ctx, p, name)
+	if ferr != nil || found == nil {
+		return nil, err
+	}
+	return found, nil
 }
 
 // migrates reports whether a sign-in or reset of an unknown name asks the

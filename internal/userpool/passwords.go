@@ -130,11 +130,16 @@ func (s *Service) ChangePassword(ctx context.Context, in *cip.ChangePasswordRequ
 	if err := p.checkPassword(in.ProposedPassword); err != nil {
 		return nil, err
 	}
-	if u.PasswordHash != "" {
+	src, err := s.copiedWithoutPassword(p, u)
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash != "" || src != nil { // a copied user's is at the old pool
 		if in.PreviousPassword == "" {
 			return nil, errorf(InvalidParameter, "PreviousPassword is required for a user who has a password.")
 		}
-		res, err := s.checkUserPassword(ctx, p, u, u.Username, in.PreviousPassword)
+		var res passwordCheck
+		u, res, err = s.checkPasswordOrOld(ctx, p, u, u.Username, in.PreviousPassword)
 		if err != nil {
 			return nil, err
 		}

@@ -112,7 +112,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *cip.ForgotPasswordRequ
 		return nil, err
 	}
 	if u == nil {
-		m, err := s.migrateUser(ctx, p, cl, in.Username, "")
+		m, err := s.migrateOrFind(ctx, p, cl, in.Username, "")
 		if err != nil && !errors.Is(err, errNotMigrated) {
 			return nil, err
 		}

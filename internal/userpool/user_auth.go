@@ -42,7 +42,10 @@ func (p *pool) availableFirstFactors(u *storage.User) []string {
 		allowed = pol.SignInPolicy.AllowedFirstAuthFactors
 	}
 	var out []string
-	if contains(allowed, "PASSWORD") && (u == nil || u.PasswordHash != "") {
+	// A user copied from Cognito whose password is not here yet: the old
+	// pool checks it (cognito_source.go, cognito_srp.go).
+	copied := u != nil && u.Status != "RESET_REQUIRED" && p.cfg.CognitoSource != nil
+	if contains(allowed, "PASSWORD") && (u == nil || u.PasswordHash != "" || copied) {
 		out = append(out, ffPassword, ffPasswordSRP)
 	}
 	if contains(allowed, "EMAIL_OTP") && (u == nil || verifiedAttr(u, "email")) {
@@ -101,7 +104,7 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 		if pw == "" {
 			return s.firstFactorChallenge(cl, st, ffPassword)
 		}
-		res, err := s.checkUserPassword(ctx, p, u, st.Name, pw)
+		u, res, err := s.checkPasswordOrOld(ctx, p, u, st.Name, pw)
 		if err != nil {
 			return nil, err
 		}
@@ -118,6 +121,13 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 	case ffPasswordSRP:
 		if in["SRP_A"] == "" {
 			return s.firstFactorChallenge(cl, st, ffPasswordSRP)
+		}
+		if src, err := s.copiedWithoutPassword(p, u); err != nil {
+			return nil, err
+		} else if src != nil {
+			if r, err := s.relaySRPChallenge(ctx, p, cl, src, u, in["SRP_A"], st.Device); r != nil || err != nil {
+				return r, err
+			}
 		}
 		return s.passwordVerifierChallenge(ctx, p, cl, u, st.Name, in["SRP_A"], st.Device, nil)
 	case ffEmailOTP, ffSMSOTP:
