@@ -33,11 +33,16 @@ func TestCancelledSignInStopsWaitingForAHashSlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// signInsDone receives the time each InitiateAuth handler returned.
-	signInsDone := make(chan time.Time, 4)
+	// signInsStarted hears of each InitiateAuth reaching the server,
+	// signInsDone receives the time each one's handler returned.
+	signInsStarted, signInsDone := make(chan struct{}, 4), make(chan time.Time, 4)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		signIn := strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth")
+		if signIn {
+			signInsStarted <- struct{}{}
+		}
 		a.Handler().ServeHTTP(w, r)
-		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") {
+		if signIn {
 			signInsDone <- time.Now()
 		}
 	}))
@@ -60,21 +65,34 @@ func TestCancelledSignInStopsWaitingForAHashSlot(t *testing.T) {
 	<-hogStarted
 	time.Sleep(100 * time.Millisecond) // let it acquire the slot
 
-	reqCtx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	// A sign-in that queues for the slot, and whose client goes away once
+	// it is queued (cancelled only after the server has the request, so a
+	// busy machine cannot make it give up before sending).
+	reqCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	_, err = s.idp.InitiateAuth(reqCtx, &cip.InitiateAuthInput{
-		ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": "hana", "PASSWORD": "Correct-Horse-9"},
-	})
-	if err == nil {
+	signInErr := make(chan error, 1)
+	go func() {
+		_, err := s.idp.InitiateAuth(reqCtx, &cip.InitiateAuthInput{
+			ClientId: aws.String(clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "hana", "PASSWORD": "Correct-Horse-9"},
+		})
+		signInErr <- err
+	}()
+	select {
+	case <-signInsStarted:
+	case <-time.After(time.Minute):
+		t.Fatal("the sign-in never reached the server")
+	}
+	time.Sleep(100 * time.Millisecond) // let it queue for the slot
+	cancel()
+	if err := <-signInErr; err == nil {
 		t.Fatal("the sign-in succeeded while the only hashing slot was taken")
 	}
 	var handlerDone, hogEnd time.Time
 	select {
 	case handlerDone = <-signInsDone:
 	case hogEnd = <-hogDone:
-		handlerDone = <-signInsDone
-		t.Fatalf("the abandoned sign-in waited for the slot: its handler returned %v after the slot came free", handlerDone.Sub(hogEnd))
+		t.Fatal("the abandoned sign-in waited for the slot: the slot came free before its handler returned")
 	}
 	hogEnd = <-hogDone
 	t.Logf("abandoned sign-in returned %v before the slot came free", hogEnd.Sub(handlerDone))
