@@ -13,8 +13,8 @@ import (
 const bulkRows = 500
 
 // copyUsers is the batch from which CreateMany loads its rows with the
-// backend's Copier (PostgreSQL's COPY), where it has one: below it, the
-// multi-row statements cost about as much.
+// backend's Copier (PostgreSQL's COPY), where it has one; a smaller batch
+// keeps the multi-row statements, one or two round trips either way.
 const copyUsers = 100
 
 // The tables CreateMany fills and their columns, in the order of the rows
