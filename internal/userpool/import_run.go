@@ -166,7 +166,8 @@ func (s *Service) endJob(ctx context.Context, j storage.ImportJob, status, msg s
 // importRows imports one batch in one transaction, which also records the
 // rows not imported and advances the job, only while the job is as read.
 // The batch's lookups are checked in a few reads (Users.Taken) and its
-// users created in a few multi-row statements (Users.CreateMany).
+// users created in a few multi-row statements, or with COPY on PostgreSQL
+// (Users.CreateMany).
 func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, rows []importRow) (storage.ImportJob, error) {
 	var next storage.ImportJob
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {

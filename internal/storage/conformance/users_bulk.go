@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"testing"
@@ -12,6 +13,7 @@ func init() {
 	register("UsersBulk",
 		test{"CreateMany", testUsersCreateMany},
 		test{"CreateManyAllOrNone", testUsersCreateManyAllOrNone},
+		test{"CreateManyLargeAllOrNone", testUsersCreateManyLargeAllOrNone},
 		test{"Taken", testUsersTaken},
 	)
 }
@@ -71,6 +73,88 @@ func testUsersCreateManyAllOrNone(t *testing.T, f *fixture) {
 		}
 	}
 	wantErr(t, f.Users().CreateMany(f.ctx, []storage.User{f.newUser("us-east-1_missing", "x")}), storage.ErrNotFound)
+}
+
+// testUsersCreateManyLargeAllOrNone: a batch large enough for a backend's
+// bulk load (COPY) with one bad user in the middle is refused whole, with
+// the error a single Create would give, stores nothing, keeps the user
+// count, and leaves a transaction it ran in usable.
+func testUsersCreateManyLargeAllOrNone(t *testing.T, f *fixture) {
+	const n, mid = 300, 150
+	p := f.pool()
+	f.user(p.ID, "taken")
+	batch := func(poolID string) []storage.User {
+		var us []storage.User
+		for i := range n {
+			us = append(us, f.newUser(poolID, fmt.Sprintf("large%05d", i)))
+		}
+		return us
+	}
+	refused := func(name string, us []storage.User) {
+		t.Helper()
+		for _, u := range []storage.User{us[0], us[mid-1], us[mid+1], us[n-1]} {
+			if _, err := f.Users().GetBySub(f.ctx, p.ID, u.Sub); !errors.Is(err, storage.ErrNotFound) {
+				t.Fatalf("%s: after a refused CreateMany, GetBySub(%s) = %v, want ErrNotFound", name, u.Username, err)
+			}
+			if _, err := f.Users().GetByLookup(f.ctx, p.ID, storage.LookupUsername, u.Lookups[0].Key); !errors.Is(err, storage.ErrNotFound) {
+				t.Fatalf("%s: after a refused CreateMany, GetByLookup(%s) = %v, want ErrNotFound", name, u.Username, err)
+			}
+		}
+		found, _, err := f.Users().Search(f.ctx, p.ID, storage.UserFilter{Key: "email", Value: us[0].Attributes["email"]}, storage.Page{})
+		must(t, err)
+		if len(found) != 0 {
+			t.Fatalf("%s: a refused CreateMany left %d search rows", name, len(found))
+		}
+		if c, err := f.Users().Count(f.ctx, p.ID); err != nil || c != 1 {
+			t.Fatalf("%s: Count = %d, %v; want 1", name, c, err)
+		}
+	}
+	for name, tc := range map[string]struct {
+		spoil func(us []storage.User)
+		want  error
+	}{
+		"taken username": {func(us []storage.User) { us[mid] = f.newUser(p.ID, "taken") }, storage.ErrConflict},
+		"username twice": {func(us []storage.User) { us[mid] = f.newUser(p.ID, us[10].Username) }, storage.ErrConflict},
+		"sub twice":      {func(us []storage.User) { us[mid].Sub = us[10].Sub }, storage.ErrConflict},
+		"invalid text":   {func(us []storage.User) { us[mid].Username = "bad\x00name" }, storage.ErrInvalidText},
+	} {
+		us := batch(p.ID)
+		tc.spoil(us)
+		wantErr(t, f.Users().CreateMany(f.ctx, us), tc.want)
+		refused(name, us)
+	}
+	missing := batch("us-east-1_missing")
+	wantErr(t, f.Users().CreateMany(f.ctx, missing), storage.ErrNotFound)
+
+	// In a transaction: the refused batch leaves the writes before and
+	// after it to commit.
+	us := batch(p.ID)
+	us[mid].Sub = us[0].Sub
+	before, after := f.newUser(p.ID, "before"), f.newUser(p.ID, "after")
+	must(t, f.InTx(f.ctx, func(tx storage.Stores) error {
+		if err := tx.Users().Create(f.ctx, before); err != nil {
+			return err
+		}
+		wantErr(t, tx.Users().CreateMany(f.ctx, us), storage.ErrConflict)
+		return tx.Users().Create(f.ctx, after)
+	}))
+	for _, u := range []storage.User{before, after} {
+		_, err := f.Users().GetBySub(f.ctx, p.ID, u.Sub)
+		must(t, err)
+	}
+	if _, err := f.Users().GetBySub(f.ctx, p.ID, us[mid+1].Sub); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a CreateMany refused in a transaction stored a user: %v", err)
+	}
+
+	// The same batch, unspoiled, goes in whole.
+	good := batch(p.ID)
+	must(t, f.Users().CreateMany(f.ctx, good))
+	if c, err := f.Users().Count(f.ctx, p.ID); err != nil || c != n+3 {
+		t.Fatalf("Count = %d, %v; want %d", c, err, n+3)
+	}
+	got, err := f.Users().GetByLookup(f.ctx, p.ID, storage.LookupUsername, good[mid].Lookups[0].Key)
+	must(t, err)
+	same(t, "user by username", got.Sub, good[mid].Sub)
 }
 
 func testUsersTaken(t *testing.T, f *fixture) {

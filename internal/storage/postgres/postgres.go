@@ -198,6 +198,7 @@ type pgxQuerier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
 }
 
 // querier is a sqlstore.Querier over a pool or a transaction.
@@ -226,6 +227,17 @@ func (q querier) Query(ctx context.Context, query string, args ...any) (sqlstore
 func (q querier) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
 	return row{q.q.QueryRow(ctx, q.b.rewrite(query), args...)}
 }
+
+// CopyRows loads rows into table with COPY (binary format), on the
+// transaction's connection inside one: one round trip for the rows and
+// none of the statements' parameter limits. A duplicate key fails the
+// whole load with storage.ErrConflict, as an INSERT would.
+func (q querier) CopyRows(ctx context.Context, table string, columns []string, rows [][]any) (int64, error) {
+	n, err := q.q.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+	return n, convert(err)
+}
+
+var _ sqlstore.Copier = querier{}
 
 type row struct{ r pgx.Row }
 

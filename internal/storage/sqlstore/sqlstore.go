@@ -38,6 +38,17 @@ type Querier interface {
 	QueryRow(ctx context.Context, query string, args ...any) Row
 }
 
+// Copier is a Querier that can load many rows into a table in one bulk
+// operation (PostgreSQL's COPY), all or none; its errors are those of a
+// Querier (a duplicate key is storage.ErrConflict, a missing record
+// referred to storage.ErrNotFound). A transaction's querier loads within
+// the transaction. Users.CreateMany uses it for large batches.
+type Copier interface {
+	// CopyRows loads rows, each holding the columns' values in order, and
+	// returns how many it wrote.
+	CopyRows(ctx context.Context, table string, columns []string, rows [][]any) (int64, error)
+}
+
 // Row is one result row.
 type Row interface {
 	Scan(dest ...any) error

@@ -9,10 +9,26 @@ import (
 )
 
 // bulkRows is how many rows one multi-row statement writes: well inside
-// both dialects' limits on parameters (16 per users row).
+// both dialects' limits on parameters (17 per users row).
 const bulkRows = 500
 
-// CreateMany adds the users with a few multi-row statements, all or none.
+// copyUsers is the batch from which CreateMany loads its rows with the
+// backend's Copier (PostgreSQL's COPY), where it has one; a smaller batch
+// keeps the multi-row statements, one or two round trips either way.
+const copyUsers = 100
+
+// The tables CreateMany fills and their columns, in the order of the rows
+// it builds.
+var (
+	usersColumns = []string{"pool_id", "sub", "username", "username_key", "status", "enabled",
+		"attributes", "password_hash", "srp_salt", "srp_verifier", "mfa", "password_changed_at",
+		"lookups", "created_at", "updated_at", "version"}
+	lookupColumns = []string{"pool_id", "kind", "lookup_key", "sub"}
+	searchColumns = []string{"pool_id", "attr_name", "attr_value", "sub"}
+)
+
+// CreateMany adds the users with a few multi-row statements, or with COPY
+// for a large batch on a backend that has it, all or none.
 func (s users) CreateMany(ctx context.Context, us []storage.User) error {
 	if len(us) == 0 {
 		return nil
@@ -23,7 +39,7 @@ func (s users) CreateMany(ctx context.Context, us []storage.User) error {
 		if err != nil {
 			return wrap("users: create "+u.Sub, err)
 		}
-		userArgs = append(userArgs, append([]any{u.PoolID, u.Sub}, row...))
+		userArgs = append(userArgs, append(append([]any{u.PoolID, u.Sub}, row...), int64(1)))
 		seen := make(map[storage.Lookup]bool, len(u.Lookups))
 		for _, l := range u.Lookups {
 			if !seen[l] {
@@ -36,12 +52,18 @@ func (s users) CreateMany(ctx context.Context, us []storage.User) error {
 		}
 	}
 	return wrap("users: create many", s.s.write(ctx, func(q Querier) error {
-		if err := insertRows(ctx, q, `INSERT INTO users (pool_id, sub, username, username_key, status,
-			enabled, attributes, password_hash, srp_salt, srp_verifier, mfa, password_changed_at,
-			lookups, created_at, updated_at, version) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", userArgs); err != nil {
+		load := insertRows
+		if len(us) >= copyUsers {
+			if c, ok := copier(q); ok {
+				load = func(ctx context.Context, _ Querier, table string, columns []string, rows [][]any) error {
+					return copyRows(ctx, c, table, columns, rows)
+				}
+			}
+		}
+		if err := load(ctx, q, "users", usersColumns, userArgs); err != nil {
 			return err
 		}
-		if err := insertRows(ctx, q, `INSERT INTO user_lookups (pool_id, kind, lookup_key, sub) VALUES `, "(?, ?, ?, ?)", lookupArgs); err != nil {
+		if err := load(ctx, q, "user_lookups", lookupColumns, lookupArgs); err != nil {
 			return err
 		}
 		perPool := map[string]int{}
@@ -53,12 +75,14 @@ func (s users) CreateMany(ctx context.Context, us []storage.User) error {
 				return err
 			}
 		}
-		return insertRows(ctx, q, `INSERT INTO user_search (pool_id, attr_name, attr_value, sub) VALUES `, "(?, ?, ?, ?)", searchArgs)
+		return load(ctx, q, "user_search", searchColumns, searchArgs)
 	}))
 }
 
-// insertRows inserts rows, bulkRows per statement.
-func insertRows(ctx context.Context, q Querier, head, tuple string, rows [][]any) error {
+// insertRows inserts rows into table, bulkRows per statement.
+func insertRows(ctx context.Context, q Querier, table string, columns []string, rows [][]any) error {
+	head := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES "
+	tuple := "(" + strings.Repeat("?, ", len(columns)-1) + "?)"
 	for len(rows) > 0 {
 		n := min(len(rows), bulkRows)
 		var b strings.Builder
@@ -75,6 +99,37 @@ func insertRows(ctx context.Context, q Querier, head, tuple string, rows [][]any
 			return err
 		}
 		rows = rows[n:]
+	}
+	return nil
+}
+
+// copier returns the Copier under q, a scope's writer, if its backend has
+// one.
+func copier(q Querier) (Copier, bool) {
+	if w, ok := q.(writer); ok {
+		q = w.q
+	}
+	c, ok := q.(Copier)
+	return c, ok
+}
+
+// copyRows loads rows into table with c, holding them to the text rule
+// the writer holds statements to.
+func copyRows(ctx context.Context, c Copier, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	for _, r := range rows {
+		if badText(r) {
+			return badTextErr(ctx)
+		}
+	}
+	n, err := c.CopyRows(ctx, table, columns, rows)
+	if err != nil {
+		return err
+	}
+	if n != int64(len(rows)) {
+		return fmt.Errorf("copy %s: wrote %d rows of %d", table, n, len(rows))
 	}
 	return nil
 }
