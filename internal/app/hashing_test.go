@@ -88,13 +88,13 @@ func TestCancelledSignInStopsWaitingForAHashSlot(t *testing.T) {
 	if err := <-signInErr; err == nil {
 		t.Fatal("the sign-in succeeded while the only hashing slot was taken")
 	}
-	var handlerDone, hogEnd time.Time
+	var handlerDone time.Time
 	select {
 	case handlerDone = <-signInsDone:
-	case hogEnd = <-hogDone:
+	case <-hogDone:
 		t.Fatal("the abandoned sign-in waited for the slot: the slot came free before its handler returned")
 	}
-	hogEnd = <-hogDone
+	hogEnd := <-hogDone
 	t.Logf("abandoned sign-in returned %v before the slot came free", hogEnd.Sub(handlerDone))
 
 	// The slot is free again: signing in works.
