@@ -21,8 +21,10 @@ type Options struct {
 	// SignIn, when set, is told of every sign-in step (InitiateAuth,
 	// RespondToAuthChallenge and their Admin forms): the flow (the
 	// AuthFlow, or the challenge answered), the name the client gave
-	// (USERNAME), and the outcome, one of "tokens", "challenge",
-	// "failure" and "locked".
+	// (USERNAME; for an answer, the name its Session was started with),
+	// and the outcome, one of "tokens", "challenge", "failure" and
+	// "locked". The name is given only with "failure" and "locked", so a
+	// successful step pays nothing to find it.
 	SignIn func(ctx context.Context, flow, username, outcome string)
 }
 
@@ -264,29 +266,33 @@ func observeSignIns(h map[string]awsproto.Handler, up *userpool.Service, signIn 
 		return h
 	}
 	h["InitiateAuth"] = observed(up.InitiateAuth, signIn,
-		func(_ context.Context, in *cip.InitiateAuthRequest) (string, string) {
-			return initiatedFlow(in.AuthFlow, in.AuthParameters), in.AuthParameters["USERNAME"]
+		func(_ context.Context, in *cip.InitiateAuthRequest) (string, func() string) {
+			return initiatedFlow(in.AuthFlow, in.AuthParameters), func() string { return in.AuthParameters["USERNAME"] }
 		},
 		func(out *cip.InitiateAuthResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
 		})
 	h["AdminInitiateAuth"] = observed(up.AdminInitiateAuth, signIn,
-		func(_ context.Context, in *cip.AdminInitiateAuthRequest) (string, string) {
-			return initiatedFlow(in.AuthFlow, in.AuthParameters), in.AuthParameters["USERNAME"]
+		func(_ context.Context, in *cip.AdminInitiateAuthRequest) (string, func() string) {
+			return initiatedFlow(in.AuthFlow, in.AuthParameters), func() string { return in.AuthParameters["USERNAME"] }
 		},
 		func(out *cip.AdminInitiateAuthResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
 		})
 	h["RespondToAuthChallenge"] = observed(up.RespondToAuthChallenge, signIn,
-		func(ctx context.Context, in *cip.RespondToAuthChallengeRequest) (string, string) {
-			return answeredStep(in.ChallengeName, in.ChallengeResponses), answeringUser(ctx, up, in.ClientId, in.Session, in.ChallengeResponses)
+		func(ctx context.Context, in *cip.RespondToAuthChallengeRequest) (string, func() string) {
+			return answeredStep(in.ChallengeName, in.ChallengeResponses), func() string {
+				return answeringUser(ctx, up, in.ClientId, in.Session, in.ChallengeResponses)
+			}
 		},
 		func(out *cip.RespondToAuthChallengeResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
 		})
 	h["AdminRespondToAuthChallenge"] = observed(up.AdminRespondToAuthChallenge, signIn,
-		func(ctx context.Context, in *cip.AdminRespondToAuthChallengeRequest) (string, string) {
-			return answeredStep(in.ChallengeName, in.ChallengeResponses), answeringUser(ctx, up, in.ClientId, in.Session, in.ChallengeResponses)
+		func(ctx context.Context, in *cip.AdminRespondToAuthChallengeRequest) (string, func() string) {
+			return answeredStep(in.ChallengeName, in.ChallengeResponses), func() string {
+				return answeringUser(ctx, up, in.ClientId, in.Session, in.ChallengeResponses)
+			}
 		},
 		func(out *cip.AdminRespondToAuthChallengeResponse) (bool, bool) {
 			return out.AuthenticationResult != nil, out.ChallengeName != ""
@@ -326,7 +332,7 @@ func answeringUser(ctx context.Context, up *userpool.Service, clientID, session 
 
 // observed is op for a sign-in step, reporting its outcome.
 func observed[In, Out any](fn func(context.Context, *In) (*Out, error), signIn func(ctx context.Context, flow, username, outcome string),
-	step func(context.Context, *In) (flow, username string), result func(*Out) (tokens, challenge bool)) awsproto.Handler {
+	step func(context.Context, *In) (flow string, username func() string), result func(*Out) (tokens, challenge bool)) awsproto.Handler {
 	return op(func(ctx context.Context, in *In) (*Out, error) {
 		out, err := fn(ctx, in)
 		outcome := "failure"
@@ -341,7 +347,11 @@ func observed[In, Out any](fn func(context.Context, *In) (*Out, error), signIn f
 			outcome = "locked"
 		}
 		flow, username := step(ctx, in)
-		signIn(ctx, flow, username, outcome)
+		name := ""
+		if outcome == "failure" || outcome == "locked" {
+			name = username()
+		}
+		signIn(ctx, flow, name, outcome)
 		return out, err
 	})
 }
