@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -29,12 +30,31 @@ type Remote struct {
 	// HTTPClient carries the requests; nil means a client with a 10 s
 	// timeout.
 	HTTPClient *http.Client
+	// Timeout bounds each question to the old pool, retries and every
+	// request it takes (SRP takes two, and reading the user one more)
+	// included, so that a slow old pool holds a sign-in no longer; 0 means
+	// DefaultTimeout.
+	Timeout time.Duration
 
 	once     sync.Once
 	fallback aws.CredentialsProvider // the server's default credential chain
 }
 
 var _ userpool.OldPool = (*Remote)(nil)
+
+// DefaultTimeout is a Remote's Timeout when it sets none: longer than the
+// few hundred milliseconds Cognito takes, shorter than the 30 s a client
+// or a load balancer in front of the server commonly waits.
+const DefaultTimeout = 15 * time.Second
+
+// bound returns ctx with the Remote's deadline.
+func (r *Remote) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := r.Timeout
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, d)
+}
 
 // client returns an SDK client for src, signing with its keys or, when it
 // has none, with the server's default AWS credential chain.
@@ -70,6 +90,8 @@ func (r *Remote) client(ctx context.Context, src userpool.CognitoSource) *cip.Cl
 // old pool answers with tokens, the user is read with them (GetUser), so
 // that no AWS credentials are needed to migrate them.
 func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, name, pw string) (*userpool.OldSignIn, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
 	c := r.client(ctx, src)
 	params := map[string]string{"USERNAME": name, "PASSWORD": pw}
 	if src.ClientSecret != "" {
@@ -116,6 +138,8 @@ func (r *Remote) signInSRP(ctx context.Context, c *cip.Client, src userpool.Cogn
 
 // StartSRP starts USER_SRP_AUTH at the old pool with the client's SRP_A.
 func (r *Remote) StartSRP(ctx context.Context, src userpool.CognitoSource, name, srpA string) (map[string]string, string, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
 	return r.startSRP(ctx, r.client(ctx, src), src, name, srpA)
 }
 
@@ -134,7 +158,11 @@ func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.Cogni
 		return nil, "", userpool.ErrOldRefused
 	}
 	if err != nil {
-		_, err = passwordAnswer(nil, err)
+		if _, err = passwordAnswer(nil, err); err == nil {
+			// "Not confirmed" before any proof says nothing of the
+			// password: no relay, and the sign-in fails as a wrong one.
+			err = userpool.ErrOldRefused
+		}
 		return nil, "", err
 	}
 	if out.ChallengeName != types.ChallengeNameTypePasswordVerifier {
@@ -145,6 +173,8 @@ func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.Cogni
 
 // FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer.
 func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
 	return passwordAnswer(r.respondSRP(ctx, r.client(ctx, src), src, session, resp))
 }
 
@@ -173,7 +203,8 @@ func (r *Remote) respondSRP(ctx context.Context, c *cip.Client, src userpool.Cog
 // passwordAnswer reads what the old pool said of a password. Every answer
 // but a refusal comes after the password was checked: tokens, a new
 // password to set, an MFA step (the old pool may then send the user a
-// code), or "not confirmed".
+// code), or "not confirmed". "Reset required" comes whatever the password
+// (userpool.ErrOldResetRequired).
 func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
 	var (
 		notAuth   *types.NotAuthorizedException
@@ -182,22 +213,39 @@ func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
 		unconfirm *types.UserNotConfirmedException
 	)
 	switch {
-	case errors.Is(err, userpool.ErrOldRefused):
+	case errors.Is(err, userpool.ErrOldRefused), errors.Is(err, userpool.ErrOldResetRequired):
 		return "", err
-	case errors.As(err, &notAuth), errors.As(err, &notFound), errors.As(err, &reset):
+	case errors.As(err, &notAuth), errors.As(err, &notFound):
 		return "", userpool.ErrOldRefused
+	case errors.As(err, &reset):
+		return "", userpool.ErrOldResetRequired
 	case errors.As(err, &unconfirm):
 		return "UNCONFIRMED", nil
 	case err != nil:
-		return "", fmt.Errorf("cognitomigrate: the old pool: %w", err)
+		return "", oldPoolError("sign-in", err)
 	case out.ChallengeName == types.ChallengeNameTypeNewPasswordRequired:
 		return "FORCE_CHANGE_PASSWORD", nil
 	}
 	return "CONFIRMED", nil
 }
 
+// oldPoolError is a failure to ask the old pool, named by what was asked:
+// userpool.ErrOldBusy among its causes when the old pool throttles (which
+// the SDK retried already), so that the client is told
+// TooManyRequestsException. The SDK's errors name the operation, the
+// request id and AWS's message, never a request's parameters, so they may
+// be logged.
+func oldPoolError(what string, err error) error {
+	if retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary {
+		return fmt.Errorf("cognitomigrate: %s at the old pool: %w: %w", what, userpool.ErrOldBusy, err)
+	}
+	return fmt.Errorf("cognitomigrate: %s at the old pool: %w", what, err)
+}
+
 // GetUser reads name with AdminGetUser.
 func (r *Remote) GetUser(ctx context.Context, src userpool.CognitoSource, name string) (*userpool.OldUser, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
 	out, err := r.client(ctx, src).AdminGetUser(ctx, &cip.AdminGetUserInput{
 		UserPoolId: aws.String(src.UserPoolID), Username: aws.String(name)})
 	var notFound *types.UserNotFoundException
@@ -205,7 +253,7 @@ func (r *Remote) GetUser(ctx context.Context, src userpool.CognitoSource, name s
 		return nil, userpool.ErrOldRefused
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cognitomigrate: AdminGetUser at the old pool: %w", err)
+		return nil, oldPoolError("AdminGetUser", err)
 	}
 	return oldUser(aws.ToString(out.Username), out.UserStatus, out.Enabled, out.UserAttributes), nil
 }

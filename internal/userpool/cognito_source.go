@@ -95,6 +95,17 @@ type OldSignIn struct {
 // ErrOldRefused is an old pool's "no": no such user, or a wrong password.
 var ErrOldRefused = errors.New("userpool: the old Cognito pool refused")
 
+// ErrOldResetRequired is an old pool's PasswordResetRequiredException:
+// the user must reset their password there. Cognito answers it whatever
+// the password (AdminResetUserPassword deactivates the password), so it
+// says nothing of pw: the sign-in fails, counted as a wrong password, and
+// the client is told PasswordResetRequiredException, as Cognito tells it.
+var ErrOldResetRequired = errors.New("userpool: the old Cognito pool requires a password reset")
+
+// ErrOldBusy is an old pool's throttling (TooManyRequestsException): the
+// client is told TooManyRequestsException, which the SDKs retry.
+var ErrOldBusy = errors.New("userpool: the old Cognito pool throttles requests")
+
 // SetCognitoSource makes the pool remember src as the pool it was copied
 // from, turning the lazy migration on; nil forgets it, turning it off.
 func (s *Service) SetCognitoSource(ctx context.Context, poolID string, src *CognitoSource) error {
@@ -191,9 +202,13 @@ func (s *Service) cognitoSource(p *pool) (*CognitoSource, error) {
 // the old pool showed. passwordWrong when the old pool refuses it.
 func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSource, u *storage.User, pw string) (*storage.User, passwordCheck, error) {
 	var saved *storage.User
+	reset := false
 	res, err := s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
 		in, err := s.old.CheckPassword(ctx, *src, u.Username, pw)
 		if errors.Is(err, ErrOldRefused) {
+			return false, nil
+		}
+		if reset = errors.Is(err, ErrOldResetRequired); reset {
 			return false, nil
 		}
 		if err != nil {
@@ -226,36 +241,38 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 	if err == nil && saved != nil {
 		s.log.Info("user's password migrated from Cognito", "pool", p.rec.ID, "sub", u.Sub)
 	}
+	if err == nil && res == passwordWrong && reset {
+		// Reset at the old pool since the copy: ForgotPassword here sets
+		// the new password (the user is copied).
+		return nil, res, errorf(PasswordResetRequired, msgResetRequired)
+	}
 	return saved, res, err
 }
 
 // migrateFromSource is migrateUser for a pool with a Cognito source: the
 // old pool checks pw (at sign-in; "" at ForgotPassword) and describes the
-// user, who is created here under the old username and sub.
-func (s *Service) migrateFromSource(ctx context.Context, p *pool, src *CognitoSource, name, pw string) (*storage.User, error) {
+// user, who is created here under the old username and sub. A user the
+// old pool asks to reset their password is created RESET_REQUIRED,
+// without a password, as at ForgotPassword.
+func (s *Service) migrateFromSource(ctx context.Context, p *pool, cl *client, src *CognitoSource, name, pw string) (*storage.User, error) {
 	status := "RESET_REQUIRED" // ForgotPassword: the code sets the password
+	signIn := pw != ""
 	var ou *OldUser
-	if pw != "" {
+	if signIn {
 		in, err := s.old.CheckPassword(ctx, *src, name, pw)
-		if errors.Is(err, ErrOldRefused) {
+		switch {
+		case errors.Is(err, ErrOldRefused):
 			return nil, errNotMigrated
-		}
-		if err != nil {
+		case errors.Is(err, ErrOldResetRequired):
+			pw = "" // not known to be right: the reset sets the password
+		case err != nil:
 			return nil, err
+		default:
+			status, ou = in.Status, in.User
 		}
-		status, ou = in.Status, in.User
 	}
 	if ou == nil {
-		got, err := s.old.GetUser(ctx, *src, name)
-		if errors.Is(err, ErrOldRefused) {
-			return nil, errNotMigrated
-		}
-		if err != nil && pw == "" {
-			// ForgotPassword of a name AdminGetUser could not look up (no
-			// AWS credentials?): answered as for an unknown name.
-			s.log.Warn("Cognito source: AdminGetUser failed", "pool", p.rec.ID, "err", err)
-			return nil, errNotMigrated
-		}
+		got, err := s.describeOld(ctx, p, cl, src, name, signIn, status)
 		if err != nil {
 			return nil, err
 		}
@@ -287,6 +304,39 @@ func (s *Service) migrateFromSource(ctx context.Context, p *pool, src *CognitoSo
 	}
 	s.log.Info("user migrated from Cognito", "pool", p.rec.ID, "sub", u.Sub, "status", u.Status)
 	return u, nil
+}
+
+// describeOld reads name at the old pool with AdminGetUser, for a user
+// whose check gave no tokens to read them with: ForgotPassword, an
+// MFA step or a new password to set (the password was right), "not
+// confirmed", or a reset to make. Without AWS credentials that may call
+// it, the user cannot be created here; the client is told what Cognito
+// says when its UserMigration function fails (migrationRefused: the
+// answer of an unknown name, so no user is revealed), or, for a right
+// password of a user not confirmed, UserNotConfirmedException (what the
+// old pool itself answered). Either way no password is taken, and the
+// log says why.
+func (s *Service) describeOld(ctx context.Context, p *pool, cl *client, src *CognitoSource, name string, signIn bool, status string) (*OldUser, error) {
+	got, err := s.old.GetUser(ctx, *src, name)
+	switch {
+	case err == nil:
+		return got, nil
+	case errors.Is(err, ErrOldRefused):
+		return nil, errNotMigrated
+	case errors.Is(err, ErrOldBusy):
+		return nil, err
+	}
+	s.log.Warn("Cognito source: AdminGetUser failed, so a user new on the old pool was not created here (give the migration AWS credentials: --store-credentials)",
+		"pool", p.rec.ID, "status", status, "err", err)
+	switch {
+	case !signIn:
+		return nil, errNotMigrated // ForgotPassword: as for an unknown name
+	case status == "RESET_REQUIRED": // what the old pool answered
+		return nil, errorf(PasswordResetRequired, msgResetRequired)
+	case status == "UNCONFIRMED":
+		return nil, errorf(UserNotConfirmed, msgNotConfirmed)
+	}
+	return nil, migrationRefused(cl)
 }
 
 // checkPasswordOrOld is checkUserPassword, except that the password of a

@@ -55,6 +55,9 @@ func (s *Service) relaySRPChallenge(ctx context.Context, p *pool, cl *client, sr
 	if errors.Is(err, ErrOldRefused) {
 		return nil, nil
 	}
+	if errors.Is(err, ErrOldResetRequired) {
+		return nil, errorf(PasswordResetRequired, msgResetRequired)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +113,7 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 	if n != 1 || src == nil { // a replay, or the password came meanwhile
 		return nil, true, errorf(NotAuthorized, msgDeadSession)
 	}
-	status := ""
+	status, reset := "", false
 	res, err := s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
 		var err error
 		answer := map[string]string{"USERNAME": st.UserID}
@@ -118,7 +121,7 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 			answer[k] = resp[k]
 		}
 		status, err = s.old.FinishSRP(ctx, *src, st.OldSession, answer)
-		if errors.Is(err, ErrOldRefused) {
+		if reset = errors.Is(err, ErrOldResetRequired); reset || errors.Is(err, ErrOldRefused) {
 			return false, nil
 		}
 		return err == nil, err
@@ -128,6 +131,8 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 		return nil, true, err
 	case res == passwordLocked:
 		return nil, true, errorf(NotAuthorized, msgAttemptsExceeded)
+	case res == passwordWrong && reset:
+		return nil, true, errorf(PasswordResetRequired, msgResetRequired)
 	case res == passwordWrong:
 		return nil, true, errorf(NotAuthorized, msgBadCredentials)
 	}

@@ -30,7 +30,8 @@ const msgChanged = "The user was changed by a concurrent request; try again."
 // record the request read was deleted concurrently:
 // ResourceNotFoundException. A write of a user that a concurrent request
 // changed after this one read it (storage.ErrStale) is refused whole:
-// TooManyRequestsException, which SDKs retry.
+// TooManyRequestsException, which SDKs retry; so is the throttling of the
+// Cognito pool a pool migrates from (ErrOldBusy).
 func AsError(err error) *Error {
 	var e *Error
 	switch {
@@ -42,6 +43,8 @@ func AsError(err error) *Error {
 		return errorf(ResourceNotFound, msgVanished)
 	case errors.Is(err, storage.ErrStale):
 		return errorf(TooManyRequests, msgChanged)
+	case errors.Is(err, ErrOldBusy):
+		return errorf(TooManyRequests, "Rate exceeded")
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ func (s *Service) migrateUser(ctx context.Context, p *pool, cl *client, name, pw
 		if src == nil || err != nil {
 			return nil, err
 		}
-		return s.migrateFromSource(ctx, p, src, name, pw)
+		return s.migrateFromSource(ctx, p, cl, src, name, pw)
 	}
 	source := "UserMigration_Authentication"
 	if pw == "" {

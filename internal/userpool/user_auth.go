@@ -22,7 +22,9 @@ import (
 //	     SRP_A for the password choices)
 //
 // A password first factor is followed by MFA as in the other flows; a
-// passwordless one is not.
+// passwordless one is not. In a pool that migrates users (UserMigration,
+// or a Cognito source), PASSWORD of a name no user holds migrates it, as
+// USER_PASSWORD_AUTH does; the other factors do not.
 
 // First-factor challenges.
 const (
@@ -68,6 +70,9 @@ func (s *Service) userAuth(ctx context.Context, p *pool, cl *client, params map[
 		return nil, errorf(InvalidParameter, "Missing required parameter USERNAME")
 	}
 	u, err := s.signInUser(ctx, p, cl, username, params["SECRET_HASH"])
+	if e := AsError(err); u == nil && e != nil && e.Kind == UserNotFound && s.migrates(p) {
+		err = nil // a name to migrate, perhaps: its PASSWORD decides
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +82,17 @@ func (s *Service) userAuth(ctx context.Context, p *pool, cl *client, params map[
 	choices, err := s.firstFactors(ctx, p, u)
 	if err != nil {
 		return nil, err
+	}
+	if u == nil && !cl.preventsExistenceErrors() {
+		// A pool that migrates users, and a client that tells unknown
+		// names apart: a name no user holds can only arrive by the
+		// migration, which a password sign-in alone asks (Cognito does not
+		// invoke UserMigration for passwordless sign-in, nor for SRP, which
+		// hides the password), so PASSWORD is all it is offered.
+		if !contains(choices, ffPassword) {
+			return nil, errorf(UserNotFound, msgUserNotFound)
+		}
+		choices = []string{ffPassword}
 	}
 	st := flowState{Pool: p.rec.ID, Client: cl.rec.ID, Name: username, Device: params["DEVICE_KEY"], Choices: choices}
 	if u != nil {
@@ -103,6 +119,20 @@ func (s *Service) firstFactor(ctx context.Context, p *pool, cl *client, u *stora
 		pw := in["PASSWORD"]
 		if pw == "" {
 			return s.firstFactorChallenge(cl, st, ffPassword)
+		}
+		if u == nil && s.migrates(p) {
+			// As USER_PASSWORD_AUTH: the migration (UserMigration, or the
+			// Cognito pool the pool was copied from) is asked about the
+			// name, under its lockout, and answers as for an unknown name
+			// when it does not know it or the password.
+			m, err := s.migrateOnSignIn(ctx, p, cl, st.Name, pw)
+			if err != nil {
+				return nil, err
+			}
+			if m.PasswordHash == "" && m.Status == "RESET_REQUIRED" {
+				return nil, errorf(PasswordResetRequired, msgResetRequired)
+			}
+			u = m
 		}
 		u, res, err := s.checkPasswordOrOld(ctx, p, u, st.Name, pw)
 		if err != nil {
