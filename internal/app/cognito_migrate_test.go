@@ -143,7 +143,8 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 	// temporary password.
 	old.user(old.pool, "carol", "Carol-pass-1", attr("email", "carol@example.com"), attr("custom:team", "red"))
 	old.user(old.pool, "erin", "Erin-pass-12", attr("email", "erin@example.com"), attr("email_verified", "true"))
-	oldSub["carol"], oldSub["erin"] = old.sub(t, old.pool, "carol"), old.sub(t, old.pool, "erin")
+	old.user(old.pool, "finn", "Finn-pass-12", attr("email", "finn@example.com"))
+	oldSub["carol"], oldSub["erin"], oldSub["finn"] = old.sub(t, old.pool, "carol"), old.sub(t, old.pool, "erin"), old.sub(t, old.pool, "finn")
 
 	s := start(t, cfg)
 	pool := result(s.idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &old.pool})).must(t).UserPool
@@ -204,6 +205,14 @@ func testMigrateFromCognito(t *testing.T, backend string) {
 	out = result(webAuth("carol", "Carol-pass-1")).must(t)
 	if c := jwtClaims(t, *out.AuthenticationResult.IdToken); c["sub"] != oldSub["carol"] || c["custom:team"] != "red" {
 		t.Errorf("carol's ID token: sub %v (old %s), custom:team %v", c["sub"], oldSub["carol"], c["custom:team"])
+	}
+	// And at USER_AUTH's PASSWORD.
+	choice := s.userAuthClient(t, old.pool, true)
+	out = result(s.userAuth(choice, map[string]string{"USERNAME": "finn", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Finn-pass-12"})).must(t)
+	if out.AuthenticationResult == nil {
+		t.Fatalf("finn's USER_AUTH: %s", out.ChallengeName)
+	} else if c := jwtClaims(t, *out.AuthenticationResult.IdToken); c["sub"] != oldSub["finn"] {
+		t.Errorf("finn's ID token: sub %v (old %s)", c["sub"], oldSub["finn"])
 	}
 	// Through a client that allows SRP only at the old pool: the server
 	// checks the password there with SRP.

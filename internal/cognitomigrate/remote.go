@@ -109,7 +109,7 @@ func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, 
 		return nil, err
 	}
 	res := &userpool.OldSignIn{Status: status}
-	if out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil {
+	if out != nil && out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil { // nil: "not confirmed"
 		g, err := c.GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
 		if err == nil {
 			res.User = oldUser(aws.ToString(g.Username), types.UserStatusTypeConfirmed, true, g.UserAttributes)
