@@ -21,14 +21,15 @@ import (
 // password against the old pool (InitiateAuth) and copies the user's
 // attributes (AdminGetUser); the user is created at their first sign-in
 // with the password they typed, and signs in on their own from then on,
-// with SRP too. A wrong password migrates nobody, and ForgotPassword
-// migrates a user without one.
+// with SRP too. A wrong password migrates nobody, ForgotPassword
+// migrates a user without one, and USER_AUTH's PASSWORD migrates too.
 func TestUserMigrationFromAnotherCognate(t *testing.T) {
 	old := newServer(t, "sqlite")
 	oldPool := old.pool(nil)
 	oldClient, _ := old.appClient(oldPool, false)
 	old.user(oldPool, "mia", "Old-passw0rd", attr("email", "mia@example.com"), attr("email_verified", "true"), attr("name", "Mia"))
 	old.user(oldPool, "ned", "Old-passw0rd", attr("email", "ned@example.com"), attr("email_verified", "true"))
+	old.user(oldPool, "ova", "Old-passw0rd", attr("email", "ova@example.com"), attr("email_verified", "true"))
 
 	fns := newFunctions(t)
 	fns.handle("migrate", func(ctx context.Context, e events.CognitoEventUserPoolsMigrateUser) (events.CognitoEventUserPoolsMigrateUser, error) {
@@ -94,6 +95,15 @@ func TestUserMigrationFromAnotherCognate(t *testing.T) {
 		result(s.idp.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, Username: aws.String("ned"),
 			ConfirmationCode: aws.String(s.lastCode()), Password: aws.String("New-passw0rd")})).must(t)
 		s.signIn(clientID, "ned", "New-passw0rd")
+
+		// USER_AUTH's PASSWORD migrates as USER_PASSWORD_AUTH does.
+		choice := s.userAuthClient(t, poolID, false)
+		out := result(s.userAuth(choice, map[string]string{"USERNAME": "ova", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Old-passw0rd"})).must(t)
+		e = events.CognitoEventUserPoolsMigrateUser{}
+		fns.last(t, "migrate", &e)
+		if out.AuthenticationResult == nil || e.TriggerSource != "UserMigration_Authentication" || e.UserName != "ova" || e.CallerContext.ClientID != choice {
+			t.Fatalf("ova's USER_AUTH: %s, UserMigration event %+v", out.ChallengeName, e)
+		}
 	})
 }
 
