@@ -12,15 +12,15 @@ import (
 // `cognate migrate-from-cognito` remembers the Cognito pool it came from
 // (its CognitoSource). The copied users have no password here, since AWS
 // never gives hashes: the first password sign-in of such a user
-// (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, the managed login page)
-// checks the password against the old pool, and when the old pool takes
-// it, the password is stored here (argon2id and an SRP verifier) and the
-// sign-in goes on as for any user; later sign-ins, SRP ones included, no
-// longer ask the old pool. A name no user holds here is looked up in the
-// old pool as the UserMigration trigger would (migration.go), at sign-in
-// and at ForgotPassword. A wrong password counts toward the name's
-// lockout as any wrong password does. Clearing the source (the
-// --finish flag of the command) ends the migration.
+// (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH's PASSWORD, the
+// managed login page) checks the password against the old pool, and when
+// the old pool takes it, the password is stored here (argon2id and an SRP
+// verifier) and the sign-in goes on as for any user; later sign-ins, SRP
+// ones included, no longer ask the old pool. A name no user holds here is
+// looked up in the old pool as the UserMigration trigger would
+// (migration.go), at sign-in and at ForgotPassword. A wrong password
+// counts toward the name's lockout as any wrong password does. Clearing
+// the source (the --finish flag of the command) ends the migration.
 
 // CognitoSource is the Cognito user pool a pool was copied from, and what
 // the server needs to ask it: an app client for sign-ins (with its secret,
@@ -67,7 +67,9 @@ type OldUser struct {
 type OldPool interface {
 	// CheckPassword signs name in at the old pool with pw, and returns
 	// what the answer shows; ErrOldRefused when the old pool refuses the
-	// name or the password, another error when it cannot be asked.
+	// name or the password, ErrOldResetRequired when it wants the user to
+	// reset it, another error when it cannot be asked (ErrOldBusy among
+	// its causes when it throttles). Each method bounds its own time.
 	CheckPassword(ctx context.Context, src CognitoSource, name, pw string) (*OldSignIn, error)
 	// GetUser reads name (a username or alias) with AdminGetUser;
 	// ErrOldRefused when the old pool has no such user.
@@ -96,10 +98,13 @@ type OldSignIn struct {
 var ErrOldRefused = errors.New("userpool: the old Cognito pool refused")
 
 // ErrOldResetRequired is an old pool's PasswordResetRequiredException:
-// the user must reset their password there. Cognito answers it whatever
-// the password (AdminResetUserPassword deactivates the password), so it
-// says nothing of pw: the sign-in fails, counted as a wrong password, and
-// the client is told PasswordResetRequiredException, as Cognito tells it.
+// the user must reset their password there. Cognito may answer it
+// whatever the password (AdminResetUserPassword deactivates the
+// password), so it says nothing of pw, which is not kept: the client is
+// told PasswordResetRequiredException, as Cognito tells it, and
+// ForgotPassword here sets a new password (a copied user's attempt counts
+// toward the lockout as a wrong password; a user not copied is created
+// RESET_REQUIRED, as at ForgotPassword).
 var ErrOldResetRequired = errors.New("userpool: the old Cognito pool requires a password reset")
 
 // ErrOldBusy is an old pool's throttling (TooManyRequestsException): the
@@ -326,7 +331,7 @@ func (s *Service) describeOld(ctx context.Context, p *pool, cl *client, src *Cog
 	case errors.Is(err, ErrOldBusy):
 		return nil, err
 	}
-	s.log.Warn("Cognito source: AdminGetUser failed, so a user new on the old pool was not created here (give the migration AWS credentials: --store-credentials)",
+	s.log.Warn("Cognito source: AdminGetUser failed, so a user new on the old pool is not created here (AWS credentials: --store-credentials)",
 		"pool", p.rec.ID, "status", status, "err", err)
 	switch {
 	case !signIn:

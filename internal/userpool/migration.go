@@ -10,18 +10,19 @@ import (
 )
 
 // Lazy migration (the UserMigration trigger). A password sign-in
-// (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH) or a ForgotPassword for a
-// name no user holds asks the pool's UserMigration function about the
-// name, with the password just typed; the function checks it against the
-// old system and answers with the user's attributes. The user is then
-// created here, with that password (hashed here, and given an SRP
-// verifier, so that SRP sign-ins work from then on), the status the
-// function chose (CONFIRMED, or RESET_REQUIRED to make them reset it) and
-// its aliases, and the sign-in goes on as for any user. The function's
-// error means "no such user, or wrong password": the caller gets the
-// answer of an unknown user, and with a password the attempt counts
-// toward the name's lockout as a wrong password does, so the function
-// cannot be used to guess passwords faster than sign-in allows.
+// (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH's PASSWORD; not
+// SRP, which hides the password, nor passwordless factors, as in Cognito)
+// or a ForgotPassword for a name no user holds asks the pool's
+// UserMigration function about the name, with the password just typed; the
+// function checks it against the old system and answers with the user's
+// attributes. The user is then created here, with that password (hashed
+// here, and given an SRP verifier, so that SRP sign-ins work from then
+// on), the status the function chose (CONFIRMED, or RESET_REQUIRED to make
+// them reset it) and its aliases, and the sign-in goes on as for any user.
+// The function's error means "no such user, or wrong password": the caller
+// gets the answer of an unknown user, and with a password the attempt
+// counts toward the name's lockout as a wrong password does, so the
+// function cannot be used to guess passwords faster than sign-in allows.
 
 // errNotMigrated is the function's refusal: no user to migrate.
 var errNotMigrated = errors.New("userpool: the migration function knows no such user")
