@@ -32,7 +32,8 @@ func (s *server) userAuthClient(t *testing.T, pool string, hide bool) string {
 // password, gets the answer of an unknown name: NotAuthorizedException
 // when the client prevents user existence errors (the same for both), else
 // UserNotFoundException, and such a client offers a name it does not know
-// PASSWORD alone, the one factor that migrates.
+// PASSWORD alone, the one factor that migrates. A user reset or not
+// confirmed on the old pool is created here so, and told so.
 func TestMigrateFromCognitoUserAuth(t *testing.T) {
 	old := newOldCognito(t)
 	s := startRP(t, "sqlite", nil)
@@ -91,11 +92,32 @@ func TestMigrateFromCognitoUserAuth(t *testing.T) {
 	wantCode(t, err, "UserNotFoundException", "Exception migrating user in app client "+open)
 	wantSub("ivo", result(withPassword(open, "ivo", "Pass-of-ivo-1")).must(t).AuthenticationResult)
 
+	// A user reset on the old pool after the copy is created here
+	// RESET_REQUIRED, read with the copy's AWS credentials (AdminGetUser),
+	// and resets here; one not confirmed there is created not confirmed.
+	old.user(old.pool, "jo", "Pass-of-jo-1", attr("email", "jo@example.com"), attr("email_verified", "true"))
+	result(old.idp.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &old.pool, Username: aws.String("jo")})).must(t)
+	_, err = withPassword(hide, "jo", "Pass-of-jo-1")
+	wantCode(t, err, "PasswordResetRequiredException", "Password reset required for the user")
+	if u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("jo")})).must(t); u.UserStatus != types.UserStatusTypeResetRequired {
+		t.Errorf("jo here: %s", u.UserStatus)
+	}
+	result(s.idp.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &hide, Username: aws.String("jo")})).must(t)
+	result(s.idp.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &hide, Username: aws.String("jo"),
+		ConfirmationCode: aws.String(s.lastCode()), Password: aws.String("Pass-of-jo-2")})).must(t)
+	result(old.idp.SignUp(ctx, &cip.SignUpInput{ClientId: &old.spa, Username: aws.String("kit"), Password: aws.String("Pass-of-kit-1"),
+		UserAttributes: []types.AttributeType{attr("email", "kit@example.com")}})).must(t)
+	_, err = withPassword(hide, "kit", "Pass-of-kit-1")
+	wantCode(t, err, "UserNotConfirmedException", "User is not confirmed.")
+	if u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("kit")})).must(t); u.UserStatus != types.UserStatusTypeUnconfirmed {
+		t.Errorf("kit here: %s", u.UserStatus)
+	}
+
 	// The migrated users' passwords are here: they sign in without the old
 	// pool.
 	old.stop()
-	for _, n := range []string{"fay", "gil", "hal", "ivo"} {
-		if _, err := withPassword(hide, n, "Pass-of-"+n+"-1"); err != nil {
+	for n, pw := range map[string]string{"fay": "Pass-of-fay-1", "gil": "Pass-of-gil-1", "hal": "Pass-of-hal-1", "ivo": "Pass-of-ivo-1", "jo": "Pass-of-jo-2"} {
+		if _, err := withPassword(hide, n, pw); err != nil {
 			t.Errorf("%s after the old pool stopped: %v", n, err)
 		}
 	}
