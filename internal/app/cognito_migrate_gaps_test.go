@@ -35,8 +35,14 @@ func (s *server) userAuthClient(t *testing.T, pool string, hide bool) string {
 // PASSWORD alone, the one factor that migrates. A user reset or not
 // confirmed on the old pool is created here so, and told so.
 func TestMigrateFromCognitoUserAuth(t *testing.T) {
+	for _, backend := range backends(t) {
+		t.Run(backend, func(t *testing.T) { testMigrateFromCognitoUserAuth(t, backend) })
+	}
+}
+
+func testMigrateFromCognitoUserAuth(t *testing.T, backend string) {
 	old := newOldCognito(t)
-	s := startRP(t, "sqlite", nil)
+	s := startRP(t, backend, nil)
 	old.migrate(t, s, old.pool)
 	hide, open := s.userAuthClient(t, old.pool, true), s.userAuthClient(t, old.pool, false)
 	for _, n := range []string{"fay", "gil", "hal", "ivo"} {
@@ -134,6 +140,12 @@ func TestMigrateFromCognitoUserAuth(t *testing.T) {
 // taken, and a copied user reset on the old pool resets it here. A copied
 // user not confirmed on the old pool is told so for the right password.
 func TestMigrateFromCognitoOldChallenges(t *testing.T) {
+	for _, backend := range backends(t) {
+		t.Run(backend, func(t *testing.T) { testMigrateFromCognitoOldChallenges(t, backend) })
+	}
+}
+
+func testMigrateFromCognitoOldChallenges(t *testing.T, backend string) {
 	o := &oldCognito{server: newServer(t, "sqlite")}
 	o.pool = o.server.pool(&cip.CreateUserPoolInput{PoolName: aws.String("gaps")})
 	o.setMFA(o.pool, types.UserPoolMfaTypeOptional, false, true, false)
@@ -147,7 +159,7 @@ func TestMigrateFromCognitoOldChallenges(t *testing.T) {
 	// cy signed up and is not confirmed.
 	result(o.idp.SignUp(ctx, &cip.SignUpInput{ClientId: &open, Username: aws.String("cy"), Password: aws.String("Cy-pass-12345"),
 		UserAttributes: []types.AttributeType{attr("email", "cy@example.com")}})).must(t)
-	s := startRP(t, "sqlite", nil)
+	s := startRP(t, backend, nil)
 	if c := o.migrateWith(t, s, cognitomigrate.Options{UserPoolID: o.pool}); c["users"] != 2 {
 		t.Fatalf("copy: %s", c)
 	}
