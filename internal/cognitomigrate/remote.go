@@ -109,7 +109,8 @@ func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, 
 		return nil, err
 	}
 	res := &userpool.OldSignIn{Status: status}
-	if out != nil && out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil { // nil: "not confirmed"
+	// out is nil after "not confirmed", which is an error in the SDK.
+	if out != nil && out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil {
 		g, err := c.GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
 		if err == nil {
 			res.User = oldUser(aws.ToString(g.Username), types.UserStatusTypeConfirmed, true, g.UserAttributes)
