@@ -142,6 +142,7 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 		{"attr-prefix", search["attr"][1], "attr_value >= ", []any{"p1", "email", "user99", "user99\U0010FFFF", 61}},
 		{"attr-prefix-next", search["attr"][2], "attr_value >= ", []any{"p1", "email", "user995", "user99\U0010FFFF", "user995@example.com", "sub995", 61}},
 		{"username-prefix", search["username"][1], "username_key >= ", []any{"p1", "user99", "user99\U0010FFFF", 61}},
+		{"search-of-user", sqlstore.SearchOfUserQuery, "user_search_by_user", []any{"p1", "sub2"}},
 	}
 	for _, c := range cases {
 		rows, err := conn.Query(ctx, "EXPLAIN "+dollars(c.query), c.args...)
