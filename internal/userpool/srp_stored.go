@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"strings"
+
+	"github.com/cognate-dev/cognate/internal/storage"
 )
 
 // The stored forms of a user's SRP verifiers (storage.User.SRPVerifier).
@@ -39,36 +41,36 @@ type srpBinding struct {
 
 // encodeSRP stores the sealed verifiers bound to the username's key
 // (byName) and to the sub (bySub); either may be nil, not both.
-func encodeSRP(byName, bySub []byte) string {
+func encodeSRP(byName, bySub []byte) storage.SRPVerifiers {
 	switch {
 	case byName == nil:
-		return string(append([]byte{srpBySub}, bySub...))
+		return storage.SRPVerifiers(append([]byte{srpBySub}, bySub...))
 	case bySub == nil:
-		return string(append([]byte{srpByName}, byName...))
+		return storage.SRPVerifiers(append([]byte{srpByName}, byName...))
 	}
 	b := make([]byte, 0, 3+len(byName)+len(bySub))
 	b = append(b, srpBoth)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(byName)))
 	b = append(append(b, byName...), bySub...)
-	return string(b)
+	return storage.SRPVerifiers(b)
 }
 
 // encodeSRPBindings stores bindings as parseSRP read them, in the binary
 // form (a text form stays text).
-func encodeSRPBindings(text bool, bs []srpBinding) string {
+func encodeSRPBindings(text bool, bs []srpBinding) storage.SRPVerifiers {
 	if text {
 		parts := make([]string, 0, 2)
 		for _, b := range bs {
 			parts = append(parts, base64.RawStdEncoding.EncodeToString(b.sealed))
 		}
 		if len(bs) == 1 && bs[0].kind == srpBySub {
-			return "." + parts[0]
+			return storage.SRPVerifiers("." + parts[0])
 		}
-		return strings.Join(parts, ".")
+		return storage.SRPVerifiers(strings.Join(parts, "."))
 	}
 	if len(bs) == 1 && bs[0].kind == srpByID {
 		b := append([]byte{srpByID, byte(len(bs[0].id))}, bs[0].id...)
-		return string(append(b, bs[0].sealed...))
+		return storage.SRPVerifiers(append(b, bs[0].sealed...))
 	}
 	var byName, bySub []byte
 	for _, b := range bs {
@@ -83,7 +85,7 @@ func encodeSRPBindings(text bool, bs []srpBinding) string {
 
 // parseSRP reads a stored SRPVerifier. text reports the base64 form. A
 // value it cannot read gives no bindings.
-func parseSRP(v string) (bs []srpBinding, text bool) {
+func parseSRP(v storage.SRPVerifiers) (bs []srpBinding, text bool) {
 	if v == "" {
 		return nil, false
 	}
@@ -114,7 +116,7 @@ func parseSRP(v string) (bs []srpBinding, text bool) {
 		}
 		return raw
 	}
-	parts := strings.Split(v, ".")
+	parts := strings.Split(string(v), ".")
 	switch {
 	case len(parts) == 1:
 		return []srpBinding{{kind: srpByID, sealed: decode(parts[0])}}, true // id: the username as stored

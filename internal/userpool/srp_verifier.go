@@ -50,7 +50,7 @@ func (p *pool) srpNeeds(u *storage.User) (byName, bySub bool) {
 
 // srpVerifiersFor computes a new salt and the sealed verifiers of pw for u
 // in pool p, as stored in SRPSalt and SRPVerifier.
-func (s *Service) srpVerifiersFor(p *pool, u *storage.User, pw string) (salt, verifiers string) {
+func (s *Service) srpVerifiersFor(p *pool, u *storage.User, pw string) (salt string, verifiers storage.SRPVerifiers) {
 	pool := srp.PoolName(u.PoolID)
 	rawSalt := srp.NewSalt()
 	needName, needSub := p.srpNeeds(u)

@@ -167,8 +167,8 @@ func dropNameVerifier(u *storage.User, oldKey string) {
 	bs, text := parseSRP(u.SRPVerifier)
 	switch {
 	case text:
-		if _, bySub, ok := strings.Cut(u.SRPVerifier, "."); ok && bySub != "" {
-			u.SRPVerifier = "." + bySub
+		if _, bySub, ok := strings.Cut(string(u.SRPVerifier), "."); ok && bySub != "" {
+			u.SRPVerifier = storage.SRPVerifiers("." + bySub)
 		}
 	case len(bs) == 2:
 		u.SRPVerifier = encodeSRP(nil, bs[1].sealed)

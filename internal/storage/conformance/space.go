@@ -57,9 +57,9 @@ func SpaceUsers(ctx context.Context, s storage.Store, poolID string, n int, pw S
 			u.SRPSalt = fmt.Sprintf("%x", randBytes(16))
 			switch pw {
 			case OneVerifier:
-				u.SRPVerifier = "\x02" + string(randBytes(sealedVerifierLen))
+				u.SRPVerifier = storage.SRPVerifiers("\x02" + string(randBytes(sealedVerifierLen)))
 			case TwoVerifiersText:
-				u.SRPVerifier = randText(556) + "." + randText(556)
+				u.SRPVerifier = storage.SRPVerifiers(randText(556) + "." + randText(556))
 			}
 		}
 		batch = append(batch, u)

@@ -72,7 +72,7 @@ func scanUser(r Row) (storage.User, error) {
 	if err != nil {
 		return storage.User{}, err
 	}
-	u.SRPSalt, u.SRPVerifier = string(salt), string(verifier)
+	u.SRPSalt, u.SRPVerifier = string(salt), storage.SRPVerifiers(verifier)
 	if err := json.Unmarshal([]byte(attrs), &u.Attributes); err != nil {
 		return storage.User{}, fmt.Errorf("decode attributes of %s: %w", u.Sub, err)
 	}
