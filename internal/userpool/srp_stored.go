@@ -13,11 +13,11 @@ import (
 // Since migration 0019 a password's verifiers are stored as bytes: a tag,
 // then the sealed verifiers (see srpVerifiersFor), with no text encoding:
 //
-//	srpBySub    tag | sealed                 bound to the sub
-//	srpByName   tag | sealed                 bound to the username's key (pool.key)
-//	srpBoth     tag | len16 | sealed | sealed   bound to the username's key, then the sub
-//	srpByID     tag | len8 | id | sealed     bound to id (a username key kept
-//	                                          through UpdateUsernameConfiguration)
+//	srpBySub   tag | sealed                   bound to the sub
+//	srpByName  tag | sealed                   bound to the username's key (pool.key)
+//	srpBoth    tag | len16 | sealed | sealed  the username's key's (len16 bytes), then the sub's
+//	srpByID    tag | len8 | id | sealed       bound to id: a username's old key, kept
+//	                                          through UpdateUsernameConfiguration
 //
 // Before that they were base64 text: "<name>.<sub>", a lone "<verifier>"
 // bound to the username as stored, or ".<sub>". Those are still read (a
@@ -31,11 +31,12 @@ const (
 	srpByID   = 0x04
 )
 
-// srpBinding is one stored verifier: the user id it binds, or, for kinds
-// srpBySub and srpByName, where to find the id.
+// srpBinding is one stored verifier and the user id it binds: the sub
+// (srpBySub), the username's key (srpByName), or id (srpByID; a text
+// form's lone verifier is srpByID with no id: the username as stored).
 type srpBinding struct {
-	kind   byte   // srpBySub, srpByName, srpByID (for text: srpByID too, or the first two)
-	id     string // for srpByID
+	kind   byte
+	id     string
 	sealed []byte // nil when the text form does not decode
 }
 

@@ -204,8 +204,9 @@ func (p *pool) srpShowsNames() bool {
 // user u, named typed: the username as the pool compares it when typed is
 // the username and the pool shows names, else the sub (so that an email
 // address, phone number or preferred_username never maps to a username).
-// A user whose only verifier predates that rule is shown by the username
-// it binds.
+// A user with one verifier, bound to another id, is shown by that id: the
+// username, where the pool needs no other (srpNeeds) or the verifier
+// predates that rule.
 func (p *pool) srpUserID(u *storage.User, typed string) string {
 	id := p.shownUserID(u, typed)
 	b := p.srpBindings(u)
