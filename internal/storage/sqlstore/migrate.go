@@ -52,10 +52,10 @@ func Migrations() ([]Migration, error) {
 }
 
 // ForDialect keeps the parts of a migration for dialect ("sqlite" or
-// "postgres"): a migration is written once for both, but a change only one
-// of them needs (a table rebuild SQLite needs for what PostgreSQL does
-// with ALTER) goes between the lines "-- begin <dialect> only" and
-// "-- end <dialect> only", which the other dialect leaves out.
+// "postgres"): a migration is written once for both, but what one of them
+// does its own way (SQLite rebuilds a table where PostgreSQL alters it)
+// goes between the lines "-- begin <dialect> only" and "-- end <dialect>
+// only", which the other dialect leaves out.
 func ForDialect(sql, dialect string) string {
 	var out strings.Builder
 	skipping := ""
@@ -67,7 +67,7 @@ func ForDialect(sql, dialect string) string {
 			}
 			continue
 		}
-		if skipping != "" && t == "-- end "+skipping+" only" {
+		if d, ok := strings.CutPrefix(t, "-- end "); ok && strings.HasSuffix(d, " only") && (skipping == "" || t == "-- end "+skipping+" only") {
 			skipping = ""
 			continue
 		}
