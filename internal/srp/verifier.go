@@ -42,8 +42,13 @@ func PoolName(userPoolID string) string {
 // that hex.EncodeToString(salt), sent as SALT, reads back to the same bytes in
 // every client. The verifier is 384 bytes.
 func NewVerifier(poolName, userID, password string) (salt, verifier []byte) {
-	salt = pad(randomBytes(saltSize))
+	salt = NewSalt()
 	return salt, computeVerifier(poolName, userID, password, salt)
+}
+
+// NewSalt draws a salt as NewVerifier does, for VerifierWithSalt.
+func NewSalt() []byte {
+	return pad(randomBytes(saltSize))
 }
 
 // VerifierWithSalt returns the verifier of password for another userID

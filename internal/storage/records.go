@@ -1,6 +1,10 @@
 package storage
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+	"unicode/utf8"
+)
 
 // Pool is a user pool. Config is the pool's settings as an opaque JSON
 // document owned by the userpool package; storage never interprets it, so
@@ -43,9 +47,10 @@ type User struct {
 	Enabled      bool
 	Attributes   map[string]string
 	PasswordHash string // PHC string ("$argon2id$..."); empty when the user has no password
-	// SRPSalt and SRPVerifier are kept for USER_SRP_AUTH (hex, empty until set).
+	// SRPSalt (hex) and SRPVerifier are kept for USER_SRP_AUTH, empty
+	// until set.
 	SRPSalt     string
-	SRPVerifier string
+	SRPVerifier SRPVerifiers
 	// MFA holds the user's MFA settings as an opaque JSON document owned by
 	// the userpool package (nil when none).
 	MFA []byte
@@ -453,4 +458,37 @@ type ImportFailure struct {
 	Row      int64
 	Username string
 	Reason   string
+}
+
+// SRPVerifiers is a user's sealed SRP verifiers in a form the userpool
+// package owns: bytes, or text when stored before migration 0019. In JSON
+// (cognate export) it is a string when it is valid UTF-8, which
+// encoding/json keeps byte for byte, and otherwise {"base64": "..."}.
+type SRPVerifiers string
+
+type srpVerifiersJSON struct {
+	Base64 []byte `json:"base64"`
+}
+
+// MarshalJSON writes v as a string or, when not UTF-8, as base64.
+func (v SRPVerifiers) MarshalJSON() ([]byte, error) {
+	if utf8.ValidString(string(v)) {
+		return json.Marshal(string(v))
+	}
+	return json.Marshal(srpVerifiersJSON{Base64: []byte(v)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (v *SRPVerifiers) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*v = SRPVerifiers(s)
+		return nil
+	}
+	var o srpVerifiersJSON
+	if err := json.Unmarshal(b, &o); err != nil {
+		return err
+	}
+	*v = SRPVerifiers(o.Base64)
+	return nil
 }

@@ -30,7 +30,7 @@ type newPassword struct {
 	plain       string
 	hash        string
 	srpSalt     string
-	srpVerifier string
+	srpVerifier storage.SRPVerifiers
 	// matches caches the history check: for each stored hash verified
 	// against plain so far, whether plain is that password.
 	matches map[string]bool

@@ -1,10 +1,8 @@
 package userpool
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -31,18 +29,21 @@ func reseal(sealed, aad []byte, from, to *secret.KeyRing) ([]byte, error) {
 // the TOTP secret among them) from ring from to ring to.
 func ResealUser(u *storage.User, from, to *secret.KeyRing) error {
 	if u.SRPVerifier != "" {
-		parts := strings.Split(u.SRPVerifier, ".")
-		for i, p := range parts {
-			raw, err := base64.RawStdEncoding.DecodeString(p)
+		bs, text := parseSRP(u.SRPVerifier)
+		if len(bs) == 0 {
+			return fmt.Errorf("userpool: SRP verifier of %s: unreadable", u.Sub)
+		}
+		for i := range bs {
+			if bs[i].sealed == nil {
+				return fmt.Errorf("userpool: SRP verifier of %s: not base64", u.Sub)
+			}
+			raw, err := reseal(bs[i].sealed, srpVerifierAAD(u), from, to)
 			if err != nil {
 				return fmt.Errorf("userpool: SRP verifier of %s: %w", u.Sub, err)
 			}
-			if raw, err = reseal(raw, srpVerifierAAD(u), from, to); err != nil {
-				return fmt.Errorf("userpool: SRP verifier of %s: %w", u.Sub, err)
-			}
-			parts[i] = base64.RawStdEncoding.EncodeToString(raw)
+			bs[i].sealed = raw
 		}
-		u.SRPVerifier = strings.Join(parts, ".")
+		u.SRPVerifier = encodeSRPBindings(text, bs)
 	}
 	mfa, err := reseal(u.MFA, userMFAAAD(u), from, to)
 	if err != nil {

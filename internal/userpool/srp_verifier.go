@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -17,15 +16,19 @@ import (
 // SRP verifiers. Every password a user gets passes through hashPassword,
 // which also computes the salt and verifiers USER_SRP_AUTH needs. A
 // verifier v = g^x binds the pool name and one user id, the one the
-// challenge shows as USER_ID_FOR_SRP (see srpUserID). So that a challenge
-// never maps an alias to a username, a user has, under one salt, a
-// verifier bound to their sub and, in pools whose usernames are not subs, a
-// second one bound to their username as the pool compares it (lower-cased
-// where usernames are case-insensitive). SRPVerifier holds them as
-// "<username verifier>.<sub verifier>"; a single verifier without a dot is
-// one stored before there were two, bound to the username as stored;
-// ".<sub verifier>" is the sub's alone, left when the pool's username
-// rule changed (UpdateUsernameConfiguration).
+// challenge shows as USER_ID_FOR_SRP (see srpUserID). A user gets, under
+// one salt, the verifiers the pool's challenges can show (srpNeeds): one
+// bound to their username as the pool compares it (lower-cased where
+// usernames are case-insensitive) where challenges show usernames, and
+// one bound to their sub where a challenge may show the sub instead,
+// which is when they sign in by an alias (so that a challenge never maps
+// an email address, phone number or preferred_username to a username), or
+// when the username is the sub. A pool without alias attributes thus
+// keeps one verifier a user, as Cognito does. A user who lacks the
+// verifier a challenge would be shown by (aliases added to the pool
+// later) is shown by the one they have, the username, as Cognito shows
+// it, until their next password sign-in adds the other (upgradeSRP). The
+// stored forms are in srp_stored.go.
 //
 // A verifier lets whoever holds it test password guesses offline as fast as
 // a plain hash, so each is sealed with the server key, bound to its pool and
@@ -35,58 +38,77 @@ func srpVerifierAAD(u *storage.User) []byte {
 	return []byte("srp-verifier:" + u.PoolID + ":" + u.Sub)
 }
 
+// srpNeeds reports which verifiers a password of u gets in pool p: one
+// bound to the username's key where challenges show usernames and the
+// username is not the sub, one bound to the sub wherever a challenge may
+// show the sub (a user signing in by an alias, or every challenge where
+// names are not shown).
+func (p *pool) srpNeeds(u *storage.User) (byName, bySub bool) {
+	byName = p.srpShowsNames() && p.key(u.Username) != u.Sub
+	return byName, !byName || len(p.cfg.AliasAttributes) > 0
+}
+
 // srpVerifiersFor computes a new salt and the sealed verifiers of pw for u
 // in pool p, as stored in SRPSalt and SRPVerifier.
-func (s *Service) srpVerifiersFor(p *pool, u *storage.User, pw string) (salt, verifiers string) {
+func (s *Service) srpVerifiersFor(p *pool, u *storage.User, pw string) (salt string, verifiers storage.SRPVerifiers) {
 	pool := srp.PoolName(u.PoolID)
-	rawSalt, bySub := srp.NewVerifier(pool, u.Sub, pw)
-	seal := func(v []byte) string {
-		return base64.RawStdEncoding.EncodeToString(s.ring.Seal(v, srpVerifierAAD(u)))
+	rawSalt := srp.NewSalt()
+	needName, needSub := p.srpNeeds(u)
+	var byName, bySub []byte
+	if needName {
+		byName = s.ring.Seal(srp.VerifierWithSalt(pool, p.key(u.Username), pw, rawSalt), srpVerifierAAD(u))
 	}
-	verifiers = seal(bySub)
-	if name := p.key(u.Username); name != u.Sub {
-		verifiers = seal(srp.VerifierWithSalt(pool, name, pw, rawSalt)) + "." + verifiers
+	if needSub {
+		bySub = s.ring.Seal(srp.VerifierWithSalt(pool, u.Sub, pw, rawSalt), srpVerifierAAD(u))
 	}
-	return hex.EncodeToString(rawSalt), verifiers
+	return hex.EncodeToString(rawSalt), encodeSRP(byName, bySub)
 }
 
 // srpBindings maps each user id one of u's verifiers binds to that sealed
-// verifier.
-func (p *pool) srpBindings(u *storage.User) map[string]string {
-	parts := strings.Split(u.SRPVerifier, ".")
-	switch {
-	case u.SRPVerifier == "" || u.SRPSalt == "":
+// verifier (nil when stored text does not decode).
+func (p *pool) srpBindings(u *storage.User) map[string][]byte {
+	if u.SRPVerifier == "" || u.SRPSalt == "" {
 		return nil
-	case len(parts) == 1 && p.key(u.Username) == u.Sub:
-		return map[string]string{u.Sub: parts[0]} // one id: the username is the sub
-	case len(parts) == 1:
-		return map[string]string{u.Username: parts[0]} // stored before there were two
-	case parts[0] == "":
-		return map[string]string{u.Sub: parts[1]} // the sub's alone (see dropNameVerifier)
 	}
-	return map[string]string{p.key(u.Username): parts[0], u.Sub: parts[1]}
+	bs, text := parseSRP(u.SRPVerifier)
+	out := make(map[string][]byte, len(bs))
+	for _, b := range bs {
+		switch {
+		case b.kind == srpBySub:
+			out[u.Sub] = b.sealed
+		case b.kind == srpByName:
+			out[p.key(u.Username)] = b.sealed
+		case !text:
+			out[b.id] = b.sealed
+		case p.key(u.Username) == u.Sub:
+			out[u.Sub] = b.sealed // one id: the username is the sub
+		default:
+			out[u.Username] = b.sealed // stored before there were two
+		}
+	}
+	return out
 }
 
 // hasCurrentSRP reports whether u has the verifiers srpVerifiersFor gives
-// (not missing, not stored before there were two).
+// (not missing, not stored before there were two), in the binary form.
 func (p *pool) hasCurrentSRP(u *storage.User) bool {
+	if _, text := parseSRP(u.SRPVerifier); text {
+		return false
+	}
 	b := p.srpBindings(u)
 	_, bySub := b[u.Sub]
 	_, byName := b[p.key(u.Username)]
-	return bySub && byName
+	needName, needSub := p.srpNeeds(u)
+	return (bySub || !needSub) && (byName || !needName)
 }
 
 // srpVerifier opens u's verifier bound to userID. ok is false when u has
 // none bound to it (no password, or one set before Cognate stored
 // verifiers of that binding).
 func (s *Service) srpVerifier(p *pool, u *storage.User, userID string) (v []byte, ok bool, err error) {
-	text, found := p.srpBindings(u)[userID]
+	sealed, found := p.srpBindings(u)[userID]
 	if !found {
 		return nil, false, nil
-	}
-	sealed, err := base64.RawStdEncoding.DecodeString(text)
-	if err != nil {
-		return nil, false, fmt.Errorf("userpool: SRP verifier of %s: %w", u.Sub, err)
 	}
 	v, err = s.ring.Open(sealed, srpVerifierAAD(u))
 	if err != nil {
@@ -182,8 +204,9 @@ func (p *pool) srpShowsNames() bool {
 // user u, named typed: the username as the pool compares it when typed is
 // the username and the pool shows names, else the sub (so that an email
 // address, phone number or preferred_username never maps to a username).
-// A user whose only verifier predates that rule is shown by the username
-// it binds.
+// A user with one verifier, bound to another id, is shown by that id: the
+// username, where the pool needs no other (srpNeeds) or the verifier
+// predates that rule.
 func (p *pool) srpUserID(u *storage.User, typed string) string {
 	id := p.shownUserID(u, typed)
 	b := p.srpBindings(u)

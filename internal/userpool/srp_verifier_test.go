@@ -37,7 +37,7 @@ func TestSRPUserIDs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &pool{rec: storage.Pool{ID: "us-east-1_x"}, cfg: tc.cfg}
-			u := &storage.User{PoolID: p.rec.ID, Sub: sub, Username: tc.username, SRPVerifier: tc.verifiers}
+			u := &storage.User{PoolID: p.rec.ID, Sub: sub, Username: tc.username, SRPVerifier: storage.SRPVerifiers(tc.verifiers)}
 			if tc.verifiers != "" {
 				u.SRPSalt = "00"
 			}

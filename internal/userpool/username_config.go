@@ -31,7 +31,8 @@ const maxCollisionsShown = 20
 // users, when two users' names (or sign-in aliases) differ only in case.
 // Users keep their passwords; a user whose username's key changes keeps
 // only the SRP verifier bound to their sub (which USER_SRP_AUTH challenges
-// then show) until their next password change or USER_PASSWORD_AUTH
+// then show), or, having none, the one bound to their old key (which they
+// then show), until their next password change or USER_PASSWORD_AUTH
 // sign-in. The change is audited (UsernameConfigurationUpdated). Other
 // nodes apply it within their pool cache's lifetime.
 func (s *Service) UpdateUsernameConfiguration(ctx context.Context, in *ca.UpdateUsernameConfigurationInput) (*ca.UsernameConfiguration, error) {
@@ -63,7 +64,7 @@ func (s *Service) UpdateUsernameConfiguration(ctx context.Context, in *ca.Update
 		for i := range users {
 			u := &users[i]
 			if old.key(u.Username) != next.key(u.Username) {
-				dropNameVerifier(u)
+				dropNameVerifier(u, old.key(u.Username))
 			}
 			u.Lookups = next.lookupsFor(u)
 			if err := putUser(ctx, tx, u); err != nil {
@@ -158,11 +159,23 @@ func (c *collisions) err(refusal string) error {
 }
 
 // dropNameVerifier keeps only the user's SRP verifier bound to their sub
-// (see srpBindings): the one bound to the username was made for the key
-// of the old rule.
-func dropNameVerifier(u *storage.User) {
-	if _, bySub, ok := strings.Cut(u.SRPVerifier, "."); ok && bySub != "" {
-		u.SRPVerifier = "." + bySub
+// (see srpBindings) when they have one: the one bound to the username was
+// made for oldKey, the key of the old rule. A user whose only verifier is
+// bound to the username keeps it, bound to oldKey by name, which their
+// challenges then show (srpUserID) until their next password sign-in.
+func dropNameVerifier(u *storage.User, oldKey string) {
+	bs, text := parseSRP(u.SRPVerifier)
+	switch {
+	case text:
+		if _, bySub, ok := strings.Cut(string(u.SRPVerifier), "."); ok && bySub != "" {
+			u.SRPVerifier = storage.SRPVerifiers("." + bySub)
+		}
+	case len(bs) == 2:
+		u.SRPVerifier = encodeSRP(nil, bs[1].sealed)
+	case len(bs) == 1 && bs[0].kind == srpByName && len(oldKey) <= 255:
+		u.SRPVerifier = encodeSRPBindings(false, []srpBinding{{kind: srpByID, id: oldKey, sealed: bs[0].sealed}})
+	case len(bs) == 1 && bs[0].kind == srpByName:
+		u.SRPVerifier = "" // a key too long to store: the next password sign-in gives new verifiers
 	}
 }
 

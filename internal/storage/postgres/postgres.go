@@ -100,8 +100,10 @@ var (
 )
 
 // Dialect rewrites a migration written for both dialects into PostgreSQL:
-// BLOB becomes BYTEA and TEXT sorts bytewise (COLLATE "C") as in SQLite.
+// BLOB becomes BYTEA and TEXT sorts bytewise (COLLATE "C") as in SQLite,
+// and only the parts for PostgreSQL are kept (sqlstore.ForDialect).
 func Dialect(sql string) string {
+	sql = sqlstore.ForDialect(sql, "postgres")
 	sql = blobType.ReplaceAllString(sql, "BYTEA")
 	return textType.ReplaceAllString(sql, `TEXT COLLATE "C"`)
 }

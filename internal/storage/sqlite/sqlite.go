@@ -102,11 +102,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	b := &backend{write: newConn(write), read: newConn(read)}
 	b.batch = newBatchWriter(b.write)
 	b.read.detachRows = true
-	if err := sqlstore.Migrate(ctx, b, nil); err != nil {
+	if err := sqlstore.Migrate(ctx, b, Dialect); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
 	return &DB{Store: sqlstore.New(b)}, nil
+}
+
+// Dialect keeps the parts of a migration for SQLite (see
+// sqlstore.ForDialect).
+func Dialect(sql string) string {
+	return sqlstore.ForDialect(sql, "sqlite")
 }
 
 // backend is the sqlstore.Backend over the writer and the reader pool.

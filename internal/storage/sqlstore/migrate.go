@@ -51,6 +51,33 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
+// ForDialect keeps the parts of a migration for dialect ("sqlite" or
+// "postgres"): a migration is written once for both, but what one of them
+// does its own way (SQLite rebuilds a table where PostgreSQL alters it)
+// goes between the lines "-- begin <dialect> only" and "-- end <dialect>
+// only", which the other dialect leaves out.
+func ForDialect(sql, dialect string) string {
+	var out strings.Builder
+	skipping := ""
+	for line := range strings.Lines(sql) {
+		t := strings.TrimSpace(line)
+		if d, ok := strings.CutPrefix(t, "-- begin "); ok && strings.HasSuffix(d, " only") && skipping == "" {
+			if d = strings.TrimSuffix(d, " only"); d != dialect {
+				skipping = d
+			}
+			continue
+		}
+		if d, ok := strings.CutPrefix(t, "-- end "); ok && strings.HasSuffix(d, " only") && (skipping == "" || t == "-- end "+skipping+" only") {
+			skipping = ""
+			continue
+		}
+		if skipping == "" {
+			out.WriteString(line)
+		}
+	}
+	return out.String()
+}
+
 // Migrate applies the migrations b lacks, each in its own transaction,
 // recording them in schema_migrations. dialect rewrites a migration's SQL
 // for the database (nil leaves it as written). The caller keeps other

@@ -52,20 +52,27 @@ func userRow(ctx context.Context, u storage.User) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode lookups: %w", err)
 	}
+	salt, err := srpSaltColumn(u.SRPSalt)
+	if err != nil {
+		return nil, err
+	}
 	return []any{u.Username, usernameKey, u.Status, u.Enabled, string(a), u.PasswordHash,
-		u.SRPSalt, u.SRPVerifier, blob(u.MFA), micros(u.PasswordChangedAt), string(lk),
+		salt, []byte(u.SRPVerifier), blob(u.MFA), micros(u.PasswordChangedAt), string(lk),
 		micros(u.CreatedAt), micros(u.UpdatedAt)}, nil
 }
 
 func scanUser(r Row) (storage.User, error) {
 	var u storage.User
 	var attrs, lookups string
+	var salt srpSalt
+	var verifier []byte
 	var changed, created, updated int64
 	err := r.Scan(&u.PoolID, &u.Sub, &u.Username, &u.Status, &u.Enabled, &attrs, &u.PasswordHash,
-		&u.SRPSalt, &u.SRPVerifier, &u.MFA, &changed, &lookups, &created, &updated, &u.Version)
+		&salt, &verifier, &u.MFA, &changed, &lookups, &created, &updated, &u.Version)
 	if err != nil {
 		return storage.User{}, err
 	}
+	u.SRPSalt, u.SRPVerifier = string(salt), storage.SRPVerifiers(verifier)
 	if err := json.Unmarshal([]byte(attrs), &u.Attributes); err != nil {
 		return storage.User{}, fmt.Errorf("decode attributes of %s: %w", u.Sub, err)
 	}

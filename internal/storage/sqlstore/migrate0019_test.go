@@ -1,0 +1,146 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/storage/postgres"
+	"github.com/cognate-dev/cognate/internal/storage/sqlite"
+	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
+)
+
+// The user a database at migration 0018 holds, with the SRP salt in hex
+// and the verifiers in base64 text, and its search and lookup rows.
+var before0019 = []string{
+	`INSERT INTO pools (id, region, name, created_at, updated_at) VALUES ('us-east-1_old', 'us-east-1', 'old', 0, 0)`,
+	`INSERT INTO users (pool_id, sub, username, username_key, status, enabled, attributes, password_hash, srp_salt,
+		srp_verifier, password_changed_at, lookups, created_at, updated_at)
+		VALUES ('us-east-1_old', 'sub-1', 'Ann', 'ann', 'CONFIRMED', true, '{"email":"ann@example.com"}', '$argon2id$x',
+		'00a1b2', 'bmFtZQ.c3Vi', 1, '[["username","ann"]]', 1, 1)`,
+	`INSERT INTO user_search (pool_id, attr_name, attr_value, sub) VALUES ('us-east-1_old', 'email', 'ann@example.com', 'sub-1')`,
+	`INSERT INTO user_lookups (pool_id, kind, lookup_key, sub) VALUES ('us-east-1_old', 'username', 'ann', 'sub-1')`,
+}
+
+// exec0018 brings an empty database to migration 0018 and writes
+// before0019, through exec and the dialect's rewrite.
+func exec0018(t *testing.T, exec func(string) error, dialect func(string) string) {
+	t.Helper()
+	ms, err := sqlstore.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`}
+	for _, m := range ms {
+		if m.Version <= 18 {
+			stmts = append(stmts, m.SQL, fmt.Sprintf(`INSERT INTO schema_migrations VALUES (%d, '%s', 0)`, m.Version, m.Name))
+		}
+	}
+	for _, s := range append(stmts, before0019...) {
+		if err := exec(dialect(s)); err != nil {
+			t.Fatalf("%.60s: %v", s, err)
+		}
+	}
+}
+
+// check0019 reads the user written before migration 0019 through the
+// store, finds it by search and lookup, and writes it back.
+func check0019(t *testing.T, st storage.Store) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := st.Users().GetBySub(ctx, "us-east-1_old", "sub-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.SRPSalt != "00a1b2" || u.SRPVerifier != "bmFtZQ.c3Vi" {
+		t.Fatalf("after 0019: salt %q, verifier %q; want 00a1b2, bmFtZQ.c3Vi", u.SRPSalt, u.SRPVerifier)
+	}
+	if _, err := st.Users().GetByLookup(ctx, "us-east-1_old", "username", "ann"); err != nil {
+		t.Fatalf("GetByLookup: %v", err)
+	}
+	found, _, err := st.Users().Search(ctx, "us-east-1_old", storage.UserFilter{Key: "email", Value: "ann@", Prefix: true}, storage.Page{})
+	if err != nil || len(found) != 1 {
+		t.Fatalf("Search: %d users, %v", len(found), err)
+	}
+	u.SRPSalt, u.SRPVerifier = "0fff", storage.SRPVerifiers("\x02\x00\xff")
+	if err := st.Users().Put(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	u, err = st.Users().GetBySub(ctx, "us-east-1_old", "sub-1")
+	if err != nil || u.SRPSalt != "0fff" || u.SRPVerifier != "\x02\x00\xff" {
+		t.Fatalf("written back: salt %q, verifier %q, %v", u.SRPSalt, u.SRPVerifier, err)
+	}
+	if err := st.Users().Delete(ctx, "us-east-1_old", "sub-1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigration0019SQLite: a user stored before migration 0019 (hex salt,
+// text verifiers, rowid tables) reads back the same after it.
+func TestMigration0019SQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db.sqlite")
+	db, err := sql.Open("sqlite", path+"?_foreign_keys=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec0018(t, func(s string) error { _, err := db.Exec(s); return err }, sqlite.Dialect)
+	db.Close()
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, err = sql.Open("sqlite", path+"?_query_only=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var saltType, withoutRowid string
+	err = db.QueryRow(`SELECT typeof(srp_salt), (SELECT sql FROM sqlite_schema WHERE name = 'user_search') FROM users`).Scan(&saltType, &withoutRowid)
+	if err != nil || saltType != "blob" || !strings.HasSuffix(withoutRowid, "WITHOUT ROWID") {
+		t.Fatalf("after 0019: srp_salt is %s, user_search is %q (%v); want blob, WITHOUT ROWID", saltType, withoutRowid, err)
+	}
+	check0019(t, st)
+}
+
+// TestMigration0019Postgres: the same on PostgreSQL (bytea columns).
+func TestMigration0019Postgres(t *testing.T) {
+	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("COGNATE_TEST_POSTGRES_URL is not set")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	schema := fmt.Sprintf("m0019_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	if _, err := conn.Exec(ctx, "SET search_path TO "+schema); err != nil {
+		t.Fatal(err)
+	}
+	exec0018(t, func(s string) error { _, err := conn.Exec(ctx, s); return err }, postgres.Dialect)
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	st, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	check0019(t, st)
+}
