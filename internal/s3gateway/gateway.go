@@ -336,11 +336,7 @@ func (g *Gateway) forward(x *exchange, b *body, mode string) *Error {
 		}
 		stamp(header, x.caller)
 	}
-	backendCtx, spliced := ctx, func() (*backendConn, *responseHead) { return nil, nil }
-	if r.Method == http.MethodGet && r.TLS == nil && g.backend.base.Scheme == "http" {
-		backendCtx, spliced = spliceTrace(ctx)
-	}
-	req, err := g.backend.request(backendCtx, r.Method, t.bucket, t.key, forwardedQuery(r.URL.RawQuery, x.verified.Presigned), header, b.r, b.length)
+	req, err := g.backend.request(ctx, r.Method, t.bucket, t.key, forwardedQuery(r.URL.RawQuery, x.verified.Presigned), header, b.r, b.length)
 	if err != nil {
 		g.log.Error("s3gateway: backend request", "err", err)
 		return errInternal()
@@ -357,7 +353,6 @@ func (g *Gateway) forward(x *exchange, b *body, mode string) *Error {
 		return errBackendUnavailable()
 	}
 	defer resp.Body.Close()
-	conn, head := spliced()
 	if b.err != nil {
 		// The store answered before the body failed verification (an
 		// early refusal); the client hears about its body.
@@ -379,33 +374,19 @@ func (g *Gateway) forward(x *exchange, b *body, mode string) *Error {
 	x.responded = true
 	x.w.WriteHeader(resp.StatusCode)
 	if r.Method != http.MethodHead {
-		g.copyBody(x, resp, conn, head)
+		buf := copyBuffers.Get().(*[]byte)
+		// Neither side may pick its own (smaller) buffer: both are hidden.
+		n, err := io.CopyBuffer(struct{ io.Writer }{x.w}, struct{ io.Reader }{resp.Body}, *buf)
+		copyBuffers.Put(buf)
+		x.bytesOut = n
+		if err != nil && ctx.Err() == nil {
+			g.log.Warn("s3gateway: copy response", "err", err, "request_id", x.ids.request)
+		}
 	}
 	if x.op.write && resp.StatusCode < 300 {
 		g.audit(x, EventObjectWritten)
 	}
 	return nil
-}
-
-// copyBody streams the store's answer to the client: spliced when it can
-// be (see splice.go), else through a buffer.
-func (g *Gateway) copyBody(x *exchange, resp *http.Response, conn *backendConn, head *responseHead) {
-	var n int64
-	var err error
-	spliced := false
-	if conn != nil && (resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusPartialContent) {
-		n, spliced, err = spliceBody(x.w, resp, conn, head)
-	}
-	if !spliced {
-		buf := copyBuffers.Get().(*[]byte)
-		// Neither side may pick its own (smaller) buffer: both are hidden.
-		n, err = io.CopyBuffer(struct{ io.Writer }{x.w}, struct{ io.Reader }{resp.Body}, *buf)
-		copyBuffers.Put(buf)
-	}
-	x.bytesOut = n
-	if err != nil && x.r.Context().Err() == nil {
-		g.log.Warn("s3gateway: copy response", "err", err, "spliced", spliced, "request_id", x.ids.request)
-	}
 }
 
 // copyBufferSize is the size of the writes that stream bodies: large
