@@ -470,10 +470,9 @@ func TestS3GatewaySignedStreaming(t *testing.T) {
 	}
 }
 
-// TestS3GatewayLargeDownloads: bodies large enough to be spliced from the
-// store's socket to the client's (both plain HTTP here) arrive whole and
-// in order, whole or in ranges, one after another on kept-alive
-// connections.
+// TestS3GatewayLargeDownloads: large bodies (random bytes, so that one
+// out of place is seen) arrive whole and in order, whole or in ranges, one
+// after another on kept-alive connections.
 func TestS3GatewayLargeDownloads(t *testing.T) {
 	g := startGateway(t, false)
 	_, ps := g.people(t, "mia")
