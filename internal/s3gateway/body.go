@@ -298,11 +298,26 @@ type chunkedReader struct {
 		Sum([]byte) []byte
 		Reset()
 	}
+	sum  [sha256.Size]byte
 	done bool
 	err  error
 }
 
-func (c *chunkedReader) Read(p []byte) (int, error) {
+// Read fills p across chunks, so that the store receives a body in the
+// gateway's large writes whatever size the client's chunks are (the SDKs
+// send 64 KiB).
+func (c *chunkedReader) Read(p []byte) (n int, err error) {
+	for n < len(p) && err == nil {
+		var m int
+		m, err = c.readChunk(p[n:])
+		n += m
+	}
+	return n, err
+}
+
+// readChunk reads data up to the end of the current chunk, and past a
+// chunk's end checks it.
+func (c *chunkedReader) readChunk(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
@@ -335,6 +350,9 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// emptySHA256 is the digest of no bytes, the final chunk's data.
+var emptySHA256 = sha256.Sum256(nil)
 
 // next reads a chunk header; for the final chunk it reads and checks the
 // end of the body.
@@ -371,7 +389,7 @@ func (c *chunkedReader) endChunk() error {
 	if line, err := c.src.line(); err != nil || line != "" {
 		return errIncompleteBody()
 	}
-	if c.verifier != nil && !c.verifier.Chunk(c.hash.Sum(nil), c.sig) {
+	if c.verifier != nil && !c.verifier.Chunk(c.hash.Sum(c.sum[:0]), c.sig) {
 		return errSignatureDoesNotMatch()
 	}
 	return nil
@@ -380,7 +398,7 @@ func (c *chunkedReader) endChunk() error {
 // finish checks the final chunk, the trailer and the length.
 func (c *chunkedReader) finish() error {
 	c.done = true
-	if c.verifier != nil && !c.verifier.Chunk(sha256.New().Sum(nil), c.sig) {
+	if c.verifier != nil && !c.verifier.Chunk(emptySHA256[:], c.sig) {
 		return errSignatureDoesNotMatch()
 	}
 	if c.seen != c.declared {

@@ -232,3 +232,22 @@ func TestDigestBody(t *testing.T) {
 		})
 	}
 }
+
+// One read of the example's body with a large buffer takes both data
+// chunks but the held last byte: the store gets large writes, not one per
+// chunk.
+func TestChunkedBodyReadsAcrossChunks(t *testing.T) {
+	r, caller := exampleRequest(t, exampleBody(nil))
+	b, e := openBody(r, streamingSigned, caller.ChunkVerifier())
+	if e != nil {
+		t.Fatal(e)
+	}
+	buf := make([]byte, copyBufferSize)
+	n, err := b.r.Read(buf)
+	if n != 66559 || err != nil {
+		t.Fatalf("first read: %d bytes, %v; want 66,559 (all but the held byte)", n, err)
+	}
+	if n, err := b.r.Read(buf); n != 1 || err != io.EOF {
+		t.Fatalf("second read: %d bytes, %v; want the last byte and EOF", n, err)
+	}
+}
