@@ -219,6 +219,9 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		if err != nil {
 			return false, err
 		}
+		if same, err := s.sameOldUser(ctx, p, src, u, in.User); !same || err != nil {
+			return false, err
+		}
 		np, err := s.hashPassword(ctx, p, u, pw)
 		if err != nil {
 			return false, err
@@ -252,6 +255,38 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		return nil, res, errorf(PasswordResetRequired, msgResetRequired)
 	}
 	return saved, res, err
+}
+
+// sameOldUser reports whether ou, the old pool's user that took a
+// password given for copied user u's username, is u: the same sub. A
+// name deleted on the old pool after the copy and signed up there again
+// is someone else, whose password must neither become u's nor sign in as
+// u; it fails as a wrong password. ou is nil when the old pool's answer
+// gave no tokens to read the user with (an MFA step, a new password, "not
+// confirmed"): the user is then read with AdminGetUser, and when that
+// cannot be asked (no AWS credentials) the answer is taken as u's, the
+// one case left unchecked.
+func (s *Service) sameOldUser(ctx context.Context, p *pool, src *CognitoSource, u *storage.User, ou *OldUser) (bool, error) {
+	if ou == nil {
+		got, err := s.old.GetUser(ctx, *src, u.Username)
+		switch {
+		case errors.Is(err, ErrOldRefused):
+			return false, nil // deleted meanwhile
+		case errors.Is(err, ErrOldBusy):
+			return false, err
+		case err != nil:
+			s.log.Warn("Cognito source: AdminGetUser failed, so the old pool's user is taken to be the copied one (AWS credentials: --store-credentials)",
+				"pool", p.rec.ID, "sub", u.Sub, "err", err)
+			return true, nil
+		}
+		ou = got
+	}
+	if ou.Attributes["sub"] == u.Sub {
+		return true, nil
+	}
+	s.log.Warn("Cognito source: the old pool's user of a copied user's username has another sub; its password is refused",
+		"pool", p.rec.ID, "sub", u.Sub)
+	return false, nil
 }
 
 // migrateFromSource is migrateUser for a pool with a Cognito source: the

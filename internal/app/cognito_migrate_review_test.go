@@ -1,0 +1,52 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// impostorOnOldPool copies old's pool into a new server, then deletes bob
+// on the old pool and signs the name up there again, as someone else
+// (another sub) with the password Evil-pass-123.
+func impostorOnOldPool(t *testing.T) (*oldCognito, *server) {
+	t.Helper()
+	old := newOldCognito(t)
+	s := startRP(t, "sqlite", nil)
+	old.migrate(t, s, old.pool)
+	copiedSub := s.sub(t, old.pool, "bob")
+	result(old.idp.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &old.pool, Username: aws.String("bob")})).must(t)
+	old.user(old.pool, "bob", "Evil-pass-123", attr("email", "mallory@example.com"))
+	if old.sub(t, old.pool, "bob") == copiedSub {
+		t.Fatal("the old pool gave the new bob the copied sub")
+	}
+	return old, s
+}
+
+// TestMigrateFromCognitoAnotherSub: a copied user's name, deleted on the
+// old pool after the copy and signed up there again by someone else, is
+// not that user. The newcomer's password, which the old pool takes for
+// the name, must not become the copied user's password here, nor sign in
+// as them, by USER_PASSWORD_AUTH or USER_AUTH.
+func TestMigrateFromCognitoAnotherSub(t *testing.T) {
+	old, s := impostorOnOldPool(t)
+
+	choice := s.userAuthClient(t, old.pool, true)
+	_, err := s.userAuth(choice, map[string]string{"USERNAME": "bob", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Evil-pass-123"})
+	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	_, err = s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": "Evil-pass-123", "SECRET_HASH": secretHash(old.webSecret, "bob", old.web)}})
+	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	// Nothing was stored: the copied bob still has no password here (a
+	// password sign-in still asks the old pool, and SRP is still relayed).
+	if u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("bob")})).must(t); u.UserStatus != types.UserStatusTypeConfirmed {
+		t.Errorf("the copied bob: %s", u.UserStatus)
+	}
+	old.stop()
+	_, err = s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": "Evil-pass-123", "SECRET_HASH": secretHash(old.webSecret, "bob", old.web)}})
+	wantCode(t, err, "InternalErrorException", "")
+}
+
