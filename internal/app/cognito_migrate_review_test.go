@@ -50,3 +50,10 @@ func TestMigrateFromCognitoAnotherSub(t *testing.T) {
 	wantCode(t, err, "InternalErrorException", "")
 }
 
+// TestMigrateFromCognitoAnotherSubSRP: nor does the SRP relay sign the
+// newcomer in as the copied user, though the old pool takes their proof.
+func TestMigrateFromCognitoAnotherSubSRP(t *testing.T) {
+	old, s := impostorOnOldPool(t)
+	_, err := s.srpSignIn(old.pool, old.spa, "bob", "Evil-pass-123", nil)
+	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+}

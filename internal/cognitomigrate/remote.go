@@ -86,9 +86,7 @@ func (r *Remote) client(ctx context.Context, src userpool.CognitoSource) *cip.Cl
 }
 
 // CheckPassword signs name in at the old pool: USER_PASSWORD_AUTH, or
-// USER_SRP_AUTH when the old client does not allow the former. When the
-// old pool answers with tokens, the user is read with them (GetUser), so
-// that no AWS credentials are needed to migrate them.
+// USER_SRP_AUTH when the old client does not allow the former.
 func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, name, pw string) (*userpool.OldSignIn, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
@@ -104,6 +102,14 @@ func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, 
 	if errors.As(err, &bad) && strings.Contains(bad.ErrorMessage(), "flow not enabled") {
 		out, err = r.signInSRP(ctx, c, src, name, pw)
 	}
+	return signedIn(ctx, c, out, err)
+}
+
+// signedIn reads the old pool's answer to a password or an SRP proof.
+// When it answers with tokens, the user is read with them (GetUser), so
+// that no AWS credentials are needed to migrate them, or to tell them
+// from another user of the same name.
+func signedIn(ctx context.Context, c *cip.Client, out *cip.InitiateAuthOutput, err error) (*userpool.OldSignIn, error) {
 	status, err := passwordAnswer(out, err)
 	if err != nil {
 		return nil, err
@@ -173,10 +179,12 @@ func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.Cogni
 }
 
 // FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer.
-func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
+func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (*userpool.OldSignIn, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	return passwordAnswer(r.respondSRP(ctx, r.client(ctx, src), src, session, resp))
+	c := r.client(ctx, src)
+	out, err := r.respondSRP(ctx, c, src, session, resp)
+	return signedIn(ctx, c, out, err)
 }
 
 // respondSRP answers PASSWORD_VERIFIER at the old pool, as InitiateAuth's

@@ -79,8 +79,8 @@ type OldPool interface {
 	// Session; ErrOldRefused when it does not know name.
 	StartSRP(ctx context.Context, src CognitoSource, name, srpA string) (map[string]string, string, error)
 	// FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer
-	// (resp) and returns the status as CheckPassword does.
-	FinishSRP(ctx context.Context, src CognitoSource, session string, resp map[string]string) (string, error)
+	// (resp) and returns what the answer shows, as CheckPassword does.
+	FinishSRP(ctx context.Context, src CognitoSource, session string, resp map[string]string) (*OldSignIn, error)
 }
 
 // OldSignIn is what an old pool's answer to a right password shows.
