@@ -1,11 +1,22 @@
 package app_test
 
 import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognate-dev/cognate/internal/app"
+	"github.com/cognate-dev/cognate/internal/cognitomigrate"
 )
 
 // impostorOnOldPool copies old's pool into a new server, then deletes bob
@@ -56,4 +67,42 @@ func TestMigrateFromCognitoAnotherSubSRP(t *testing.T) {
 	old, s := impostorOnOldPool(t)
 	_, err := s.srpSignIn(old.pool, old.spa, "bob", "Evil-pass-123", nil)
 	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
+}
+
+// TestMigrateFromCognitoResetMeanwhile: an administrator who resets a
+// copied user's password here while that user's sign-in is being checked
+// at the old pool (a password thought stolen, say) is not undone by the
+// old pool's answer: the old password is not stored, no tokens are
+// issued, and the user stays RESET_REQUIRED.
+func TestMigrateFromCognitoResetMeanwhile(t *testing.T) {
+	old := newOldCognito(t)
+	s := startRP(t, "sqlite", nil)
+	var armed atomic.Bool
+	target, _ := url.Parse(old.http.URL)
+	forward := httputil.NewSingleHostReverseProxy(target)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") && armed.CompareAndSwap(true, false) {
+			if _, err := s.idp.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &old.pool,
+				Username: aws.String("alice")}); err != nil {
+				t.Errorf("AdminResetUserPassword: %v", err) // not Fatal: not the test's goroutine
+			}
+		}
+		forward.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	id, key := old.app.RootCredentials()
+	if _, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), old.idp,
+		cognitomigrate.Options{UserPoolID: old.pool, AccessKeyID: id, SecretAccessKey: key, Region: "us-east-1", Endpoint: proxy.URL}); err != nil {
+		t.Fatal(err)
+	}
+	armed.Store(true)
+	_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Alice-pass-1", "SECRET_HASH": secretHash(old.webSecret, "alice", old.web)}})
+	if armed.Load() {
+		t.Fatal("the sign-in did not ask the old pool")
+	}
+	wantCode(t, err, "PasswordResetRequiredException", "")
+	if u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("alice")})).must(t); u.UserStatus != types.UserStatusTypeResetRequired {
+		t.Errorf("alice after the sign-in: %s, want RESET_REQUIRED", u.UserStatus)
+	}
 }

@@ -228,6 +228,12 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		}
 		meanwhile := false
 		saved, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+			if cur.PasswordHash == "" && cur.Status == "RESET_REQUIRED" {
+				// Reset here while the old pool answered (by an
+				// administrator who thinks the password stolen, say): the
+				// old password must not undo it (copiedWithoutPassword).
+				return errorf(PasswordResetRequired, msgResetRequired)
+			}
 			if meanwhile = cur.PasswordHash != ""; meanwhile {
 				return errNoChange
 			}
