@@ -69,19 +69,18 @@ func TestMigrateFromCognitoAnotherSubSRP(t *testing.T) {
 	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
 }
 
-// TestMigrateFromCognitoResetMeanwhile: an administrator who resets a
-// copied user's password here while that user's sign-in is being checked
-// at the old pool (a password thought stolen, say) is not undone by the
-// old pool's answer: the old password is not stored, no tokens are
-// issued, and the user stays RESET_REQUIRED.
-func TestMigrateFromCognitoResetMeanwhile(t *testing.T) {
+// resetDuring copies old's pool into a new server through a proxy that,
+// once armed, resets alice here (AdminResetUserPassword) as the server's
+// next request named op reaches the old pool.
+func resetDuring(t *testing.T, op string) (*oldCognito, *server, *atomic.Bool) {
+	t.Helper()
 	old := newOldCognito(t)
 	s := startRP(t, "sqlite", nil)
-	var armed atomic.Bool
+	armed := new(atomic.Bool)
 	target, _ := url.Parse(old.http.URL)
 	forward := httputil.NewSingleHostReverseProxy(target)
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") && armed.CompareAndSwap(true, false) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), "."+op) && armed.CompareAndSwap(true, false) {
 			if _, err := s.idp.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &old.pool,
 				Username: aws.String("alice")}); err != nil {
 				t.Errorf("AdminResetUserPassword: %v", err) // not Fatal: not the test's goroutine
@@ -89,13 +88,23 @@ func TestMigrateFromCognitoResetMeanwhile(t *testing.T) {
 		}
 		forward.ServeHTTP(w, r)
 	}))
-	defer proxy.Close()
+	t.Cleanup(proxy.Close)
 	id, key := old.app.RootCredentials()
 	if _, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), old.idp,
 		cognitomigrate.Options{UserPoolID: old.pool, AccessKeyID: id, SecretAccessKey: key, Region: "us-east-1", Endpoint: proxy.URL}); err != nil {
 		t.Fatal(err)
 	}
 	armed.Store(true)
+	return old, s, armed
+}
+
+// TestMigrateFromCognitoResetMeanwhile: an administrator who resets a
+// copied user's password here while that user's sign-in is being checked
+// at the old pool (a password thought stolen, say) is not undone by the
+// old pool's answer: the old password is not stored, no tokens are
+// issued, and the user stays RESET_REQUIRED.
+func TestMigrateFromCognitoResetMeanwhile(t *testing.T) {
+	old, s, armed := resetDuring(t, "InitiateAuth")
 	_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Alice-pass-1", "SECRET_HASH": secretHash(old.webSecret, "alice", old.web)}})
 	if armed.Load() {
@@ -105,4 +114,15 @@ func TestMigrateFromCognitoResetMeanwhile(t *testing.T) {
 	if u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String("alice")})).must(t); u.UserStatus != types.UserStatusTypeResetRequired {
 		t.Errorf("alice after the sign-in: %s, want RESET_REQUIRED", u.UserStatus)
 	}
+}
+
+// TestMigrateFromCognitoResetMeanwhileSRP: nor does a relayed SRP proof
+// the old pool takes sign in a user reset here while it was checked.
+func TestMigrateFromCognitoResetMeanwhileSRP(t *testing.T) {
+	old, s, armed := resetDuring(t, "RespondToAuthChallenge")
+	_, err := s.srpSignIn(old.pool, old.spa, "alice", "Alice-pass-1", nil)
+	if armed.Load() {
+		t.Fatal("the sign-in did not ask the old pool")
+	}
+	wantCode(t, err, "PasswordResetRequiredException", "")
 }

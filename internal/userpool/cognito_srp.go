@@ -143,6 +143,18 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 	case res == passwordWrong:
 		return nil, true, errorf(NotAuthorized, msgBadCredentials)
 	}
+	// The user as it is now: a reset, a new password or a disable made
+	// here while the old pool answered stands.
+	if got, err = s.store.Users().GetBySub(ctx, p.rec.ID, st.Sub); err != nil {
+		return nil, true, err
+	}
+	u = &got
+	switch {
+	case u.PasswordHash == "" && u.Status == "RESET_REQUIRED":
+		return nil, true, errorf(PasswordResetRequired, msgResetRequired)
+	case u.PasswordHash != "": // set meanwhile: the old pool's password is not it
+		return nil, true, errorf(NotAuthorized, msgBadCredentials)
+	}
 	if status == "FORCE_CHANGE_PASSWORD" {
 		u.PasswordChangedAt = s.now() // the old pool's temporary password, valid there
 	}
