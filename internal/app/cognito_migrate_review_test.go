@@ -69,24 +69,20 @@ func TestMigrateFromCognitoAnotherSubSRP(t *testing.T) {
 	wantCode(t, err, "NotAuthorizedException", "Incorrect username or password.")
 }
 
-// resetDuring copies old's pool into a new server through a proxy that,
-// once armed, resets alice here (AdminResetUserPassword) as the server's
-// next request named op reaches the old pool.
-func resetDuring(t *testing.T, op string) (*oldCognito, *server, *atomic.Bool) {
+// copiedThrough copies old's pool into a new server through a proxy in
+// front of the old pool, which the server then asks; hook sees each
+// request to the old pool first, and answers it itself when it returns
+// true.
+func copiedThrough(t *testing.T, hook func(w http.ResponseWriter, r *http.Request) bool) (*oldCognito, *server) {
 	t.Helper()
 	old := newOldCognito(t)
 	s := startRP(t, "sqlite", nil)
-	armed := new(atomic.Bool)
 	target, _ := url.Parse(old.http.URL)
 	forward := httputil.NewSingleHostReverseProxy(target)
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), "."+op) && armed.CompareAndSwap(true, false) {
-			if _, err := s.idp.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &old.pool,
-				Username: aws.String("alice")}); err != nil {
-				t.Errorf("AdminResetUserPassword: %v", err) // not Fatal: not the test's goroutine
-			}
+		if !hook(w, r) {
+			forward.ServeHTTP(w, r)
 		}
-		forward.ServeHTTP(w, r)
 	}))
 	t.Cleanup(proxy.Close)
 	id, key := old.app.RootCredentials()
@@ -94,6 +90,27 @@ func resetDuring(t *testing.T, op string) (*oldCognito, *server, *atomic.Bool) {
 		cognitomigrate.Options{UserPoolID: old.pool, AccessKeyID: id, SecretAccessKey: key, Region: "us-east-1", Endpoint: proxy.URL}); err != nil {
 		t.Fatal(err)
 	}
+	return old, s
+}
+
+// resetDuring is copiedThrough with a proxy that, once armed, resets
+// alice here (AdminResetUserPassword) as the server's next request named
+// op reaches the old pool.
+func resetDuring(t *testing.T, op string) (*oldCognito, *server, *atomic.Bool) {
+	t.Helper()
+	armed := new(atomic.Bool)
+	var s *server
+	var pool string
+	old, s := copiedThrough(t, func(_ http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), "."+op) && armed.CompareAndSwap(true, false) {
+			if _, err := s.idp.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &pool,
+				Username: aws.String("alice")}); err != nil {
+				t.Errorf("AdminResetUserPassword: %v", err) // not Fatal: not the test's goroutine
+			}
+		}
+		return false
+	})
+	pool = old.pool
 	armed.Store(true)
 	return old, s, armed
 }
@@ -125,4 +142,34 @@ func TestMigrateFromCognitoResetMeanwhileSRP(t *testing.T) {
 		t.Fatal("the sign-in did not ask the old pool")
 	}
 	wantCode(t, err, "PasswordResetRequiredException", "")
+}
+
+// TestMigrateFromCognitoEmptyAnswer: an old pool's answer to a password
+// that shows neither tokens nor a step that follows a right password (an
+// empty 200, from a proxy or a stub in front of it, say) does not take
+// the password: no tokens, nothing stored, and the failure is the
+// server's, as when the old pool cannot be reached.
+func TestMigrateFromCognitoEmptyAnswer(t *testing.T) {
+	var empty atomic.Bool
+	old, s := copiedThrough(t, func(w http.ResponseWriter, r *http.Request) bool {
+		if !empty.Load() || !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = io.WriteString(w, "{}")
+		return true
+	})
+	empty.Store(true)
+	signIn := func(name, pw string) error {
+		_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &old.web, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": pw, "SECRET_HASH": secretHash(old.webSecret, name, old.web)}})
+		return err
+	}
+	// A copied user, and a name created on the old pool since.
+	old.user(old.pool, "carol", "Carol-pass-1", attr("email", "carol@example.com"))
+	wantCode(t, signIn("alice", "Not-alices-1"), "InternalErrorException", "")
+	wantCode(t, signIn("carol", "Not-carols-1"), "InternalErrorException", "")
+	empty.Store(false)
+	wantCode(t, signIn("alice", "Not-alices-1"), "NotAuthorizedException", "Incorrect username or password.")
+	wantCode(t, signIn("carol", "Not-carols-1"), "UserNotFoundException", "Exception migrating user")
 }

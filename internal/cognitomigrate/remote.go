@@ -209,10 +209,10 @@ func (r *Remote) respondSRP(ctx context.Context, c *cip.Client, src userpool.Cog
 	return &cip.InitiateAuthOutput{ChallengeName: ans.ChallengeName, AuthenticationResult: ans.AuthenticationResult}, nil
 }
 
-// passwordAnswer reads what the old pool said of a password. Every answer
-// but a refusal comes after the password was checked: tokens, a new
-// password to set, an MFA step (the old pool may then send the user a
-// code), or "not confirmed". "Reset required" comes whatever the password
+// passwordAnswer reads what the old pool said of a password. These answers
+// come after the password was checked: tokens, a new password to set, an
+// MFA step (the old pool may then send the user a code), or "not
+// confirmed"; any other is an error. "Reset required" comes whatever the password
 // (userpool.ErrOldResetRequired).
 func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
 	var (
@@ -234,8 +234,22 @@ func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
 		return "", oldPoolError("sign-in", err)
 	case out.ChallengeName == types.ChallengeNameTypeNewPasswordRequired:
 		return "FORCE_CHANGE_PASSWORD", nil
+	case out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil, afterPassword[out.ChallengeName]:
+		return "CONFIRMED", nil
 	}
-	return "CONFIRMED", nil
+	// Neither tokens nor a step that follows a right password (an empty
+	// answer, a challenge that may come before the password is checked):
+	// nothing says the password was right.
+	return "", fmt.Errorf("cognitomigrate: sign-in at the old pool: unexpected answer (challenge %q, tokens %v)",
+		out.ChallengeName, out.AuthenticationResult != nil)
+}
+
+// afterPassword names the challenges Cognito asks only once the password
+// (or the SRP proof) was right: MFA, its choice or setup, a remembered
+// device.
+var afterPassword = map[types.ChallengeNameType]bool{
+	types.ChallengeNameTypeSmsMfa: true, types.ChallengeNameTypeSoftwareTokenMfa: true, types.ChallengeNameTypeEmailOtp: true,
+	types.ChallengeNameTypeSelectMfaType: true, types.ChallengeNameTypeMfaSetup: true, types.ChallengeNameTypeDeviceSrpAuth: true,
 }
 
 // oldPoolError is a failure to ask the old pool, named by what was asked:
