@@ -86,9 +86,7 @@ func (r *Remote) client(ctx context.Context, src userpool.CognitoSource) *cip.Cl
 }
 
 // CheckPassword signs name in at the old pool: USER_PASSWORD_AUTH, or
-// USER_SRP_AUTH when the old client does not allow the former. When the
-// old pool answers with tokens, the user is read with them (GetUser), so
-// that no AWS credentials are needed to migrate them.
+// USER_SRP_AUTH when the old client does not allow the former.
 func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, name, pw string) (*userpool.OldSignIn, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
@@ -104,6 +102,14 @@ func (r *Remote) CheckPassword(ctx context.Context, src userpool.CognitoSource, 
 	if errors.As(err, &bad) && strings.Contains(bad.ErrorMessage(), "flow not enabled") {
 		out, err = r.signInSRP(ctx, c, src, name, pw)
 	}
+	return signedIn(ctx, c, out, err)
+}
+
+// signedIn reads the old pool's answer to a password or an SRP proof.
+// When it answers with tokens, the user is read with them (GetUser), so
+// that no AWS credentials are needed to migrate them, or to tell them
+// from another user of the same name.
+func signedIn(ctx context.Context, c *cip.Client, out *cip.InitiateAuthOutput, err error) (*userpool.OldSignIn, error) {
 	status, err := passwordAnswer(out, err)
 	if err != nil {
 		return nil, err
@@ -173,10 +179,12 @@ func (r *Remote) startSRP(ctx context.Context, c *cip.Client, src userpool.Cogni
 }
 
 // FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer.
-func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (string, error) {
+func (r *Remote) FinishSRP(ctx context.Context, src userpool.CognitoSource, session string, resp map[string]string) (*userpool.OldSignIn, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	return passwordAnswer(r.respondSRP(ctx, r.client(ctx, src), src, session, resp))
+	c := r.client(ctx, src)
+	out, err := r.respondSRP(ctx, c, src, session, resp)
+	return signedIn(ctx, c, out, err)
 }
 
 // respondSRP answers PASSWORD_VERIFIER at the old pool, as InitiateAuth's
@@ -201,10 +209,10 @@ func (r *Remote) respondSRP(ctx context.Context, c *cip.Client, src userpool.Cog
 	return &cip.InitiateAuthOutput{ChallengeName: ans.ChallengeName, AuthenticationResult: ans.AuthenticationResult}, nil
 }
 
-// passwordAnswer reads what the old pool said of a password. Every answer
-// but a refusal comes after the password was checked: tokens, a new
-// password to set, an MFA step (the old pool may then send the user a
-// code), or "not confirmed". "Reset required" comes whatever the password
+// passwordAnswer reads what the old pool said of a password. These answers
+// come after the password was checked: tokens, a new password to set, an
+// MFA step (the old pool may then send the user a code), or "not
+// confirmed"; any other is an error. "Reset required" comes whatever the password
 // (userpool.ErrOldResetRequired).
 func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
 	var (
@@ -226,8 +234,22 @@ func passwordAnswer(out *cip.InitiateAuthOutput, err error) (string, error) {
 		return "", oldPoolError("sign-in", err)
 	case out.ChallengeName == types.ChallengeNameTypeNewPasswordRequired:
 		return "FORCE_CHANGE_PASSWORD", nil
+	case out.AuthenticationResult != nil && out.AuthenticationResult.AccessToken != nil, afterPassword[out.ChallengeName]:
+		return "CONFIRMED", nil
 	}
-	return "CONFIRMED", nil
+	// Neither tokens nor a step that follows a right password (an empty
+	// answer, a challenge that may come before the password is checked):
+	// nothing says the password was right.
+	return "", fmt.Errorf("cognitomigrate: sign-in at the old pool: unexpected answer (challenge %q, tokens %v)",
+		out.ChallengeName, out.AuthenticationResult != nil)
+}
+
+// afterPassword names the challenges Cognito asks only once the password
+// (or the SRP proof) was right: MFA, its choice or setup, a remembered
+// device.
+var afterPassword = map[types.ChallengeNameType]bool{
+	types.ChallengeNameTypeSmsMfa: true, types.ChallengeNameTypeSoftwareTokenMfa: true, types.ChallengeNameTypeEmailOtp: true,
+	types.ChallengeNameTypeSelectMfaType: true, types.ChallengeNameTypeMfaSetup: true, types.ChallengeNameTypeDeviceSrpAuth: true,
 }
 
 // oldPoolError is a failure to ask the old pool, named by what was asked:

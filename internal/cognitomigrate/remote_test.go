@@ -37,11 +37,19 @@ func TestPasswordAnswer(t *testing.T) {
 		{"wrong password", nil, &types.NotAuthorizedException{}, "", true},
 		{"no such user", nil, &types.UserNotFoundException{}, "", true},
 		{"refused before", nil, userpool.ErrOldRefused, "", true},
+		{"MFA setup", &cip.InitiateAuthOutput{ChallengeName: types.ChallengeNameTypeMfaSetup}, nil, "CONFIRMED", false},
 	}
 	for _, c := range cases {
 		status, err := passwordAnswer(c.out, c.err)
 		if status != c.status || errors.Is(err, userpool.ErrOldRefused) != c.refused || (err != nil) != (c.refused) {
 			t.Errorf("%s: %q, %v", c.name, status, err)
+		}
+	}
+	// Answers that show nothing of the password are errors.
+	for _, out := range []*cip.InitiateAuthOutput{{}, {ChallengeName: types.ChallengeNameTypeCustomChallenge},
+		{ChallengeName: types.ChallengeNameTypePasswordVerifier}, {AuthenticationResult: &types.AuthenticationResultType{}}} {
+		if status, err := passwordAnswer(out, nil); err == nil || errors.Is(err, userpool.ErrOldRefused) {
+			t.Errorf("answer %q, tokens %v: %q, %v", out.ChallengeName, out.AuthenticationResult != nil, status, err)
 		}
 	}
 	// "Reset required" is neither a refusal nor a right password.

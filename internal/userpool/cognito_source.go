@@ -79,8 +79,8 @@ type OldPool interface {
 	// Session; ErrOldRefused when it does not know name.
 	StartSRP(ctx context.Context, src CognitoSource, name, srpA string) (map[string]string, string, error)
 	// FinishSRP gives the old pool the client's PASSWORD_VERIFIER answer
-	// (resp) and returns the status as CheckPassword does.
-	FinishSRP(ctx context.Context, src CognitoSource, session string, resp map[string]string) (string, error)
+	// (resp) and returns what the answer shows, as CheckPassword does.
+	FinishSRP(ctx context.Context, src CognitoSource, session string, resp map[string]string) (*OldSignIn, error)
 }
 
 // OldSignIn is what an old pool's answer to a right password shows.
@@ -219,12 +219,21 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		if err != nil {
 			return false, err
 		}
+		if same, err := s.sameOldUser(ctx, p, src, u, in.User); !same || err != nil {
+			return false, err
+		}
 		np, err := s.hashPassword(ctx, p, u, pw)
 		if err != nil {
 			return false, err
 		}
 		meanwhile := false
 		saved, err = s.updateUser(ctx, p, u.Sub, func(tx storage.Stores, cur *storage.User) error {
+			if cur.PasswordHash == "" && cur.Status == "RESET_REQUIRED" {
+				// Reset here while the old pool answered (by an
+				// administrator who thinks the password stolen, say): the
+				// old password must not undo it (copiedWithoutPassword).
+				return errorf(PasswordResetRequired, msgResetRequired)
+			}
 			if meanwhile = cur.PasswordHash != ""; meanwhile {
 				return errNoChange
 			}
@@ -252,6 +261,38 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		return nil, res, errorf(PasswordResetRequired, msgResetRequired)
 	}
 	return saved, res, err
+}
+
+// sameOldUser reports whether ou, the old pool's user that took a
+// password given for copied user u's username, is u: the same sub. A
+// name deleted on the old pool after the copy and signed up there again
+// is someone else, whose password must neither become u's nor sign in as
+// u; it fails as a wrong password. ou is nil when the old pool's answer
+// gave no tokens to read the user with (an MFA step, a new password, "not
+// confirmed"): the user is then read with AdminGetUser, and when that
+// cannot be asked (no AWS credentials) the answer is taken as u's, the
+// one case left unchecked.
+func (s *Service) sameOldUser(ctx context.Context, p *pool, src *CognitoSource, u *storage.User, ou *OldUser) (bool, error) {
+	if ou == nil {
+		got, err := s.old.GetUser(ctx, *src, u.Username)
+		switch {
+		case errors.Is(err, ErrOldRefused):
+			return false, nil // deleted meanwhile
+		case errors.Is(err, ErrOldBusy):
+			return false, err
+		case err != nil:
+			s.log.Warn("Cognito source: AdminGetUser failed, so the old pool's user is taken to be the copied one (AWS credentials: --store-credentials)",
+				"pool", p.rec.ID, "sub", u.Sub, "err", err)
+			return true, nil
+		}
+		ou = got
+	}
+	if ou.Attributes["sub"] == u.Sub {
+		return true, nil
+	}
+	s.log.Warn("Cognito source: the old pool's user of a copied user's username has another sub; its password is refused",
+		"pool", p.rec.ID, "sub", u.Sub)
+	return false, nil
 }
 
 // migrateFromSource is migrateUser for a pool with a Cognito source: the

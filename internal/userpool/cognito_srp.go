@@ -23,8 +23,10 @@ import (
 // challenge it gave for this user: USERNAME is that challenge's
 // USER_ID_FOR_SRP and PASSWORD_CLAIM_SECRET_BLOCK must be its SECRET_BLOCK
 // (the session keeps its hash), so that another user's proof, made against
-// a challenge of theirs, cannot sign this user in. The user stays without a password here until a
-// password sign-in or a reset: SRP sign-ins keep asking the old pool.
+// a challenge of theirs, cannot sign this user in; and the old pool's user
+// that took the proof must have this user's sub. The user stays without a
+// password here until a password sign-in or a reset: SRP sign-ins keep
+// asking the old pool.
 
 const relayAAD = "cognito-srp-relay"
 
@@ -115,16 +117,21 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 	}
 	status, reset := "", false
 	res, err := s.guardPassword(ctx, p.rec.ID, userSubject(u), func() (bool, error) {
-		var err error
 		answer := map[string]string{"USERNAME": st.UserID}
 		for _, k := range []string{"PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
 			answer[k] = resp[k]
 		}
-		status, err = s.old.FinishSRP(ctx, *src, st.OldSession, answer)
+		in, err := s.old.FinishSRP(ctx, *src, st.OldSession, answer)
 		if reset = errors.Is(err, ErrOldResetRequired); reset || errors.Is(err, ErrOldRefused) {
 			return false, nil
 		}
-		return err == nil, err
+		if err != nil {
+			return false, err
+		}
+		status = in.Status
+		// The proof was made for the old pool's user of u's username,
+		// which must be u (sameOldUser).
+		return s.sameOldUser(ctx, p, src, u, in.User)
 	})
 	switch {
 	case err != nil:
@@ -134,6 +141,18 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 	case res == passwordWrong && reset:
 		return nil, true, errorf(PasswordResetRequired, msgResetRequired)
 	case res == passwordWrong:
+		return nil, true, errorf(NotAuthorized, msgBadCredentials)
+	}
+	// The user as it is now: a reset, a new password or a disable made
+	// here while the old pool answered stands.
+	if got, err = s.store.Users().GetBySub(ctx, p.rec.ID, st.Sub); err != nil {
+		return nil, true, err
+	}
+	u = &got
+	switch {
+	case u.PasswordHash == "" && u.Status == "RESET_REQUIRED":
+		return nil, true, errorf(PasswordResetRequired, msgResetRequired)
+	case u.PasswordHash != "": // set meanwhile: the old pool's password is not it
 		return nil, true, errorf(NotAuthorized, msgBadCredentials)
 	}
 	if status == "FORCE_CHANGE_PASSWORD" {
