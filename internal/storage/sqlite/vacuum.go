@@ -37,10 +37,16 @@ func (b *backend) ReclaimSpace(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("sqlite: incremental vacuum: %w", convert(err))
 		}
+		took := time.Since(began)
+		// The moved pages are copied into the database outside the
+		// writer, before the next step adds more (see checkpoint.go).
+		if err := b.Checkpoint(ctx); err != nil {
+			return err
+		}
 		if n < pages {
 			return nil
 		}
-		switch took := time.Since(began); {
+		switch {
 		case took > reclaimTime:
 			pages = max(pages/2, reclaimMin)
 		case took < reclaimTime/2:

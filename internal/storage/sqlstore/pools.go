@@ -49,7 +49,10 @@ func (s pools) Update(ctx context.Context, p storage.Pool) error {
 // batch its own transaction, so that deleting a large pool never holds the
 // database's writer (SQLite has one) for long: other pools' writes wait for
 // one batch at most. The batch grows or shrinks to take about
-// deleteBatchTime, whatever the machine's speed and load. A user created
+// deleteBatchTime, whatever the machine's speed and load. After each batch
+// the deletion checkpoints (see Checkpointer): the pages a batch rewrote
+// are copied into the database by the deletion, while other writes go on,
+// and not by the commit of whichever write comes next. A user created
 // meanwhile goes with the pool at the end.
 func (s pools) Delete(ctx context.Context, id string) error {
 	if s.s.tx == nil {
@@ -65,6 +68,9 @@ func (s pools) Delete(ctx context.Context, id string) error {
 				break
 			}
 			batch = nextDeleteBatch(batch, time.Since(began))
+			if err := checkpoint(ctx, s.s.b); err != nil {
+				return wrap("pools: delete "+id, err)
+			}
 		}
 	}
 	err := s.s.write(ctx, func(q Querier) error {
