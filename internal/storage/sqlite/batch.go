@@ -35,6 +35,10 @@ import (
 type batchWriter struct {
 	*conn
 
+	// committed, if set, is called after each commit (it wakes the
+	// checkpointer).
+	committed func()
+
 	mu    sync.Mutex
 	queue []*pendingExec
 	busy  bool // a leader is committing a batch
@@ -216,6 +220,10 @@ func (w *batchWriter) commit(c *sql.Conn, batch []*pendingExec) {
 	}
 	if err := tx.Commit(); err != nil {
 		fail(fmt.Errorf("sqlite: commit: %w", convert(err)))
+		return
+	}
+	if w.committed != nil {
+		w.committed()
 	}
 }
 

@@ -50,6 +50,15 @@ const writerCacheKiB = 65536
 // (-wal, -shm) are made readable and writable by their owner only (0600),
 // whatever the umask, and so are those left by an earlier start.
 func Open(ctx context.Context, path string) (*DB, error) {
+	b, err := openBackend(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &DB{Store: sqlstore.New(b)}, nil
+}
+
+// openBackend opens the database at path with its schema up to date.
+func openBackend(ctx context.Context, path string) (*backend, error) {
 	if path == "" || path == ":memory:" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlite: unsupported database path %q", path)
 	}
@@ -63,8 +72,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	dsn := fmt.Sprintf("%s?_txlock=immediate&_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1",
 		path, busyTimeoutMS)
-	// auto_vacuum applies to a new database only (see vacuum.go).
-	write, err := sql.Open("sqlite", dsn+"&_auto_vacuum=INCREMENTAL")
+	// auto_vacuum applies to a new database only (see vacuum.go); the
+	// checkpoints run outside the writer (see checkpoint.go).
+	write, err := sql.Open("sqlite", dsn+fmt.Sprintf(
+		"&_auto_vacuum=INCREMENTAL&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(%d)", walSizeLimitBytes))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -99,14 +110,26 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetConnMaxLifetime(0)
 	read.SetConnMaxIdleTime(0)
 
-	b := &backend{write: newConn(write), read: newConn(read)}
+	ckpt, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetMaxIdleConns(1)
+	ckpt.SetConnMaxLifetime(0)
+	ckpt.SetConnMaxIdleTime(0)
+
+	b := &backend{write: newConn(write), read: newConn(read), ckpt: newCheckpointer(ckpt, write)}
 	b.batch = newBatchWriter(b.write)
+	b.batch.committed = b.ckpt.committed
 	b.read.detachRows = true
 	if err := sqlstore.Migrate(ctx, b, Dialect); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
-	return &DB{Store: sqlstore.New(b)}, nil
+	return b, nil
 }
 
 // Dialect keeps the parts of a migration for SQLite (see
@@ -119,6 +142,7 @@ func Dialect(sql string) string {
 type backend struct {
 	write, read *conn
 	batch       *batchWriter // single statements on write, group-committed
+	ckpt        *checkpointer
 }
 
 func (b *backend) Reader() sqlstore.Querier { return b.read }
@@ -155,11 +179,14 @@ func (b *backend) Tx(ctx context.Context, _ sqlstore.Isolation, fn func(sqlstore
 		}
 		return fmt.Errorf("sqlite: commit: %w", convert(err))
 	}
+	b.ckpt.committed()
 	return nil
 }
 
 func (b *backend) Close() error {
-	return errors.Join(b.read.close(), b.write.close())
+	// The checkpointer stops first; the last connection to close
+	// checkpoints what is left.
+	return errors.Join(b.ckpt.close(), b.read.close(), b.write.close())
 }
 
 // privateMode is the permission of the database files: the owner's only.

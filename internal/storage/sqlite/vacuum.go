@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
 )
 
 // A new database is made with auto_vacuum = INCREMENTAL, so that the pages
@@ -16,8 +18,9 @@ import (
 
 // reclaimTime is how long one transaction of ReclaimSpace aims to take, so
 // that other writes wait about that long at most; its pages start at 128
-// (512 KiB) and halve or double, within reclaimMin and reclaimMax, as the
-// transactions take longer than reclaimTime or less than half of it.
+// (512 KiB) and shrink or grow (sqlstore.NextBatch), within reclaimMin and
+// reclaimMax, as the transactions take longer than reclaimTime or less
+// than half of it.
 // (Measured at a fixed 1,024 pages: 150 ms a transaction on a busy
 // 2-core machine.)
 const (
@@ -37,15 +40,16 @@ func (b *backend) ReclaimSpace(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("sqlite: incremental vacuum: %w", convert(err))
 		}
+		took := time.Since(began)
+		// The moved pages are copied into the database outside the
+		// writer, before the next step adds more (see checkpoint.go).
+		if err := b.Checkpoint(ctx); err != nil {
+			return err
+		}
 		if n < pages {
 			return nil
 		}
-		switch took := time.Since(began); {
-		case took > reclaimTime:
-			pages = max(pages/2, reclaimMin)
-		case took < reclaimTime/2:
-			pages = min(pages*2, reclaimMax)
-		}
+		pages = sqlstore.NextBatch(pages, took, reclaimTime, reclaimMin, reclaimMax)
 	}
 }
 

@@ -44,6 +44,20 @@ func (b tracedBackend) ReclaimSpace(ctx context.Context) error { return reclaimS
 // ReclaimSpace passes the call on.
 func (b observedBackend) ReclaimSpace(ctx context.Context) error { return reclaimSpace(ctx, b.Backend) }
 
+// checkpoint runs b's Checkpoint, if it has one.
+func checkpoint(ctx context.Context, b Backend) error {
+	if c, ok := b.(Checkpointer); ok {
+		return c.Checkpoint(ctx)
+	}
+	return nil
+}
+
+// Checkpoint passes the call on.
+func (b tracedBackend) Checkpoint(ctx context.Context) error { return checkpoint(ctx, b.Backend) }
+
+// Checkpoint passes the call on.
+func (b observedBackend) Checkpoint(ctx context.Context) error { return checkpoint(ctx, b.Backend) }
+
 // tracedBackend spans a Backend's transactions.
 type tracedBackend struct {
 	Backend

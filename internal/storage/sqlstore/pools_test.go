@@ -5,16 +5,18 @@ import (
 	"time"
 )
 
-// TestNextDeleteBatch: Pools.Delete's batch halves after a slow batch,
-// doubles after a quick one, and stays within its bounds.
+// TestNextDeleteBatch: Pools.Delete's batch shrinks in proportion after a
+// slow batch, grows by half after a quick one, and stays within its bounds.
 func TestNextDeleteBatch(t *testing.T) {
 	for _, c := range []struct {
 		batch int
 		took  time.Duration
 		want  int
 	}{
-		{200, deleteBatchTime * 3, 100},
-		{200, deleteBatchTime / 4, 400},
+		{200, deleteBatchTime * 3, 66},
+		{200, deleteBatchTime * 2, 100},
+		{200, deleteBatchTime / 4, 300},
+		{1, 0, deleteBatchMin},
 		{200, deleteBatchTime * 3 / 4, 200},
 		{deleteBatchMin, time.Second, deleteBatchMin},
 		{deleteBatchMax, 0, deleteBatchMax},

@@ -97,6 +97,15 @@ type SpaceReclaimer interface {
 	ReclaimSpace(ctx context.Context) error
 }
 
+// Checkpointer is a Backend whose writes go to a log that is copied into
+// the database later (SQLite's WAL). Checkpoint copies it now, without
+// holding up other writes; Pools.Delete calls it after each batch, so that
+// a large deletion's log is copied as it goes, by the deletion, and not by
+// another writer's commit.
+type Checkpointer interface {
+	Checkpoint(ctx context.Context) error
+}
+
 // Store is a storage.Store over a Backend.
 type Store struct {
 	b Backend
