@@ -103,7 +103,12 @@ func (o *oldCognito) migrate(t *testing.T, s *server, poolID string) cognitomigr
 func (o *oldCognito) migrateWith(t *testing.T, s *server, opts cognitomigrate.Options) cognitomigrate.Counts {
 	t.Helper()
 	opts.Region, opts.Endpoint = "us-east-1", o.http.URL
-	counts, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), o.idp, opts)
+	// The copy retries as the command's client does (the SDK's standard
+	// retryer), not once as the tests' clients: under load a kept-alive
+	// connection can fail ("use of closed network connection"), which the
+	// SDK retries and an operator never sees.
+	old := cip.New(o.idp.Options(), func(opts *cip.Options) { opts.RetryMaxAttempts = 3 })
+	counts, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), old, opts)
 	if err != nil {
 		t.Fatalf("MigrateFromCognito: %v", err)
 	}
