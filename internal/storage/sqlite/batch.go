@@ -31,7 +31,8 @@ import (
 // error and writes nothing; once it has run, the caller waits for the
 // commit, so a nil error still means the write is durable.
 //
-// Query and QueryRow (UPDATE ... RETURNING) go to the writer directly.
+// Query and QueryRow (UPDATE ... RETURNING) go to the writer directly;
+// QueryRow's Scan wakes the checkpointer (see checkpoint.go).
 type batchWriter struct {
 	*conn
 
@@ -67,7 +68,9 @@ var _ sqlstore.Querier = (*batchWriter)(nil)
 // Exec runs one write statement in the next group commit.
 func (w *batchWriter) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	if len(args) == 0 { // scripts and savepoints: never batched
-		return w.conn.Exec(ctx, query)
+		n, err := w.conn.Exec(ctx, query)
+		w.wake()
+		return n, err
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("sqlite: %w", err)
@@ -105,6 +108,32 @@ func (w *batchWriter) Exec(ctx context.Context, query string, args ...any) (int6
 			// done).
 			<-p.wake
 		}
+	}
+}
+
+// QueryRow runs a statement that returns a row (an upsert's RETURNING) on
+// the writer directly, in a transaction of its own, which commits as Scan
+// reads the row; Scan then wakes the checkpointer as a batch's commit does.
+func (w *batchWriter) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return wakingRow{w.conn.QueryRow(ctx, query, args...), w.wake}
+}
+
+// wakingRow calls wake once its Scan has run the statement to its end.
+type wakingRow struct {
+	sqlstore.Row
+	wake func()
+}
+
+func (r wakingRow) Scan(dest ...any) error {
+	err := r.Row.Scan(dest...)
+	r.wake()
+	return err
+}
+
+// wake tells the checkpointer, if any, that a write may have committed.
+func (w *batchWriter) wake() {
+	if w.committed != nil {
+		w.committed()
 	}
 }
 
@@ -222,9 +251,7 @@ func (w *batchWriter) commit(c *sql.Conn, batch []*pendingExec) {
 		fail(fmt.Errorf("sqlite: commit: %w", convert(err)))
 		return
 	}
-	if w.committed != nil {
-		w.committed()
-	}
+	w.wake()
 }
 
 // isConstraint reports whether err is a constraint violation, which SQLite

@@ -95,3 +95,41 @@ func TestCheckpointerCopiesCommits(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestCheckpointerCopiesSingleStatementUpserts: a write made through the
+// writer's QueryRow outside a transaction (the upserts that return a
+// count: nonces, rate limits, lockout) wakes the checkpointer too. With
+// the writer's autocheckpoint off, a stream of such writes alone (a flood
+// of refused sign-ins) would otherwise grow the WAL without end.
+func TestCheckpointerCopiesSingleStatementUpserts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cognate.db")
+	b, err := openBackend(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.Writer().Exec(ctx, `CREATE TABLE big (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * checkpointEvery) // the checkpointer is idle again
+	before := fileSize(t, path)
+	var n int
+	err = b.Writer().QueryRow(ctx, `INSERT INTO big SELECT randomblob(4000) FROM
+		(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT x FROM c)
+		RETURNING 1`, 3000).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for fileSize(t, path) < before+3000*4000 {
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after the upsert the database file has %d bytes (%d before): nothing checkpointed it",
+				fileSize(t, path), before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
