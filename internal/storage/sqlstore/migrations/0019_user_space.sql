@@ -11,6 +11,13 @@
 -- its primary key index and its index by user). Both are rebuilt, one
 -- statement each: a minute or so at a million users (see README). Nothing
 -- refers to them, so dropping the old tables cascades nowhere.
+--
+-- Upgrading: a Cognate built before 0019 cannot read a user once it has
+-- run on PostgreSQL (pgx: "cannot scan bytea (OID 17) in binary format
+-- into *string"), and one that writes a password stores its hex salt as
+-- the bytes of the text. Every node runs the new binary before any serves
+-- again: stop them all, then start the new ones (Ready still passes on an
+-- old node, which counts a newer database as fine).
 
 -- begin sqlite only
 CREATE TABLE user_search_0019 (
