@@ -144,3 +144,41 @@ func TestMigration0019Postgres(t *testing.T) {
 	defer st.Close()
 	check0019(t, st)
 }
+
+// TestMigration0019SQLiteFailsWhole: when 0019 fails part way (a salt that
+// is not hex, which unhex makes NULL in a NOT NULL column), none of it
+// stays: the database is at 0018 with its rowid tables and rows, and once
+// the row is mended the next start applies 0019.
+func TestMigration0019SQLiteFailsWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db.sqlite")
+	db, err := sql.Open("sqlite", path+"?_foreign_keys=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec0018(t, func(s string) error { _, err := db.Exec(s); return err }, sqlite.Dialect)
+	if _, err := db.Exec(`UPDATE users SET srp_salt = 'not hex'`); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := sqlite.Open(context.Background(), path); err == nil {
+		st.Close()
+		t.Fatal("0019 applied over a salt that is not hex")
+	}
+	var version, searchRows int
+	var search string
+	err = db.QueryRow(`SELECT (SELECT MAX(version) FROM schema_migrations), (SELECT COUNT(*) FROM user_search),
+		(SELECT sql FROM sqlite_schema WHERE name = 'user_search')`).Scan(&version, &searchRows, &search)
+	if err != nil || version != 18 || searchRows != 1 || strings.Contains(search, "WITHOUT ROWID") {
+		t.Fatalf("after the failed 0019: version %d, %d search rows, user_search %q (%v); want 18, 1, a rowid table",
+			version, searchRows, search, err)
+	}
+	if _, err := db.Exec(`UPDATE users SET srp_salt = '00a1b2'`); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("0019 after the row was mended: %v", err)
+	}
+	defer st.Close()
+	check0019(t, st)
+}
