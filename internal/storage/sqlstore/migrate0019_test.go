@@ -29,6 +29,12 @@ var before0019 = []string{
 		'00a1b2', 'bmFtZQ.c3Vi', 1, '[["username","ann"]]', 1, 1)`,
 	`INSERT INTO user_search (pool_id, attr_name, attr_value, sub) VALUES ('us-east-1_old', 'email', 'ann@example.com', 'sub-1')`,
 	`INSERT INTO user_lookups (pool_id, kind, lookup_key, sub) VALUES ('us-east-1_old', 'username', 'ann', 'sub-1')`,
+	// A user without a password, and one with a verifier stored before
+	// there were two (one base64 text, no dot).
+	`INSERT INTO users (pool_id, sub, username, username_key, status, enabled, attributes, password_hash, srp_salt,
+		srp_verifier, password_changed_at, lookups, created_at, updated_at)
+		VALUES ('us-east-1_old', 'sub-2', 'Bo', 'bo', 'FORCE_CHANGE_PASSWORD', true, '{}', '', '', '', 0, '[]', 1, 1),
+		('us-east-1_old', 'sub-3', 'Cy', 'cy', 'CONFIRMED', true, '{}', '$argon2id$y', 'FF01', 'bG9uZQ', 1, '[]', 1, 1)`,
 }
 
 // exec0018 brings an empty database to migration 0018 and writes
@@ -70,6 +76,12 @@ func check0019(t *testing.T, st storage.Store) {
 	found, _, err := st.Users().Search(ctx, "us-east-1_old", storage.UserFilter{Key: "email", Value: "ann@", Prefix: true}, storage.Page{})
 	if err != nil || len(found) != 1 {
 		t.Fatalf("Search: %d users, %v", len(found), err)
+	}
+	for sub, want := range map[string][2]string{"sub-2": {"", ""}, "sub-3": {"ff01", "bG9uZQ"}} {
+		o, err := st.Users().GetBySub(ctx, "us-east-1_old", sub)
+		if err != nil || o.SRPSalt != want[0] || string(o.SRPVerifier) != want[1] {
+			t.Errorf("%s after 0019: salt %q, verifier %q (%v); want %q, %q", sub, o.SRPSalt, o.SRPVerifier, err, want[0], want[1])
+		}
 	}
 	u.SRPSalt, u.SRPVerifier = "0fff", storage.SRPVerifiers("\x02\x00\xff")
 	if err := st.Users().Put(ctx, u); err != nil {
@@ -157,7 +169,7 @@ func TestMigration0019SQLiteFailsWhole(t *testing.T) {
 	}
 	defer db.Close()
 	exec0018(t, func(s string) error { _, err := db.Exec(s); return err }, sqlite.Dialect)
-	if _, err := db.Exec(`UPDATE users SET srp_salt = 'not hex'`); err != nil {
+	if _, err := db.Exec(`UPDATE users SET srp_salt = 'not hex' WHERE sub = 'sub-1'`); err != nil {
 		t.Fatal(err)
 	}
 	if st, err := sqlite.Open(context.Background(), path); err == nil {
@@ -172,7 +184,7 @@ func TestMigration0019SQLiteFailsWhole(t *testing.T) {
 		t.Fatalf("after the failed 0019: version %d, %d search rows, user_search %q (%v); want 18, 1, a rowid table",
 			version, searchRows, search, err)
 	}
-	if _, err := db.Exec(`UPDATE users SET srp_salt = '00a1b2'`); err != nil {
+	if _, err := db.Exec(`UPDATE users SET srp_salt = '00a1b2' WHERE sub = 'sub-1'`); err != nil {
 		t.Fatal(err)
 	}
 	st, err := sqlite.Open(context.Background(), path)
