@@ -138,7 +138,7 @@ func unpackAttributes(stored string) (map[string]string, error) {
 		err := json.Unmarshal([]byte(stored), &attrs)
 		return attrs, err
 	}
-	var list []json.RawMessage
+	var list []any // a number is a code, a string a name or value
 	if err := json.Unmarshal([]byte(stored), &list); err != nil {
 		return nil, err
 	}
@@ -146,16 +146,13 @@ func unpackAttributes(stored string) (map[string]string, error) {
 		return nil, fmt.Errorf("odd attribute list")
 	}
 	for i := 0; i < len(list); i += 2 {
-		var name, value string
-		var code int
-		switch {
-		case json.Unmarshal(list[i], &code) == nil && code >= 0 && code < len(packedAttrNames):
-			name = packedAttrNames[code]
-		case json.Unmarshal(list[i], &name) != nil:
-			return nil, fmt.Errorf("attribute name %s", list[i])
+		name, ok := list[i].(string)
+		if code, isCode := list[i].(float64); isCode && code >= 0 && int(code) < len(packedAttrNames) && code == float64(int(code)) {
+			name, ok = packedAttrNames[int(code)], true
 		}
-		if err := json.Unmarshal(list[i+1], &value); err != nil {
-			return nil, err
+		value, isText := list[i+1].(string)
+		if !ok || !isText {
+			return nil, fmt.Errorf("attribute %v: %v", list[i], list[i+1])
 		}
 		attrs[name] = value
 	}
