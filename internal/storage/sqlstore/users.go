@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -12,10 +11,11 @@ import (
 // users implements storage.Users. A user is one row of users, which also
 // keeps its Lookups (as JSON, in the caller's order) so that a read is one
 // indexed row; user_lookups indexes the lookups and keeps them unique.
+// Some columns are packed (see users_packed.go).
 type users struct{ s scope }
 
 const userCols = `pool_id, sub, username, status, enabled, attributes, password_hash,
-	srp_salt, srp_verifier, mfa, password_changed_at, lookups, created_at, updated_at, version`
+	srp_salt, srp_verifier, mfa, password_changed_at, lookups, created_at, updated_at, version, username_key`
 
 // userRow is a user as stored: the columns after pool_id and sub, in the
 // order of the INSERT and UPDATE statements below.
@@ -36,19 +36,17 @@ func userRow(ctx context.Context, u storage.User) ([]any, error) {
 			return nil, badTextErr(ctx)
 		}
 	}
-	a, err := json.Marshal(attrs)
+	a, err := packAttributes(attrs)
 	if err != nil {
 		return nil, fmt.Errorf("encode attributes: %w", err)
 	}
-	pairs := make([][2]string, len(u.Lookups))
 	usernameKey := ""
-	for i, l := range u.Lookups {
-		pairs[i] = [2]string{l.Kind, l.Key}
+	for _, l := range u.Lookups {
 		if l.Kind == storage.LookupUsername && usernameKey == "" {
 			usernameKey = l.Key
 		}
 	}
-	lk, err := json.Marshal(pairs)
+	lk, err := packLookups(u.Lookups, usernameKey)
 	if err != nil {
 		return nil, fmt.Errorf("encode lookups: %w", err)
 	}
@@ -56,38 +54,29 @@ func userRow(ctx context.Context, u storage.User) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{u.Username, usernameKey, u.Status, u.Enabled, string(a), u.PasswordHash,
-		salt, []byte(u.SRPVerifier), blob(u.MFA), micros(u.PasswordChangedAt), string(lk),
+	return []any{packUsername(u.Username, usernameKey), usernameKey, u.Status, u.Enabled, a,
+		packHash(u.PasswordHash), salt, []byte(u.SRPVerifier), blob(u.MFA), micros(u.PasswordChangedAt), lk,
 		micros(u.CreatedAt), micros(u.UpdatedAt)}, nil
 }
 
 func scanUser(r Row) (storage.User, error) {
 	var u storage.User
-	var attrs, lookups string
+	var username, usernameKey, attrs, hash, lookups string
 	var salt srpSalt
 	var verifier []byte
 	var changed, created, updated int64
-	err := r.Scan(&u.PoolID, &u.Sub, &u.Username, &u.Status, &u.Enabled, &attrs, &u.PasswordHash,
-		&salt, &verifier, &u.MFA, &changed, &lookups, &created, &updated, &u.Version)
+	err := r.Scan(&u.PoolID, &u.Sub, &username, &u.Status, &u.Enabled, &attrs, &hash,
+		&salt, &verifier, &u.MFA, &changed, &lookups, &created, &updated, &u.Version, &usernameKey)
 	if err != nil {
 		return storage.User{}, err
 	}
+	u.Username, u.PasswordHash = unpackUsername(username, usernameKey), unpackHash(hash)
 	u.SRPSalt, u.SRPVerifier = string(salt), storage.SRPVerifiers(verifier)
-	if err := json.Unmarshal([]byte(attrs), &u.Attributes); err != nil {
+	if u.Attributes, err = unpackAttributes(attrs); err != nil {
 		return storage.User{}, fmt.Errorf("decode attributes of %s: %w", u.Sub, err)
 	}
-	if u.Attributes == nil {
-		u.Attributes = map[string]string{}
-	}
-	var pairs [][2]string
-	if err := json.Unmarshal([]byte(lookups), &pairs); err != nil {
+	if u.Lookups, err = unpackLookups(lookups, usernameKey); err != nil {
 		return storage.User{}, fmt.Errorf("decode lookups of %s: %w", u.Sub, err)
-	}
-	if len(pairs) > 0 {
-		u.Lookups = make([]storage.Lookup, len(pairs))
-		for i, p := range pairs {
-			u.Lookups[i] = storage.Lookup{Kind: p[0], Key: p[1]}
-		}
 	}
 	u.MFA = blob(u.MFA)
 	u.PasswordChangedAt = fromMicros(changed)
