@@ -237,7 +237,21 @@ func (q querier) CopyRows(ctx context.Context, table string, columns []string, r
 	return n, convert(err)
 }
 
-var _ sqlstore.Copier = querier{}
+// CommitLazily lets the transaction commit without waiting for its WAL to
+// be flushed (SET LOCAL: this transaction only).
+func (q querier) CommitLazily(ctx context.Context) error {
+	_, err := q.Exec(ctx, "SET LOCAL synchronous_commit = off")
+	return err
+}
+
+// BindsArrays: pgx binds a []string as text[].
+func (q querier) BindsArrays() {}
+
+var (
+	_ sqlstore.Copier        = querier{}
+	_ sqlstore.LazyCommitter = querier{}
+	_ sqlstore.ArrayQuerier  = querier{}
+)
 
 type row struct{ r pgx.Row }
 
