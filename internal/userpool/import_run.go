@@ -22,7 +22,12 @@ import (
 // later ones grow (up to maxImportBatch) while a batch takes under
 // importBatchTime and shrink when one takes more than twice that, so that
 // a batch holds SQLite's one writer for about that long. Bigger batches
-// write each index page once for more rows.
+// write each index page once for more rows. A store whose writers do not
+// wait for one another (storage.ConcurrentWriters: PostgreSQL) imports
+// maxImportBatch rows in every batch however long it takes: in a large
+// pool each row's index entries land on pages of their own, so a smaller
+// batch only costs more, and the batch's size bounds the memory the job
+// holds.
 const (
 	importBatch     = 1000
 	maxImportBatch  = 10000
@@ -106,7 +111,10 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 	for range j.NextRow {
 		r.next()
 	}
-	size := importBatch
+	size, adapt := importBatch, true
+	if c, ok := s.store.(storage.ConcurrentWriters); ok && c.ConcurrentWriters() {
+		size, adapt = maxImportBatch, false
+	}
 	for {
 		rows := make([]importRow, 0, size)
 		for len(rows) < size {
@@ -133,6 +141,7 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 		}
 		j = next
 		switch took := time.Since(began); {
+		case !adapt:
 		case took < importBatchTime && size < maxImportBatch:
 			size = min(2*size, maxImportBatch)
 		case took > 2*importBatchTime && size > importBatch/4:

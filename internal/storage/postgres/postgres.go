@@ -70,6 +70,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{Store: sqlstore.New(b)}, nil
 }
 
+// ConcurrentWriters: PostgreSQL's writers lock rows, not the database.
+func (*DB) ConcurrentWriters() bool { return true }
+
+var _ storage.ConcurrentWriters = (*DB)(nil)
+
 // redact keeps a connection error's message free of the password.
 func redact(err error) string {
 	msg := err.Error()
