@@ -205,10 +205,14 @@ func takenByArrays(ctx context.Context, q ArrayQuerier, poolID string, ls []stor
 	for i, l := range sorted {
 		kinds[i], keys[i] = l.Kind, l.Key
 	}
-	// The columns sort bytewise (COLLATE "C"); the arrays' elements take
-	// that collation so that the comparisons use the primary key.
+	// One index probe per key: the LIMIT keeps the planner from turning
+	// the lateral subquery into a join, which for thousands of keys it
+	// would run as a hash join over the whole table. The columns sort
+	// bytewise (COLLATE "C"); the keys take that collation so that the
+	// probes use the primary key.
 	rows, err := q.Query(ctx, `SELECT l.kind, l.lookup_key FROM unnest(?::text[], ?::text[]) AS k (kind, lookup_key)
-		JOIN user_lookups l ON l.pool_id = ? AND l.kind = k.kind COLLATE "C" AND l.lookup_key = k.lookup_key COLLATE "C"`,
+		CROSS JOIN LATERAL (SELECT kind, lookup_key FROM user_lookups WHERE pool_id = ?
+			AND kind = k.kind COLLATE "C" AND lookup_key = k.lookup_key COLLATE "C" LIMIT 1) AS l`,
 		kinds, keys, poolID)
 	found, err := collect(rows, err, scanLookup)
 	if err != nil {
