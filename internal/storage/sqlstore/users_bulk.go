@@ -155,9 +155,14 @@ func copyRows(ctx context.Context, c Copier, table string, columns []string, row
 // Taken returns those of ls that a user of the pool holds, in a few
 // indexed reads: one statement over arrays of the keys where the backend
 // binds arrays (PostgreSQL), statements of bulkRows keys otherwise.
+//
+// A key no database can hold (see storable) is held by no user; it is left
+// out, since the reader would answer a statement that names it with no
+// rows at all.
 func (s users) Taken(ctx context.Context, poolID string, ls []storage.Lookup) ([]storage.Lookup, error) {
+	ls = slices.DeleteFunc(slices.Clone(ls), func(l storage.Lookup) bool { return !storable(l.Kind) || !storable(l.Key) })
 	r := s.s.read()
-	if a, ok := unwrap(r).(ArrayQuerier); ok {
+	if a, ok := unwrap(r).(ArrayQuerier); ok && len(ls) > 0 {
 		return takenByArrays(ctx, a, poolID, ls)
 	}
 	var out []storage.Lookup
@@ -186,18 +191,8 @@ func (s users) Taken(ctx context.Context, poolID string, ls []storage.Lookup) ([
 }
 
 // takenByArrays is Taken in one statement: the keys, sorted so that the
-// index probes walk its pages in order, joined through unnest. A key the
-// database cannot hold (see badText) is held by no user.
-func takenByArrays(ctx context.Context, q ArrayQuerier, poolID string, ls []storage.Lookup) ([]storage.Lookup, error) {
-	sorted := make([]storage.Lookup, 0, len(ls))
-	for _, l := range ls {
-		if !badText([]any{l.Kind, l.Key}) {
-			sorted = append(sorted, l)
-		}
-	}
-	if len(sorted) == 0 {
-		return nil, nil
-	}
+// index probes walk its pages in order, joined through unnest.
+func takenByArrays(ctx context.Context, q ArrayQuerier, poolID string, sorted []storage.Lookup) ([]storage.Lookup, error) {
 	slices.SortFunc(sorted, func(a, b storage.Lookup) int {
 		return cmp.Or(strings.Compare(a.Kind, b.Kind), strings.Compare(a.Key, b.Key))
 	})
