@@ -195,6 +195,27 @@ func testImportJobFile(t *testing.T, f *fixture) {
 			t.Fatalf("in ranges of %d: %q, want %q", n, joined, data)
 		}
 	}
+	// A file larger than a backend writes in one statement.
+	big := make([]byte, 17<<20+3)
+	for i := range big {
+		big[i] = byte(i % 251)
+	}
+	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, big))
+	var joined []byte
+	for off := int64(0); ; off += 4 << 20 {
+		part, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, off, 4<<20)
+		must(t, err)
+		if len(part) == 0 {
+			break
+		}
+		joined = append(joined, part...)
+	}
+	if !bytes.Equal(joined, big) {
+		t.Fatalf("a file of %d bytes read back as %d bytes, or changed", len(big), len(joined))
+	}
+	if g := f.getImportJob(p.ID, j.ID); g.FileSize != int64(len(big)) {
+		t.Fatalf("FileSize = %d, want %d", g.FileSize, len(big))
+	}
 	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, []byte("x")))
 	if got, _ := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 10); string(got) != "x" {
 		t.Fatalf("after a second put: %q", got)
