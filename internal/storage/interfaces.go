@@ -84,7 +84,12 @@ type Users interface {
 	// CreateMany creates the users as Create does, all or none (bulk
 	// imports): ErrConflict if any sub or lookup is taken (or listed
 	// twice), ErrNotFound if a pool does not exist; a refused CreateMany
-	// stores nothing.
+	// stores nothing. A backend may commit the transaction that loads a
+	// large batch without waiting for it to reach the disk (PostgreSQL:
+	// synchronous_commit off for 100 users or more): a crash of the
+	// database may lose that transaction, whole, with those after it. A
+	// caller keeps its progress in the same transaction, so that it finds
+	// the lost work still to do.
 	CreateMany(ctx context.Context, us []User) error
 	// Taken returns those of the lookups that a user of the pool holds
 	// (keys match exactly), in any order.
@@ -334,8 +339,10 @@ type ImportJobs interface {
 	// PutFile stores the job's file, replacing any earlier one, and sets
 	// the job's FileSize; ErrNotFound if the job does not exist.
 	PutFile(ctx context.Context, poolID, id string, data []byte) error
-	// File returns the job's file; ErrNotFound if none was put.
-	File(ctx context.Context, poolID, id string) ([]byte, error)
+	// FileRange returns up to n bytes of the job's file from byte off on:
+	// fewer at its end, none past it; ErrNotFound if none was put. Reading
+	// a file in ranges keeps only a range in memory at a time.
+	FileRange(ctx context.Context, poolID, id string, off int64, n int) ([]byte, error)
 	// AddFailures records rows that failed; ErrNotFound if a job does not
 	// exist, ErrConflict if a row is recorded already.
 	AddFailures(ctx context.Context, fs []ImportFailure) error

@@ -78,6 +78,13 @@ type Store interface {
 	Close() error
 }
 
+// ConcurrentWriters is a Store whose write transactions do not wait for
+// one another (PostgreSQL; SQLite has one writer at a time), so that a long
+// bulk transaction holds up nobody else's writes.
+type ConcurrentWriters interface {
+	ConcurrentWriters() bool
+}
+
 // Stores gives the per-aggregate stores. Outside a transaction each call is
 // atomic on its own; inside InTx all calls share the transaction.
 type Stores interface {

@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -21,7 +22,12 @@ import (
 // later ones grow (up to maxImportBatch) while a batch takes under
 // importBatchTime and shrink when one takes more than twice that, so that
 // a batch holds SQLite's one writer for about that long. Bigger batches
-// write each index page once for more rows.
+// write each index page once for more rows. A store whose writers do not
+// wait for one another (storage.ConcurrentWriters: PostgreSQL) imports
+// maxImportBatch rows in every batch however long it takes: in a large
+// pool each row's index entries land on pages of their own, so a smaller
+// batch only costs more, and the batch's size bounds the memory the job
+// holds.
 const (
 	importBatch     = 1000
 	maxImportBatch  = 10000
@@ -92,18 +98,23 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 		j.Version++
 		s.log.Info("import job started", "pool", j.PoolID, "job", j.ID)
 	}
-	data, err := s.store.ImportJobs().File(ctx, j.PoolID, j.ID)
-	if err != nil {
-		return err
+	// The file is read in ranges as the rows are imported, never whole: a
+	// million users' file is tens of megabytes.
+	src := &fileReader{ctx: ctx, jobs: s.store.ImportJobs(), poolID: j.PoolID, jobID: j.ID}
+	r, err := p.openImport(src)
+	if src.err != nil {
+		return src.err
 	}
-	r, err := p.openImport(data)
 	if e := AsError(err); e != nil {
 		return s.endJob(ctx, j, jobFailed, e.Message)
 	}
 	for range j.NextRow {
 		r.next()
 	}
-	size := importBatch
+	size, adapt := importBatch, true
+	if c, ok := s.store.(storage.ConcurrentWriters); ok && c.ConcurrentWriters() {
+		size, adapt = maxImportBatch, false
+	}
 	for {
 		rows := make([]importRow, 0, size)
 		for len(rows) < size {
@@ -112,6 +123,9 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 				break
 			}
 			rows = append(rows, s.importUser(p, row))
+		}
+		if src.err != nil { // the file could not be read: the job resumes later
+			return src.err
 		}
 		if len(rows) == 0 {
 			return s.endJob(ctx, j, jobSucceeded, msgJobSucceeded)
@@ -127,6 +141,7 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 		}
 		j = next
 		switch took := time.Since(began); {
+		case !adapt:
 		case took < importBatchTime && size < maxImportBatch:
 			size = min(2*size, maxImportBatch)
 		case took > 2*importBatchTime && size > importBatch/4:
@@ -168,6 +183,13 @@ func (s *Service) endJob(ctx context.Context, j storage.ImportJob, status, msg s
 // The batch's lookups are checked in a few reads (Users.Taken) and its
 // users created in a few multi-row statements, or with COPY on PostgreSQL
 // (Users.CreateMany).
+//
+// On PostgreSQL that transaction commits without waiting for the disk
+// (see Users.CreateMany). That is safe because the job's next row and
+// counts commit in the same transaction as the users: a crash of the
+// database loses the last batches whole, users and progress together, and
+// the job resumes at the first row whose users were lost. Nothing outside
+// the database (no message, no audit event) depends on a batch.
 func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, rows []importRow) (storage.ImportJob, error) {
 	var next storage.ImportJob
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {
@@ -260,18 +282,23 @@ type csvRow struct {
 	err    error
 }
 
-// openImport reads the header of data, a CSV file, and checks it against
+// openImport reads the header of the CSV file in, and checks it against
 // the pool: every column must be one GetCSVHeader lists or
 // cognate:password_hash, cognito:username and cognito:mfa_enabled must be
 // there, and no column twice. The order is free.
-func (p *pool) openImport(data []byte) (*importReader, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a spreadsheet's BOM
-	r := csv.NewReader(bytes.NewReader(data))
+func (p *pool) openImport(in io.Reader) (*importReader, error) {
+	b := bufio.NewReaderSize(in, 64<<10)
+	if bom, _ := b.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) { // a spreadsheet's BOM
+		_, _ = b.Discard(3)
+	}
+	r := csv.NewReader(b)
 	r.FieldsPerRecord = -1
+	r.ReuseRecord = true // next copies the fields into a map
 	header, err := r.Read()
 	if err != nil {
 		return nil, errorf(InvalidParameter, "The CSV file has no header row: %v", err)
 	}
+	header = slices.Clone(header)
 	known := map[string]bool{colMFAEnabled: true, colUsername: true, colPasswordHash: true}
 	for _, a := range p.cfg.SchemaAttributes {
 		if a.Name != "sub" && a.Name != "identities" {
@@ -298,10 +325,12 @@ func (p *pool) openImport(data []byte) (*importReader, error) {
 	return &importReader{csv: r, header: header}, nil
 }
 
-// next reads the next data row; false at the end of the file.
+// next reads the next data row; false at the end of the file, or when
+// the file itself could not be read (see fileReader).
 func (r *importReader) next() (csvRow, bool) {
 	rec, err := r.csv.Read()
-	if errors.Is(err, io.EOF) {
+	var read *fileReadError
+	if errors.Is(err, io.EOF) || errors.As(err, &read) {
 		return csvRow{}, false
 	}
 	r.num++
@@ -393,4 +422,47 @@ func (s *Service) importUser(p *pool, row csvRow) importRow {
 	}
 	out.user = u
 	return out
+}
+
+// importFileRange is how much of a job's file the runner reads at a time.
+const importFileRange = 4 << 20
+
+// fileReader reads a job's file from the store, a range at a time. A
+// failed read is kept in err and returned as a fileReadError, which ends
+// the rows instead of failing one: the job resumes later rather than
+// counting rows it could not read as refused.
+type fileReader struct {
+	ctx           context.Context
+	jobs          storage.ImportJobs
+	poolID, jobID string
+	off           int64
+	buf           []byte
+	err           error
+}
+
+// fileReadError is a failure to read the file, not a fault of its rows.
+type fileReadError struct{ err error }
+
+func (e *fileReadError) Error() string { return "reading the import file: " + e.err.Error() }
+func (e *fileReadError) Unwrap() error { return e.err }
+
+func (f *fileReader) Read(p []byte) (int, error) {
+	if f.err != nil {
+		return 0, &fileReadError{f.err}
+	}
+	if len(f.buf) == 0 {
+		chunk, err := f.jobs.FileRange(f.ctx, f.poolID, f.jobID, f.off, importFileRange)
+		if err != nil {
+			f.err = err
+			return 0, &fileReadError{err}
+		}
+		if len(chunk) == 0 {
+			return 0, io.EOF
+		}
+		f.off += int64(len(chunk))
+		f.buf = chunk
+	}
+	n := copy(p, f.buf)
+	f.buf = f.buf[n:]
+	return n, nil
 }

@@ -164,21 +164,60 @@ func testImportJobActive(t *testing.T, f *fixture) {
 }
 
 // testImportJobFile: a file reads back byte for byte (a NUL byte and
-// invalid UTF-8 included) and a second put replaces it.
+// invalid UTF-8 included), whole or in ranges counted in bytes, and a
+// second put replaces it.
 func testImportJobFile(t *testing.T, f *fixture) {
 	p := f.pool()
 	j := f.importJob(p.ID)
-	_, err := f.ImportJobs().File(f.ctx, p.ID, j.ID)
+	_, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 10)
 	wantErr(t, err, storage.ErrNotFound)
-	data := append([]byte("cognito:username,email\nann,ann@example.com\n"), 0, 0xff)
+	data := append([]byte("cognito:username,email\nann,ann@example.com\n\u00e9"), 0, 0xff)
 	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, data))
-	got, err := f.ImportJobs().File(f.ctx, p.ID, j.ID)
+	got, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 1<<20)
 	must(t, err)
 	if !bytes.Equal(got, data) {
-		t.Fatalf("File = %q, want %q", got, data)
+		t.Fatalf("FileRange(0, 1 MiB) = %q, want %q", got, data)
+	}
+	for _, n := range []int{1, 2, 3, 7} {
+		var joined []byte
+		for off := int64(0); ; off += int64(n) {
+			part, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, off, n)
+			must(t, err)
+			if len(part) > n {
+				t.Fatalf("FileRange(%d, %d) = %d bytes", off, n, len(part))
+			}
+			if len(part) == 0 {
+				break
+			}
+			joined = append(joined, part...)
+		}
+		if !bytes.Equal(joined, data) {
+			t.Fatalf("in ranges of %d: %q, want %q", n, joined, data)
+		}
+	}
+	// A file larger than a backend writes in one statement.
+	big := make([]byte, 17<<20+3)
+	for i := range big {
+		big[i] = byte(i % 251)
+	}
+	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, big))
+	var joined []byte
+	for off := int64(0); ; off += 4 << 20 {
+		part, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, off, 4<<20)
+		must(t, err)
+		if len(part) == 0 {
+			break
+		}
+		joined = append(joined, part...)
+	}
+	if !bytes.Equal(joined, big) {
+		t.Fatalf("a file of %d bytes read back as %d bytes, or changed", len(big), len(joined))
+	}
+	if g := f.getImportJob(p.ID, j.ID); g.FileSize != int64(len(big)) {
+		t.Fatalf("FileSize = %d, want %d", g.FileSize, len(big))
 	}
 	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, []byte("x")))
-	if got, _ := f.ImportJobs().File(f.ctx, p.ID, j.ID); string(got) != "x" {
+	if got, _ := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 10); string(got) != "x" {
 		t.Fatalf("after a second put: %q", got)
 	}
 	if g := f.getImportJob(p.ID, j.ID); g.FileSize != 1 {
@@ -220,7 +259,7 @@ func testImportJobCascade(t *testing.T, f *fixture) {
 	must(t, f.Pools().Delete(f.ctx, p.ID))
 	_, err := f.ImportJobs().Get(f.ctx, p.ID, j.ID)
 	wantErr(t, err, storage.ErrNotFound)
-	_, err = f.ImportJobs().File(f.ctx, p.ID, j.ID)
+	_, err = f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 10)
 	wantErr(t, err, storage.ErrNotFound)
 	got, _, err := f.ImportJobs().Failures(f.ctx, p.ID, j.ID, storage.Page{})
 	must(t, err)

@@ -166,16 +166,26 @@ func testUsersTaken(t *testing.T, f *fixture) {
 	for _, name := range []string{"ann", "bob", "cid", "dan", "ANN"} {
 		ask = append(ask, storage.Lookup{Kind: storage.LookupUsername, Key: name})
 	}
-	ask = append(ask, storage.Lookup{Kind: storage.LookupEmail, Key: "ann"})
+	ask = append(ask, storage.Lookup{Kind: storage.LookupEmail, Key: "ann"},
+		storage.Lookup{Kind: storage.LookupUsername, Key: "ann\x00"}) // text no database holds
 	for i := range 600 { // more than one statement's worth
 		ask = append(ask, storage.Lookup{Kind: storage.LookupUsername, Key: fmt.Sprintf("none%04d", i)})
 	}
-	got, err := f.Users().Taken(f.ctx, p.ID, ask)
-	must(t, err)
-	var keys []string
-	for _, l := range got {
-		keys = append(keys, l.Kind+":"+l.Key)
+	check := func(how string, got []storage.Lookup, err error) {
+		t.Helper()
+		must(t, err)
+		var keys []string
+		for _, l := range got {
+			keys = append(keys, l.Kind+":"+l.Key)
+		}
+		sort.Strings(keys)
+		same(t, "taken lookups "+how, keys, []string{"username:ann", "username:bob"})
 	}
-	sort.Strings(keys)
-	same(t, "taken lookups", keys, []string{"username:ann", "username:bob"})
+	got, err := f.Users().Taken(f.ctx, p.ID, ask)
+	check("outside a transaction", got, err)
+	must(t, f.InTx(f.ctx, func(tx storage.Stores) error {
+		got, err := tx.Users().Taken(f.ctx, p.ID, ask)
+		check("in a transaction", got, err)
+		return nil
+	}))
 }

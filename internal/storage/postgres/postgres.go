@@ -70,6 +70,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{Store: sqlstore.New(b)}, nil
 }
 
+// ConcurrentWriters: PostgreSQL's writers lock rows, not the database.
+func (*DB) ConcurrentWriters() bool { return true }
+
+var _ storage.ConcurrentWriters = (*DB)(nil)
+
 // redact keeps a connection error's message free of the password.
 func redact(err error) string {
 	msg := err.Error()
@@ -239,7 +244,25 @@ func (q querier) CopyRows(ctx context.Context, table string, columns []string, r
 	return n, convert(err)
 }
 
-var _ sqlstore.Copier = querier{}
+// CommitLazily lets the transaction commit without waiting for its WAL to
+// be flushed (SET LOCAL: this transaction only).
+func (q querier) CommitLazily(ctx context.Context) error {
+	_, err := q.Exec(ctx, "SET LOCAL synchronous_commit = off")
+	return err
+}
+
+// BindsArrays: pgx binds a []string as text[].
+func (q querier) BindsArrays() {}
+
+// AppendsBlobs: bytea || bytea is bytea.
+func (q querier) AppendsBlobs() {}
+
+var (
+	_ sqlstore.Copier        = querier{}
+	_ sqlstore.LazyCommitter = querier{}
+	_ sqlstore.ArrayQuerier  = querier{}
+	_ sqlstore.BlobAppender  = querier{}
+)
 
 type row struct{ r pgx.Row }
 

@@ -85,27 +85,55 @@ func (s importJobs) Active(ctx context.Context, max int) ([]storage.ImportJob, e
 	return items, wrap("import jobs: active", err)
 }
 
+// putFileRange is how much of a file one statement writes on a backend
+// that appends blobs (BlobAppender). The driver copies a statement's
+// arguments into its buffers, growing them as it goes: a whole file in one
+// statement would hold two or three copies of it in the server's memory.
+const putFileRange = 8 << 20
+
+// PutFile writes the file in one transaction: whole on SQLite, whose
+// driver copies it once, a range per statement where the backend appends
+// blobs.
 func (s importJobs) PutFile(ctx context.Context, poolID, id string, data []byte) error {
-	n, err := s.s.exec(ctx, `UPDATE import_jobs SET file_size = ? WHERE pool_id = ? AND id = ?`, int64(len(data)), poolID, id)
-	if err = mustChange(n, err); err != nil {
-		return wrap("import jobs: put file "+id, err)
-	}
-	if _, err := s.s.exec(ctx, `DELETE FROM import_files WHERE pool_id = ? AND job_id = ?`, poolID, id); err != nil {
-		return wrap("import jobs: put file "+id, err)
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	_, err = s.s.exec(ctx, `INSERT INTO import_files (pool_id, job_id, data) VALUES (?, ?, ?)`, poolID, id, data)
-	return wrap("import jobs: put file "+id, err)
+	return wrap("import jobs: put file "+id, s.s.write(ctx, func(q Querier) error {
+		n, err := q.Exec(ctx, `UPDATE import_jobs SET file_size = ? WHERE pool_id = ? AND id = ?`, int64(len(data)), poolID, id)
+		if err = mustChange(n, err); err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `DELETE FROM import_files WHERE pool_id = ? AND job_id = ?`, poolID, id); err != nil {
+			return err
+		}
+		first := data
+		if _, ok := unwrap(q).(BlobAppender); ok {
+			first = data[:min(len(data), putFileRange)]
+		}
+		if first == nil {
+			first = []byte{}
+		}
+		if _, err := q.Exec(ctx, `INSERT INTO import_files (pool_id, job_id, data) VALUES (?, ?, ?)`, poolID, id, first); err != nil {
+			return err
+		}
+		for rest := data[len(first):]; len(rest) > 0; {
+			part := rest[:min(len(rest), putFileRange)]
+			if _, err := q.Exec(ctx, `UPDATE import_files SET data = data || ? WHERE pool_id = ? AND job_id = ?`,
+				part, poolID, id); err != nil {
+				return err
+			}
+			rest = rest[len(part):]
+		}
+		return nil
+	}))
 }
 
-func (s importJobs) File(ctx context.Context, poolID, id string) ([]byte, error) {
-	var data []byte
-	err := s.s.read().QueryRow(ctx, `SELECT data FROM import_files WHERE pool_id = ? AND job_id = ?`, poolID, id).Scan(&data)
-	if err == nil && data == nil {
-		data = []byte{}
+// FileRange reads the range with substr, which counts a blob's bytes from
+// 1 in both dialects.
+func (s importJobs) FileRange(ctx context.Context, poolID, id string, off int64, n int) ([]byte, error) {
+	if off < 0 || n < 0 {
+		return nil, fmt.Errorf("import jobs: file %s: range %d+%d", id, off, n)
 	}
+	var data []byte
+	err := s.s.read().QueryRow(ctx, `SELECT substr(data, ?, ?) FROM import_files WHERE pool_id = ? AND job_id = ?`,
+		off+1, n, poolID, id).Scan(&data)
 	return data, wrap("import jobs: file "+id, err)
 }
 

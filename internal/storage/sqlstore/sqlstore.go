@@ -49,6 +49,31 @@ type Copier interface {
 	CopyRows(ctx context.Context, table string, columns []string, rows [][]any) (int64, error)
 }
 
+// LazyCommitter is a transaction's Querier whose commit can return before
+// the transaction reaches the disk (PostgreSQL's synchronous_commit =
+// off). A crash of the database may then lose the transaction, whole and
+// with every transaction committed after it, never part of it.
+// Users.CreateMany asks for it when it loads a batch with a Copier.
+type LazyCommitter interface {
+	CommitLazily(ctx context.Context) error
+}
+
+// ArrayQuerier is a Querier that binds a []string argument as an array
+// (PostgreSQL's text[]), so that one statement reads a whole batch's keys
+// through unnest. Users.Taken uses it where the backend has it.
+type ArrayQuerier interface {
+	Querier
+	BindsArrays()
+}
+
+// BlobAppender is a Querier whose || joins two blobs into a blob
+// (PostgreSQL's bytea; SQLite's makes text). ImportJobs.PutFile writes a
+// large file with it a range at a time.
+type BlobAppender interface {
+	Querier
+	AppendsBlobs()
+}
+
 // Row is one result row.
 type Row interface {
 	Scan(dest ...any) error

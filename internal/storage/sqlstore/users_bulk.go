@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -58,6 +60,14 @@ func (s users) CreateMany(ctx context.Context, us []storage.User) error {
 				load = func(ctx context.Context, _ Querier, table string, columns []string, rows [][]any) error {
 					return copyRows(ctx, c, table, columns, rows)
 				}
+				// A batch this large is a bulk load (an import job's), whose
+				// caller keeps its progress in the same transaction: see
+				// storage.Users.CreateMany.
+				if l, ok := unwrap(q).(LazyCommitter); ok {
+					if err := l.CommitLazily(ctx); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		if err := load(ctx, q, "users", usersColumns, userArgs); err != nil {
@@ -106,11 +116,19 @@ func insertRows(ctx context.Context, q Querier, table string, columns []string, 
 // copier returns the Copier under q, a scope's writer, if its backend has
 // one.
 func copier(q Querier) (Copier, bool) {
-	if w, ok := q.(writer); ok {
-		q = w.q
-	}
-	c, ok := q.(Copier)
+	c, ok := unwrap(q).(Copier)
 	return c, ok
+}
+
+// unwrap returns the backend's querier under a scope's writer or reader.
+func unwrap(q Querier) Querier {
+	switch w := q.(type) {
+	case writer:
+		return w.q
+	case reader:
+		return w.q
+	}
+	return q
 }
 
 // copyRows loads rows into table with c, holding them to the text rule
@@ -135,8 +153,18 @@ func copyRows(ctx context.Context, c Copier, table string, columns []string, row
 }
 
 // Taken returns those of ls that a user of the pool holds, in a few
-// indexed reads.
+// indexed reads: one statement over arrays of the keys where the backend
+// binds arrays (PostgreSQL), statements of bulkRows keys otherwise.
+//
+// A key no database can hold (see storable) is held by no user; it is left
+// out, since the reader would answer a statement that names it with no
+// rows at all.
 func (s users) Taken(ctx context.Context, poolID string, ls []storage.Lookup) ([]storage.Lookup, error) {
+	ls = slices.DeleteFunc(slices.Clone(ls), func(l storage.Lookup) bool { return !storable(l.Kind) || !storable(l.Key) })
+	r := s.s.read()
+	if a, ok := unwrap(r).(ArrayQuerier); ok && len(ls) > 0 {
+		return takenByArrays(ctx, a, poolID, ls)
+	}
 	var out []storage.Lookup
 	for len(ls) > 0 {
 		n := min(len(ls), bulkRows)
@@ -151,11 +179,8 @@ func (s users) Taken(ctx context.Context, poolID string, ls []storage.Lookup) ([
 			args = append(args, l.Kind, l.Key)
 		}
 		b.WriteString(")")
-		rows, err := s.s.read().Query(ctx, b.String(), args...)
-		found, err := collect(rows, err, func(r Row) (storage.Lookup, error) {
-			var l storage.Lookup
-			return l, r.Scan(&l.Kind, &l.Key)
-		})
+		rows, err := r.Query(ctx, b.String(), args...)
+		found, err := collect(rows, err, scanLookup)
 		if err != nil {
 			return nil, fmt.Errorf("users: taken lookups: %w", err)
 		}
@@ -163,4 +188,35 @@ func (s users) Taken(ctx context.Context, poolID string, ls []storage.Lookup) ([
 		ls = ls[n:]
 	}
 	return out, nil
+}
+
+// takenByArrays is Taken in one statement: the keys, sorted so that the
+// index probes walk its pages in order, joined through unnest.
+func takenByArrays(ctx context.Context, q ArrayQuerier, poolID string, sorted []storage.Lookup) ([]storage.Lookup, error) {
+	slices.SortFunc(sorted, func(a, b storage.Lookup) int {
+		return cmp.Or(strings.Compare(a.Kind, b.Kind), strings.Compare(a.Key, b.Key))
+	})
+	kinds, keys := make([]string, len(sorted)), make([]string, len(sorted))
+	for i, l := range sorted {
+		kinds[i], keys[i] = l.Kind, l.Key
+	}
+	// One index probe per key: the LIMIT keeps the planner from turning
+	// the lateral subquery into a join, which for thousands of keys it
+	// would run as a hash join over the whole table. The columns sort
+	// bytewise (COLLATE "C"); the keys take that collation so that the
+	// probes use the primary key.
+	rows, err := q.Query(ctx, `SELECT l.kind, l.lookup_key FROM unnest(?::text[], ?::text[]) AS k (kind, lookup_key)
+		CROSS JOIN LATERAL (SELECT kind, lookup_key FROM user_lookups WHERE pool_id = ?
+			AND kind = k.kind COLLATE "C" AND lookup_key = k.lookup_key COLLATE "C" LIMIT 1) AS l`,
+		kinds, keys, poolID)
+	found, err := collect(rows, err, scanLookup)
+	if err != nil {
+		return nil, fmt.Errorf("users: taken lookups: %w", err)
+	}
+	return found, nil
+}
+
+func scanLookup(r Row) (storage.Lookup, error) {
+	var l storage.Lookup
+	return l, r.Scan(&l.Kind, &l.Key)
 }
