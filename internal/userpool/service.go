@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/esdk"
@@ -75,6 +76,8 @@ type Service struct {
 	old       OldPool
 	// imports wakes the import runner (RunImportJobs).
 	imports chan struct{}
+	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time.
+	rekeyMu sync.Mutex
 }
 
 // New returns a Service.
