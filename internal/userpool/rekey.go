@@ -29,8 +29,12 @@ import (
 // When step 3 meets a key another user holds (a user created or changed
 // between steps 1 and 2), the change rolls back: the mark loses its To and
 // step 5 drops the keys only the new rule made. A change cut short (a
-// crash, a caller gone) is finished or rolled back by the next call of
-// either operation on the pool. Between steps 4 and 5, a key left over
+// crash, a caller gone) is resumed by the next call making the same
+// change, and finished or rolled back by any other call of either
+// operation on the pool. Step 3 starts once other nodes' cached
+// copies of the unmarked pool have expired (cacheTTL); a node still
+// caching the old rule after step 4 may, until its cache expires, miss a
+// user whose old keys step 5 already dropped. Between steps 4 and 5, a key left over
 // from the old rule that a new write wants is dropped from its holder
 // first (saveUser), so leftovers never refuse a write.
 
@@ -89,8 +93,18 @@ func (p *pool) withRule(r signInRule) *pool {
 func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (signInRule, int, error) {
 	s.rekeyMu.Lock() // one change at a time on this node
 	defer s.rekeyMu.Unlock()
-	p, err := s.finishRekey(ctx, p.rec.ID)
+	p, err := s.adminPool(ctx, p.rec.ID)
 	if err != nil {
+		return signInRule{}, 0, err
+	}
+	if rk := p.cfg.Rekey; rk != nil && rk.To != nil {
+		// A change cut short before its switch: the same change resumes.
+		if to, err := change(p.rule()); err == nil && to.equal(*rk.To) {
+			n, err := s.rekeyTo(ctx, p, p.rule(), to, refusal, all)
+			return to, n, err
+		}
+	}
+	if p, err = s.finishRekey(ctx, p.rec.ID); err != nil {
 		return signInRule{}, 0, err
 	}
 	from := p.rule()
@@ -122,12 +136,22 @@ func (s *Service) rekeyTo(ctx context.Context, p *pool, from, to signInRule, ref
 	if err := c.err(refusal); err != nil {
 		return 0, err
 	}
+	if s.rekeyHook != nil {
+		s.rekeyHook("checked")
+	}
 	// 2. The mark.
 	if err := s.setRekey(ctx, p.rec.ID, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{To: &to} }); err != nil {
 		return 0, err
 	}
 	marked := p.withRule(from)
 	marked.cfg.Rekey = &rekeyState{To: &to}
+	// Other nodes write users under the unmarked pool from their caches
+	// for up to cacheTTL: step 3 starts after, so no user is missed.
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-time.After(s.cache.ttl):
+	}
 	// 3. Keys of both rules.
 	clash := ""
 	changed, err := s.rekeyUsers(ctx, marked, func(u *storage.User) bool {
@@ -234,6 +258,9 @@ func (s *Service) rekeyUsers(ctx context.Context, p *pool, each func(*storage.Us
 			}
 			return nil
 		})
+		if s.rekeyHook != nil && err == nil {
+			s.rekeyHook("batch")
+		}
 		if err != nil {
 			return total, err
 		}

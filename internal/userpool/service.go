@@ -78,6 +78,10 @@ type Service struct {
 	imports chan struct{}
 	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time.
 	rekeyMu sync.Mutex
+	// rekeyHook, set by tests, runs after the read-only check of a
+	// change of sign-in rule ("checked") and after each committed
+	// re-keying batch ("batch").
+	rekeyHook func(event string)
 }
 
 // New returns a Service.
