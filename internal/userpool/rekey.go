@@ -297,15 +297,13 @@ func (s *Service) checkRekeyed(ctx context.Context, tx storage.Stores, p *pool, 
 }
 
 // nextBatch is the size of the next batch after one of n users took d:
-// doubled while under half the target, halved over twice it.
+// scaled towards rekeyBatchTarget, at most doubled, between 10 and 2,000.
 func nextBatch(n int, d time.Duration) int {
-	switch {
-	case d < rekeyBatchTarget/2 && n < 2000:
-		return n * 2
-	case d > 2*rekeyBatchTarget && n > 10:
-		return n / 2
+	next := 2 * n
+	if d > 0 {
+		next = min(next, int(int64(n)*int64(rekeyBatchTarget)/int64(d)))
 	}
-	return n
+	return max(10, min(next, 2000))
 }
 
 // dropStaleKey frees key l from other, which holds it from a rule the pool
