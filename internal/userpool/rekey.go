@@ -134,6 +134,11 @@ func (s *Service) rekeyTo(ctx context.Context, p *pool, from, to signInRule, ref
 		return 0, err
 	}
 	if err := c.err(refusal); err != nil {
+		if p.cfg.Rekey != nil { // a resumed change: roll it back
+			if _, ferr := s.finishRekey(ctx, p.rec.ID); ferr != nil {
+				return 0, ferr
+			}
+		}
 		return 0, err
 	}
 	if s.rekeyHook != nil {
