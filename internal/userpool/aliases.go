@@ -34,6 +34,12 @@ func (s *Service) claimAliases(ctx context.Context, tx storage.Stores, p *pool, 
 		if other.Sub == u.Sub {
 			continue
 		}
+		if dropped, err := dropStaleKey(ctx, tx, p, &other, l); dropped || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if !force || !movableAlias(p, l.Kind) {
 			return lookupConflict(p, l.Kind)
 		}

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -63,11 +64,27 @@ func (s *Service) getByKey(ctx context.Context, p *pool, kind, name string) (sto
 // username, in the order they are tried.
 var aliasKinds = []string{storage.LookupEmail, storage.LookupPhoneNumber, storage.LookupPreferredUsername}
 
-// lookupsFor computes the keys by which u can be found: the username
-// always; with UsernameAttributes, the email or phone number; with
+// lookupsFor computes the keys by which u can be found: those of the
+// pool's rule (ruleLookups) and, while the pool moves to another rule
+// (rekey.go), those of that rule too, the current rule's first.
+func (p *pool) lookupsFor(u *storage.User) []storage.Lookup {
+	out := p.ruleLookups(u)
+	if p.cfg.Rekey == nil || p.cfg.Rekey.To == nil {
+		return out
+	}
+	for _, l := range p.withRule(*p.cfg.Rekey.To).ruleLookups(u) {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// ruleLookups computes the keys by which u can be found under the pool's
+// rule: the username always; with UsernameAttributes, the email or phone number; with
 // AliasAttributes, each alias once the user is confirmed and (for email and
 // phone number) the value is verified.
-func (p *pool) lookupsFor(u *storage.User) []storage.Lookup {
+func (p *pool) ruleLookups(u *storage.User) []storage.Lookup {
 	out := []storage.Lookup{{Kind: storage.LookupUsername, Key: p.key(u.Username)}}
 	for _, kind := range aliasKinds {
 		v := u.Attributes[kind]
@@ -198,9 +215,16 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 		if err != nil {
 			return err
 		}
-		if other.Sub != u.Sub {
-			return lookupConflict(p, l.Kind)
+		if other.Sub == u.Sub {
+			continue
 		}
+		if dropped, err := dropStaleKey(ctx, st, p, &other, l); dropped || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		return lookupConflict(p, l.Kind)
 	}
 	var err error
 	if create {

@@ -22,6 +22,9 @@ type poolExtras struct {
 	// CognitoSource is the Cognito pool this one was copied from, while
 	// its users migrate lazily (cognito_source.go).
 	CognitoSource *storedSource `json:"CognateCognitoSource,omitempty"`
+	// Rekey marks a pool whose users' lookup keys are changing to a new
+	// sign-in rule (rekey.go).
+	Rekey *rekeyState `json:"CognateRekey,omitempty"`
 }
 
 // allClients is the ClientId of settings that apply to every app client

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,9 +181,9 @@ func (s *Service) countUsers(ctx context.Context, poolID string, match func(*sto
 
 // UpdateSignInAttributes (CognateAdmin) changes a pool's AliasAttributes
 // and UsernameAttributes (a member left out stays as it is), which Cognito
-// fixes at creation. In one transaction with the new setting, every user
-// whose lookup keys change gets those of the new rule (two passes through
-// the pool, holding the new sign-in keys in memory, not the users): a user is found by
+// fixes at creation. Every user whose lookup keys change gets those of the
+// new rule, in short transactions (changeSignInRule, rekey.go), with the
+// pool correct throughout: a user is found by
 // a new alias (a verified email or phone number, or preferred_username,
 // of a confirmed user) or by the email or phone number that became a
 // username at once, and no longer by one removed. Refused, naming the
@@ -203,60 +202,22 @@ func (s *Service) UpdateSignInAttributes(ctx context.Context, in *ca.UpdateSignI
 	if err != nil {
 		return nil, err
 	}
-	var rekeyed int
-	var alias, username []string
-	err = s.updatePoolTx(ctx, p.rec.ID, func(tx storage.Stores, rec *storage.Pool, cfg *poolConfig) error {
-		rekeyed = 0
+	to, rekeyed, err := s.changeSignInRule(ctx, p, func(r signInRule) (signInRule, error) {
 		if in.AliasAttributes != nil {
-			cfg.AliasAttributes = slices.Clone(in.AliasAttributes)
+			r.AliasAttributes = slices.Clone(in.AliasAttributes)
 		}
 		if in.UsernameAttributes != nil {
-			cfg.UsernameAttributes = slices.Clone(in.UsernameAttributes)
+			r.UsernameAttributes = slices.Clone(in.UsernameAttributes)
 		}
-		alias, username = cfg.AliasAttributes, cfg.UsernameAttributes
-		if len(alias) > 0 && len(username) > 0 {
-			return errorf(InvalidParameter, "Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.")
+		if len(r.AliasAttributes) > 0 && len(r.UsernameAttributes) > 0 {
+			return r, errorf(InvalidParameter, "Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.")
 		}
-		next := &pool{rec: *rec, cfg: cfg, readOnly: p.readOnly}
-		// Two passes through the pool, a page at a time, so that memory
-		// holds the new sign-in keys and not the users: the first finds
-		// keys two users would share (usernames' keys do not change
-		// here), the second re-keys.
-		c := newCollisions()
-		err := eachUser(ctx, tx, rec.ID, func(u *storage.User) error {
-			for _, l := range next.lookupsFor(u) {
-				if l.Kind != storage.LookupUsername {
-					c.add(l, u.Username)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := c.err("The sign-in attributes cannot change"); err != nil {
-			return err
-		}
-		return eachUser(ctx, tx, rec.ID, func(u *storage.User) error {
-			keys := next.lookupsFor(u)
-			if slices.Equal(keys, u.Lookups) {
-				return nil
-			}
-			u.Lookups = keys
-			err := putUser(ctx, tx, u)
-			if errors.Is(err, storage.ErrConflict) {
-				return errorf(InvalidParameter, "The sign-in attributes cannot change: %s would share a name with another user.", u.Username)
-			}
-			if err != nil {
-				return err
-			}
-			rekeyed++
-			return nil
-		})
-	})
+		return r, nil
+	}, "The sign-in attributes cannot change", false)
 	if err != nil {
 		return nil, err
 	}
+	alias, username := to.AliasAttributes, to.UsernameAttributes
 	s.auditPoolChange(ctx, p.rec.ID, EventSignInAttributesUpdated, map[string]string{
 		"AliasAttributes": strings.Join(alias, ","), "UsernameAttributes": strings.Join(username, ","),
 		"UsersRekeyed": strconv.Itoa(rekeyed),

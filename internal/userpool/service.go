@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/esdk"
@@ -75,6 +76,12 @@ type Service struct {
 	old       OldPool
 	// imports wakes the import runner (RunImportJobs).
 	imports chan struct{}
+	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time.
+	rekeyMu sync.Mutex
+	// rekeyHook, set by tests, runs after the read-only check of a
+	// change of sign-in rule ("checked") and after each committed
+	// re-keying batch ("batch").
+	rekeyHook func(event string)
 }
 
 // New returns a Service.

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
-	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/google/uuid"
 )
@@ -25,8 +24,8 @@ const maxCollisionsShown = 20
 // UpdateUsernameConfiguration (CognateAdmin) makes a pool's usernames, and
 // the email addresses, phone numbers and preferred_usernames its users sign
 // in with, case-sensitive or case-insensitive after the pool was created.
-// In one transaction with the pool's new setting, every user gets the
-// lookup keys of the new rule (so a user found as "Ann" before is found as
+// Every user gets the lookup keys of the new rule, in short transactions
+// (changeSignInRule, rekey.go), with the pool correct throughout (so a user found as "Ann" before is found as
 // "ann" too, or no longer). Going case-insensitive is refused, naming the
 // users, when two users' names (or sign-in aliases) differ only in case.
 // Users keep their passwords; a user whose username's key changes keeps
@@ -44,36 +43,10 @@ func (s *Service) UpdateUsernameConfiguration(ctx context.Context, in *ca.Update
 		return nil, err
 	}
 	want := *in.CaseSensitive
-	var rekeyed int
-	err = s.updatePoolTx(ctx, p.rec.ID, func(tx storage.Stores, rec *storage.Pool, cfg *poolConfig) error {
-		rekeyed = 0
-		oldCfg := *cfg
-		old := &pool{rec: *rec, cfg: &oldCfg, readOnly: p.readOnly}
-		if old.caseSensitive() == want {
-			return nil
-		}
-		cfg.UsernameConfiguration = &cip.UsernameConfigurationType{CaseSensitive: ptr(want)}
-		next := &pool{rec: *rec, cfg: cfg, readOnly: p.readOnly}
-		users, err := allUsers(ctx, tx, rec.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkCollisions(next, users, "Usernames cannot become case-insensitive"); err != nil {
-			return err
-		}
-		for i := range users {
-			u := &users[i]
-			if old.key(u.Username) != next.key(u.Username) {
-				dropNameVerifier(u, old.key(u.Username))
-			}
-			u.Lookups = next.lookupsFor(u)
-			if err := putUser(ctx, tx, u); err != nil {
-				return err
-			}
-			rekeyed++
-		}
-		return nil
-	})
+	_, rekeyed, err := s.changeSignInRule(ctx, p, func(r signInRule) (signInRule, error) {
+		r.CaseSensitive = want
+		return r, nil
+	}, "Usernames cannot become case-insensitive", true)
 	if err != nil {
 		return nil, err
 	}
@@ -81,35 +54,6 @@ func (s *Service) UpdateUsernameConfiguration(ctx context.Context, in *ca.Update
 		"CaseSensitive": strconv.FormatBool(want), "UsersRekeyed": strconv.Itoa(rekeyed),
 	})
 	return &ca.UsernameConfiguration{UserPoolId: p.rec.ID, CaseSensitive: ptr(want), UsersRekeyed: ptr(int32(rekeyed))}, nil
-}
-
-// allUsers reads every user of a pool through st.
-func allUsers(ctx context.Context, st storage.Stores, poolID string) ([]storage.User, error) {
-	var out []storage.User
-	pg := storage.Page{Limit: 1000}
-	for {
-		users, next, err := st.Users().List(ctx, poolID, pg)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, users...)
-		if next == "" {
-			return out, nil
-		}
-		pg.Token = next
-	}
-}
-
-// checkCollisions refuses a pool rule under which two users would share a
-// lookup key, naming them; refusal begins the message.
-func checkCollisions(p *pool, users []storage.User, refusal string) error {
-	c := newCollisions()
-	for i := range users {
-		for _, l := range p.lookupsFor(&users[i]) {
-			c.add(l, users[i].Username)
-		}
-	}
-	return c.err(refusal)
 }
 
 // collisions finds the lookup keys that more than one user would hold. It

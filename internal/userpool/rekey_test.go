@@ -1,0 +1,276 @@
+package userpool
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/password"
+	"github.com/cognate-dev/cognate/internal/secret"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/storage/postgres"
+	"github.com/cognate-dev/cognate/internal/storage/sqlite"
+)
+
+// eachStore runs fn on a fresh SQLite store and, when
+// COGNATE_TEST_POSTGRES_URL is set, a fresh PostgreSQL database.
+func eachStore(t *testing.T, fn func(t *testing.T, db storage.Store)) {
+	ctx := context.Background()
+	t.Run("sqlite", func(t *testing.T) {
+		db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognate.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		fn(t, db)
+	})
+	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Log("PostgreSQL: skipped (COGNATE_TEST_POSTGRES_URL not set)")
+		return
+	}
+	t.Run("postgres", func(t *testing.T) {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Fatalf("postgres: %v", err)
+		}
+		b := make([]byte, 6)
+		_, _ = rand.Read(b)
+		name := "cognate_rekey_" + hex.EncodeToString(b)
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			t.Fatal(err)
+		}
+		conn.Close(ctx)
+		t.Cleanup(func() {
+			if conn, err := pgx.Connect(ctx, base); err == nil {
+				_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+				conn.Close(ctx)
+			}
+		})
+		u, _ := url.Parse(base)
+		u.Path = "/" + name
+		db, err := postgres.Open(ctx, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		fn(t, db)
+	})
+}
+
+const rekeyPool = "us-east-1_rekeying1"
+
+// rekeyFixture makes a case-sensitive pool of n users user000.. and a
+// Service on db that does not wait for other nodes' caches.
+func rekeyFixture(t *testing.T, db storage.Store, n int) *Service {
+	ctx := context.Background()
+	doc, _ := json.Marshal(&poolConfig{UserPoolType: cip.UserPoolType{Policies: &cip.UserPoolPolicyType{PasswordPolicy: &cip.PasswordPolicyType{}}}})
+	now := time.Now().UTC()
+	if err := db.Pools().Create(ctx, storage.Pool{ID: rekeyPool, Region: "us-east-1", Name: "p", Config: doc, CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	users := make([]storage.User, n)
+	for i := range users {
+		users[i] = rawUser(i, fmt.Sprintf("user%03d", i))
+	}
+	if err := db.Users().CreateMany(ctx, users); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := secret.NewKeyRing(map[uint32][]byte{1: make([]byte, 32)}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Deps{Store: db, Hasher: password.NewHasher(2), Ring: ring})
+	s.cache.ttl = 0 // one node
+	return s
+}
+
+// rawUser is a user as the store holds it under a case-sensitive rule.
+func rawUser(i int, name string) storage.User {
+	now := time.Now().UTC()
+	return storage.User{PoolID: rekeyPool, Sub: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Username: name, Status: "CONFIRMED",
+		Enabled: true, Attributes: map[string]string{}, Lookups: []storage.Lookup{{Kind: storage.LookupUsername, Key: name}},
+		CreatedAt: now, UpdatedAt: now}
+}
+
+func createUser(s *Service, name string) error {
+	_, err := s.AdminCreateUser(context.Background(), &cip.AdminCreateUserRequest{UserPoolId: rekeyPool, Username: name, TemporaryPassword: "Correct-Horse-9", MessageAction: "SUPPRESS"})
+	return err
+}
+
+// found reports whether name finds a user of the pool as it now is.
+func found(t *testing.T, s *Service, name string) bool {
+	t.Helper()
+	ctx := context.Background()
+	p, err := s.adminPool(ctx, rekeyPool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.findUser(ctx, p, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u != nil
+}
+
+func wantKind(t *testing.T, err error, kind Kind, in string) {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != kind || !strings.Contains(e.Message, in) {
+		t.Fatalf("got %v, want %s containing %q", err, kind, in)
+	}
+}
+
+// TestRekeyConcurrentWrites: while UpdateUsernameConfiguration makes a
+// pool of several batches case-insensitive, users created between its
+// batches are refused when their name would collide under either rule
+// (with a user already re-keyed, or one still to be), and accepted, with
+// keys of both rules, otherwise; sign-in names resolve by the old rule
+// until the switch, by the new one after it, and the mark goes.
+func TestRekeyConcurrentWrites(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 250)
+		batches := 0
+		s.rekeyHook = func(event string) {
+			if event != "batch" {
+				return
+			}
+			if batches++; batches != 1 {
+				return
+			}
+			// After the first batch (user000..user099) of step 3.
+			wantKind(t, createUser(s, "USER050"), UsernameExists, "")
+			wantKind(t, createUser(s, "USER200"), UsernameExists, "")
+			if err := createUser(s, "Newbie"); err != nil {
+				t.Fatal(err)
+			}
+			// Names resolve by the old rule, and by keys of the new
+			// one that users already hold (no other user can).
+			if !found(t, s, "user150") || found(t, s, "USER150") || !found(t, s, "Newbie") || found(t, s, "NEWBIE") {
+				t.Error("during the change, names do not resolve by the old rule")
+			}
+		}
+		out, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Newbie, created with the keys of both rules, sorts before
+		// the batches still to run: not counted.
+		if batches < 3 || *out.UsersRekeyed != 250 {
+			t.Fatalf("%d batches, %d users re-keyed", batches, *out.UsersRekeyed)
+		}
+		for _, name := range []string{"NEWBIE", "newbie", "USER150", "User249", "user000"} {
+			if !found(t, s, name) {
+				t.Errorf("%s not found after the change", name)
+			}
+		}
+		wantKind(t, createUser(s, "NewBie"), UsernameExists, "")
+		p, _ := s.adminPool(ctx, rekeyPool)
+		if p.cfg.Rekey != nil || p.caseSensitive() {
+			t.Fatalf("pool after the change: %+v", p.cfg.Rekey)
+		}
+		// Only the new rule's keys are left.
+		err = eachUser(ctx, db, rekeyPool, func(u *storage.User) error {
+			if len(u.Lookups) != 1 || u.Lookups[0].Key != strings.ToLower(u.Username) {
+				t.Errorf("%s keeps %v", u.Username, u.Lookups)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestRekeyRollsBack: a user created between the read-only check and the
+// mark, whose name collides under the new rule with one the check saw,
+// stops the change when re-keying meets it: refused naming the user, the
+// pool keeps its rule, and every user only the old rule's keys.
+func TestRekeyRollsBack(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 150)
+		if err := createUser(s, "zed"); err != nil {
+			t.Fatal(err)
+		}
+		s.rekeyHook = func(event string) {
+			if event == "checked" {
+				if err := createUser(s, "Zed"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		_, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
+		wantKind(t, err, InvalidParameter, "Usernames cannot become case-insensitive: Zed would share a name")
+		p, _ := s.adminPool(ctx, rekeyPool)
+		if p.cfg.Rekey != nil || !p.caseSensitive() {
+			t.Fatalf("pool after the refusal: %+v", p.cfg.Rekey)
+		}
+		err = eachUser(ctx, db, rekeyPool, func(u *storage.User) error {
+			if want := []storage.Lookup{{Kind: storage.LookupUsername, Key: u.Username}}; !slices.Equal(u.Lookups, want) {
+				t.Errorf("%s keeps %v", u.Username, u.Lookups)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !found(t, s, "Zed") || !found(t, s, "zed") || found(t, s, "ZED") {
+			t.Fatal("the refused change changed how names resolve")
+		}
+	})
+}
+
+// TestRekeyResumes: a change whose caller gave up mid-way leaves the pool
+// marked and correct (the old rule's names resolve, a new user gets keys
+// of both rules); the next call resumes it.
+func TestRekeyResumes(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		s := rekeyFixture(t, db, 250)
+		s.rekeyHook = func(event string) {
+			if event == "batch" {
+				cancel()
+			}
+		}
+		if _, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)}); err == nil {
+			t.Fatal("a cancelled change reported success")
+		}
+		s.rekeyHook = nil
+		bg := context.Background()
+		p, _ := s.adminPool(bg, rekeyPool)
+		if p.cfg.Rekey == nil || p.cfg.Rekey.To == nil || !p.caseSensitive() {
+			t.Fatalf("pool after the cancel: %+v", p.cfg.Rekey)
+		}
+		if err := createUser(s, "Late"); err != nil {
+			t.Fatal(err)
+		}
+		wantKind(t, createUser(s, "USER249"), UsernameExists, "")
+		if !found(t, s, "user249") || found(t, s, "USER249") || found(t, s, "LATE") {
+			t.Fatal("a marked pool does not resolve names by its rule")
+		}
+		out, err := s.UpdateUsernameConfiguration(bg, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
+		// Late, created during the change, sorts first: counted now.
+		if err != nil || *out.UsersRekeyed != 251 {
+			t.Fatalf("resumed: %v %v", out, err)
+		}
+		if !found(t, s, "LATE") || !found(t, s, "User249") {
+			t.Fatal("the resumed change did not apply")
+		}
+	})
+}
