@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -40,56 +39,48 @@ func (a *App) mountImports(mux *http.ServeMux) {
 
 // importUpload stores the body as the job's file, answering as S3 does.
 // The token is checked before the body is read, so that nobody without
-// it makes the server read a file.
+// it makes the server read a file. The body streams into the store a
+// chunk at a time, hashed on the way for the ETag.
 func (a *App) importUpload(w http.ResponseWriter, r *http.Request) {
 	pool, job, token := r.PathValue("pool"), r.PathValue("job"), r.URL.Query().Get("token")
-	var body []byte
+	sum := md5.New() // S3's ETag of a single-part upload
+	body := &uploadBody{r: io.TeeReader(http.MaxBytesReader(w, r.Body, userpool.MaxImportFile), sum)}
 	err := a.users.AuthorizeImportUpload(r.Context(), pool, job, token)
 	if err == nil {
-		body, err = readBody(http.MaxBytesReader(w, r.Body, userpool.MaxImportFile), r.ContentLength)
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s3Error(w, http.StatusRequestEntityTooLarge, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
-			return
-		}
-		if err != nil {
-			s3Error(w, http.StatusBadRequest, "IncompleteBody", "The request body could not be read.")
-			return
-		}
-		err = a.users.UploadImportFile(r.Context(), pool, job, token, body)
+		_, err = a.users.UploadImportFile(r.Context(), pool, job, token, body)
 	}
+	var tooBig *http.MaxBytesError
 	switch {
+	case errors.As(body.err, &tooBig), errors.Is(err, userpool.ErrUploadTooLarge):
+		s3Error(w, http.StatusRequestEntityTooLarge, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+	case body.err != nil:
+		s3Error(w, http.StatusBadRequest, "IncompleteBody", "The request body could not be read.")
 	case errors.Is(err, userpool.ErrUploadDenied):
 		s3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired or the signature does not match.")
-	case errors.Is(err, userpool.ErrUploadTooLarge):
-		s3Error(w, http.StatusRequestEntityTooLarge, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
 	case errors.Is(err, userpool.ErrUploadClosed):
 		s3Error(w, http.StatusConflict, "InvalidRequest", "The import job has started; it takes no more files.")
 	case err != nil:
 		a.log.Error("user import upload", "err", err)
 		s3Error(w, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 	default:
-		sum := md5.Sum(body) // S3's ETag of a single-part upload
-		w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:])+`"`)
+		w.Header().Set("ETag", `"`+hex.EncodeToString(sum.Sum(nil))+`"`)
 		w.WriteHeader(http.StatusOK)
 	}
 }
 
-// readBody reads an upload into one buffer of its declared length
-// (curl -T and the SDKs send Content-Length), where io.ReadAll would
-// double its buffer a dozen times and leave the halves to the collector:
-// with a large file that garbage set the server's peak memory. The
-// MaxBytesReader has bounded size already; a wrong length only costs a
-// reallocation.
-func readBody(r io.Reader, size int64) ([]byte, error) {
-	if size <= 0 || size > userpool.MaxImportFile {
-		return io.ReadAll(r)
+// uploadBody keeps the error of reading the request body, which tells a
+// client's broken or oversized upload (4xx) from a failure of the store.
+type uploadBody struct {
+	r   io.Reader
+	err error
+}
+
+func (b *uploadBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
 	}
-	// bytes.MinRead spare bytes: Buffer.ReadFrom grows a buffer with less
-	// room than that before it reads the end of the body.
-	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	_, err := b.ReadFrom(r)
-	return b.Bytes(), err
+	return n, err
 }
 
 func s3Error(w http.ResponseWriter, status int, code, msg string) {

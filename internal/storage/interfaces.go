@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -336,9 +337,12 @@ type ImportJobs interface {
 	// Active returns up to limit jobs, of any pool, whose status is
 	// Pending, InProgress or Stopping, oldest first.
 	Active(ctx context.Context, limit int) ([]ImportJob, error)
-	// PutFile stores the job's file, replacing any earlier one, and sets
-	// the job's FileSize; ErrNotFound if the job does not exist.
-	PutFile(ctx context.Context, poolID, id string, data []byte) error
+	// PutFile stores the job's file, read from r to its end, replacing any
+	// earlier one, sets the job's FileSize and returns it; ErrNotFound if
+	// the job does not exist. It is atomic: if r fails (its error is
+	// returned wrapped), the earlier file stays. It holds only a few MiB
+	// of the file in memory at a time, whatever its size.
+	PutFile(ctx context.Context, poolID, id string, r io.Reader) (int64, error)
 	// FileRange returns up to n bytes of the job's file from byte off on:
 	// fewer at its end, none past it; ErrNotFound if none was put. Reading
 	// a file in ranges keeps only a range in memory at a time.

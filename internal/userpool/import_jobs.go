@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/url"
 	"time"
 
@@ -292,20 +293,38 @@ func (s *Service) AuthorizeImportUpload(ctx context.Context, poolID, jobID, toke
 	return nil
 }
 
-// UploadImportFile stores data as the file of job jobID of pool poolID,
-// after AuthorizeImportUpload's checks.
-func (s *Service) UploadImportFile(ctx context.Context, poolID, jobID, token string, data []byte) error {
+// UploadImportFile stores the file read from r to its end as the file of
+// job jobID of pool poolID, after AuthorizeImportUpload's checks, and
+// returns its size. A file over MaxImportFile stores nothing
+// (ErrUploadTooLarge), nor does one whose reading fails (r's error).
+func (s *Service) UploadImportFile(ctx context.Context, poolID, jobID, token string, r io.Reader) (int64, error) {
 	if err := s.AuthorizeImportUpload(ctx, poolID, jobID, token); err != nil {
-		return err
+		return 0, err
 	}
-	if len(data) > MaxImportFile {
-		return ErrUploadTooLarge
+	n, err := s.store.ImportJobs().PutFile(ctx, poolID, jobID, &capped{r: r, left: MaxImportFile})
+	if err != nil {
+		return 0, err
 	}
-	if err := s.store.ImportJobs().PutFile(ctx, poolID, jobID, data); err != nil {
-		return err
+	s.log.Info("user import file uploaded", "pool", poolID, "job", jobID, "bytes", n)
+	return n, nil
+}
+
+// capped reads r and fails with ErrUploadTooLarge once it has read more
+// than left bytes, so that PutFile rolls the file back.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, ErrUploadTooLarge
 	}
-	s.log.Info("user import file uploaded", "pool", poolID, "job", jobID, "bytes", len(data))
-	return nil
+	n, err := c.r.Read(p[:min(int64(len(p)), c.left+1)])
+	if c.left -= int64(n); c.left < 0 {
+		return n, ErrUploadTooLarge
+	}
+	return n, err
 }
 
 // ImportJobFailures returns the rows of a job that were not imported, with

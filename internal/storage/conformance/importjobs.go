@@ -3,8 +3,11 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -172,7 +175,7 @@ func testImportJobFile(t *testing.T, f *fixture) {
 	_, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 10)
 	wantErr(t, err, storage.ErrNotFound)
 	data := append([]byte("cognito:username,email\nann,ann@example.com\n\u00e9"), 0, 0xff)
-	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, data))
+	f.putFile(t, p.ID, j.ID, data)
 	got, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 1<<20)
 	must(t, err)
 	if !bytes.Equal(got, data) {
@@ -200,7 +203,7 @@ func testImportJobFile(t *testing.T, f *fixture) {
 	for i := range big {
 		big[i] = byte(i % 251)
 	}
-	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, big))
+	f.putFile(t, p.ID, j.ID, big)
 	var joined []byte
 	for off := int64(0); ; off += 4 << 20 {
 		part, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, off, 4<<20)
@@ -216,14 +219,50 @@ func testImportJobFile(t *testing.T, f *fixture) {
 	if g := f.getImportJob(p.ID, j.ID); g.FileSize != int64(len(big)) {
 		t.Fatalf("FileSize = %d, want %d", g.FileSize, len(big))
 	}
-	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, []byte("x")))
+	// A range across a chunk boundary, wherever the backend puts one.
+	for _, off := range []int64{4<<20 - 5, 8<<20 - 1, 17 << 20} {
+		part, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, off, 10)
+		must(t, err)
+		if !bytes.Equal(part, big[off:min(off+10, int64(len(big)))]) {
+			t.Fatalf("FileRange(%d, 10) = %v, want %v", off, part, big[off:min(off+10, int64(len(big)))])
+		}
+	}
+	// A put whose reader fails leaves the earlier file whole.
+	_, err = f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, io.MultiReader(bytes.NewReader(big[:9<<20]), iotest.ErrReader(errBroken)))
+	if !errors.Is(err, errBroken) {
+		t.Fatalf("PutFile of a failing reader: %v, want %v", err, errBroken)
+	}
+	if part, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 17<<20, 10); err != nil || len(part) != 3 {
+		t.Fatalf("after a failed put: FileRange = %d bytes, %v; want the earlier file's last 3", len(part), err)
+	}
+	if g := f.getImportJob(p.ID, j.ID); g.FileSize != int64(len(big)) {
+		t.Fatalf("after a failed put: FileSize = %d, want %d", g.FileSize, len(big))
+	}
+	f.putFile(t, p.ID, j.ID, []byte("x"))
 	if got, _ := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 10); string(got) != "x" {
 		t.Fatalf("after a second put: %q", got)
 	}
 	if g := f.getImportJob(p.ID, j.ID); g.FileSize != 1 {
 		t.Fatalf("FileSize = %d, want 1", g.FileSize)
 	}
-	wantErr(t, f.ImportJobs().PutFile(f.ctx, p.ID, "import-missing", data), storage.ErrNotFound)
+	f.putFile(t, p.ID, j.ID, nil)
+	if got, err := f.ImportJobs().FileRange(f.ctx, p.ID, j.ID, 0, 10); err != nil || len(got) != 0 {
+		t.Fatalf("an empty file: FileRange = %q, %v; want no bytes, no error", got, err)
+	}
+	_, err = f.ImportJobs().PutFile(f.ctx, p.ID, "import-missing", bytes.NewReader(data))
+	wantErr(t, err, storage.ErrNotFound)
+}
+
+var errBroken = errors.New("conformance: broken upload")
+
+// putFile puts data as the job's file and checks the size PutFile returns.
+func (f *fixture) putFile(t *testing.T, poolID, id string, data []byte) {
+	t.Helper()
+	n, err := f.ImportJobs().PutFile(f.ctx, poolID, id, bytes.NewReader(data))
+	must(t, err)
+	if n != int64(len(data)) {
+		t.Fatalf("PutFile of %d bytes returned %d", len(data), n)
+	}
 }
 
 func testImportJobFailures(t *testing.T, f *fixture) {
@@ -254,7 +293,7 @@ func testImportJobFailures(t *testing.T, f *fixture) {
 func testImportJobCascade(t *testing.T, f *fixture) {
 	p := f.pool()
 	j := f.importJob(p.ID)
-	must(t, f.ImportJobs().PutFile(f.ctx, p.ID, j.ID, []byte("data")))
+	f.putFile(t, p.ID, j.ID, []byte("data"))
 	must(t, f.ImportJobs().AddFailures(f.ctx, []storage.ImportFailure{{PoolID: p.ID, JobID: j.ID, Row: 1, Reason: "x"}}))
 	must(t, f.Pools().Delete(f.ctx, p.ID))
 	_, err := f.ImportJobs().Get(f.ctx, p.ID, j.ID)

@@ -254,14 +254,10 @@ func (q querier) CommitLazily(ctx context.Context) error {
 // BindsArrays: pgx binds a []string as text[].
 func (q querier) BindsArrays() {}
 
-// AppendsBlobs: bytea || bytea is bytea.
-func (q querier) AppendsBlobs() {}
-
 var (
 	_ sqlstore.Copier        = querier{}
 	_ sqlstore.LazyCommitter = querier{}
 	_ sqlstore.ArrayQuerier  = querier{}
-	_ sqlstore.BlobAppender  = querier{}
 )
 
 type row struct{ r pgx.Row }

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/cognate-dev/cognate/internal/storage"
 )
@@ -85,55 +87,102 @@ func (s importJobs) Active(ctx context.Context, max int) ([]storage.ImportJob, e
 	return items, wrap("import jobs: active", err)
 }
 
-// putFileRange is how much of a file one statement writes on a backend
-// that appends blobs (BlobAppender). The driver copies a statement's
-// arguments into its buffers, growing them as it goes: a whole file in one
-// statement would hold two or three copies of it in the server's memory.
-const putFileRange = 8 << 20
+// fileChunk is the size of every chunk of a file but its last. FileRange
+// finds a byte's chunk by dividing by it, so changing it needs a migration
+// of the stored chunks.
+const fileChunk = 4 << 20
 
-// PutFile writes the file in one transaction: whole on SQLite, whose
-// driver copies it once, a range per statement where the backend appends
-// blobs.
-func (s importJobs) PutFile(ctx context.Context, poolID, id string, data []byte) error {
-	return wrap("import jobs: put file "+id, s.s.write(ctx, func(q Querier) error {
-		n, err := q.Exec(ctx, `UPDATE import_jobs SET file_size = ? WHERE pool_id = ? AND id = ?`, int64(len(data)), poolID, id)
+// PutFile streams r into chunks in one transaction, so that a failed read
+// leaves the earlier file, if any, in place. It holds one chunk at a time.
+// An empty file is one empty chunk, which tells it from no file.
+func (s importJobs) PutFile(ctx context.Context, poolID, id string, r io.Reader) (int64, error) {
+	var size int64
+	err := s.s.write(ctx, func(q Querier) error {
+		n, err := q.Exec(ctx, `UPDATE import_jobs SET file_size = 0 WHERE pool_id = ? AND id = ?`, poolID, id)
 		if err = mustChange(n, err); err != nil {
 			return err
 		}
-		if _, err := q.Exec(ctx, `DELETE FROM import_files WHERE pool_id = ? AND job_id = ?`, poolID, id); err != nil {
-			return err
-		}
-		first := data
-		if _, ok := unwrap(q).(BlobAppender); ok {
-			first = data[:min(len(data), putFileRange)]
-		}
-		if first == nil {
-			first = []byte{}
-		}
-		if _, err := q.Exec(ctx, `INSERT INTO import_files (pool_id, job_id, data) VALUES (?, ?, ?)`, poolID, id, first); err != nil {
-			return err
-		}
-		for rest := data[len(first):]; len(rest) > 0; {
-			part := rest[:min(len(rest), putFileRange)]
-			if _, err := q.Exec(ctx, `UPDATE import_files SET data = data || ? WHERE pool_id = ? AND job_id = ?`,
-				part, poolID, id); err != nil {
+		for _, table := range []string{"import_files", "import_file_chunks"} {
+			if _, err := q.Exec(ctx, `DELETE FROM `+table+` WHERE pool_id = ? AND job_id = ?`, poolID, id); err != nil {
 				return err
 			}
-			rest = rest[len(part):]
 		}
-		return nil
-	}))
+		buf := make([]byte, fileChunk)
+		for seq := int64(0); ; seq++ {
+			n, err := io.ReadFull(r, buf)
+			if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+				return err
+			}
+			if n == 0 && seq > 0 {
+				break
+			}
+			if _, err := q.Exec(ctx, `INSERT INTO import_file_chunks (pool_id, job_id, seq, data) VALUES (?, ?, ?, ?)`,
+				poolID, id, seq, buf[:n]); err != nil {
+				return err
+			}
+			size += int64(n)
+			if n < fileChunk {
+				break
+			}
+		}
+		_, err = q.Exec(ctx, `UPDATE import_jobs SET file_size = ? WHERE pool_id = ? AND id = ?`, size, poolID, id)
+		return err
+	})
+	if err != nil {
+		return 0, wrap("import jobs: put file "+id, err)
+	}
+	return size, nil
 }
 
-// FileRange reads the range with substr, which counts a blob's bytes from
-// 1 in both dialects.
+// FileRange reads only the chunks that hold the range: one or two for a
+// range of up to a chunk. A file put before migration 0022 has no chunks
+// and is read from import_files.
 func (s importJobs) FileRange(ctx context.Context, poolID, id string, off int64, n int) ([]byte, error) {
 	if off < 0 || n < 0 {
 		return nil, fmt.Errorf("import jobs: file %s: range %d+%d", id, off, n)
 	}
+	first, last := off/fileChunk, (off+int64(max(n, 1))-1)/fileChunk
+	rows, err := s.s.read().Query(ctx, `SELECT seq, data FROM import_file_chunks
+		WHERE pool_id = ? AND job_id = ? AND seq BETWEEN ? AND ? ORDER BY seq`, poolID, id, first, last)
+	if err != nil {
+		return nil, wrap("import jobs: file "+id, err)
+	}
+	defer rows.Close()
+	out, found := make([]byte, 0, n), false
+	for rows.Next() {
+		var seq int64
+		var data []byte
+		if err := rows.Scan(&seq, &data); err != nil {
+			return nil, wrap("import jobs: file "+id, err)
+		}
+		found = true
+		from := max(off-seq*fileChunk, 0)
+		if from < int64(len(data)) {
+			out = append(out, data[from:min(int64(len(data)), from+int64(n-len(out)))]...)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("import jobs: file "+id, err)
+	}
+	if found {
+		return out, nil
+	}
+	return s.chunkless(ctx, poolID, id, off, n)
+}
+
+// chunkless reads a range of a file that has no chunks: one put before
+// migration 0022 (substr counts a blob's bytes from 1 in both dialects),
+// or a range past the end of a file (no rows), or no file (ErrNotFound).
+func (s importJobs) chunkless(ctx context.Context, poolID, id string, off int64, n int) ([]byte, error) {
 	var data []byte
 	err := s.s.read().QueryRow(ctx, `SELECT substr(data, ?, ?) FROM import_files WHERE pool_id = ? AND job_id = ?`,
 		off+1, n, poolID, id).Scan(&data)
+	if errors.Is(err, storage.ErrNotFound) {
+		var one int
+		err = s.s.read().QueryRow(ctx, `SELECT 1 FROM import_file_chunks WHERE pool_id = ? AND job_id = ? LIMIT 1`,
+			poolID, id).Scan(&one)
+		data = []byte{}
+	}
 	return data, wrap("import jobs: file "+id, err)
 }
 

@@ -66,14 +66,6 @@ type ArrayQuerier interface {
 	BindsArrays()
 }
 
-// BlobAppender is a Querier whose || joins two blobs into a blob
-// (PostgreSQL's bytea; SQLite's makes text). ImportJobs.PutFile writes a
-// large file with it a range at a time.
-type BlobAppender interface {
-	Querier
-	AppendsBlobs()
-}
-
 // Row is one result row.
 type Row interface {
 	Scan(dest ...any) error
