@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -39,15 +40,23 @@ func (a *App) mountImports(mux *http.ServeMux) {
 
 // importUpload stores the body as the job's file, answering as S3 does.
 // The token is checked before the body is read, so that nobody without
-// it makes the server read a file. The body streams into the store a
-// chunk at a time, hashed on the way for the ETag.
+// it makes the server read a file. The body is first spooled to a
+// temporary file, hashed on the way for the ETag, and only then streamed
+// into the store a chunk at a time: the store writes the file in one
+// transaction, and on SQLite that holds the single writer, which a slow
+// client must not hold for as long as it takes to send.
 func (a *App) importUpload(w http.ResponseWriter, r *http.Request) {
 	pool, job, token := r.PathValue("pool"), r.PathValue("job"), r.URL.Query().Get("token")
 	sum := md5.New() // S3's ETag of a single-part upload
 	body := &uploadBody{r: io.TeeReader(http.MaxBytesReader(w, r.Body, userpool.MaxImportFile), sum)}
 	err := a.users.AuthorizeImportUpload(r.Context(), pool, job, token)
 	if err == nil {
-		_, err = a.users.UploadImportFile(r.Context(), pool, job, token, body)
+		var spool *os.File
+		if spool, err = spoolUpload(body); err == nil {
+			defer os.Remove(spool.Name())
+			defer spool.Close()
+			_, err = a.users.UploadImportFile(r.Context(), pool, job, token, spool)
+		}
 	}
 	var tooBig *http.MaxBytesError
 	switch {
@@ -66,6 +75,25 @@ func (a *App) importUpload(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", `"`+hex.EncodeToString(sum.Sum(nil))+`"`)
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// spoolUpload copies body to a new temporary file and returns it, read
+// from its start. A failure to read body leaves nothing behind and is
+// body's error (kept in body.err too).
+func spoolUpload(body io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "cognate-import-*.csv")
+	if err != nil {
+		return nil, fmt.Errorf("app: spool the import file: %w", err)
+	}
+	if _, err = io.Copy(f, body); err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
 }
 
 // uploadBody keeps the error of reading the request body, which tells a
