@@ -32,10 +32,10 @@ import (
 // step 5 drops the keys only the new rule made. A change cut short (a
 // crash, a caller gone) is resumed by the next call making the same
 // change, and finished or rolled back by any other call of either
-// operation on the pool. Step 3 starts once other nodes' cached
-// copies of the unmarked pool have expired (cacheTTL); a node still
-// caching the old rule after step 4 may, until its cache expires, miss a
-// user whose old keys step 5 already dropped. Between steps 4 and 5, a key left over
+// operation on the pool. Steps 3 and 5 start once other nodes' cached
+// copies of the pool as it was before steps 2 and 4 have expired
+// (cacheTTL), so that no node writes a user with keys of a rule the pass
+// has dealt with. Between steps 4 and 5, a key left over
 // from the old rule that a new write wants is dropped from its holder
 // first (saveUser), so leftovers never refuse a write. Nodes do not share
 // rekeyMu: each batch and step writes only while the pool's rule and mark
@@ -156,10 +156,8 @@ func (s *Service) rekeyTo(ctx context.Context, p *pool, from, to signInRule, ref
 	marked.cfg.Rekey = &rekeyState{To: &to}
 	// Other nodes write users under the unmarked pool from their caches
 	// for up to cacheTTL: step 3 starts after, so no user is missed.
-	select {
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	case <-time.After(s.cache.ttl):
+	if err := s.waitCaches(ctx); err != nil {
+		return 0, err
 	}
 	// 3. Keys of both rules.
 	clash := ""
@@ -202,6 +200,17 @@ func (s *Service) setRekey(ctx context.Context, poolID string, fn func(cfg *pool
 		fn(cfg)
 		return nil
 	})
+}
+
+// waitCaches waits until other nodes' cached copies of a pool changed
+// now have expired (cacheTTL).
+func (s *Service) waitCaches(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(s.cache.ttl):
+		return nil
+	}
 }
 
 // setRekeyIf is setRekey on a pool whose rule and mark are still those
@@ -248,6 +257,12 @@ func (s *Service) finishRekey(ctx context.Context, poolID string) (*pool, error)
 		if err := s.setRekeyIf(ctx, p, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
 			return nil, err
 		}
+	}
+	// Other nodes caching the pool still marked with To write users with
+	// the keys of both rules until their copies expire: a key dropped
+	// before would come back after the mark is gone, for good.
+	if err := s.waitCaches(ctx); err != nil {
+		return nil, err
 	}
 	plain := p.withRule(p.rule())
 	plain.cfg.Rekey = &rekeyState{}

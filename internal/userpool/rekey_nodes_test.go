@@ -4,8 +4,10 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/password"
 	"github.com/cognate-dev/cognate/internal/secret"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -70,6 +72,65 @@ func TestRekeyTwoNodes(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestRekeyNodeCachingMark: a node that still caches the marked pool
+// right after the switch writes a user with the keys of both rules; the
+// old rule's keys must not outlive the change. Before, the last step
+// dropped old keys without waiting for such caches to expire: Ann, updated
+// on the other node after the drop had passed her, kept "ann" in a pool
+// now case-sensitive, so "ann" found Ann and no user "ann" could be made.
+func TestRekeyNodeCachingMark(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 10)
+		if _, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := createUser(s, "Ann"); err != nil {
+			t.Fatal(err)
+		}
+		_, ann, err := s.adminUser(ctx, rekeyPool, "Ann")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ring, err := secret.NewKeyRing(map[uint32][]byte{1: make([]byte, 32)}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := New(Deps{Store: db, Hasher: password.NewHasher(2), Ring: ring})
+		const ttl = 300 * time.Millisecond
+		s.cache.ttl, other.cache.ttl = ttl, ttl
+		batches := 0
+		s.rekeyHook = func(event string) {
+			if event != "batch" {
+				return
+			}
+			switch batches++; batches {
+			case 1: // keys of both rules given: the other node reads the marked pool
+				if _, err := other.adminPool(ctx, rekeyPool); err != nil {
+					t.Fatal(err)
+				}
+			case 2: // the old rule's keys dropped (or, waiting, not yet)
+				// By sub: that node's rule may no longer find her name.
+				_, err := other.AdminDisableUser(ctx, &cip.AdminDisableUserRequest{UserPoolId: rekeyPool, Username: ann.Sub})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		s.rekeyHook = nil
+		s.cache.ttl = 0
+		if found(t, s, "ann") || !found(t, s, "Ann") {
+			t.Error(`after the change, "ann" finds Ann or "Ann" does not`)
+		}
+		if err := createUser(s, "ann"); err != nil {
+			t.Errorf(`user "ann" refused after the change: %v`, err)
 		}
 	})
 }
