@@ -116,6 +116,13 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 		size, adapt = maxImportBatch, false
 	}
 	for {
+		// The pool as it is now, not as the job began: a change of its
+		// sign-in rule (rekey.go) during a job of minutes must give the
+		// users of later batches the keys of the rule they will be found
+		// by, and refuse those that would collide under it.
+		if p, err = s.loadPool(ctx, j.PoolID); err != nil {
+			return err
+		}
 		rows := make([]importRow, 0, size)
 		for len(rows) < size {
 			row, ok := r.next()
@@ -140,6 +147,9 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 			return s.jobChanged(ctx, j, err)
 		}
 		j = next
+		if s.importHook != nil {
+			s.importHook()
+		}
 		switch took := time.Since(began); {
 		case !adapt:
 		case took < importBatchTime && size < maxImportBatch:

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -31,12 +32,15 @@ import (
 // step 5 drops the keys only the new rule made. A change cut short (a
 // crash, a caller gone) is resumed by the next call making the same
 // change, and finished or rolled back by any other call of either
-// operation on the pool. Step 3 starts once other nodes' cached
-// copies of the unmarked pool have expired (cacheTTL); a node still
-// caching the old rule after step 4 may, until its cache expires, miss a
-// user whose old keys step 5 already dropped. Between steps 4 and 5, a key left over
+// operation on the pool. Steps 3 and 5 start once other nodes' cached
+// copies of the pool as it was before steps 2 and 4 have expired
+// (cacheTTL), so that no node writes a user with keys of a rule the pass
+// has dealt with. Between steps 4 and 5, a key left over
 // from the old rule that a new write wants is dropped from its holder
-// first (saveUser), so leftovers never refuse a write.
+// first (saveUser), so leftovers never refuse a write. Nodes do not share
+// rekeyMu: each batch and step writes only while the pool's rule and mark
+// are as the change left them (setRekeyIf), so a change another node
+// rolled back or replaced stops with ConcurrentModificationException.
 
 // rekeyBatchTarget is how long one re-keying transaction should hold the
 // writer; the batch grows or shrinks towards it.
@@ -152,10 +156,8 @@ func (s *Service) rekeyTo(ctx context.Context, p *pool, from, to signInRule, ref
 	marked.cfg.Rekey = &rekeyState{To: &to}
 	// Other nodes write users under the unmarked pool from their caches
 	// for up to cacheTTL: step 3 starts after, so no user is missed.
-	select {
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	case <-time.After(s.cache.ttl):
+	if err := s.waitCaches(ctx); err != nil {
+		return 0, err
 	}
 	// 3. Keys of both rules.
 	clash := ""
@@ -170,7 +172,7 @@ func (s *Service) rekeyTo(ctx context.Context, p *pool, from, to signInRule, ref
 	}
 	if clash != "" {
 		// Roll back: keep the old rule, drop the new rule's keys.
-		if err := s.setRekey(ctx, p.rec.ID, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
+		if err := s.setRekeyIf(ctx, marked, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
 			return 0, err
 		}
 		if _, err := s.finishRekey(ctx, p.rec.ID); err != nil {
@@ -179,7 +181,7 @@ func (s *Service) rekeyTo(ctx context.Context, p *pool, from, to signInRule, ref
 		return 0, errorf(InvalidParameter, "%s: %s would share a name with another user.", refusal, clash)
 	}
 	// 4. The switch.
-	if err := s.setRekey(ctx, p.rec.ID, func(cfg *poolConfig) {
+	if err := s.setRekeyIf(ctx, marked, func(cfg *poolConfig) {
 		applyRule(cfg, to)
 		cfg.Rekey = &rekeyState{}
 	}); err != nil {
@@ -200,6 +202,49 @@ func (s *Service) setRekey(ctx context.Context, poolID string, fn func(cfg *pool
 	})
 }
 
+// waitCaches waits until other nodes' cached copies of a pool changed
+// now have expired (cacheTTL).
+func (s *Service) waitCaches(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(s.cache.ttl):
+		return nil
+	}
+}
+
+// setRekeyIf is setRekey on a pool whose rule and mark are still those
+// of p. Nodes do not share rekeyMu: another node may have rolled back or
+// replaced the change meanwhile, and going on would switch or unmark the
+// pool over users that node wrote under another rule.
+func (s *Service) setRekeyIf(ctx context.Context, p *pool, fn func(cfg *poolConfig)) error {
+	return s.updatePool(ctx, p.rec.ID, func(_ *storage.Pool, cfg *poolConfig) error {
+		if !sameMark(cfg, p.cfg) {
+			return errRekeyMoved()
+		}
+		fn(cfg)
+		return nil
+	})
+}
+
+// sameMark reports whether pool settings a and b have one sign-in rule
+// and one re-keying mark.
+func sameMark(a, b *poolConfig) bool {
+	ra, rb := (&pool{cfg: a}).rule(), (&pool{cfg: b}).rule()
+	if !ra.equal(rb) || (a.Rekey == nil) != (b.Rekey == nil) {
+		return false
+	}
+	if a.Rekey == nil {
+		return true
+	}
+	ta, tb := a.Rekey.To, b.Rekey.To
+	return (ta == nil && tb == nil) || (ta != nil && tb != nil && ta.equal(*tb))
+}
+
+func errRekeyMoved() error {
+	return errorf(ConcurrentModification, "Another request changed the pool's sign-in rules during this change; try again.")
+}
+
 // finishRekey completes a change the pool is marked with: one cut short
 // before its switch is rolled back, then keys of any other rule are
 // dropped and the mark lifted. It returns the pool as it then is.
@@ -209,16 +254,22 @@ func (s *Service) finishRekey(ctx context.Context, poolID string) (*pool, error)
 		return p, err
 	}
 	if p.cfg.Rekey.To != nil {
-		if err := s.setRekey(ctx, poolID, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
+		if err := s.setRekeyIf(ctx, p, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
 			return nil, err
 		}
+	}
+	// Other nodes caching the pool still marked with To write users with
+	// the keys of both rules until their copies expire: a key dropped
+	// before would come back after the mark is gone, for good.
+	if err := s.waitCaches(ctx); err != nil {
+		return nil, err
 	}
 	plain := p.withRule(p.rule())
 	plain.cfg.Rekey = &rekeyState{}
 	if _, err := s.rekeyUsers(ctx, plain, nil, nil); err != nil {
 		return nil, err
 	}
-	if err := s.setRekey(ctx, poolID, func(cfg *poolConfig) { cfg.Rekey = nil }); err != nil {
+	if err := s.setRekeyIf(ctx, plain, func(cfg *poolConfig) { cfg.Rekey = nil }); err != nil {
 		return nil, err
 	}
 	return s.adminPool(ctx, poolID)
@@ -238,6 +289,21 @@ func (s *Service) rekeyUsers(ctx context.Context, p *pool, each func(*storage.Us
 		n := 0
 		t0 := time.Now()
 		err := s.userTx(ctx, func(tx storage.Stores) error {
+			// Each batch only while the pool is marked as p (see setRekeyIf).
+			rec, err := tx.Pools().Get(ctx, p.rec.ID)
+			if errors.Is(err, storage.ErrNotFound) {
+				return poolNotFound(p.rec.ID)
+			}
+			if err != nil {
+				return err
+			}
+			cur, err := parsePool(rec)
+			if err != nil {
+				return err
+			}
+			if !sameMark(cur.cfg, p.cfg) {
+				return errRekeyMoved()
+			}
 			users, nxt, err := tx.Users().List(ctx, p.rec.ID, pg)
 			if err != nil {
 				return err

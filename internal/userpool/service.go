@@ -82,6 +82,9 @@ type Service struct {
 	// change of sign-in rule ("checked") and after each committed
 	// re-keying batch ("batch").
 	rekeyHook func(event string)
+	// importHook, set by tests, runs after each batch an import job
+	// commits.
+	importHook func()
 }
 
 // New returns a Service.

@@ -61,7 +61,17 @@ func (s *Service) srpVerifiersFor(p *pool, u *storage.User, pw string) (salt str
 	if needSub {
 		bySub = s.ring.Seal(srp.VerifierWithSalt(pool, u.Sub, pw, rawSalt), srpVerifierAAD(u))
 	}
-	return hex.EncodeToString(rawSalt), encodeSRP(byName, bySub)
+	verifiers = encodeSRP(byName, bySub)
+	if to := p.cfg.Rekey; needName && to != nil && to.To != nil && p.withRule(*to.To).key(u.Username) != p.key(u.Username) {
+		// The pool is moving to a rule under which the username has
+		// another key, and re-keying may have passed this user: bind the
+		// name's verifier to the old key explicitly, as re-keying does
+		// (dropNameVerifier), not to whatever the key is when it is read.
+		held := storage.User{SRPVerifier: verifiers}
+		dropNameVerifier(&held, p.key(u.Username))
+		verifiers = held.SRPVerifier
+	}
+	return hex.EncodeToString(rawSalt), verifiers
 }
 
 // srpBindings maps each user id one of u's verifiers binds to that sealed
