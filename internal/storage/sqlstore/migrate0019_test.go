@@ -4,14 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/storage/postgres"
@@ -126,30 +121,10 @@ func TestMigration0019SQLite(t *testing.T) {
 
 // TestMigration0019Postgres: the same on PostgreSQL (bytea columns).
 func TestMigration0019Postgres(t *testing.T) {
-	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("COGNATE_TEST_POSTGRES_URL is not set")
-	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("m0019_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-	if _, err := conn.Exec(ctx, "SET search_path TO "+schema); err != nil {
-		t.Fatal(err)
-	}
+	conn, storeURL := pgSchema(t, "m0019")
 	exec0018(t, func(s string) error { _, err := conn.Exec(ctx, s); return err }, postgres.Dialect)
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	st, err := postgres.Open(ctx, u.String())
+	st, err := postgres.Open(ctx, storeURL)
 	if err != nil {
 		t.Fatal(err)
 	}

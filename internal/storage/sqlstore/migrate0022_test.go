@@ -5,13 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/cognate-dev/cognate/internal/storage"
 	"github.com/cognate-dev/cognate/internal/storage/postgres"
@@ -97,31 +92,11 @@ func TestMigration0022SQLite(t *testing.T) {
 
 // TestMigration0022Postgres: the same on PostgreSQL.
 func TestMigration0022Postgres(t *testing.T) {
-	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("COGNATE_TEST_POSTGRES_URL is not set")
-	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("m0022_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-	if _, err := conn.Exec(ctx, "SET search_path TO "+schema); err != nil {
-		t.Fatal(err)
-	}
+	conn, storeURL := pgSchema(t, "m0022")
 	exec0021(t, func(s string) error { _, err := conn.Exec(ctx, s); return err }, postgres.Dialect,
 		fmt.Sprintf(`'\x%x'::bytea`, oldFile))
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	st, err := postgres.Open(ctx, u.String())
+	st, err := postgres.Open(ctx, storeURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,14 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/cognate-dev/cognate/internal/storage/postgres"
 	"github.com/cognate-dev/cognate/internal/storage/sqlite"
@@ -91,33 +86,13 @@ func TestSearchUsesIndexes(t *testing.T) {
 // starts its index scan at the token ((username_key, sub) > ...) and a
 // first prefix page at the prefix, not at the empty key and sub.
 func TestListAndSearchUseIndexesPostgres(t *testing.T) {
-	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("COGNATE_TEST_POSTGRES_URL is not set")
-	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("plan_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	st, err := postgres.Open(ctx, u.String())
+	conn, storeURL := pgSchema(t, "plan")
+	st, err := postgres.Open(ctx, storeURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	if _, err := conn.Exec(ctx, "SET search_path TO "+schema); err != nil {
-		t.Fatal(err)
-	}
 	for _, stmt := range []string{
 		`INSERT INTO pools (id, region, name, created_at, updated_at) VALUES ('p1', 'r', 'n', 0, 0), ('p2', 'r', 'n', 0, 0)`,
 		`INSERT INTO users (pool_id, sub, username, username_key, status, enabled, attributes, password_hash, srp_salt,
