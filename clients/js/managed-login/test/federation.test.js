@@ -18,6 +18,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { launchWithRP } from '../rp.js';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = join(here, '..', '..', '..', '..', 'docs', 'managed-login');
 const env = process.env;
@@ -25,11 +27,10 @@ const env = process.env;
 test('federated sign-in through a second Cognate', { skip: !env.FED_AUTH_URL }, async () => {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   mkdirSync(shots, { recursive: true });
-  const browser = await chromium.launch({ executablePath: env.CHROMIUM, args: ['--no-sandbox'] });
+  const { browser, close } = await launchWithRP(chromium, env.CHROMIUM);
   try {
     const context = await browser.newContext({ viewport: { width: 520, height: 760 }, locale: 'en-US' });
     const page = await context.newPage();
-    await page.route('http://rp.test/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>callback</title>ok' }));
     const check = async (name) => {
       await page.evaluate(axeSource);
       const result = await page.evaluate(() => globalThis.axe.run(document, {
@@ -57,6 +58,6 @@ test('federated sign-in through a second Cognate', { skip: !env.FED_AUTH_URL }, 
     assert.equal(back.get('state'), 'fed-browser');
     assert.ok(back.get('code'), 'the relying party got no code');
   } finally {
-    await browser.close();
+    await close();
   }
 });

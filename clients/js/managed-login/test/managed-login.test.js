@@ -20,24 +20,24 @@ import { test, before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { launchWithRP } from '../rp.js';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = join(here, '..', '..', '..', '..', 'docs', 'managed-login');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const env = process.env;
-let browser;
+let browser, closeBrowser;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({ executablePath: env.CHROMIUM, args: ['--no-sandbox'] });
+  ({ browser, close: closeBrowser } = await launchWithRP(chromium, env.CHROMIUM));
 });
-after(async () => { await browser?.close(); });
+after(async () => { await closeBrowser?.(); });
 
-// newPage opens a page whose requests to the relying party (rp.test) are
-// answered here, as the app would answer its callback.
+// newPage opens a page in a new context.
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 520, height: 760 }, locale: 'en-US' });
   const page = await context.newPage();
-  await page.route('http://rp.test/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>callback</title>ok' }));
   return page;
 }
 

@@ -23,6 +23,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { launchWithRP } from '../rp.js';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = join(here, '..', '..', '..', '..', 'docs', 'managed-login');
 const env = process.env;
@@ -38,12 +40,11 @@ function lastCode() {
 test('passkeys and choice-based sign-in on the managed pages', { skip: !env.PK_AUTH_URL }, async () => {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   mkdirSync(shots, { recursive: true });
-  const browser = await chromium.launch({ executablePath: env.CHROMIUM, args: ['--no-sandbox'] });
+  const { browser, close } = await launchWithRP(chromium, env.CHROMIUM);
   try {
     const open = async () => {
       const context = await browser.newContext({ viewport: { width: 520, height: 760 }, locale: 'en-US' });
       const page = await context.newPage();
-      await page.route('http://rp.test/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>callback</title>ok' }));
       const errors = [];
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       return { context, page, errors };
@@ -95,8 +96,8 @@ test('passkeys and choice-based sign-in on the managed pages', { skip: !env.PK_A
     assert.equal(credentials.length, 1, 'the authenticator holds no passkey');
 
     // Sign out, and in again with the passkey.
-    // (Playwright's routes do not see the redirect of a page.goto, so the
-    // context's request client, which shares the page's cookies, signs out.)
+    // (The context's request client, which shares the page's cookies, signs
+    // out, so that the redirect itself can be checked.)
     const out = await context.request.get(env.PK_LOGOUT_URL, { maxRedirects: 0 });
     assert.equal(out.status(), 302);
     assert.equal(out.headers().location, 'http://rp.test/signed-out');
@@ -137,6 +138,6 @@ test('passkeys and choice-based sign-in on the managed pages', { skip: !env.PK_A
     assert.equal(button, 'rgb(90, 45, 130)');
     await check(other.page, 'branded-signin');
   } finally {
-    await browser.close();
+    await close();
   }
 });
