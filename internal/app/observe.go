@@ -22,9 +22,12 @@ import (
 // that produce the numbers, the rate limits (internal/ratelimit) and the
 // client address behind trusted proxies.
 
-// observeStorage reports the store's statements and transactions, and
-// traces its transactions.
+// observeStorage reports the store's statements and transactions, traces
+// its transactions and logs its background failures.
 func (a *App) observeStorage() {
+	if s, ok := a.store.(interface{ OnBackgroundError(func(error)) }); ok {
+		s.OnBackgroundError(func(err error) { a.log.Error("storage: background checkpoint failed", "err", err) })
+	}
 	if s, ok := a.store.(interface{ Observe(sqlstore.Observer) }); ok && a.metrics != nil {
 		m := a.metrics
 		s.Observe(func(kind string, d time.Duration, err error) { m.Storage(kind, d, sqlstore.Failed(err)) })

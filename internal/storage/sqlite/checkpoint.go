@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,13 +46,18 @@ const walSizeLimitBytes = 64 << 20
 // the WAL.
 const walResetFrames = walSizeLimitBytes / 4096
 
+// failureReportEvery is the least time between two reports of background
+// checkpoints that keep failing.
+const failureReportEvery = time.Minute
+
 // checkpointer runs PASSIVE checkpoints on its own connection.
 type checkpointer struct {
-	db     *sql.DB // one connection: checkpoints run one at a time
-	writer *sql.DB // held, rarely, to let the WAL restart (walResetFrames)
-	kick   chan struct{}
-	stop   context.CancelFunc
-	done   sync.WaitGroup
+	db      *sql.DB // one connection: checkpoints run one at a time
+	writer  *sql.DB // held, rarely, to let the WAL restart (walResetFrames)
+	kick    chan struct{}
+	stop    context.CancelFunc
+	done    sync.WaitGroup
+	onError atomic.Pointer[func(error)] // told of failed background checkpoints
 }
 
 func newCheckpointer(db, writer *sql.DB) *checkpointer {
@@ -67,6 +73,7 @@ func (c *checkpointer) committed() { signal(c.kick) }
 
 func (c *checkpointer) run(ctx context.Context) {
 	defer c.done.Done()
+	var reported time.Time // when a failure was last reported
 	for {
 		select {
 		case <-ctx.Done():
@@ -75,7 +82,16 @@ func (c *checkpointer) run(ctx context.Context) {
 		}
 		// A failure (a full disk, say) leaves the frames in the WAL,
 		// where readers still find them; the next commit tries again.
-		_, _ = c.checkpoint(ctx)
+		// Meanwhile the WAL grows, so the failure is reported: the
+		// first, then at most one every failureReportEvery.
+		if _, err := c.checkpoint(ctx); err != nil && ctx.Err() == nil {
+			if f := c.onError.Load(); f != nil && time.Since(reported) >= failureReportEvery {
+				reported = time.Now()
+				(*f)(err)
+			}
+		} else if err == nil {
+			reported = time.Time{}
+		}
 		select {
 		case <-ctx.Done():
 			return

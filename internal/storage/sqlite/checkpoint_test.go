@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,11 +88,18 @@ func TestCheckpointerCopiesCommits(t *testing.T) {
 	defer b.Close()
 	before := fileSize(t, path)
 	bigWrite(t, b)
-	deadline := time.Now().Add(10 * time.Second)
-	for fileSize(t, path) < before+3000*4000 {
+	waitForCheckpoint(t, path, before+3000*4000, 10*time.Second)
+}
+
+// waitForCheckpoint waits until the database file at path has at least
+// size bytes: until a checkpoint copied a large commit into it.
+func waitForCheckpoint(t *testing.T, path string, size int64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for fileSize(t, path) < size {
 		if time.Now().After(deadline) {
-			t.Fatalf("10 s after the commit the database file has %d bytes (%d before): nothing checkpointed it",
-				fileSize(t, path), before)
+			t.Fatalf("%v after the commit the database file has %d bytes, not %d: nothing checkpointed it",
+				within, fileSize(t, path), size)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -124,12 +133,40 @@ func TestCheckpointerCopiesSingleStatementUpserts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for fileSize(t, path) < before+3000*4000 {
-		if time.Now().After(deadline) {
-			t.Fatalf("5 s after the upsert the database file has %d bytes (%d before): nothing checkpointed it",
-				fileSize(t, path), before)
+	waitForCheckpoint(t, path, before+3000*4000, 5*time.Second)
+}
+
+// TestCheckpointFailuresAreReported: a background checkpoint that fails
+// is told to OnBackgroundError, once, and not again at every commit
+// while the failures go on.
+func TestCheckpointFailuresAreReported(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "cognate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	failures := make(chan error, 10)
+	db.OnBackgroundError(func(err error) { failures <- err })
+	if err := db.ckpt.db.Close(); err != nil { // every checkpoint fails from now on
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := db.ckpt.writer.ExecContext(ctx, `CREATE TABLE t`+strconv.Itoa(i)+` (x)`); err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond)
+		db.ckpt.committed()
+		time.Sleep(2 * checkpointEvery)
+	}
+	select {
+	case err := <-failures:
+		if !strings.Contains(err.Error(), "checkpoint") {
+			t.Errorf("reported %v", err)
+		}
+	default:
+		t.Fatal("no failure was reported")
+	}
+	if len(failures) != 0 {
+		t.Errorf("%d more failures reported within a minute", len(failures))
 	}
 }

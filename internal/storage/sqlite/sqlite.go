@@ -34,6 +34,7 @@ import (
 // DB is an open SQLite database.
 type DB struct {
 	*sqlstore.Store
+	ckpt *checkpointer
 }
 
 var _ storage.Store = (*DB)(nil)
@@ -54,8 +55,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DB{Store: sqlstore.New(b)}, nil
+	return &DB{Store: sqlstore.New(b), ckpt: b.ckpt}, nil
 }
+
+// OnBackgroundError has f told when a background checkpoint fails (the
+// first failure, then at most one a minute while they go on): nothing is
+// lost, but the WAL grows until one succeeds.
+func (db *DB) OnBackgroundError(f func(error)) { db.ckpt.onError.Store(&f) }
 
 // openBackend opens the database at path with its schema up to date.
 func openBackend(ctx context.Context, path string) (*backend, error) {
