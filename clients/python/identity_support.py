@@ -15,7 +15,6 @@ server is found this way:
 Run them with `python3 -m unittest discover -s clients/python -p 'test_*.py'`.
 """
 
-import atexit
 import base64
 import datetime
 import gzip
@@ -23,10 +22,7 @@ import hashlib
 import http.server
 import json
 import os
-import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -45,6 +41,8 @@ from botocore.credentials import Credentials
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from support import CognateProcess
+
 REGION = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PASSWORD = "Passw0rd!Good"
@@ -52,59 +50,22 @@ ACCOUNT = "000000000000"
 ID_RE = r"^%s:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" % REGION
 
 
-class IdentityServer:
+class IdentityServer(CognateProcess):
     """A running Cognate server: endpoint and root credentials."""
 
     def __init__(self):
-        self.proc = None
-        self.tmp = None
         endpoint = os.environ.get("COGNATE_ENDPOINT")
         if endpoint:
             self.endpoint = endpoint.rstrip("/")
             self.key_id = os.environ["AWS_ACCESS_KEY_ID"]
             self.secret = os.environ["AWS_SECRET_ACCESS_KEY"]
         else:
-            self._start()
+            flags = ()
+            if os.environ.get("COGNATE_DATABASE_URL"):
+                flags = ("--database-url", os.environ["COGNATE_DATABASE_URL"])
+            self._launch("cognate-identity-probes-", "AKIACOGNATEIDPROBES1",
+                         "identity-probes-" + uuid.uuid4().hex, *flags)
         self.host = urllib.parse.urlparse(self.endpoint).netloc
-
-    def _start(self):
-        self.tmp = tempfile.mkdtemp(prefix="cognate-identity-probes-")
-        binary = os.environ.get("COGNATE_BIN")
-        if not binary:
-            binary = os.path.join(self.tmp, "cognate")
-            subprocess.run(["go", "build", "-o", binary, "./cmd/cognate"], cwd=REPO, check=True)
-        self.key_id = "AKIACOGNATEIDPROBES1"
-        self.secret = "identity-probes-" + uuid.uuid4().hex
-        env = dict(os.environ, COGNATE_ROOT_ACCESS_KEY_ID=self.key_id, COGNATE_ROOT_SECRET_ACCESS_KEY=self.secret)
-        args = [binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", os.path.join(self.tmp, "data"), "--password-spray-limit", "0",
-                "--log-level", "warn"]
-        if os.environ.get("COGNATE_DATABASE_URL"):
-            args += ["--database-url", os.environ["COGNATE_DATABASE_URL"]]
-        self.log = open(os.path.join(self.tmp, "server.log"), "w+")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        atexit.register(self.stop)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            self.log.seek(0)
-            m = re.search(r"listening on (http://\S+)", self.log.read())
-            if m:
-                self.endpoint = m.group(1)
-                return
-            if self.proc.poll() is not None:
-                raise RuntimeError("cognate exited: see " + self.log.name)
-            time.sleep(0.05)
-        raise RuntimeError("cognate did not start: see " + self.log.name)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        if self.tmp:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
 
     def client(self, service, signed=True, validate=True, region=REGION, key_id=None, secret=None, token=None):
         """A boto3 client of the server. validate=False skips boto3's own

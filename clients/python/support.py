@@ -42,35 +42,29 @@ PASSWORD = "Passw0rd!Good"
 OTHER_PASSWORD = "Another1!Secret"
 
 
-class Server:
-    """A running Cognate server: its endpoint, credentials and outbox."""
+class CognateProcess:
+    """A cognate server this suite starts in a temporary directory (its
+    binary built there unless COGNATE_BIN names one), stopped at exit."""
 
-    def __init__(self):
-        self.proc = None
-        self.tmp = None
-        endpoint = os.environ.get("COGNATE_ENDPOINT")
-        if endpoint:
-            self.endpoint = endpoint.rstrip("/")
-            self.key_id = os.environ.get("AWS_ACCESS_KEY_ID") or os.environ["COGNATE_ROOT_ACCESS_KEY_ID"]
-            self.secret = os.environ.get("AWS_SECRET_ACCESS_KEY") or os.environ["COGNATE_ROOT_SECRET_ACCESS_KEY"]
-            self.outbox = os.environ.get("COGNATE_OUTBOX")
-            return
-        self._start()
+    proc = None
+    tmp = None
 
-    def _start(self):
-        self.tmp = tempfile.mkdtemp(prefix="cognate-boto3-")
+    def _launch(self, prefix, key_id, secret, *flags):
+        """Starts `cognate serve` with the given root credentials and flags
+        (a free port, a data directory under the temporary directory) and
+        waits until it listens; returns the data directory."""
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
         binary = os.environ.get("COGNATE_BIN")
         if not binary:
             binary = os.path.join(self.tmp, "cognate")
             subprocess.run(["go", "build", "-o", binary, "./cmd/cognate"], cwd=REPO, check=True)
-        self.key_id = "AKIACOGNATEBOTO3TEST"
-        self.secret = "boto3-suite-secret-" + uuid.uuid4().hex
-        env = dict(os.environ, COGNATE_ROOT_ACCESS_KEY_ID=self.key_id, COGNATE_ROOT_SECRET_ACCESS_KEY=self.secret)
+        self.key_id, self.secret = key_id, secret
+        env = dict(os.environ, COGNATE_ROOT_ACCESS_KEY_ID=key_id, COGNATE_ROOT_SECRET_ACCESS_KEY=secret)
         data = os.path.join(self.tmp, "data")
         self.log = open(os.path.join(self.tmp, "server.log"), "w+")
         self.proc = subprocess.Popen(
             [binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-level", "warn",
-             "--password-spray-limit", "0"],
+             "--password-spray-limit", "0", *flags],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         atexit.register(self.stop)
         deadline = time.time() + 30
@@ -79,13 +73,11 @@ class Server:
             m = re.search(r"listening on (http://\S+)", self.log.read())
             if m:
                 self.endpoint = m.group(1)
-                break
+                return data
             if self.proc.poll() is not None:
                 raise RuntimeError("cognate exited: see " + self.log.name)
             time.sleep(0.05)
-        else:
-            raise RuntimeError("cognate did not start: see " + self.log.name)
-        self.outbox = os.path.join(data, "outbox")
+        raise RuntimeError("cognate did not start: see " + self.log.name)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -97,6 +89,21 @@ class Server:
         if self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+
+
+class Server(CognateProcess):
+    """A running Cognate server: its endpoint, credentials and outbox."""
+
+    def __init__(self):
+        endpoint = os.environ.get("COGNATE_ENDPOINT")
+        if endpoint:
+            self.endpoint = endpoint.rstrip("/")
+            self.key_id = os.environ.get("AWS_ACCESS_KEY_ID") or os.environ["COGNATE_ROOT_ACCESS_KEY_ID"]
+            self.secret = os.environ.get("AWS_SECRET_ACCESS_KEY") or os.environ["COGNATE_ROOT_SECRET_ACCESS_KEY"]
+            self.outbox = os.environ.get("COGNATE_OUTBOX")
+            return
+        data = self._launch("cognate-boto3-", "AKIACOGNATEBOTO3TEST", "boto3-suite-secret-" + uuid.uuid4().hex)
+        self.outbox = os.path.join(data, "outbox")
 
     def client(self, service="cognito-idp", signed=True, region=REGION, validate=True, **kw):
         """A boto3 client of the server; validate=False skips boto3's own
