@@ -230,10 +230,10 @@ func (s users) Count(ctx context.Context, poolID string) (int, error) {
 	return int(n), wrap("users: count", err)
 }
 
-// extraCol scans one more column after the ones a scan function asks for.
-type extraCol struct {
+// extraCols scans more columns after the ones a scan function asks for.
+type extraCols struct {
 	r     Row
-	extra any
+	extra []any
 }
 
-func (e extraCol) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra)...) }
+func (e extraCols) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }

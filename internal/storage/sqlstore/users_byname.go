@@ -36,14 +36,6 @@ func scanKeyed(r Row) (usernameKeyed, error) {
 	return k, err
 }
 
-// extraCols scans more columns after the ones a scan function asks for.
-type extraCols struct {
-	r     Row
-	extra []any
-}
-
-func (e extraCols) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }
-
 // The queries of the username order (see TestSearchUsesIndexes). The
 // rows of a user's other username lookup (during a re-key) are left out in
 // Go, not by a condition u.username_key = l.lookup_key: with it,

@@ -194,7 +194,7 @@ func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, 
 		var x found
 		var k any
 		var err error
-		x.u, err = scanUser(extraCol{r, &k})
+		x.u, err = scanUser(extraCols{r, []any{&k}})
 		x.key = keyString(k)
 		return x, err
 	})
