@@ -14,9 +14,10 @@ import (
 )
 
 // TestSearchUsesIndexes checks SQLite's plan for every query of
-// Users.Search, for a user's groups and for a user's search rows (read at
-// each write of the user): each reads an index, none scans a table or
-// sorts, and a user's rows are sought by pool and sub. (The behaviour of both is in internal/storage/conformance.)
+// Users.Search and Users.List, for a user's groups and for a user's search
+// rows (read at each write of the user): each reads an index, none scans a
+// table or sorts, a user's rows are sought by pool and sub, and the
+// username order reads each user by its primary key. (The behaviour of both is in internal/storage/conformance.)
 func TestSearchUsesIndexes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db.sqlite")
 	st, err := sqlite.Open(context.Background(), path) // creates the schema
@@ -92,10 +93,12 @@ func TestSearchUsesIndexes(t *testing.T) {
 }
 
 // TestListAndSearchUseIndexesPostgres checks PostgreSQL's plans for the
-// queries of Users.List and the prefix searches on a pool of 20,000 users
-// beside another pool's: no plan scans the users table, a next page
-// starts its index scan at the token ((username_key, sub) > ...) and a
-// first prefix page at the prefix, not at the empty key and sub.
+// queries of Users.List, the username searches and the prefix searches on
+// a pool of 20,000 users beside another pool's: no plan scans the users,
+// user_search or user_lookups table, the username order walks
+// user_lookups' primary key without a sort (users_byname.go), a next page
+// starts its index scan at the token and a first prefix page at the
+// prefix, not at the empty key and sub.
 func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 	ctx := context.Background()
 	conn, storeURL := pgSchema(t, "plan")
@@ -125,6 +128,7 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 		args              []any
 	}{
 		{"list-first", sqlstore.UsernameQueries["no-username"], "users_without_username", []any{"p1", "", 61}},
+		{"list-first-named", sqlstore.UsernameQueries["after"], "Index Scan using user_lookups_pkey", []any{"p1", "", 61}},
 		{"list-next", sqlstore.UsernameQueries["after"], "lookup_key > ", []any{"p1", "user8888", 61}},
 		{"username-exact", sqlstore.UsernameQueries["exact"], "lookup_key = ", []any{"p1", "user8888", "", 61}},
 		{"attr-prefix", search["attr"][1], "attr_value >= ", []any{"p1", "email", "user99", "user99\U0010FFFF", 61}},
