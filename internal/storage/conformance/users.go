@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -384,8 +385,27 @@ func testUserList(t *testing.T, f *fixture) {
 	noName1.Lookups = []storage.Lookup{{Kind: storage.LookupEmail, Key: "x@example.com"}}
 	must(t, f.Users().Create(f.ctx, noName2))
 	must(t, f.Users().Create(f.ctx, noName1))
-	want := []string{"no-name-1", "no-name-2", "Zed", "_x", "alice", "bob", "mallory", "émile"}
+	// A user with two username lookups (as while a pool is re-keyed) is
+	// listed once, by the first.
+	rekeyed := f.newUser(p.ID, "Rekeyed")
+	rekeyed.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: "Rekeyed"}, {Kind: storage.LookupUsername, Key: "rekeyed"}}
+	must(t, f.Users().Create(f.ctx, rekeyed))
+	want := []string{"no-name-1", "no-name-2", "Rekeyed", "Zed", "_x", "alice", "bob", "mallory", "émile"}
 	checkPaging(t, f.ctx, list, want)
+	for _, c := range []struct {
+		f    storage.UserFilter
+		want []string
+	}{
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "Rekeyed"}, subsOf(rekeyed)},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "rekeyed"}, nil},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "rek", Prefix: true}, nil},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: ""}, subsOf(noName1, noName2)},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "", Prefix: true}, f.search(p.ID, storage.UserFilter{Key: storage.SearchStatus, Value: "CONFIRMED"}, 60)},
+	} {
+		if got := f.search(p.ID, c.f, 1); !slices.Equal(got, c.want) {
+			t.Errorf("search %+v: %v, want %v", c.f, got, c.want)
+		}
+	}
 
 	items, next, err := f.Users().List(f.ctx, p.ID, storage.Page{Limit: 3})
 	must(t, err)
@@ -397,7 +417,7 @@ func testUserList(t *testing.T, f *fixture) {
 	must(t, err)
 	alice.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: "zz-alice"}}
 	must(t, f.Users().Put(f.ctx, alice))
-	checkPaging(t, f.ctx, list, []string{"no-name-1", "no-name-2", "Zed", "_x", "bob", "mallory", "alice", "émile"})
+	checkPaging(t, f.ctx, list, []string{"no-name-1", "no-name-2", "Rekeyed", "Zed", "_x", "bob", "mallory", "alice", "émile"})
 }
 
 func testUserCount(t *testing.T, f *fixture) {

@@ -4,16 +4,19 @@ package sqlstore
 // query-plan test.
 func SearchQueries() map[string][3]string {
 	return map[string][3]string{
-		"username": searchQueries[&planUsername],
-		"sub":      searchQueries[&planSub],
-		"status":   searchQueries[&planStatus],
-		"enabled":  searchQueries[&planEnabled],
-		"attr":     searchQueries[&planAttr],
+		"sub":     searchQueries[&planSub],
+		"status":  searchQueries[&planStatus],
+		"enabled": searchQueries[&planEnabled],
+		"attr":    searchQueries[&planAttr],
 	}
 }
 
-// ListQueries are the queries of Users.List: the first page and the next.
-var ListQueries = [2]string{listFirstQuery, listNextQuery}
+// UsernameQueries are the queries of Users.List and the username
+// searches (users_byname.go), by name.
+var UsernameQueries = map[string]string{
+	"no-username": noUsernameQuery, "exact": usernameExactQuery, "after": usernameAfterQuery,
+	"from": usernameFromQuery, "next": usernameNextQuery,
+}
 
 // OfUserQuery is the query Groups.OfUser runs.
 const OfUserQuery = ofUserQuery

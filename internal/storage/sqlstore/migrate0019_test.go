@@ -3,15 +3,11 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cognate-dev/cognate/internal/storage"
-	"github.com/cognate-dev/cognate/internal/storage/postgres"
 	"github.com/cognate-dev/cognate/internal/storage/sqlite"
-	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
 )
 
 // The user a database at migration 0018 holds, with the SRP salt in hex
@@ -30,27 +26,6 @@ var before0019 = []string{
 		srp_verifier, password_changed_at, lookups, created_at, updated_at)
 		VALUES ('us-east-1_old', 'sub-2', 'Bo', 'bo', 'FORCE_CHANGE_PASSWORD', true, '{}', '', '', '', 0, '[]', 1, 1),
 		('us-east-1_old', 'sub-3', 'Cy', 'cy', 'CONFIRMED', true, '{}', '$argon2id$y', 'FF01', 'bG9uZQ', 1, '[]', 1, 1)`,
-}
-
-// exec0018 brings an empty database to migration 0018 and writes
-// before0019, through exec and the dialect's rewrite.
-func exec0018(t *testing.T, exec func(string) error, dialect func(string) string) {
-	t.Helper()
-	ms, err := sqlstore.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := []string{`CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`}
-	for _, m := range ms {
-		if m.Version <= 18 {
-			stmts = append(stmts, m.SQL, fmt.Sprintf(`INSERT INTO schema_migrations VALUES (%d, '%s', 0)`, m.Version, m.Name))
-		}
-	}
-	for _, s := range append(stmts, before0019...) {
-		if err := exec(dialect(s)); err != nil {
-			t.Fatalf("%.60s: %v", s, err)
-		}
-	}
 }
 
 // check0019 reads the user written before migration 0019 through the
@@ -94,19 +69,8 @@ func check0019(t *testing.T, st storage.Store) {
 // TestMigration0019SQLite: a user stored before migration 0019 (hex salt,
 // text verifiers, rowid tables) reads back the same after it.
 func TestMigration0019SQLite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "db.sqlite")
-	db, err := sql.Open("sqlite", path+"?_foreign_keys=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec0018(t, func(s string) error { _, err := db.Exec(s); return err }, sqlite.Dialect)
-	db.Close()
-	st, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	db, err = sql.Open("sqlite", path+"?_query_only=1")
+	st, path := openOldSQLite(t, 18, before0019...)
+	db, err := sql.Open("sqlite", path+"?_query_only=1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,14 +85,7 @@ func TestMigration0019SQLite(t *testing.T) {
 
 // TestMigration0019Postgres: the same on PostgreSQL (bytea columns).
 func TestMigration0019Postgres(t *testing.T) {
-	ctx := context.Background()
-	conn, storeURL := pgSchema(t, "m0019")
-	exec0018(t, func(s string) error { _, err := conn.Exec(ctx, s); return err }, postgres.Dialect)
-	st, err := postgres.Open(ctx, storeURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := openOldPostgres(t, "m0019", 18, before0019...)
 	check0019(t, st)
 }
 
@@ -137,13 +94,12 @@ func TestMigration0019Postgres(t *testing.T) {
 // stays: the database is at 0018 with its rowid tables and rows, and once
 // the row is mended the next start applies 0019.
 func TestMigration0019SQLiteFailsWhole(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "db.sqlite")
+	path := oldSQLite(t, 18, before0019...)
 	db, err := sql.Open("sqlite", path+"?_foreign_keys=1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	exec0018(t, func(s string) error { _, err := db.Exec(s); return err }, sqlite.Dialect)
 	if _, err := db.Exec(`UPDATE users SET srp_salt = 'not hex' WHERE sub = 'sub-1'`); err != nil {
 		t.Fatal(err)
 	}

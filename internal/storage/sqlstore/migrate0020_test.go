@@ -2,17 +2,11 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/storage"
-	"github.com/cognate-dev/cognate/internal/storage/postgres"
-	"github.com/cognate-dev/cognate/internal/storage/sqlite"
-	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
 )
 
 // Users stored before migration 0020, whose username or password hash
@@ -41,25 +35,6 @@ var packedUsers = []storage.User{
 	{Sub: "p-4", Username: "!x", Lookups: []storage.Lookup{{Kind: storage.LookupUsername, Key: "!x"}}, PasswordHash: "!!b"},
 	{Sub: "p-5", Username: "nolookup", PasswordHash: "$argon2id$v=19$m=65536,t=3,p=4$s$h"},
 	{Sub: "p-6", Username: "", Lookups: []storage.Lookup{{Kind: storage.LookupUsername, Key: ""}}},
-}
-
-func exec0019(t *testing.T, exec func(string) error, dialect func(string) string) {
-	t.Helper()
-	ms, err := sqlstore.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := []string{`CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`}
-	for _, m := range ms {
-		if m.Version <= 19 {
-			stmts = append(stmts, m.SQL, fmt.Sprintf(`INSERT INTO schema_migrations VALUES (%d, '%s', 0)`, m.Version, m.Name))
-		}
-	}
-	for _, s := range append(stmts, before0020...) {
-		if err := exec(dialect(s)); err != nil {
-			t.Fatalf("%.60s: %v", s, err)
-		}
-	}
 }
 
 func check0020(t *testing.T, st storage.Store) {
@@ -107,30 +82,12 @@ func withVersion(u storage.User, v int64) storage.User {
 // TestMigration0020SQLite: users stored before 0020 read back as they
 // were, and users written after it read back as written.
 func TestMigration0020SQLite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "db.sqlite")
-	db, err := sql.Open("sqlite", path+"?_foreign_keys=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec0019(t, func(s string) error { _, err := db.Exec(s); return err }, sqlite.Dialect)
-	db.Close()
-	st, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := openOldSQLite(t, 19, before0020...)
 	check0020(t, st)
 }
 
 // TestMigration0020Postgres: the same on PostgreSQL.
 func TestMigration0020Postgres(t *testing.T) {
-	ctx := context.Background()
-	conn, storeURL := pgSchema(t, "m0020")
-	exec0019(t, func(s string) error { _, err := conn.Exec(ctx, s); return err }, postgres.Dialect)
-	st, err := postgres.Open(ctx, storeURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := openOldPostgres(t, "m0020", 19, before0020...)
 	check0020(t, st)
 }

@@ -3,45 +3,25 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/cognate-dev/cognate/internal/storage"
-	"github.com/cognate-dev/cognate/internal/storage/postgres"
-	"github.com/cognate-dev/cognate/internal/storage/sqlite"
-	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
 )
 
 // oldFile is a job's file stored whole in import_files before 0022.
 var oldFile = bytes.Repeat([]byte("ann,ann@example.com\n"), 1000)
 
-// exec0021 creates the schema as migrations 1 to 21 left it, with a job
-// whose file is the blob literal fileLit (the dialects spell it apart).
-func exec0021(t *testing.T, exec func(string) error, dialect func(string) string, fileLit string) {
-	t.Helper()
-	ms, err := sqlstore.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := []string{`CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`}
-	for _, m := range ms {
-		if m.Version < 22 {
-			stmts = append(stmts, m.SQL, fmt.Sprintf(`INSERT INTO schema_migrations VALUES (%d, '%s', 0)`, m.Version, m.Name))
-		}
-	}
-	stmts = append(stmts,
+// before0022 is a job whose file is stored whole, the blob literal
+// fileLit (the dialects spell it apart).
+func before0022(fileLit string) []string {
+	return []string{
 		`INSERT INTO pools (id, region, name, created_at, updated_at) VALUES ('us-east-1_old', 'us-east-1', 'old', 0, 0)`,
 		fmt.Sprintf(`INSERT INTO import_jobs (pool_id, id, name, role_arn, status, upload_hash, upload_expires_at, file_size,
 			next_row, imported, skipped, failed, message, created_at, started_at, completed_at, version)
 			VALUES ('us-east-1_old', 'import-old', 'old', 'arn', 'Created', %s, 0, %d, 0, 0, 0, 0, '', 0, 0, 0, 1)`,
 			fileLit, len(oldFile)),
-		`INSERT INTO import_files (pool_id, job_id, data) VALUES ('us-east-1_old', 'import-old', `+fileLit+`)`)
-	for _, s := range stmts {
-		if err := exec(dialect(s)); err != nil {
-			t.Fatalf("%.60s: %v", s, err)
-		}
+		`INSERT INTO import_files (pool_id, job_id, data) VALUES ('us-east-1_old', 'import-old', ` + fileLit + `)`,
 	}
 }
 
@@ -75,31 +55,12 @@ func check0022(t *testing.T, st storage.Store) {
 // TestMigration0022SQLite: a job's file stored whole before 0022 stays
 // readable.
 func TestMigration0022SQLite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "db.sqlite")
-	db, err := sql.Open("sqlite", path+"?_foreign_keys=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec0021(t, func(s string) error { _, err := db.Exec(s); return err }, sqlite.Dialect, fmt.Sprintf("X'%x'", oldFile))
-	db.Close()
-	st, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := openOldSQLite(t, 21, before0022(fmt.Sprintf("X'%x'", oldFile))...)
 	check0022(t, st)
 }
 
 // TestMigration0022Postgres: the same on PostgreSQL.
 func TestMigration0022Postgres(t *testing.T) {
-	ctx := context.Background()
-	conn, storeURL := pgSchema(t, "m0022")
-	exec0021(t, func(s string) error { _, err := conn.Exec(ctx, s); return err }, postgres.Dialect,
-		fmt.Sprintf(`'\x%x'::bytea`, oldFile))
-	st, err := postgres.Open(ctx, storeURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := openOldPostgres(t, "m0022", 21, before0022(fmt.Sprintf(`'\x%x'::bytea`, oldFile))...)
 	check0022(t, st)
 }

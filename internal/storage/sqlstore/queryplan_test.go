@@ -14,9 +14,10 @@ import (
 )
 
 // TestSearchUsesIndexes checks SQLite's plan for every query of
-// Users.Search, for a user's groups and for a user's search rows (read at
-// each write of the user): each reads an index, none scans a table or
-// sorts, and a user's rows are sought by pool and sub. (The behaviour of both is in internal/storage/conformance.)
+// Users.Search and Users.List, for a user's groups and for a user's search
+// rows (read at each write of the user): each reads an index, none scans a
+// table or sorts, a user's rows are sought by pool and sub, and the
+// username order reads each user by its primary key. (The behaviour of both is in internal/storage/conformance.)
 func TestSearchUsesIndexes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db.sqlite")
 	st, err := sqlite.Open(context.Background(), path) // creates the schema
@@ -30,13 +31,15 @@ func TestSearchUsesIndexes(t *testing.T) {
 	}
 	defer db.Close()
 	wantIndex := map[string]string{
-		"username": "users_by_username", "sub": "sqlite_autoindex_users", "status": "users_by_status",
+		"username": "SEARCH l USING PRIMARY KEY (pool_id=? AND kind=? AND lookup_key", "sub": "sqlite_autoindex_users", "status": "users_by_status",
 		"enabled": "users_by_enabled",
 		// user_search is a WITHOUT ROWID table (migration 0019): its primary key is the table.
 		"attr": "SEARCH s USING PRIMARY KEY (pool_id=? AND attr_name=? AND attr_value",
 	}
-	queries := map[string]string{"ofUser": sqlstore.OfUserQuery, "searchOfUser": sqlstore.SearchOfUserQuery,
-		"username/list-first": sqlstore.ListQueries[0], "username/list-next": sqlstore.ListQueries[1]}
+	queries := map[string]string{"ofUser": sqlstore.OfUserQuery, "searchOfUser": sqlstore.SearchOfUserQuery}
+	for name, q := range sqlstore.UsernameQueries {
+		queries["username/"+name] = q
+	}
 	for name, q := range sqlstore.SearchQueries() {
 		queries[name+"/exact"] = q[0]
 		queries[name+"/prefix"] = q[1]
@@ -69,9 +72,18 @@ func TestSearchUsesIndexes(t *testing.T) {
 			idx = "group_members_by_user"
 		case "searchOfUser":
 			idx = "user_search_of_user (pool_id=? AND sub=?)"
+		case "username/no-username":
+			idx = "users_without_username (pool_id=? AND sub>?)"
+		case "username/exact":
+			idx = "lookup_key=?)"
+		case "username/after":
+			idx = "lookup_key>?)"
+		case "username/from", "username/next":
+			idx = "lookup_key>? AND lookup_key<?)"
 		}
-		if strings.HasSuffix(name, "list-next") && !strings.Contains(text, "(username_key,sub)>(?,?)") {
-			t.Errorf("%s: the next page does not seek to the token: %s", name, text)
+		if strings.HasPrefix(name, "username/") && name != "username/no-username" &&
+			(!strings.Contains(text, "; SEARCH u USING INDEX sqlite_autoindex_users") || !strings.HasSuffix(text, "(pool_id=? AND sub=?)")) {
+			t.Errorf("%s: a user is not read by its primary key: %s", name, text)
 		}
 		if !strings.Contains(text, idx) {
 			t.Errorf("%s: plan does not use %s: %s", name, idx, text)
@@ -81,10 +93,12 @@ func TestSearchUsesIndexes(t *testing.T) {
 }
 
 // TestListAndSearchUseIndexesPostgres checks PostgreSQL's plans for the
-// queries of Users.List and the prefix searches on a pool of 20,000 users
-// beside another pool's: no plan scans the users table, a next page
-// starts its index scan at the token ((username_key, sub) > ...) and a
-// first prefix page at the prefix, not at the empty key and sub.
+// queries of Users.List, the username searches and the prefix searches on
+// a pool of 20,000 users beside another pool's: no plan scans the users,
+// user_search or user_lookups table, the username order walks
+// user_lookups' primary key without a sort (users_byname.go), a next page
+// starts its index scan at the token and a first prefix page at the
+// prefix, not at the empty key and sub.
 func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 	ctx := context.Background()
 	conn, storeURL := pgSchema(t, "plan")
@@ -101,6 +115,7 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 				'{}', '', '', '', 0, '[]', 0, 0 FROM generate_series(1, 40000) i`,
 		`INSERT INTO user_search (pool_id, attr_name, attr_value, sub)
 			SELECT pool_id, 'email', username || '@example.com', sub FROM users`,
+		`INSERT INTO user_lookups (pool_id, kind, lookup_key, sub) SELECT pool_id, 'username', username_key, sub FROM users`,
 		`ANALYZE`,
 	} {
 		if _, err := conn.Exec(ctx, stmt); err != nil {
@@ -112,11 +127,14 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 		name, query, want string
 		args              []any
 	}{
-		{"list-first", sqlstore.ListQueries[0], "users_by_username", []any{"p1", 61}},
-		{"list-next", sqlstore.ListQueries[1], "ROW(username_key, sub) > ROW(", []any{"p1", "user8888", "sub8888", 61}},
+		{"list-first", sqlstore.UsernameQueries["no-username"], "users_without_username", []any{"p1", "", 61}},
+		{"list-first-named", sqlstore.UsernameQueries["after"], "Index Scan using user_lookups_pkey", []any{"p1", "", 61}},
+		{"list-next", sqlstore.UsernameQueries["after"], "lookup_key > ", []any{"p1", "user8888", 61}},
+		{"username-exact", sqlstore.UsernameQueries["exact"], "lookup_key = ", []any{"p1", "user8888", "", 61}},
 		{"attr-prefix", search["attr"][1], "attr_value >= ", []any{"p1", "email", "user99", "user99\U0010FFFF", 61}},
 		{"attr-prefix-next", search["attr"][2], "attr_value >= ", []any{"p1", "email", "user995", "user99\U0010FFFF", "user995@example.com", "sub995", 61}},
-		{"username-prefix", search["username"][1], "username_key >= ", []any{"p1", "user99", "user99\U0010FFFF", 61}},
+		{"username-prefix", sqlstore.UsernameQueries["from"], "lookup_key >= ", []any{"p1", "user99", "user99\U0010FFFF", 61}},
+		{"username-prefix-next", sqlstore.UsernameQueries["next"], "lookup_key > ", []any{"p1", "user995", "user99\U0010FFFF", 61}},
 		{"search-of-user", sqlstore.SearchOfUserQuery, "user_search_by_user", []any{"p1", "sub2"}},
 	}
 	for _, c := range cases {
@@ -134,7 +152,7 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 		}
 		rows.Close()
 		text := strings.Join(plan, "\n")
-		if strings.Contains(text, "Seq Scan on users") || strings.Contains(text, "Seq Scan on user_search") {
+		if strings.Contains(text, "Seq Scan on user") || (strings.Contains(c.name, "list") && strings.Contains(text, "Sort")) {
 			t.Errorf("%s scans a table:\n%s", c.name, text)
 		}
 		if !strings.Contains(text, c.want) {

@@ -220,53 +220,6 @@ func countUsers(ctx context.Context, q Querier, poolID string, delta int) error 
 	return err
 }
 
-func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]storage.User, string, error) {
-	l := listing{kind: "users", scope: poolID}
-	after, err := l.decode(pg.Token, 2)
-	if err != nil {
-		return nil, "", wrap("users: list", err)
-	}
-	n := limit(pg)
-	// The first page starts at the pool's first user; the next ones seek
-	// to the token's (username key, sub) in users_by_username with a row
-	// comparison, which both SQLite and PostgreSQL use as the index
-	// scan's start (an OR of two comparisons makes SQLite scan from the
-	// pool's start).
-	var rows Rows
-	if pg.Token == "" {
-		rows, err = s.s.read().Query(ctx, listFirstQuery, poolID, n+1)
-	} else {
-		rows, err = s.s.read().Query(ctx, listNextQuery, poolID, after[0], after[1], n+1)
-	}
-	type keyed struct {
-		u   storage.User
-		key string
-	}
-	items, err := collect(rows, err, func(r Row) (keyed, error) {
-		var k keyed
-		var err error
-		k.u, err = scanUser(extraCol{r, &k.key})
-		return k, err
-	})
-	if err != nil {
-		return nil, "", wrap("users: list", err)
-	}
-	items, next := page(items, n, l, func(k keyed) []string { return []string{k.key, k.u.Sub} })
-	out := make([]storage.User, len(items))
-	for i, k := range items {
-		out[i] = k.u
-	}
-	return out, next, nil
-}
-
-// The queries of List (see TestListUsesIndexes).
-const (
-	listFirstQuery = `SELECT ` + userCols + `, username_key FROM users
-		WHERE pool_id = ? ORDER BY username_key, sub LIMIT ?`
-	listNextQuery = `SELECT ` + userCols + `, username_key FROM users
-		WHERE pool_id = ? AND (username_key, sub) > (?, ?) ORDER BY username_key, sub LIMIT ?`
-)
-
 // Count reads the pool's user count, which Create and Delete keep.
 func (s users) Count(ctx context.Context, poolID string) (int, error) {
 	var n int64
@@ -277,10 +230,10 @@ func (s users) Count(ctx context.Context, poolID string) (int, error) {
 	return int(n), wrap("users: count", err)
 }
 
-// extraCol scans one more column after the ones a scan function asks for.
-type extraCol struct {
+// extraCols scans more columns after the ones a scan function asks for.
+type extraCols struct {
 	r     Row
-	extra any
+	extra []any
 }
 
-func (e extraCol) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra)...) }
+func (e extraCols) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }

@@ -119,17 +119,16 @@ func usersPlan(key string) searchPlan {
 
 // The plans, each with its exact and prefix query.
 var (
-	planUsername = usersPlan(`u.username_key`) // users_by_username
-	planSub      = usersPlan(`u.sub`)          // the primary key
-	planStatus   = usersPlan(`u.status`)       // users_by_status
-	planEnabled  = usersPlan(`u.enabled`)      // users_by_enabled
-	planAttr     = searchPlan{                 // user_search
+	planSub     = usersPlan(`u.sub`)     // the primary key
+	planStatus  = usersPlan(`u.status`)  // users_by_status
+	planEnabled = usersPlan(`u.enabled`) // users_by_enabled
+	planAttr    = searchPlan{            // user_search
 		from: `user_search s JOIN users u ON u.pool_id = s.pool_id AND u.sub = s.sub`,
 		pool: `s.pool_id`, sub: `s.sub`, key: `s.attr_value`, cond: `s.attr_name = ? AND `,
 	}
 	searchQueries = func() map[*searchPlan][3]string {
 		m := map[*searchPlan][3]string{}
-		for _, p := range []*searchPlan{&planUsername, &planSub, &planStatus, &planEnabled, &planAttr} {
+		for _, p := range []*searchPlan{&planSub, &planStatus, &planEnabled, &planAttr} {
 			m[p] = [3]string{p.query(false, false), p.query(true, false), p.query(true, true)}
 		}
 		return m
@@ -153,7 +152,7 @@ func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, 
 	var value any = f.Value
 	switch {
 	case f.Key == storage.SearchUsername:
-		plan = &planUsername
+		return s.searchUsername(ctx, poolID, f, after, l, limit(pg))
 	case f.Key == storage.SearchSub:
 		plan = &planSub
 	case f.Key == storage.SearchStatus:
@@ -195,7 +194,7 @@ func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, 
 		var x found
 		var k any
 		var err error
-		x.u, err = scanUser(extraCol{r, &k})
+		x.u, err = scanUser(extraCols{r, []any{&k}})
 		x.key = keyString(k)
 		return x, err
 	})
@@ -209,6 +208,26 @@ func (s users) Search(ctx context.Context, poolID string, f storage.UserFilter, 
 			continue // the index held a cut value and the full one differs
 		}
 		out = append(out, x.u)
+	}
+	return out, next, nil
+}
+
+// searchUsername is Search on the username key (see users_byname.go).
+func (s users) searchUsername(ctx context.Context, poolID string, f storage.UserFilter, after []string, l listing, n int) ([]storage.User, string, error) {
+	var items []usernameKeyed
+	var err error
+	if f.Prefix {
+		items, err = s.byUsername(ctx, poolID, f.Value, f.Value+prefixEnd, after, n+1)
+	} else {
+		items, err = s.byUsernameExact(ctx, poolID, f.Value, after[1], n+1)
+	}
+	if err != nil {
+		return nil, "", wrap("users: search", err)
+	}
+	items, next := page(items, n, l, func(k usernameKeyed) []string { return []string{k.key, k.u.Sub} })
+	out := make([]storage.User, len(items))
+	for i, k := range items {
+		out[i] = k.u
 	}
 	return out, next, nil
 }
