@@ -24,8 +24,3 @@ func (s deletedSubs) Has(ctx context.Context, poolID, sub string) (bool, error) 
 	}
 	return err == nil, wrap("deleted subs: has", err)
 }
-
-func (s deletedSubs) Clear(ctx context.Context, poolID string) (int, error) {
-	n, err := s.s.exec(ctx, `DELETE FROM deleted_subs WHERE pool_id = ?`, poolID)
-	return int(n), wrap("deleted subs: clear", err)
-}
