@@ -1,12 +1,15 @@
 package app_test
 
 import (
+	"io"
+	"log/slog"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognate-dev/cognate/internal/app"
 	"github.com/cognate-dev/cognate/internal/cognitomigrate"
 )
 
@@ -17,7 +20,8 @@ import (
 // without PreventUserExistenceErrors; carl, created on the old pool after
 // the copy, moves at his first sign-in, deletes himself (DeleteUser), and
 // is refused the same way. A second copy run skips both (and alice's group
-// membership), and neither comes back at sign-in after it.
+// membership), and neither comes back at sign-in after it, nor after
+// --finish and another copy run.
 func TestMigrateFromCognitoDeletedHere(t *testing.T) {
 	for _, backend := range backends(t) {
 		t.Run(backend, func(t *testing.T) { testMigrateFromCognitoDeletedHere(t, backend) })
@@ -81,6 +85,23 @@ func testMigrateFromCognitoDeletedHere(t *testing.T, backend string) {
 	if _, err := signIn(open, "bob", "Bob-pass-123"); err != nil {
 		t.Fatalf("bob: %v", err)
 	}
+	// The record outlives the migration: a copy run after --finish (which
+	// turns the migration on again) still skips them.
+	s.stop()
+	if err := app.FinishCognitoMigration(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), "", io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	s = start(t, s.cfg)
+	if counts := old.migrate(t, s, old.pool); counts["users skipped (deleted here)"] != 2 || counts["users"] != 0 {
+		t.Fatalf("copy after --finish: %s", counts)
+	}
+	for _, name := range []string{"alice", "carl"} {
+		// Locked by now: the refusals counted as wrong passwords.
+		_, err := signIn(hide, name, pw[name])
+		wantCode(t, err, "NotAuthorizedException", "")
+		_, err = s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &old.pool, Username: aws.String(name)})
+		wantCode(t, err, "UserNotFoundException", "")
+	}
 }
 
 // TestMigrateFromCognitoUncheckedSteps: without AWS credentials, an old
@@ -91,8 +112,9 @@ func testMigrateFromCognitoDeletedHere(t *testing.T, backend string) {
 // password set there after the copy) gets Cognito's expired temporary
 // password answer; fay's name, deleted on the old pool and signed up there
 // again by someone else (not confirmed), is told UserNotConfirmedException
-// as the old pool said, and the newcomer's password is not kept for fay.
-// None of these right passwords counts toward the lockout.
+// as the old pool said, and the newcomer's password is not kept for fay;
+// gus, copied not confirmed, is told so, confirms here and resets his
+// password here. None of these right passwords counts toward the lockout.
 func TestMigrateFromCognitoUncheckedSteps(t *testing.T) {
 	for _, backend := range backends(t) {
 		t.Run(backend, func(t *testing.T) { testMigrateFromCognitoUncheckedSteps(t, backend) })
@@ -109,8 +131,11 @@ func testMigrateFromCognitoUncheckedSteps(t *testing.T, backend string) {
 	o.user(o.pool, "fay", "Fay-pass-1234", attr("email", "fay@example.com"), attr("email_verified", "true"))
 	result(o.idp.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &o.pool, Username: aws.String("dee"),
 		UserAttributes: []types.AttributeType{attr("email", "dee@example.com"), attr("email_verified", "true")}})).must(t)
+	// gus signed up and is not confirmed.
+	result(o.idp.SignUp(ctx, &cip.SignUpInput{ClientId: &client, Username: aws.String("gus"), Password: aws.String("Gus-pass-1234"),
+		UserAttributes: []types.AttributeType{attr("email", "gus@example.com")}})).must(t)
 	s := startRP(t, backend, nil)
-	if c := o.migrateWith(t, s, cognitomigrate.Options{UserPoolID: o.pool}); c["users"] != 3 {
+	if c := o.migrateWith(t, s, cognitomigrate.Options{UserPoolID: o.pool}); c["users"] != 4 {
 		t.Fatalf("copy: %s", c)
 	}
 	result(o.idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &o.pool, Username: aws.String("eve"),
@@ -129,6 +154,7 @@ func testMigrateFromCognitoUncheckedSteps(t *testing.T, backend string) {
 		wantCode(t, signIn("dee", "Correct-Horse-9"), "PasswordResetRequiredException", "Password reset required for the user")
 		wantCode(t, signIn("eve", "Eve-temp-1234"), "NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.")
 		wantCode(t, signIn("fay", "Evil-pass-123"), "UserNotConfirmedException", "User is not confirmed.")
+		wantCode(t, signIn("gus", "Gus-pass-1234"), "UserNotConfirmedException", "User is not confirmed.")
 	}
 	// fay is as copied: confirmed, without a password here.
 	if u := result(s.idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &o.pool, Username: aws.String("fay")})).must(t); u.UserStatus != types.UserStatusTypeConfirmed {
@@ -138,9 +164,18 @@ func testMigrateFromCognitoUncheckedSteps(t *testing.T, backend string) {
 	result(s.idp.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &client, Username: aws.String("dee")})).must(t)
 	result(s.idp.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &client, Username: aws.String("dee"),
 		ConfirmationCode: aws.String(s.lastCode()), Password: aws.String("Dee-new-pass-1")})).must(t)
+	// gus confirms here, then sets a password the same way.
+	result(s.idp.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &client, Username: aws.String("gus")})).must(t)
+	result(s.idp.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &client, Username: aws.String("gus"),
+		ConfirmationCode: aws.String(s.lastCode())})).must(t)
+	result(s.idp.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &client, Username: aws.String("gus")})).must(t)
+	result(s.idp.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &client, Username: aws.String("gus"),
+		ConfirmationCode: aws.String(s.lastCode()), Password: aws.String("Gus-new-pass-1")})).must(t)
 	o.stop()
-	if err := signIn("dee", "Dee-new-pass-1"); err != nil {
-		t.Errorf("dee after her reset here: %v", err)
+	for name, pw := range map[string]string{"dee": "Dee-new-pass-1", "gus": "Gus-new-pass-1"} {
+		if err := signIn(name, pw); err != nil {
+			t.Errorf("%s after a reset here: %v", name, err)
+		}
 	}
 	// The newcomer's password was never fay's.
 	wantCode(t, signIn("fay", "Evil-pass-123"), "InternalErrorException", "")
