@@ -361,8 +361,11 @@ func TestMigrateFromCognitoManagedLogin(t *testing.T) {
 // TestMigrateFromCognitoEmailUsernames copies a pool whose users sign in
 // by email (Cognito's username is then a UUID), with no AWS credentials
 // kept: a copied user and one created after the copy sign in by email
-// with the same sub, and a user with a temporary password on the old pool
-// is asked for a new one.
+// with the same sub. A copied user with a temporary password on the old
+// pool cannot be checked without credentials (the old pool's new-password
+// step gives no tokens to read the sub with): the server refuses it as an
+// expired temporary password; once the copy is run again with
+// credentials, the user is asked for a new one.
 func TestMigrateFromCognitoEmailUsernames(t *testing.T) {
 	o := &oldCognito{server: newServer(t, "sqlite")}
 	o.pool = o.server.pool(&cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
@@ -389,6 +392,14 @@ func TestMigrateFromCognitoEmailUsernames(t *testing.T) {
 			t.Errorf("%s: claims %v", name, c)
 		}
 	}
+	_, err := s.idp.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &client, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "ivy@example.com", "PASSWORD": "Ivy-temp-123"}})
+	wantCode(t, err, "NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.")
+	if c := o.migrate(t, s, o.pool); c["users existing"] != 3 {
+		t.Fatalf("copy again, with credentials: %s", c)
+	}
+	s.stop() // restarted after the copy, as the README says
+	s = start(t, s.cfg)
 	ivy := auth("ivy@example.com", "Ivy-temp-123")
 	if ivy.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
 		t.Fatalf("ivy: %s", ivy.ChallengeName)

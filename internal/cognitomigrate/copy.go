@@ -3,6 +3,7 @@ package cognitomigrate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -64,6 +65,10 @@ type copier struct {
 	svc    *userpool.Service
 	opts   Options
 	counts Counts
+	// deleted holds the users (pool id, NUL, username) not copied because
+	// they were deleted here, whose group memberships are not copied
+	// either.
+	deleted map[string]bool
 }
 
 // Copy copies the old pools old reaches into svc's storage, keeping their
@@ -72,7 +77,7 @@ type copier struct {
 // exist already are left as they are, so a second run copies only what
 // the first did not.
 func Copy(ctx context.Context, old *cip.Client, svc *userpool.Service, opts Options) (Counts, error) {
-	c := &copier{old: old, svc: svc, opts: opts, counts: Counts{}}
+	c := &copier{old: old, svc: svc, opts: opts, counts: Counts{}, deleted: map[string]bool{}}
 	if c.opts.Log == nil {
 		c.opts.Log = io.Discard
 	}
@@ -288,6 +293,12 @@ func (c *copier) users(ctx context.Context, id string, mfaOn bool) error {
 				continue
 			}
 			created, err := c.svc.CopyUser(ctx, id, oldUser(name, u.UserStatus, u.Enabled, u.Attributes))
+			if errors.Is(err, userpool.ErrDeletedHere) {
+				// Deleted here during the migration: the deletion is final.
+				c.counts["users skipped (deleted here)"]++
+				c.deleted[id+"\x00"+name] = true
+				continue
+			}
 			if err != nil {
 				c.failed("users", name, err)
 				continue
@@ -369,6 +380,9 @@ func (c *copier) members(ctx context.Context, id, group string) error {
 		}
 		for _, u := range page.Users {
 			name := aws.ToString(u.Username)
+			if c.deleted[id+"\x00"+name] {
+				continue // not copied: deleted here
+			}
 			_, err := c.svc.AdminAddUserToGroup(ctx, &model.AdminAddUserToGroupRequest{UserPoolId: id, GroupName: group, Username: name})
 			if err != nil {
 				c.failed("memberships", group+"/"+name, err)

@@ -503,3 +503,17 @@ type ProviderLinks interface {
 	// Delete removes a link; ErrNotFound if absent.
 	Delete(ctx context.Context, poolID, provider, subject string) error
 }
+
+// DeletedSubs records the subs of users deleted from a pool while it
+// migrates lazily from a Cognito pool, so that the migration, which
+// creates a user the old pool knows and this one does not, never brings a
+// deleted user back, nor does a later copy run. The records outlive the
+// migration (a copy run after it ends must not bring them back either);
+// deleting the pool drops them.
+type DeletedSubs interface {
+	// Add records sub as deleted from the pool; adding it again is no
+	// error; ErrNotFound if the pool does not exist.
+	Add(ctx context.Context, poolID, sub string) error
+	// Has reports whether sub was recorded for the pool.
+	Has(ctx context.Context, poolID, sub string) (bool, error)
+}

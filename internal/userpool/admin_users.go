@@ -208,13 +208,14 @@ func userType(u *storage.User) *cip.UserType {
 }
 
 // AdminDeleteUser deletes a user, its tokens and codes, and unlinks its
-// identities.
+// identities. The deletion is final in a pool that migrates from Cognito
+// too (removeUser).
 func (s *Service) AdminDeleteUser(ctx context.Context, in *cip.AdminDeleteUserRequest) (*Empty, error) {
 	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.Users().Delete(ctx, p.rec.ID, u.Sub)
+	err = s.removeUser(ctx, p, u.Sub)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, errorf(UserNotFound, msgUserNotFound)
 	}

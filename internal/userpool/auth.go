@@ -229,7 +229,7 @@ func (s *Service) afterPassword(ctx context.Context, p *pool, cl *client, u *sto
 	case "FORCE_CHANGE_PASSWORD":
 		days := int32v(p.cfg.Policies.PasswordPolicy.TemporaryPasswordValidityDays, 7)
 		if s.now().After(u.PasswordChangedAt.Add(time.Duration(days) * 24 * time.Hour)) {
-			return nil, errorf(NotAuthorized, "Temporary password has expired and must be reset by an administrator.")
+			return nil, errorf(NotAuthorized, msgTempExpired)
 		}
 		return s.newPasswordChallenge(p, cl, u)
 	}

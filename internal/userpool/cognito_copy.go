@@ -49,13 +49,24 @@ func (s *Service) CopyUserPoolClient(ctx context.Context, id string, in *cip.Cre
 	return true, nil
 }
 
+// ErrDeletedHere is CopyUser's refusal of a user deleted from the pool
+// while it migrated: a deletion here is final, as in Cognito, so a later
+// copy run does not bring the user back.
+var ErrDeletedHere = errors.New("userpool: the user was deleted here during the migration")
+
 // CopyUser creates the user ou describes, with its sub, status and
 // enabled flag and no password, unless the pool has a user with that
-// username or sub; it reports whether it created one.
+// username or sub; it reports whether it created one. A sub deleted here
+// during the migration is ErrDeletedHere.
 func (s *Service) CopyUser(ctx context.Context, poolID string, ou *OldUser) (bool, error) {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
 		return false, err
+	}
+	if gone, err := s.store.DeletedSubs().Has(ctx, poolID, ou.Attributes["sub"]); err != nil {
+		return false, err
+	} else if gone {
+		return false, ErrDeletedHere
 	}
 	if _, err := s.store.Users().GetBySub(ctx, poolID, ou.Attributes["sub"]); err == nil {
 		return false, nil

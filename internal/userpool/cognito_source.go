@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -219,7 +220,7 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 		if err != nil {
 			return false, err
 		}
-		if same, err := s.sameOldUser(ctx, p, src, u, in.User); !same || err != nil {
+		if same, err := s.sameOldUser(ctx, p, src, u, in.User, in.Status); !same || err != nil {
 			return false, err
 		}
 		np, err := s.hashPassword(ctx, p, u, pw)
@@ -268,11 +269,21 @@ func (s *Service) migratePassword(ctx context.Context, p *pool, src *CognitoSour
 // name deleted on the old pool after the copy and signed up there again
 // is someone else, whose password must neither become u's nor sign in as
 // u; it fails as a wrong password. ou is nil when the old pool's answer
-// gave no tokens to read the user with (an MFA step, a new password, "not
-// confirmed"): the user is then read with AdminGetUser, and when that
-// cannot be asked (no AWS credentials) the answer is taken as u's, the
-// one case left unchecked.
-func (s *Service) sameOldUser(ctx context.Context, p *pool, src *CognitoSource, u *storage.User, ou *OldUser) (bool, error) {
+// gave no tokens to read the user with (status: an MFA step, a new
+// password, "not confirmed"): the user is then read with AdminGetUser.
+// When that cannot be asked (no AWS credentials) nothing shows whose
+// password the old pool took: neither the challenge (its USER_ID_FOR_SRP
+// is the name, the same for a newcomer) nor its Session (sealed by AWS)
+// names the sub. The answer is then refused, never taken unchecked, with
+// an error that does not count toward the lockout (the password was right
+// for the old pool's user of that name) and tells the client what it can
+// do here: UserNotConfirmedException for "not confirmed", as the old pool
+// said; for a temporary password (here or there), Cognito's answer to an
+// expired one, since only an administrator can set a password for such a
+// user here (ForgotPassword refuses FORCE_CHANGE_PASSWORD); else
+// PasswordResetRequiredException (ForgotPassword here sends the code to
+// the copied user's own address).
+func (s *Service) sameOldUser(ctx context.Context, p *pool, src *CognitoSource, u *storage.User, ou *OldUser, status string) (bool, error) {
 	if ou == nil {
 		got, err := s.old.GetUser(ctx, *src, u.Username)
 		switch {
@@ -281,9 +292,15 @@ func (s *Service) sameOldUser(ctx context.Context, p *pool, src *CognitoSource, 
 		case errors.Is(err, ErrOldBusy):
 			return false, err
 		case err != nil:
-			s.log.Warn("Cognito source: AdminGetUser failed, so the old pool's user is taken to be the copied one (AWS credentials: --store-credentials)",
-				"pool", p.rec.ID, "sub", u.Sub, "err", err)
-			return true, nil
+			s.log.Warn("Cognito source: AdminGetUser failed, so the old pool's answer cannot be checked and is refused (AWS credentials: --store-credentials)",
+				"pool", p.rec.ID, "sub", u.Sub, "status", status, "err", err)
+			switch {
+			case status == "UNCONFIRMED":
+				return false, errorf(UserNotConfirmed, msgNotConfirmed)
+			case status == "FORCE_CHANGE_PASSWORD" || u.Status == "FORCE_CHANGE_PASSWORD":
+				return false, errorf(NotAuthorized, msgTempExpired)
+			}
+			return false, errorf(PasswordResetRequired, msgResetRequired)
 		}
 		ou = got
 	}
@@ -337,6 +354,11 @@ func (s *Service) migrateFromSource(ctx context.Context, p *pool, cl *client, sr
 		s.putPassword(u, np)
 	}
 	err = s.userTx(ctx, func(tx storage.Stores) error {
+		// Deleted here during the migration (removeUser): the deletion
+		// stands, and the name reads as unknown.
+		if gone, err := tx.DeletedSubs().Has(ctx, p.rec.ID, u.Sub); err != nil || gone {
+			return cmp.Or(err, errNotMigrated)
+		}
 		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
 			return err
 		}
@@ -345,6 +367,9 @@ func (s *Service) migrateFromSource(ctx context.Context, p *pool, cl *client, sr
 		}
 		return s.passwordSaved(ctx, tx, p, u)
 	})
+	if errors.Is(err, errNotMigrated) {
+		s.log.Info("Cognito source: a user deleted here is not created again", "pool", p.rec.ID, "sub", u.Sub)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -131,7 +131,7 @@ func (s *Service) respondRelayedSRP(ctx context.Context, p *pool, cl *client, se
 		status = in.Status
 		// The proof was made for the old pool's user of u's username,
 		// which must be u (sameOldUser).
-		return s.sameOldUser(ctx, p, src, u, in.User)
+		return s.sameOldUser(ctx, p, src, u, in.User, in.Status)
 	})
 	switch {
 	case err != nil:

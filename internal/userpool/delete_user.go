@@ -16,7 +16,7 @@ func (s *Service) DeleteUser(ctx context.Context, in *cip.DeleteUserRequest) (*E
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.Users().Delete(ctx, c.pool.rec.ID, c.user.Sub)
+	err = s.removeUser(ctx, c.pool, c.user.Sub)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, errorf(UserNotFound, msgUserNotFound)
 	}
@@ -27,4 +27,21 @@ func (s *Service) DeleteUser(ctx context.Context, in *cip.DeleteUserRequest) (*E
 		return nil, err
 	}
 	return &Empty{}, nil
+}
+
+// removeUser deletes the user sub of pool p. In a pool that migrates from
+// Cognito it records the sub in the same transaction: the old pool still
+// knows the user, and without the record the next password sign-in or
+// ForgotPassword of that name would create them again, undoing the
+// deletion (migrateFromSource and CopyUser refuse a recorded sub).
+func (s *Service) removeUser(ctx context.Context, p *pool, sub string) error {
+	if p.cfg.CognitoSource == nil {
+		return s.store.Users().Delete(ctx, p.rec.ID, sub)
+	}
+	return s.store.InTx(ctx, func(tx storage.Stores) error {
+		if err := tx.Users().Delete(ctx, p.rec.ID, sub); err != nil {
+			return err
+		}
+		return tx.DeletedSubs().Add(ctx, p.rec.ID, sub)
+	})
 }

@@ -66,6 +66,7 @@ const (
 	msgUserNotFound   = "User does not exist."
 	msgUserDisabled   = "User is disabled."
 	msgNotConfirmed   = "User is not confirmed."
+	msgTempExpired    = "Temporary password has expired and must be reset by an administrator."
 	msgInvalidToken   = "Invalid Access Token"
 	msgRevokedToken   = "Access Token has been revoked"
 	msgBadSession     = "Invalid session for the user, session is expired."

@@ -181,6 +181,9 @@ func (s scope) OIDCProviders() storage.OIDCProviders {
 }
 func (s scope) Audit() storage.Audit       { return audit{s} }
 func (s scope) Security() storage.Security { return security{s} }
+func (s scope) DeletedSubs() storage.DeletedSubs {
+	return deletedSubs{s}
+}
 
 // read returns the querier for reads.
 func (s scope) read() reader {
