@@ -108,4 +108,5 @@ type Stores interface {
 	OIDCProviders() OIDCProviders
 	Audit() Audit
 	Security() Security
+	Leases() Leases
 }

@@ -181,6 +181,7 @@ func (s scope) OIDCProviders() storage.OIDCProviders {
 }
 func (s scope) Audit() storage.Audit       { return audit{s} }
 func (s scope) Security() storage.Security { return security{s} }
+func (s scope) Leases() storage.Leases     { return leases{s} }
 
 // read returns the querier for reads.
 func (s scope) read() reader {
