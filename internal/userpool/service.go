@@ -76,8 +76,12 @@ type Service struct {
 	old       OldPool
 	// imports wakes the import runner (RunImportJobs).
 	imports chan struct{}
-	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time.
-	rekeyMu sync.Mutex
+	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time
+	// on this node; the pool's lease, held as node for rekeyLease between
+	// renewals, one at a time across nodes (rekey_claim.go).
+	rekeyMu    sync.Mutex
+	node       string
+	rekeyLease time.Duration
 	// rekeyHook, set by tests, runs after the read-only check of a
 	// change of sign-in rule ("checked") and after each committed
 	// re-keying batch ("batch").
@@ -106,25 +110,27 @@ func New(d Deps) *Service {
 		lockCap = DefaultLockoutMax
 	}
 	return &Service{
-		sms:       sms,
-		store:     d.Store,
-		tokens:    d.Tokens,
-		ring:      d.Ring,
-		hasher:    d.Hasher,
-		messenger: d.Messenger,
-		log:       log,
-		accountID: d.AccountID,
-		publicURL: d.PublicURL,
-		now:       func() time.Time { return now().UTC() },
-		cache:     newCache(cacheTTL, now),
-		readOnly:  d.ReadOnlyAttributes,
-		gates:     newGates(),
-		lockCap:   lockCap,
-		fns:       d.Functions,
-		senderKey: d.SenderKey,
-		old:       d.OldPool,
-		kms:       d.KMS,
-		imports:   make(chan struct{}, 1),
+		sms:        sms,
+		store:      d.Store,
+		tokens:     d.Tokens,
+		ring:       d.Ring,
+		hasher:     d.Hasher,
+		messenger:  d.Messenger,
+		log:        log,
+		accountID:  d.AccountID,
+		publicURL:  d.PublicURL,
+		now:        func() time.Time { return now().UTC() },
+		cache:      newCache(cacheTTL, now),
+		readOnly:   d.ReadOnlyAttributes,
+		gates:      newGates(),
+		lockCap:    lockCap,
+		fns:        d.Functions,
+		senderKey:  d.SenderKey,
+		old:        d.OldPool,
+		kms:        d.KMS,
+		imports:    make(chan struct{}, 1),
+		node:       secret.RandomString(16, secret.Alnum),
+		rekeyLease: rekeyLease,
 	}
 }
 
