@@ -108,6 +108,9 @@ func (p *pool) withRule(r signInRule) *pool {
 func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (signInRule, int, error) {
 	s.rekeyMu.Lock() // one change at a time on this node
 	defer s.rekeyMu.Unlock()
+	if _, err := s.adminPool(ctx, p.rec.ID); err != nil {
+		return signInRule{}, 0, err // no lease for a pool that is not there
+	}
 	ctx, c, release, err := s.claimRekey(ctx, p.rec.ID)
 	if err != nil {
 		return signInRule{}, 0, err
