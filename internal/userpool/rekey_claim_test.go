@@ -58,11 +58,8 @@ func TestRekeyResumesAfterCrash(t *testing.T) {
 // with ConcurrentModificationException once another node has taken the
 // change over and completed it, instead of writing over that node's work.
 func TestRekeyLeaseTakenOver(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
 		ctx := context.Background()
-		db := open()
-		s := rekeyFixture(t, db, 250)
-		other := rekeyService(t, open())
 		atBatch(s, 1, func() {
 			if err := db.Leases().Release(ctx, rekeyLeaseName(rekeyPool), s.node); err != nil {
 				t.Fatal(err)
@@ -83,11 +80,8 @@ func TestRekeyLeaseTakenOver(t *testing.T) {
 // and ends with the keys of the pool's rule: the batch's write carries the
 // version it read, so the batch is read and decided again.
 func TestRekeyUserWrittenDuringBatch(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+	eachTwoNodes(t, 150, func(t *testing.T, db storage.Store, s, other *Service) {
 		ctx := context.Background()
-		db := open()
-		s := rekeyFixture(t, db, 150)
-		other := rekeyService(t, open())
 		if err := createUser(s, "Zed"); err != nil { // re-keyed in the first batch
 			t.Fatal(err)
 		}

@@ -16,11 +16,8 @@ import (
 // first node's change completes. Before the lease, the second node's
 // change (back to case-sensitive) rolled the first back mid-way.
 func TestRekeyTwoNodes(t *testing.T) {
-	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
 		ctx := context.Background()
-		db := open()
-		s := rekeyFixture(t, db, 250)
-		other := rekeyService(t, open())
 		atBatch(s, 1, func() {
 			_, err := other.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(true)})
 			wantKind(t, err, ConcurrentModification, "Another node")

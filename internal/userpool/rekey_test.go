@@ -117,6 +117,17 @@ func rekeyService(t *testing.T, db storage.Store) *Service {
 	return s
 }
 
+// eachTwoNodes runs fn, on each database of eachDatabase, with s, a node
+// on db with a pool of n users (rekeyFixture), and other, a node on a
+// store of its own on the same database.
+func eachTwoNodes(t *testing.T, n int, fn func(t *testing.T, db storage.Store, s, other *Service)) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+		db := open()
+		s := rekeyFixture(t, db, n)
+		fn(t, db, s, rekeyService(t, open()))
+	})
+}
+
 // atBatch makes s run fn after its nth committed re-keying batch.
 func atBatch(s *Service, n int, fn func()) {
 	batches := 0
