@@ -20,15 +20,14 @@ func TestRekeyResumesAfterCrash(t *testing.T) {
 		ctx := context.Background()
 		db := open()
 		s := rekeyFixture(t, db, 250)
-		s.rekeyLease = 600 * time.Millisecond
+		db2 := open() // opened before the crash, so that the check below comes well within the lease
+		s2 := rekeyService(t, db2)
+		s.rekeyLease, s2.rekeyLease = 1500*time.Millisecond, 1500*time.Millisecond
 		atBatch(s, 1, func() { db.Close() })
 		if _, err := caseInsensitive(s, ctx); err == nil {
 			t.Fatal("a change whose store went away reported success")
 		}
 		crashed := time.Now()
-		db2 := open()
-		s2 := rekeyService(t, db2)
-		s2.rekeyLease = 600 * time.Millisecond
 		s2.resumeRekeys(ctx)
 		p, err := s2.adminPool(ctx, rekeyPool)
 		if err != nil {
@@ -54,20 +53,27 @@ func TestRekeyResumesAfterCrash(t *testing.T) {
 }
 
 // TestRekeyLeaseTakenOver: a node that loses its lease mid-change (stalled
-// past it: here its lease is let go under it) stops at its next batch
-// with ConcurrentModificationException once another node has taken the
-// change over and completed it, instead of writing over that node's work.
+// past it: here its lease is let go under it and another node takes it)
+// commits no further batch: it stops with ConcurrentModificationException,
+// the pool as it left it, and the new holder completes the change.
 func TestRekeyLeaseTakenOver(t *testing.T) {
 	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
 		ctx := context.Background()
+		name := rekeyLeaseName(rekeyPool)
 		atBatch(s, 1, func() {
-			if err := db.Leases().Release(ctx, rekeyLeaseName(rekeyPool), s.node); err != nil {
+			if err := db.Leases().Release(ctx, name, s.node); err != nil {
 				t.Fatal(err)
 			}
-			other.resumeRekeys(ctx)
+			if _, ok, err := db.Leases().Take(ctx, name, other.node, other.now(), other.rekeyLease); err != nil || !ok {
+				t.Fatalf("the other node could not take the lease: %v", err)
+			}
 		})
 		_, err := caseInsensitive(s, ctx)
-		wantKind(t, err, ConcurrentModification, "")
+		wantKind(t, err, ConcurrentModification, "Another node took over")
+		if found(t, other, "USER249") {
+			t.Fatal("the node that lost its lease completed the change")
+		}
+		other.resumeRekeys(ctx)
 		if !found(t, other, "USER249") {
 			t.Fatal("the node that took the change over did not complete it")
 		}
