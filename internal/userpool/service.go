@@ -79,12 +79,15 @@ type Service struct {
 	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time
 	// on this node; the pool's lease, held as node for rekeyLease between
 	// renewals, one at a time across nodes (rekey_claim.go).
-	rekeyMu    sync.Mutex
-	node       string
+	rekeyMu sync.Mutex
+	// node names this Service as the owner of leases.
+	node string
+	// rekeyLease is how long a lease lasts unrenewed (tests shorten it).
 	rekeyLease time.Duration
 	// rekeyHook, set by tests, runs after the read-only check of a
-	// change of sign-in rule ("checked") and after each committed
-	// re-keying batch ("batch").
+	// change of sign-in rule ("checked"), inside each re-keying batch
+	// once its users are read ("listed") and after each committed batch
+	// ("batch").
 	rekeyHook func(event string)
 	// importHook, set by tests, runs after each batch an import job
 	// commits.
@@ -109,29 +112,29 @@ func New(d Deps) *Service {
 	if lockCap <= 0 {
 		lockCap = DefaultLockoutMax
 	}
-	return &Service{
-		sms:        sms,
-		store:      d.Store,
-		tokens:     d.Tokens,
-		ring:       d.Ring,
-		hasher:     d.Hasher,
-		messenger:  d.Messenger,
-		log:        log,
-		accountID:  d.AccountID,
-		publicURL:  d.PublicURL,
-		now:        func() time.Time { return now().UTC() },
-		cache:      newCache(cacheTTL, now),
-		readOnly:   d.ReadOnlyAttributes,
-		gates:      newGates(),
-		lockCap:    lockCap,
-		fns:        d.Functions,
-		senderKey:  d.SenderKey,
-		old:        d.OldPool,
-		kms:        d.KMS,
-		imports:    make(chan struct{}, 1),
-		node:       secret.RandomString(16, secret.Alnum),
-		rekeyLease: rekeyLease,
+	s := &Service{
+		sms:       sms,
+		store:     d.Store,
+		tokens:    d.Tokens,
+		ring:      d.Ring,
+		hasher:    d.Hasher,
+		messenger: d.Messenger,
+		log:       log,
+		accountID: d.AccountID,
+		publicURL: d.PublicURL,
+		now:       func() time.Time { return now().UTC() },
+		cache:     newCache(cacheTTL, now),
+		readOnly:  d.ReadOnlyAttributes,
+		gates:     newGates(),
+		lockCap:   lockCap,
+		fns:       d.Functions,
+		senderKey: d.SenderKey,
+		old:       d.OldPool,
+		kms:       d.KMS,
+		imports:   make(chan struct{}, 1),
 	}
+	s.node, s.rekeyLease = secret.RandomString(16, secret.Alnum), rekeyLease
+	return s
 }
 
 type regionKey struct{}
