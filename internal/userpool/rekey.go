@@ -34,12 +34,11 @@ import (
 // runner (RunRekeys) resumes it at start-up and then every RekeyPoll, and
 // so does the next call of either operation on the pool (the same change
 // resumes; another change first finishes or rolls it back). Steps 3 and 5
-// start once other nodes' cached
-// copies of the pool as it was before steps 2 and 4 have expired
-// (cacheTTL), so that no node writes a user with keys of a rule the pass
-// has dealt with. Between steps 4 and 5, a key left over
-// from the old rule that a new write wants is dropped from its holder
-// first (saveUser), so leftovers never refuse a write. One node at a time
+// start once other nodes' cached copies of the pool as it was before
+// steps 2 and 4 have expired (cacheTTL), so that no node writes a user
+// with keys of a rule the pass has dealt with. Between steps 4 and 5, a
+// key left over from the old rule that a new write wants is dropped from
+// its holder first (saveUser), so leftovers never refuse a write. One node at a time
 // works on a pool's change: it holds the pool's lease (rekey_claim.go),
 // and every batch and step commits only while it still does and the
 // pool's rule and mark are as the change left them (setRekeyIf), so a
