@@ -337,6 +337,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	defer stopJanitor()
 	go a.janitor(jctx)
 	go a.RunImportJobs(jctx)
+	go a.RunRekeys(jctx)
 	errc := make(chan error, 1)
 	if a.cert != nil {
 		srv.TLSConfig = a.cert.tlsConfig()

@@ -26,6 +26,11 @@ const importPoll = 5 * time.Second
 // runs it; a test serving Handler itself starts it).
 func (a *App) RunImportJobs(ctx context.Context) { a.users.RunImportJobs(ctx, importPoll) }
 
+// RunRekeys resumes, at once and then as their leases expire, the changes
+// of pools' sign-in rules that a crash or a restart cut short (Serve runs
+// it).
+func (a *App) RunRekeys(ctx context.Context) { a.users.RunRekeys(ctx, userpool.RekeyPoll) }
+
 // mountImports adds the user import endpoints: the job's PreSignedUrl,
 // which takes the CSV file as S3 takes a presigned PUT (`curl -T users.csv
 // "$URL"`), and the list of rows a job did not import, with the reasons,

@@ -517,3 +517,26 @@ type DeletedSubs interface {
 	// Has reports whether sub was recorded for the pool.
 	Has(ctx context.Context, poolID, sub string) (bool, error)
 }
+
+// Leases holds named claims, each with an owner and an expiry, so that of
+// the nodes sharing a database one at a time works on a thing (a pool's
+// change of sign-in rule) and another takes over once the holder stops
+// renewing (a crash, a lost connection). A lease keeps the progress its
+// holder recorded, for whoever takes it next.
+type Leases interface {
+	// Take gives the lease to owner until now+ttl when it is absent,
+	// expired at now, or owner's already, and returns its progress (nil
+	// for a new one) and true; it returns false when another owner holds
+	// it.
+	Take(ctx context.Context, name, owner string, now time.Time, ttl time.Duration) ([]byte, bool, error)
+	// Renew extends owner's lease to now+ttl and, when progress is not
+	// nil, replaces its progress (empty clears it); ErrNotFound when owner
+	// does not hold it. Inside a transaction it fences the transaction's
+	// other writes: they commit only while owner holds the lease.
+	Renew(ctx context.Context, name, owner string, now time.Time, ttl time.Duration, progress []byte) error
+	// Release lets anyone take owner's lease at once, keeping its
+	// progress; releasing a lease not held is not an error.
+	Release(ctx context.Context, name, owner string) error
+	// Delete removes owner's lease and its progress: the work is done.
+	Delete(ctx context.Context, name, owner string) error
+}

@@ -109,4 +109,5 @@ type Stores interface {
 	Audit() Audit
 	Security() Security
 	DeletedSubs() DeletedSubs
+	Leases() Leases
 }

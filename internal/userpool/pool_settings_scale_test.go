@@ -82,7 +82,7 @@ func TestPoolSettingsScale(t *testing.T) {
 				longestBatch = max(longestBatch, now.Sub(lastBatch))
 			}
 			lastBatch = now
-		} else {
+		} else if event != "listed" { // "listed" comes inside a batch
 			lastBatch = time.Time{}
 		}
 	}

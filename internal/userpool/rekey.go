@@ -30,21 +30,29 @@ import (
 // When step 3 meets a key another user holds (a user created or changed
 // between steps 1 and 2), the change rolls back: the mark loses its To and
 // step 5 drops the keys only the new rule made. A change cut short (a
-// crash, a caller gone) is resumed by the next call making the same
-// change, and finished or rolled back by any other call of either
-// operation on the pool. Steps 3 and 5 start once other nodes' cached
-// copies of the pool as it was before steps 2 and 4 have expired
-// (cacheTTL), so that no node writes a user with keys of a rule the pass
-// has dealt with. Between steps 4 and 5, a key left over
-// from the old rule that a new write wants is dropped from its holder
-// first (saveUser), so leftovers never refuse a write. Nodes do not share
-// rekeyMu: each batch and step writes only while the pool's rule and mark
-// are as the change left them (setRekeyIf), so a change another node
-// rolled back or replaced stops with ConcurrentModificationException.
+// crash, a caller gone) goes on from the last batch it committed: the
+// runner (RunRekeys) resumes it at start-up and then every RekeyPoll, and
+// so does the next call of either operation on the pool (the same change
+// resumes; another change first finishes or rolls it back). Steps 3 and 5
+// start once other nodes' cached copies of the pool as it was before
+// steps 2 and 4 have expired (cacheTTL), so that no node writes a user
+// with keys of a rule the pass has dealt with. Between steps 4 and 5, a
+// key left over from the old rule that a new write wants is dropped from
+// its holder first (saveUser), so leftovers never refuse a write. One node at a time
+// works on a pool's change: it holds the pool's lease (rekey_claim.go),
+// and every batch and step commits only while it still does and the
+// pool's rule and mark are as the change left them (setRekeyIf), so a
+// node that lost its lease (stalled past it) stops with
+// ConcurrentModificationException instead of writing over its successor.
 
 // rekeyBatchTarget is how long one re-keying transaction should hold the
-// writer; the batch grows or shrinks towards it.
-const rekeyBatchTarget = 25 * time.Millisecond
+// writer; the batch grows or shrinks towards it (storage.NextBatch), from
+// rekeyBatchMin to rekeyBatchMax users.
+const (
+	rekeyBatchTarget = 25 * time.Millisecond
+	rekeyBatchMin    = 10
+	rekeyBatchMax    = 2000
+)
 
 // rekeyState marks a pool whose users are being re-keyed.
 type rekeyState struct {
@@ -93,22 +101,35 @@ func (p *pool) withRule(r signInRule) *pool {
 // of the pool's (see above), and returns it with how many users' keys
 // under the new rule differ from the old rule's (every user's when all is
 // set). refusal begins the message of a refusal. It re-keys nothing when
-// the rule stays.
+// the rule stays. A nil change only resumes the change the pool is marked
+// with, if any. Another node working on the pool's change refuses it with
+// ConcurrentModificationException.
 func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (signInRule, int, error) {
 	s.rekeyMu.Lock() // one change at a time on this node
 	defer s.rekeyMu.Unlock()
-	p, err := s.adminPool(ctx, p.rec.ID)
+	if _, err := s.adminPool(ctx, p.rec.ID); err != nil {
+		return signInRule{}, 0, err // no lease for a pool that is not there
+	}
+	ctx, c, release, err := s.claimRekey(ctx, p.rec.ID)
 	if err != nil {
+		return signInRule{}, 0, err
+	}
+	defer release()
+	if p, err = s.adminPool(ctx, p.rec.ID); err != nil {
 		return signInRule{}, 0, err
 	}
 	if rk := p.cfg.Rekey; rk != nil && rk.To != nil {
 		// A change cut short before its switch: the same change resumes.
-		if to, err := change(p.rule()); err == nil && to.equal(*rk.To) {
-			n, err := s.rekeyTo(ctx, p, p.rule(), to, refusal, all)
+		to := *rk.To
+		if change != nil {
+			to, err = change(p.rule())
+		}
+		if err == nil && to.equal(*rk.To) {
+			n, err := s.rekeyTo(ctx, c, p, p.rule(), to, refusal, all)
 			return to, n, err
 		}
 	}
-	if p, err = s.finishRekey(ctx, p.rec.ID); err != nil {
+	if p, err = s.finishRekey(ctx, c, p.rec.ID); err != nil || change == nil {
 		return signInRule{}, 0, err
 	}
 	from := p.rule()
@@ -116,90 +137,89 @@ func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(sig
 	if err != nil || from.equal(to) {
 		return to, 0, err
 	}
-	n, err := s.rekeyTo(ctx, p, from, to, refusal, all)
+	n, err := s.rekeyTo(ctx, c, p, from, to, refusal, all)
 	return to, n, err
 }
 
-// rekeyTo is changeSignInRule's work: steps 1 to 5.
-func (s *Service) rekeyTo(ctx context.Context, p *pool, from, to signInRule, refusal string, all bool) (int, error) {
+// rekeyTo is changeSignInRule's work: steps 1 to 5, or, for a pool
+// already marked for to, steps 3 to 5 from where c's progress says.
+func (s *Service) rekeyTo(ctx context.Context, c *rekeyClaim, p *pool, from, to signInRule, refusal string, all bool) (int, error) {
 	old, next := p.withRule(from), p.withRule(to)
-	// 1. Read-only: keys two users would share. Username keys change only
-	// with the case rule.
-	c := newCollisions()
-	err := eachUser(ctx, s.store, p.rec.ID, func(u *storage.User) error {
-		for _, l := range next.lookupsFor(u) {
-			if l.Kind != storage.LookupUsername || from.CaseSensitive != to.CaseSensitive {
-				c.add(l, u.Username)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	if err := c.err(refusal); err != nil {
-		if p.cfg.Rekey != nil { // a resumed change: roll it back
-			if _, ferr := s.finishRekey(ctx, p.rec.ID); ferr != nil {
-				return 0, ferr
-			}
-		}
-		return 0, err
-	}
-	if s.rekeyHook != nil {
-		s.rekeyHook("checked")
-	}
-	// 2. The mark.
-	if err := s.setRekey(ctx, p.rec.ID, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{To: &to} }); err != nil {
-		return 0, err
-	}
 	marked := p.withRule(from)
 	marked.cfg.Rekey = &rekeyState{To: &to}
+	if p.cfg.Rekey == nil {
+		if err := s.checkAndMark(ctx, c, p, marked, from, to, refusal); err != nil {
+			return 0, err
+		}
+	}
 	// Other nodes write users under the unmarked pool from their caches
-	// for up to cacheTTL: step 3 starts after, so no user is missed.
+	// for up to cacheTTL after the mark: step 3 starts after, so no user
+	// is missed (a resumed change waits too: the mark may be recent).
 	if err := s.waitCaches(ctx); err != nil {
 		return 0, err
 	}
 	// 3. Keys of both rules.
 	clash := ""
-	changed, err := s.rekeyUsers(ctx, marked, func(u *storage.User) bool {
+	changed, err := s.rekeyUsers(ctx, c, marked, func(u *storage.User) bool {
 		if old.key(u.Username) != next.key(u.Username) {
 			dropNameVerifier(u, old.key(u.Username))
 		}
 		return all || !slices.Equal(old.lookupsFor(u), next.lookupsFor(u))
 	}, &clash)
 	if err != nil && clash == "" {
-		return 0, err // the mark stays: the next call finishes or rolls back
+		return 0, err // the mark stays: the change resumes later
 	}
 	if clash != "" {
 		// Roll back: keep the old rule, drop the new rule's keys.
-		if err := s.setRekeyIf(ctx, marked, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
+		if err := s.setRekeyIf(ctx, c, marked, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
 			return 0, err
 		}
-		if _, err := s.finishRekey(ctx, p.rec.ID); err != nil {
+		if _, err := s.finishRekey(ctx, c, p.rec.ID); err != nil {
 			return 0, err
 		}
 		return 0, errorf(InvalidParameter, "%s: %s would share a name with another user.", refusal, clash)
 	}
 	// 4. The switch.
-	if err := s.setRekeyIf(ctx, marked, func(cfg *poolConfig) {
+	if err := s.setRekeyIf(ctx, c, marked, func(cfg *poolConfig) {
 		applyRule(cfg, to)
 		cfg.Rekey = &rekeyState{}
 	}); err != nil {
 		return 0, err
 	}
 	// 5. Drop the old rule's keys.
-	if _, err := s.finishRekey(ctx, p.rec.ID); err != nil {
+	if _, err := s.finishRekey(ctx, c, p.rec.ID); err != nil {
 		return 0, err
 	}
 	return changed, nil
 }
 
-// setRekey changes the pool's rule or mark in one short transaction.
-func (s *Service) setRekey(ctx context.Context, poolID string, fn func(cfg *poolConfig)) error {
-	return s.updatePool(ctx, poolID, func(_ *storage.Pool, cfg *poolConfig) error {
-		fn(cfg)
+// checkAndMark is steps 1 and 2 of a change of unmarked pool p: it
+// refuses a rule under which two users would share a key, then marks the
+// pool as marked is.
+func (s *Service) checkAndMark(ctx context.Context, c *rekeyClaim, p, marked *pool, from, to signInRule, refusal string) error {
+	next := p.withRule(to)
+	// 1. Read-only: keys two users would share. Username keys change only
+	// with the case rule.
+	col := newCollisions()
+	err := eachUser(ctx, s.store, p.rec.ID, func(u *storage.User) error {
+		for _, l := range next.lookupsFor(u) {
+			if l.Kind != storage.LookupUsername || from.CaseSensitive != to.CaseSensitive {
+				col.add(l, u.Username)
+			}
+		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if err := col.err(refusal); err != nil {
+		return err
+	}
+	if s.rekeyHook != nil {
+		s.rekeyHook("checked")
+	}
+	// 2. The mark, on the pool as step 1 saw it.
+	return s.setRekeyIf(ctx, c, p, func(cfg *poolConfig) { cfg.Rekey = marked.cfg.Rekey })
 }
 
 // waitCaches waits until other nodes' cached copies of a pool changed
@@ -213,18 +233,27 @@ func (s *Service) waitCaches(ctx context.Context) error {
 	}
 }
 
-// setRekeyIf is setRekey on a pool whose rule and mark are still those
-// of p. Nodes do not share rekeyMu: another node may have rolled back or
-// replaced the change meanwhile, and going on would switch or unmark the
-// pool over users that node wrote under another rule.
-func (s *Service) setRekeyIf(ctx context.Context, p *pool, fn func(cfg *poolConfig)) error {
-	return s.updatePool(ctx, p.rec.ID, func(_ *storage.Pool, cfg *poolConfig) error {
+// setRekeyIf changes the rule or mark of pool p in one short
+// transaction, while its rule and mark are still those of p and c's lease
+// is still held: a node that lost the lease may find the change rolled
+// back or replaced by the next holder, and going on would switch or
+// unmark the pool over users that node wrote under another rule. The
+// pass the new mark calls for starts from the first user (c's progress is
+// cleared with it); a pool left unmarked ends the change (c.done).
+func (s *Service) setRekeyIf(ctx context.Context, c *rekeyClaim, p *pool, fn func(cfg *poolConfig)) error {
+	unmarked := false
+	err := s.updatePoolTx(ctx, p.rec.ID, func(tx storage.Stores, _ *storage.Pool, cfg *poolConfig) error {
 		if !sameMark(cfg, p.cfg) {
 			return errRekeyMoved()
 		}
 		fn(cfg)
-		return nil
+		unmarked = cfg.Rekey == nil
+		return s.recordProgress(ctx, tx, c, rekeyProgress{})
 	})
+	if err == nil {
+		c.prog, c.done = rekeyProgress{}, unmarked
+	}
+	return err
 }
 
 // sameMark reports whether pool settings a and b have one sign-in rule
@@ -248,13 +277,13 @@ func errRekeyMoved() error {
 // finishRekey completes a change the pool is marked with: one cut short
 // before its switch is rolled back, then keys of any other rule are
 // dropped and the mark lifted. It returns the pool as it then is.
-func (s *Service) finishRekey(ctx context.Context, poolID string) (*pool, error) {
+func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string) (*pool, error) {
 	p, err := s.adminPool(ctx, poolID)
 	if err != nil || p.cfg.Rekey == nil {
 		return p, err
 	}
 	if p.cfg.Rekey.To != nil {
-		if err := s.setRekeyIf(ctx, p, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
+		if err := s.setRekeyIf(ctx, c, p, func(cfg *poolConfig) { cfg.Rekey = &rekeyState{} }); err != nil {
 			return nil, err
 		}
 	}
@@ -266,10 +295,10 @@ func (s *Service) finishRekey(ctx context.Context, poolID string) (*pool, error)
 	}
 	plain := p.withRule(p.rule())
 	plain.cfg.Rekey = &rekeyState{}
-	if _, err := s.rekeyUsers(ctx, plain, nil, nil); err != nil {
+	if _, err := s.rekeyUsers(ctx, c, plain, nil, nil); err != nil {
 		return nil, err
 	}
-	if err := s.setRekeyIf(ctx, plain, func(cfg *poolConfig) { cfg.Rekey = nil }); err != nil {
+	if err := s.setRekeyIf(ctx, c, plain, func(cfg *poolConfig) { cfg.Rekey = nil }); err != nil {
 		return nil, err
 	}
 	return s.adminPool(ctx, poolID)
@@ -278,12 +307,19 @@ func (s *Service) finishRekey(ctx context.Context, poolID string) (*pool, error)
 // rekeyUsers gives every user of p the keys p.lookupsFor computes, in
 // transactions of about rekeyBatchTarget each, after calling each (when
 // set) on the user, which may change its SRP verifiers and reports
-// whether to count the user. It returns the count. A key another user
-// holds stops it with that user's name in *clash (when clash is set) and
-// an error.
-func (s *Service) rekeyUsers(ctx context.Context, p *pool, each func(*storage.User) bool, clash *string) (int, error) {
-	pg := storage.Page{Limit: 100}
-	total := 0
+// whether to count the user. It starts after the last user c's progress
+// names, and returns the count, that of the batches before included. A key
+// another user holds stops it with that user's name in *clash (when clash
+// is set) and an error.
+//
+// Each batch records its progress under c's lease in its transaction, so
+// that it commits only while this node holds the lease, and a change cut
+// short goes on after the last batch committed. A user written by another
+// request between the batch's read and its write is not overwritten: the
+// write carries the version read (storage.ErrStale), and the batch is
+// read and decided again.
+func (s *Service) rekeyUsers(ctx context.Context, c *rekeyClaim, p *pool, each func(*storage.User) bool, clash *string) (int, error) {
+	pg := storage.Page{Token: c.prog.Token, Limit: rekeyBatchMin * 10}
 	for {
 		var next string
 		n := 0
@@ -309,6 +345,9 @@ func (s *Service) rekeyUsers(ctx context.Context, p *pool, each func(*storage.Us
 				return err
 			}
 			next, n = nxt, 0
+			if s.rekeyHook != nil {
+				s.rekeyHook("listed")
+			}
 			for i := range users {
 				u := &users[i]
 				srp := u.SRPVerifier
@@ -327,20 +366,20 @@ func (s *Service) rekeyUsers(ctx context.Context, p *pool, each func(*storage.Us
 					return err
 				}
 			}
-			return nil
+			return s.recordProgress(ctx, tx, c, rekeyProgress{Token: next, Count: c.prog.Count + n})
 		})
-		if s.rekeyHook != nil && err == nil {
+		if err != nil {
+			return c.prog.Count, err
+		}
+		c.prog = rekeyProgress{Token: next, Count: c.prog.Count + n}
+		if s.rekeyHook != nil {
 			s.rekeyHook("batch")
 		}
-		if err != nil {
-			return total, err
-		}
-		total += n
 		if next == "" {
-			return total, nil
+			return c.prog.Count, nil
 		}
 		pg.Token = next
-		pg.Limit = nextBatch(pg.Limit, time.Since(t0))
+		pg.Limit = storage.NextBatch(pg.Limit, time.Since(t0), rekeyBatchTarget, rekeyBatchMin, rekeyBatchMax)
 	}
 }
 
@@ -365,16 +404,6 @@ func (s *Service) checkRekeyed(ctx context.Context, tx storage.Stores, p *pool, 
 		*clash = u.Username
 	}
 	return errorf(InvalidParameter, "%s would share a name with another user", u.Username)
-}
-
-// nextBatch is the size of the next batch after one of n users took d:
-// scaled towards rekeyBatchTarget, at most doubled, between 10 and 2,000.
-func nextBatch(n int, d time.Duration) int {
-	next := 2 * n
-	if d > 0 {
-		next = min(next, int(int64(n)*int64(rekeyBatchTarget)/int64(d)))
-	}
-	return max(10, min(next, 2000))
 }
 
 // dropStaleKey frees key l from other, which holds it from a rule the pool

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"testing"
 
-	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/srp"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -38,7 +37,7 @@ func TestRekeySRPSetDuringChange(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)}); err != nil {
+		if _, err := caseInsensitive(s, ctx); err != nil {
 			t.Fatal(err)
 		}
 		p, u, err := s.adminUser(ctx, rekeyPool, "ANNA")

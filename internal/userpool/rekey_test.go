@@ -29,14 +29,25 @@ import (
 // eachStore runs fn on a fresh SQLite store and, when
 // COGNATE_TEST_POSTGRES_URL is set, a fresh PostgreSQL database.
 func eachStore(t *testing.T, fn func(t *testing.T, db storage.Store)) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) { fn(t, open()) })
+}
+
+// eachDatabase runs fn on a fresh SQLite file and, when
+// COGNATE_TEST_POSTGRES_URL is set, a fresh PostgreSQL database: each call
+// of open opens one more store on it, as another node (or the same one
+// restarted) would.
+func eachDatabase(t *testing.T, fn func(t *testing.T, open func() storage.Store)) {
 	ctx := context.Background()
 	t.Run("sqlite", func(t *testing.T) {
-		db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognate.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
+		path := filepath.Join(t.TempDir(), "cognate.db")
+		fn(t, func() storage.Store {
+			db, err := sqlite.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		})
 	})
 	base := os.Getenv("COGNATE_TEST_POSTGRES_URL")
 	if base == "" {
@@ -63,12 +74,14 @@ func eachStore(t *testing.T, fn func(t *testing.T, db storage.Store)) {
 		})
 		u, _ := url.Parse(base)
 		u.Path = "/" + name
-		db, err := postgres.Open(ctx, u.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
+		fn(t, func() storage.Store {
+			db, err := postgres.Open(ctx, u.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		})
 	})
 }
 
@@ -90,13 +103,77 @@ func rekeyFixture(t *testing.T, db storage.Store, n int) *Service {
 	if err := db.Users().CreateMany(ctx, users); err != nil {
 		t.Fatal(err)
 	}
+	return rekeyService(t, db)
+}
+
+// rekeyService is a node on db that does not wait for other nodes' caches.
+func rekeyService(t *testing.T, db storage.Store) *Service {
 	ring, err := secret.NewKeyRing(map[uint32][]byte{1: make([]byte, 32)}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := New(Deps{Store: db, Hasher: password.NewHasher(2), Ring: ring})
-	s.cache.ttl = 0 // one node
+	s.cache.ttl = 0
 	return s
+}
+
+// eachTwoNodes runs fn, on each database of eachDatabase, with s, a node
+// on db with a pool of n users (rekeyFixture), and other, a node on a
+// store of its own on the same database.
+func eachTwoNodes(t *testing.T, n int, fn func(t *testing.T, db storage.Store, s, other *Service)) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+		db := open()
+		s := rekeyFixture(t, db, n)
+		fn(t, db, s, rekeyService(t, open()))
+	})
+}
+
+// atBatch makes s run fn after its nth committed re-keying batch.
+func atBatch(s *Service, n int, fn func()) {
+	batches := 0
+	s.rekeyHook = func(event string) {
+		if event == "batch" {
+			if batches++; batches == n {
+				fn()
+			}
+		}
+	}
+}
+
+// caseInsensitive is the change TestRekey* make.
+func caseInsensitive(s *Service, ctx context.Context) (*ca.UsernameConfiguration, error) {
+	return s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
+}
+
+// wantRuleKeys checks that the pool is unmarked and every user holds
+// the keys of its rule, and only those, no two users one.
+func wantRuleKeys(t *testing.T, s *Service, db storage.Store) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := s.adminPool(ctx, rekeyPool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.cfg.Rekey != nil {
+		t.Fatalf("the pool is left marked: %+v", p.cfg.Rekey)
+	}
+	holder := map[storage.Lookup]string{}
+	err = eachUser(ctx, db, rekeyPool, func(u *storage.User) error {
+		want := p.ruleLookups(u)
+		if !slices.Equal(u.Lookups, want) {
+			t.Errorf("%s has keys %v, not the pool's %v", u.Username, u.Lookups, want)
+		}
+		for _, l := range want {
+			if h, ok := holder[l]; ok {
+				t.Errorf("%s and %s share %v", h, u.Username, l)
+			}
+			holder[l] = u.Username
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // rawUser is a user as the store holds it under a case-sensitive rule.
@@ -146,13 +223,7 @@ func TestRekeyConcurrentWrites(t *testing.T) {
 		ctx := context.Background()
 		s := rekeyFixture(t, db, 250)
 		batches := 0
-		s.rekeyHook = func(event string) {
-			if event != "batch" {
-				return
-			}
-			if batches++; batches != 1 {
-				return
-			}
+		atBatch(s, 1, func() {
 			// After the first batch (user000..user099) of step 3.
 			wantKind(t, createUser(s, "USER050"), UsernameExists, "")
 			wantKind(t, createUser(s, "USER200"), UsernameExists, "")
@@ -164,8 +235,15 @@ func TestRekeyConcurrentWrites(t *testing.T) {
 			if !found(t, s, "user150") || found(t, s, "USER150") || !found(t, s, "Newbie") || found(t, s, "NEWBIE") {
 				t.Error("during the change, names do not resolve by the old rule")
 			}
+		})
+		hook := s.rekeyHook
+		s.rekeyHook = func(event string) {
+			if event == "batch" {
+				batches++
+			}
+			hook(event)
 		}
-		out, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
+		out, err := caseInsensitive(s, ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,19 +259,10 @@ func TestRekeyConcurrentWrites(t *testing.T) {
 		}
 		wantKind(t, createUser(s, "NewBie"), UsernameExists, "")
 		p, _ := s.adminPool(ctx, rekeyPool)
-		if p.cfg.Rekey != nil || p.caseSensitive() {
-			t.Fatalf("pool after the change: %+v", p.cfg.Rekey)
+		if p.caseSensitive() {
+			t.Fatal("the pool stayed case-sensitive")
 		}
-		// Only the new rule's keys are left.
-		err = eachUser(ctx, db, rekeyPool, func(u *storage.User) error {
-			if len(u.Lookups) != 1 || u.Lookups[0].Key != strings.ToLower(u.Username) {
-				t.Errorf("%s keeps %v", u.Username, u.Lookups)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		wantRuleKeys(t, s, db) // only the new rule's keys are left
 	})
 }
 
@@ -215,7 +284,7 @@ func TestRekeyRollsBack(t *testing.T) {
 				}
 			}
 		}
-		_, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
+		_, err := caseInsensitive(s, ctx)
 		wantKind(t, err, InvalidParameter, "Usernames cannot become case-insensitive: Zed would share a name")
 		p, _ := s.adminPool(ctx, rekeyPool)
 		if p.cfg.Rekey != nil || !p.caseSensitive() {
@@ -238,17 +307,14 @@ func TestRekeyRollsBack(t *testing.T) {
 
 // TestRekeyResumes: a change whose caller gave up mid-way leaves the pool
 // marked and correct (the old rule's names resolve, a new user gets keys
-// of both rules); the next call resumes it.
+// of both rules); the next call resumes it after the last batch
+// committed.
 func TestRekeyResumes(t *testing.T) {
 	eachStore(t, func(t *testing.T, db storage.Store) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s := rekeyFixture(t, db, 250)
-		s.rekeyHook = func(event string) {
-			if event == "batch" {
-				cancel()
-			}
-		}
-		if _, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)}); err == nil {
+		atBatch(s, 1, cancel)
+		if _, err := caseInsensitive(s, ctx); err == nil {
 			t.Fatal("a cancelled change reported success")
 		}
 		s.rekeyHook = nil
@@ -264,13 +330,16 @@ func TestRekeyResumes(t *testing.T) {
 		if !found(t, s, "user249") || found(t, s, "USER249") || found(t, s, "LATE") {
 			t.Fatal("a marked pool does not resolve names by its rule")
 		}
-		out, err := s.UpdateUsernameConfiguration(bg, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
-		// Late, created during the change, sorts first: counted now.
-		if err != nil || *out.UsersRekeyed != 251 {
+		out, err := caseInsensitive(s, bg)
+		// Late, created during the change, sorts before the first
+		// batch's users: a change resumed from its first batch would
+		// visit and count it (251).
+		if err != nil || *out.UsersRekeyed != 250 {
 			t.Fatalf("resumed: %v %v", out, err)
 		}
 		if !found(t, s, "LATE") || !found(t, s, "User249") {
 			t.Fatal("the resumed change did not apply")
 		}
+		wantRuleKeys(t, s, db)
 	})
 }

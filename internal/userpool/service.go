@@ -76,11 +76,18 @@ type Service struct {
 	old       OldPool
 	// imports wakes the import runner (RunImportJobs).
 	imports chan struct{}
-	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time.
+	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time
+	// on this node; the pool's lease, held as node for rekeyLease between
+	// renewals, one at a time across nodes (rekey_claim.go).
 	rekeyMu sync.Mutex
+	// node names this Service as the owner of leases.
+	node string
+	// rekeyLease is how long a lease lasts unrenewed (tests shorten it).
+	rekeyLease time.Duration
 	// rekeyHook, set by tests, runs after the read-only check of a
-	// change of sign-in rule ("checked") and after each committed
-	// re-keying batch ("batch").
+	// change of sign-in rule ("checked"), inside each re-keying batch
+	// once its users are read ("listed") and after each committed batch
+	// ("batch").
 	rekeyHook func(event string)
 	// importHook, set by tests, runs after each batch an import job
 	// commits.
@@ -105,7 +112,7 @@ func New(d Deps) *Service {
 	if lockCap <= 0 {
 		lockCap = DefaultLockoutMax
 	}
-	return &Service{
+	s := &Service{
 		sms:       sms,
 		store:     d.Store,
 		tokens:    d.Tokens,
@@ -126,6 +133,8 @@ func New(d Deps) *Service {
 		kms:       d.KMS,
 		imports:   make(chan struct{}, 1),
 	}
+	s.node, s.rekeyLease = secret.RandomString(16, secret.Alnum), rekeyLease
+	return s
 }
 
 type regionKey struct{}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
+	"github.com/cognate-dev/cognate/internal/storage"
 )
 
 // A new database is made with auto_vacuum = INCREMENTAL, so that the pages
@@ -18,7 +18,7 @@ import (
 
 // reclaimTime is how long one transaction of ReclaimSpace aims to take, so
 // that other writes wait about that long at most; its pages start at 128
-// (512 KiB) and shrink or grow (sqlstore.NextBatch), within reclaimMin and
+// (512 KiB) and shrink or grow (storage.NextBatch), within reclaimMin and
 // reclaimMax, as the transactions take longer than reclaimTime or less
 // than half of it.
 // (Measured at a fixed 1,024 pages: 150 ms a transaction on a busy
@@ -49,7 +49,7 @@ func (b *backend) ReclaimSpace(ctx context.Context) error {
 		if n < pages {
 			return nil
 		}
-		pages = sqlstore.NextBatch(pages, took, reclaimTime, reclaimMin, reclaimMax)
+		pages = storage.NextBatch(pages, took, reclaimTime, reclaimMin, reclaimMax)
 	}
 }
 

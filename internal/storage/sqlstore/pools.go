@@ -49,7 +49,7 @@ func (s pools) Update(ctx context.Context, p storage.Pool) error {
 // batch its own transaction, so that deleting a large pool never holds the
 // database's writer (SQLite has one) for long: other pools' writes wait for
 // one batch at most. The batch grows or shrinks to take about
-// deleteBatchTime, whatever the machine's speed and load (see NextBatch). After each batch
+// deleteBatchTime, whatever the machine's speed and load (see storage.NextBatch). After each batch
 // the deletion checkpoints (see Checkpointer): the pages a batch rewrote
 // are copied into the database by the deletion, while other writes go on,
 // and not by the commit of whichever write comes next. A user created
@@ -103,26 +103,9 @@ const (
 )
 
 // nextDeleteBatch is the size of Pools.Delete's next batch after one of
-// batch users took took (see NextBatch).
+// batch users took took (see storage.NextBatch).
 func nextDeleteBatch(batch int, took time.Duration) int {
-	return NextBatch(batch, took, deleteBatchTime, deleteBatchMin, deleteBatchMax)
-}
-
-// NextBatch sizes the next of a series of transactions that should each take
-// about target, after one of n items took took: in proportion after a slower
-// one, half as large again after one quicker than half of target, within lo
-// and hi. Growing by half, not doubling, keeps a quick transaction from being
-// followed by one that takes twice the target or more (the time per item
-// varies with what the items touch); shrinking in proportion, not by half,
-// brings a batch that took ten times its target back at once.
-func NextBatch(n int, took, target time.Duration, lo, hi int) int {
-	switch {
-	case took > target:
-		n = int(int64(n) * int64(target) / int64(took))
-	case took < target/2:
-		n += max(n/2, 1)
-	}
-	return min(max(n, lo), hi)
+	return storage.NextBatch(batch, took, deleteBatchTime, deleteBatchMin, deleteBatchMax)
 }
 
 // poolListing is Pools.List for page tokens.

@@ -184,6 +184,7 @@ func (s scope) Security() storage.Security { return security{s} }
 func (s scope) DeletedSubs() storage.DeletedSubs {
 	return deletedSubs{s}
 }
+func (s scope) Leases() storage.Leases { return leases{s} }
 
 // read returns the querier for reads.
 func (s scope) read() reader {
