@@ -86,6 +86,13 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 		}
 		out = items
 	}
+	// The reads are separate statements: a user whose username key
+	// changes between two of them (a re-key's last step) may be read by
+	// both, and is kept once.
+	seen := make(map[string]bool, len(out))
+	for _, k := range out {
+		seen[k.u.Sub] = true
+	}
 	from, inclusive := max(lo, after[0]), lo != "" && after[0] < lo
 	batch := 0
 	for len(out) < n {
@@ -109,7 +116,8 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 			return nil, err
 		}
 		for _, k := range items {
-			if k.current {
+			if k.current && !seen[k.u.Sub] {
+				seen[k.u.Sub] = true
 				out = append(out, k)
 			}
 			if len(out) == n {

@@ -76,7 +76,7 @@ func testSkipQueries(t *testing.T, st *sqlstore.Store) {
 	if err := st.Users().CreateMany(ctx, us); err != nil {
 		t.Fatal(err)
 	}
-	counted, reads := sqlstore.CountReads(st)
+	counted, reads := sqlstore.CountReads(st, nil)
 	lists := map[string]func(storage.Page) ([]storage.User, string, error){
 		"List": func(pg storage.Page) ([]storage.User, string, error) {
 			return counted.Users().List(ctx, pool.ID, pg)
@@ -137,4 +137,76 @@ func subIndex(sub string) int {
 	var i int
 	fmt.Sscanf(sub[len(sub)-12:], "%d", &i)
 	return i
+}
+
+// TestUsernameOrderListsAUserOncePerPage: a page of the username order may
+// take several reads (the users without a username key, then the keys); a
+// user given its first username key between two of them is on the page
+// once, not twice.
+func TestUsernameOrderListsAUserOncePerPage(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db.sqlite"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		testOncePerPage(t, st.Store)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		_, url := pgSchema(t, "byname")
+		st, err := postgres.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		testOncePerPage(t, st.Store)
+	})
+}
+
+func testOncePerPage(t *testing.T, st *sqlstore.Store) {
+	ctx := t.Context()
+	pool := storage.Pool{ID: "us-east-1_once", Region: "us-east-1", Name: "once", Config: []byte(`{}`),
+		CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
+	if err := st.Pools().Create(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	user := func(sub, key string) storage.User {
+		u := storage.User{PoolID: pool.ID, Sub: sub, Username: sub, Status: "CONFIRMED", Enabled: true,
+			CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
+		if key != "" {
+			u.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: key}}
+		}
+		if err := st.Users().Create(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	named := user("sub-b", "b")
+	unnamed := user("sub-a", "")
+	first := true
+	counted, _ := sqlstore.CountReads(st, func() {
+		if !first {
+			return
+		}
+		first = false
+		u, err := st.Users().GetBySub(ctx, pool.ID, unnamed.Sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: "c"}}
+		if err := st.Users().Put(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	})
+	items, _, err := counted.Users().List(ctx, pool.ID, storage.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range items {
+		got = append(got, u.Sub)
+	}
+	if want := []string{unnamed.Sub, named.Sub}; !slices.Equal(got, want) {
+		t.Errorf("listed %v, want %v", got, want)
+	}
 }
