@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -208,5 +210,92 @@ func testOncePerPage(t *testing.T, st *sqlstore.Store) {
 	}
 	if want := []string{unnamed.Sub, named.Sub}; !slices.Equal(got, want) {
 		t.Errorf("listed %v, want %v", got, want)
+	}
+}
+
+// TestUsernameOrderTokens: a List token made before migration 0023 (the
+// listing, the pool, then the username key and sub of the last user, as
+// users_by_username ordered them) resumes after that user, and so does a
+// token whose user was deleted since.
+func TestUsernameOrderTokens(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db.sqlite"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		testTokens(t, st.Store)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		_, url := pgSchema(t, "byname")
+		st, err := postgres.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		testTokens(t, st.Store)
+	})
+}
+
+func testTokens(t *testing.T, st *sqlstore.Store) {
+	ctx := t.Context()
+	pool := storage.Pool{ID: "us-east-1_tokens", Region: "us-east-1", Name: "tokens", Config: []byte(`{}`),
+		CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
+	if err := st.Pools().Create(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"", "a", "b", "c"} {
+		u := storage.User{PoolID: pool.ID, Sub: "sub-" + key, Username: "u" + key, Status: "CONFIRMED", Enabled: true,
+			CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
+		if key != "" {
+			u.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: key}}
+		}
+		if err := st.Users().Create(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	token := func(key, sub string) string {
+		b, err := json.Marshal([]string{"users", pool.ID, key, sub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	list := func(tok string) []string {
+		t.Helper()
+		items, next, err := st.Users().List(ctx, pool.ID, storage.Page{Token: tok, Limit: 10})
+		if err != nil || next != "" {
+			t.Fatalf("List(%q) = %v, next %q", tok, err, next)
+		}
+		var subs []string
+		for _, u := range items {
+			subs = append(subs, u.Sub)
+		}
+		return subs
+	}
+	for _, c := range []struct {
+		tok  string
+		want []string
+	}{
+		{token("", "sub-"), []string{"sub-a", "sub-b", "sub-c"}},
+		{token("a", "sub-a"), []string{"sub-b", "sub-c"}},
+		{token("c", "sub-c"), nil},
+	} {
+		if got := list(c.tok); !slices.Equal(got, c.want) {
+			t.Errorf("after an old token: %v, want %v", got, c.want)
+		}
+	}
+	_, next, err := st.Users().List(ctx, pool.ID, storage.Page{Limit: 2}) // "" and a
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next != token("a", "sub-a") {
+		t.Errorf("List's token %q, want the old form %q", next, token("a", "sub-a"))
+	}
+	if err := st.Users().Delete(ctx, pool.ID, "sub-a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(next); !slices.Equal(got, []string{"sub-b", "sub-c"}) {
+		t.Errorf("after a deleted user's token: %v, want [sub-b sub-c]", got)
 	}
 }
