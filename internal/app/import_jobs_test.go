@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -234,6 +235,15 @@ func TestUserImportJob(t *testing.T) {
 			jobs := result(s.idp.ListUserImportJobs(ctx, &cip.ListUserImportJobsInput{UserPoolId: aws.String(poolID), MaxResults: aws.Int32(10)})).must(t)
 			if len(jobs.UserImportJobs) != 1 || aws.ToString(jobs.UserImportJobs[0].JobId) != *job.JobId {
 				t.Fatalf("ListUserImportJobs: %d jobs", len(jobs.UserImportJobs))
+			}
+			// Imported users are listed, in username order, as a created one is.
+			for _, limit := range []int32{1, 60} {
+				if got, want := s.listInOrder(poolID, "", limit), []string{"ann", "bob", "carl", "dora", "gil", "zed"}; !reflect.DeepEqual(got, want) {
+					t.Errorf("ListUsers by %d after the import: %v, want %v", limit, got, want)
+				}
+				if got := s.listInOrder(poolID, `username = "gil"`, limit); !reflect.DeepEqual(got, []string{"gil"}) {
+					t.Errorf("ListUsers username = gil by %d: %v", limit, got)
+				}
 			}
 
 			s.stop()

@@ -203,3 +203,67 @@ func TestListUsersCaseInsensitivePool(t *testing.T) {
 		}
 	})
 }
+
+// listInOrder pages through ListUsers limit users at a time and returns
+// the usernames in the order given.
+func (s *server) listInOrder(poolID, filter string, limit int32) []string {
+	s.t.Helper()
+	names := []string{}
+	in := &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(limit)}
+	if filter != "" {
+		in.Filter = aws.String(filter)
+	}
+	for range 100 {
+		out := result(s.idp.ListUsers(ctx, in)).must(s.t)
+		for _, u := range out.Users {
+			names = append(names, aws.ToString(u.Username))
+		}
+		if out.PaginationToken == nil {
+			return names
+		}
+		in.PaginationToken = out.PaginationToken
+	}
+	s.t.Fatalf("ListUsers %q: pages never end", filter)
+	return nil
+}
+
+// TestListUsersUsernameOrder: users come in the order of their username
+// key (lower-cased in a case-insensitive pool; the generated username in
+// a pool whose users sign in by email), each once, at every page size.
+func TestListUsersUsernameOrder(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *server) {
+		insensitive := s.pool(&cip.CreateUserPoolInput{
+			UsernameConfiguration: &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)},
+		})
+		for _, name := range []string{"Carol", "alice", "Bob", "dave"} {
+			s.user(insensitive, name, "Passw0rd!")
+		}
+		byEmail := s.pool(&cip.CreateUserPoolInput{
+			UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		})
+		for i := range 5 {
+			s.user(byEmail, fmt.Sprintf("u%d@example.com", i), "Passw0rd!", attr("email", fmt.Sprintf("u%d@example.com", i)))
+		}
+		generated, _ := s.listUsers(byEmail, "", 60) // sorted
+		if len(generated) != 5 {
+			t.Fatalf("pool by email: %v", generated)
+		}
+		for _, limit := range []int32{1, 2, 60} {
+			if got, want := s.listInOrder(insensitive, "", limit), []string{"alice", "Bob", "Carol", "dave"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("case-insensitive pool by %d: %v, want %v", limit, got, want)
+			}
+			if got, want := s.listInOrder(insensitive, `username ^= "C"`, limit), []string{"Carol"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("case-insensitive pool, username ^= C, by %d: %v, want %v", limit, got, want)
+			}
+			if got := s.listInOrder(byEmail, "", limit); !reflect.DeepEqual(got, generated) {
+				t.Errorf("pool by email by %d: %v, want %v", limit, got, generated)
+			}
+			if got := s.listInOrder(byEmail, `username = "`+generated[3]+`"`, limit); !reflect.DeepEqual(got, generated[3:4]) {
+				t.Errorf("pool by email, username = %s, by %d: %v", generated[3], limit, got)
+			}
+			if got := s.listInOrder(byEmail, `username ^= "u"`, limit); len(got) != 0 {
+				t.Errorf("pool by email, username ^= u (an email), by %d: %v, want none", limit, got)
+			}
+		}
+	})
+}

@@ -17,6 +17,7 @@ func init() {
 		test{"FollowsWrites", testSearchFollowsWrites},
 		test{"LongValues", testSearchLongValues},
 		test{"Tokens", testSearchTokens},
+		test{"UsernamePrefixBounds", testSearchUsernamePrefixBounds},
 	)
 }
 
@@ -137,6 +138,30 @@ func testSearchPaging(t *testing.T, f *fixture) {
 	checkPaging(t, f.ctx, lister(storage.UserFilter{Key: storage.SearchUsername, Value: "user-", Prefix: true}), subs(prefixed))
 	checkPaging(t, f.ctx, lister(storage.UserFilter{Key: storage.SearchStatus, Value: "CONFIRMED"}), subs(same))
 	checkPaging(t, f.ctx, lister(storage.UserFilter{Key: storage.SearchEnabled, Value: "true"}), subs(same))
+}
+
+// testSearchUsernamePrefixBounds: a username prefix that ends in a
+// multibyte character finds the keys that continue it with any character,
+// up to the last code point below U+10FFFF, and no key that only shares
+// its first bytes; pages follow key order.
+func testSearchUsernamePrefixBounds(t *testing.T, f *fixture) {
+	p := f.pool()
+	byKey := map[string]storage.User{}
+	for _, key := range []string{"e", "é", "éa", "é😀", "é\U0010FFFD", "ê", "éé", "f", "\u00e9\u0301"} {
+		u := f.newUser(p.ID, key)
+		u.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: key}}
+		must(t, f.Users().Create(f.ctx, u))
+		byKey[key] = u
+	}
+	list := func(prefix string) lister {
+		return keysOf(func(ctx context.Context, pg storage.Page) ([]storage.User, string, error) {
+			return f.Users().Search(ctx, p.ID, storage.UserFilter{Key: storage.SearchUsername, Value: prefix, Prefix: true}, pg)
+		}, func(u storage.User) string { return u.Lookups[0].Key })
+	}
+	checkPaging(t, f.ctx, list("é"), []string{"é", "éa", "éé", "\u00e9\u0301", "é😀", "é\U0010FFFD"})
+	checkPaging(t, f.ctx, list("e"), []string{"e"})
+	checkPaging(t, f.ctx, list("é\U0010FFFD"), []string{"é\U0010FFFD"})
+	checkPaging(t, f.ctx, list("\xc3"), nil) // not UTF-8: no key starts with it
 }
 
 // testSearchFollowsWrites: Put, a rolled-back Put and Delete change what

@@ -112,7 +112,7 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 		`INSERT INTO users (pool_id, sub, username, username_key, status, enabled, attributes, password_hash, srp_salt,
 			srp_verifier, password_changed_at, lookups, created_at, updated_at)
 			SELECT CASE WHEN i % 2 = 0 THEN 'p1' ELSE 'p2' END, 'sub' || i, 'user' || i, 'user' || i, 'CONFIRMED', true,
-				'{}', '', '', '', 0, '[]', 0, 0 FROM generate_series(1, 40000) i`,
+				'{}', '', '', '', 0, '[]', 0, 0 FROM generate_series(1, 100000) i`,
 		`INSERT INTO user_search (pool_id, attr_name, attr_value, sub)
 			SELECT pool_id, 'email', username || '@example.com', sub FROM users`,
 		`INSERT INTO user_lookups (pool_id, kind, lookup_key, sub) SELECT pool_id, 'username', username_key, sub FROM users`,
@@ -130,6 +130,8 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 		{"list-first", sqlstore.UsernameQueries["no-username"], "users_without_username", []any{"p1", "", 61}},
 		{"list-first-named", sqlstore.UsernameQueries["after"], "Index Scan using user_lookups_pkey", []any{"p1", "", 61}},
 		{"list-next", sqlstore.UsernameQueries["after"], "lookup_key > ", []any{"p1", "user8888", 61}},
+		{"list-deep", sqlstore.UsernameQueries["after"], "lookup_key > ", []any{"p1", "user99990", 61}},
+		{"list-skip-batch", sqlstore.UsernameQueries["after"], "lookup_key > ", []any{"p1", "user1", 1000}},
 		{"username-exact", sqlstore.UsernameQueries["exact"], "lookup_key = ", []any{"p1", "user8888", "", 61}},
 		{"attr-prefix", search["attr"][1], "attr_value >= ", []any{"p1", "email", "user99", "user99\U0010FFFF", 61}},
 		{"attr-prefix-next", search["attr"][2], "attr_value >= ", []any{"p1", "email", "user995", "user99\U0010FFFF", "user995@example.com", "sub995", 61}},
@@ -152,7 +154,8 @@ func TestListAndSearchUseIndexesPostgres(t *testing.T) {
 		}
 		rows.Close()
 		text := strings.Join(plan, "\n")
-		if strings.Contains(text, "Seq Scan on user") || (strings.Contains(c.name, "list") && strings.Contains(text, "Sort")) {
+		if strings.Contains(text, "Seq Scan on user") || (strings.Contains(c.name, "list") && strings.Contains(text, "Sort")) ||
+			(strings.Contains(c.name, "username") || strings.Contains(c.name, "list")) && strings.Contains(text, "Hash") {
 			t.Errorf("%s scans a table:\n%s", c.name, text)
 		}
 		if !strings.Contains(text, c.want) {

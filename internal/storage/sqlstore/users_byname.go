@@ -86,35 +86,55 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 		}
 		out = items
 	}
+	// The reads are separate statements: a user whose username key
+	// changes between two of them (a re-key's last step) may be read by
+	// both, and is kept once.
+	seen := make(map[string]bool, len(out))
+	for _, k := range out {
+		seen[k.u.Sub] = true
+	}
 	from, inclusive := max(lo, after[0]), lo != "" && after[0] < lo
+	batch := 0
 	for len(out) < n {
-		want := n - len(out)
+		// Each read asks for the users still wanted, or twice the last
+		// read's rows when that was more (up to maxSkipBatch): rows left
+		// out (a re-key's second keys, which may all sort after the
+		// users' first) then cost a few reads, not one each.
+		batch = max(n-len(out), min(2*batch, maxSkipBatch))
 		var rows Rows
 		var err error
 		switch {
 		case hi == "":
-			rows, err = s.s.read().Query(ctx, usernameAfterQuery, poolID, from, want)
+			rows, err = s.s.read().Query(ctx, usernameAfterQuery, poolID, from, batch)
 		case inclusive:
-			rows, err = s.s.read().Query(ctx, usernameFromQuery, poolID, from, hi, want)
+			rows, err = s.s.read().Query(ctx, usernameFromQuery, poolID, from, hi, batch)
 		default:
-			rows, err = s.s.read().Query(ctx, usernameNextQuery, poolID, from, hi, want)
+			rows, err = s.s.read().Query(ctx, usernameNextQuery, poolID, from, hi, batch)
 		}
 		items, err := collect(rows, err, scanKeyed)
 		if err != nil {
 			return nil, err
 		}
 		for _, k := range items {
-			if k.current {
+			if k.current && !seen[k.u.Sub] {
+				seen[k.u.Sub] = true
 				out = append(out, k)
 			}
+			if len(out) == n {
+				return out, nil
+			}
 		}
-		if len(items) < want {
+		if len(items) < batch {
 			break
 		}
 		from, inclusive = items[len(items)-1].key, false
 	}
 	return out, nil
 }
+
+// maxSkipBatch bounds the rows one read of byUsername asks for beyond the
+// users still wanted.
+const maxSkipBatch = 1000
 
 // byUsernameExact reads the users whose username key is key, after the
 // token's sub: at most one, or those without a key when key is "".
