@@ -113,7 +113,8 @@ var ErrOldResetRequired = errors.New("userpool: the old Cognito pool requires a 
 var ErrOldBusy = errors.New("userpool: the old Cognito pool throttles requests")
 
 // SetCognitoSource makes the pool remember src as the pool it was copied
-// from, turning the lazy migration on; nil forgets it, turning it off.
+// from, turning the lazy migration on; nil forgets it, turning it off
+// (the pool stays marked as copied: removeUser).
 func (s *Service) SetCognitoSource(ctx context.Context, poolID string, src *CognitoSource) error {
 	return s.updatePool(ctx, poolID, func(_ *storage.Pool, cfg *poolConfig) error {
 		if src == nil {
@@ -127,7 +128,7 @@ func (s *Service) SetCognitoSource(ctx context.Context, poolID string, src *Cogn
 				st.Sealed[name] = s.ring.Seal([]byte(v), sourceSecretAAD(poolID, name))
 			}
 		}
-		cfg.CognitoSource = st
+		cfg.CognitoSource, cfg.CognitoCopied = st, true
 		return nil
 	})
 }

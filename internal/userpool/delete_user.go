@@ -29,13 +29,15 @@ func (s *Service) DeleteUser(ctx context.Context, in *cip.DeleteUserRequest) (*E
 	return &Empty{}, nil
 }
 
-// removeUser deletes the user sub of pool p. In a pool that migrates from
-// Cognito it records the sub in the same transaction: the old pool still
-// knows the user, and without the record the next password sign-in or
-// ForgotPassword of that name would create them again, undoing the
-// deletion (migrateFromSource and CopyUser refuse a recorded sub).
+// removeUser deletes the user sub of pool p. In a pool copied from
+// Cognito, while it migrates and after, it records the sub in the same
+// transaction: the old pool still knows the user, and without the record
+// the next password sign-in or ForgotPassword of that name would create
+// them again, undoing the deletion, as would a later copy run, which turns
+// the migration on again (migrateFromSource and CopyUser refuse a
+// recorded sub).
 func (s *Service) removeUser(ctx context.Context, p *pool, sub string) error {
-	if p.cfg.CognitoSource == nil {
+	if p.cfg.CognitoSource == nil && !p.cfg.CognitoCopied {
 		return s.store.Users().Delete(ctx, p.rec.ID, sub)
 	}
 	return s.store.InTx(ctx, func(tx storage.Stores) error {
