@@ -48,3 +48,53 @@ func testMigrateFromCognitoDeletedAfterFinish(t *testing.T, backend string) {
 		t.Error("bob signed in after his deletion")
 	}
 }
+
+// TestMigrateFromCognitoMembershipsRerun: a copy run adds old group
+// memberships to the users it copies, never to a user it left as found:
+// alice, removed from admins here after the first run, is not put back
+// (a revoked privilege stays revoked), and dave, a name created on the
+// old pool in admins after the first run and taken here meanwhile by
+// someone else (another sub), does not make that someone an admin.
+func TestMigrateFromCognitoMembershipsRerun(t *testing.T) {
+	for _, backend := range backends(t) {
+		t.Run(backend, func(t *testing.T) { testMigrateFromCognitoMembershipsRerun(t, backend) })
+	}
+}
+
+func testMigrateFromCognitoMembershipsRerun(t *testing.T, backend string) {
+	old := newOldCognito(t)
+	s := startRP(t, backend, nil)
+	old.migrate(t, s, old.pool)
+	groupsOf := func(name string) []string {
+		t.Helper()
+		out := result(s.idp.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &old.pool, Username: aws.String(name)})).must(t)
+		var names []string
+		for _, g := range out.Groups {
+			names = append(names, *g.GroupName)
+		}
+		return names
+	}
+	if g := groupsOf("alice"); len(g) != 1 {
+		t.Fatalf("alice after the first run: %v", g)
+	}
+	result(s.idp.AdminRemoveUserFromGroup(ctx, &cip.AdminRemoveUserFromGroupInput{UserPoolId: &old.pool, GroupName: aws.String("admins"),
+		Username: aws.String("alice")})).must(t)
+	old.user(old.pool, "dave", "Dave-pass-123", attr("email", "dave@example.com"))
+	result(old.idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &old.pool, GroupName: aws.String("admins"),
+		Username: aws.String("dave")})).must(t)
+	s.user(old.pool, "dave", "Other-dave-12", attr("email", "other-dave@example.com"))
+	// erin, new on the old pool and in admins, is copied with her membership.
+	old.user(old.pool, "erin", "Erin-pass-123", attr("email", "erin@example.com"))
+	result(old.idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &old.pool, GroupName: aws.String("admins"),
+		Username: aws.String("erin")})).must(t)
+
+	counts := old.migrate(t, s, old.pool)
+	for name, want := range map[string]int{"alice": 0, "dave": 0, "erin": 1} {
+		if g := groupsOf(name); len(g) != want {
+			t.Errorf("%s after the second run: groups %v, want %d", name, g, want)
+		}
+	}
+	if counts["users"] != 1 || counts["memberships"] != 1 {
+		t.Errorf("second run: %s", counts)
+	}
+}
