@@ -98,3 +98,20 @@ func testMigrateFromCognitoMembershipsRerun(t *testing.T, backend string) {
 		t.Errorf("second run: %s", counts)
 	}
 }
+
+// TestMigrateFromCognitoUIRerun: a copy run leaves a managed login CSS set
+// here since the first run as it is, as it leaves every record it finds.
+func TestMigrateFromCognitoUIRerun(t *testing.T) {
+	old := newOldCognito(t)
+	s := startRP(t, "sqlite", nil)
+	old.migrate(t, s, old.pool)
+	const css = ".banner-customizable { background-color: #654321; }"
+	result(s.idp.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: &old.pool, CSS: aws.String(css)})).must(t)
+	if counts := old.migrate(t, s, old.pool); counts["UI customizations"] != 0 || counts["UI customizations existing"] != 1 {
+		t.Errorf("second run: %s", counts)
+	}
+	ui := result(s.idp.GetUICustomization(ctx, &cip.GetUICustomizationInput{UserPoolId: &old.pool})).must(t).UICustomization
+	if got := aws.ToString(ui.CSS); got != css {
+		t.Errorf("CSS after the second run: %q, want the one set here", got)
+	}
+}
