@@ -76,3 +76,38 @@ func TestCopyUserRacesDeletion(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoveUserReadsSourceInTx: a node whose cached pool settings predate
+// the copy's SetCognitoSource (another process, up to cacheTTL ago) still
+// records the deletion of a copied user: the deletion reads the settings
+// in its transaction.
+func TestRemoveUserReadsSourceInTx(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		const poolID = "us-east-1_staleset1"
+		doc, _ := json.Marshal(&poolConfig{UserPoolType: cip.UserPoolType{Policies: &cip.UserPoolPolicyType{PasswordPolicy: &cip.PasswordPolicyType{}}}})
+		now := time.Now().UTC()
+		if err := db.Pools().Create(ctx, storage.Pool{ID: poolID, Region: "us-east-1", Name: "p", Config: doc, CreatedAt: now, UpdatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		server := New(Deps{Store: db}) // keeps its cache: cacheTTL
+		if _, err := server.loadPool(ctx, poolID); err != nil {
+			t.Fatal(err)
+		}
+		copier := New(Deps{Store: db}) // the copy command's process
+		if err := copier.SetCognitoSource(ctx, poolID, &CognitoSource{Region: "us-east-1", UserPoolID: poolID, ClientID: "c"}); err != nil {
+			t.Fatal(err)
+		}
+		const sub = "5e1f0c1e-0000-4000-8000-000000000002"
+		ou := &OldUser{Username: "bob", Status: "CONFIRMED", Enabled: true, Attributes: map[string]string{"sub": sub}}
+		if created, err := copier.CopyUser(ctx, poolID, ou); !created || err != nil {
+			t.Fatalf("copy: %v, %v", created, err)
+		}
+		if _, err := server.AdminDeleteUser(ctx, &cip.AdminDeleteUserRequest{UserPoolId: poolID, Username: "bob"}); err != nil {
+			t.Fatal(err)
+		}
+		if created, err := copier.CopyUser(ctx, poolID, ou); !errors.Is(err, ErrDeletedHere) || created {
+			t.Errorf("copy after the deletion: %v, %v; want ErrDeletedHere", created, err)
+		}
+	})
+}
