@@ -346,6 +346,15 @@ func (s *Service) migrateFromSource(ctx context.Context, p *pool, cl *client, sr
 	if err != nil {
 		return nil, err
 	}
+	// A deleted user is refused before the password is hashed, so that
+	// their right old password costs no more than a wrong one; the
+	// transaction below checks again.
+	if gone, err := s.store.DeletedSubs().Has(ctx, p.rec.ID, u.Sub); err != nil || gone {
+		if gone {
+			s.log.Info("Cognito source: a user deleted here is not created again", "pool", p.rec.ID, "sub", u.Sub)
+		}
+		return nil, cmp.Or(err, errNotMigrated)
+	}
 	u.Status = status
 	if pw != "" {
 		np, err := s.hashPassword(ctx, p, u, pw)
