@@ -297,6 +297,12 @@ func (c *copier) users(ctx context.Context, id string, mfaOn bool) error {
 				c.counts["users skipped (deleted here)"]++
 				continue
 			}
+			if errors.Is(err, userpool.ErrNameTaken) {
+				// Someone else here holds the name: left as is.
+				c.counts["users skipped (name taken here)"]++
+				fmt.Fprintf(c.opts.Log, "user %s not copied: another user (another sub) holds the name here\n", name)
+				continue
+			}
 			if err != nil {
 				c.failed("users", name, err)
 				continue

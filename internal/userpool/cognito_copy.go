@@ -55,10 +55,15 @@ func (s *Service) CopyUserPoolClient(ctx context.Context, id string, in *cip.Cre
 // copy run does not bring the user back.
 var ErrDeletedHere = errors.New("userpool: the user was deleted here during the migration")
 
+// ErrNameTaken is CopyUser's refusal of a user whose username another
+// user (another sub) holds here: that user is someone else, left as is.
+var ErrNameTaken = errors.New("userpool: another user holds the username here")
+
 // CopyUser creates the user ou describes, with its sub, status and
 // enabled flag and no password, unless the pool has a user with that
-// username or sub; it reports whether it created one. A sub deleted here
-// during the migration is ErrDeletedHere.
+// sub; it reports whether it created one. A sub deleted here during the
+// migration is ErrDeletedHere; a username another user holds here is
+// ErrNameTaken.
 func (s *Service) CopyUser(ctx context.Context, poolID string, ou *OldUser) (bool, error) {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
@@ -75,7 +80,7 @@ func (s *Service) CopyUser(ctx context.Context, poolID string, ou *OldUser) (boo
 		return false, err
 	}
 	if u, err := s.getByKey(ctx, p, storage.LookupUsername, ou.Username); err == nil && u.Sub != "" {
-		return false, nil
+		return false, ErrNameTaken
 	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return false, err
 	}
