@@ -86,7 +86,7 @@ func copiedThrough(t *testing.T, hook func(w http.ResponseWriter, r *http.Reques
 	}))
 	t.Cleanup(proxy.Close)
 	id, key := old.app.RootCredentials()
-	if _, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), old.idp,
+	if _, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), old.copyClient(),
 		cognitomigrate.Options{UserPoolID: old.pool, AccessKeyID: id, SecretAccessKey: key, Region: "us-east-1", Endpoint: proxy.URL}); err != nil {
 		t.Fatal(err)
 	}

@@ -99,16 +99,22 @@ func (o *oldCognito) migrate(t *testing.T, s *server, poolID string) cognitomigr
 	return o.migrateWith(t, s, cognitomigrate.Options{UserPoolID: poolID, AccessKeyID: id, SecretAccessKey: key})
 }
 
+// copyClient is the client a copy reads o with. It retries as the
+// command's client does (LoadDefaultConfig: the SDK's standard retryer, 3
+// attempts), not once as the tests' clients: under load a kept-alive
+// connection can fail ("use of closed network connection", 1 copy in 24
+// with three test processes on two cores), which that retryer retries
+// (aws-sdk-go-v2 v1.48 aws/retry RetryableConnectionError) and an
+// operator never sees. The copy only reads the old pool: a retry is safe.
+func (o *oldCognito) copyClient() *cip.Client {
+	return cip.New(o.idp.Options(), func(opts *cip.Options) { opts.RetryMaxAttempts = 3 })
+}
+
 // migrateWith runs the copy with opts, against o.
 func (o *oldCognito) migrateWith(t *testing.T, s *server, opts cognitomigrate.Options) cognitomigrate.Counts {
 	t.Helper()
 	opts.Region, opts.Endpoint = "us-east-1", o.http.URL
-	// The copy retries as the command's client does (the SDK's standard
-	// retryer), not once as the tests' clients: under load a kept-alive
-	// connection can fail ("use of closed network connection"), which the
-	// SDK retries and an operator never sees.
-	old := cip.New(o.idp.Options(), func(opts *cip.Options) { opts.RetryMaxAttempts = 3 })
-	counts, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), old, opts)
+	counts, err := app.MigrateFromCognito(ctx, s.cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), o.copyClient(), opts)
 	if err != nil {
 		t.Fatalf("MigrateFromCognito: %v", err)
 	}

@@ -65,10 +65,9 @@ type copier struct {
 	svc    *userpool.Service
 	opts   Options
 	counts Counts
-	// deleted holds the users (pool id, NUL, username) not copied because
-	// they were deleted here, whose group memberships are not copied
-	// either.
-	deleted map[string]bool
+	// copied holds the users (pool id, NUL, username) this run created,
+	// whose group memberships it copies (members).
+	copied map[string]bool
 }
 
 // Copy copies the old pools old reaches into svc's storage, keeping their
@@ -77,7 +76,7 @@ type copier struct {
 // exist already are left as they are, so a second run copies only what
 // the first did not.
 func Copy(ctx context.Context, old *cip.Client, svc *userpool.Service, opts Options) (Counts, error) {
-	c := &copier{old: old, svc: svc, opts: opts, counts: Counts{}, deleted: map[string]bool{}}
+	c := &copier{old: old, svc: svc, opts: opts, counts: Counts{}, copied: map[string]bool{}}
 	if c.opts.Log == nil {
 		c.opts.Log = io.Discard
 	}
@@ -296,7 +295,12 @@ func (c *copier) users(ctx context.Context, id string, mfaOn bool) error {
 			if errors.Is(err, userpool.ErrDeletedHere) {
 				// Deleted here during the migration: the deletion is final.
 				c.counts["users skipped (deleted here)"]++
-				c.deleted[id+"\x00"+name] = true
+				continue
+			}
+			if errors.Is(err, userpool.ErrNameTaken) {
+				// Someone else here holds the name: left as is.
+				c.counts["users skipped (name taken here)"]++
+				fmt.Fprintf(c.opts.Log, "user %s not copied: another user (another sub) holds the name here\n", name)
 				continue
 			}
 			if err != nil {
@@ -304,6 +308,7 @@ func (c *copier) users(ctx context.Context, id string, mfaOn bool) error {
 				continue
 			}
 			c.made("users", created)
+			c.copied[id+"\x00"+name] = created
 			if created && mfaOn {
 				if err := c.userMFA(ctx, id, name); err != nil {
 					c.failed("user MFA preferences", name, err)
@@ -355,6 +360,7 @@ func (c *copier) groups(ctx context.Context, id string) error {
 			name := aws.ToString(g.GroupName)
 			_, err := c.svc.CreateGroup(ctx, &model.CreateGroupRequest{UserPoolId: id, GroupName: name,
 				Description: aws.ToString(g.Description), RoleArn: aws.ToString(g.RoleArn), Precedence: g.Precedence})
+			created := err == nil
 			if e := userpool.AsError(err); e != nil && e.Kind == userpool.GroupExists {
 				c.made("groups", false)
 			} else if err != nil {
@@ -363,7 +369,7 @@ func (c *copier) groups(ctx context.Context, id string) error {
 			} else {
 				c.made("groups", true)
 			}
-			if err := c.members(ctx, id, name); err != nil {
+			if err := c.members(ctx, id, name, created); err != nil {
 				return err
 			}
 		}
@@ -371,7 +377,13 @@ func (c *copier) groups(ctx context.Context, id string) error {
 	return nil
 }
 
-func (c *copier) members(ctx context.Context, id, group string) error {
+// members copies the old group's memberships of the users this run
+// created, and, when this run created the group too (a run that stopped
+// before its groups resumes), of the users found here with their old sub.
+// A user found here is otherwise left as found: a membership removed here
+// is not given back, and a name someone else (another sub) holds here
+// does not give them the old user's groups.
+func (c *copier) members(ctx context.Context, id, group string, groupCreated bool) error {
 	p := cip.NewListUsersInGroupPaginator(c.old, &cip.ListUsersInGroupInput{UserPoolId: aws.String(id), GroupName: aws.String(group), Limit: aws.Int32(60)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -380,8 +392,8 @@ func (c *copier) members(ctx context.Context, id, group string) error {
 		}
 		for _, u := range page.Users {
 			name := aws.ToString(u.Username)
-			if c.deleted[id+"\x00"+name] {
-				continue // not copied: deleted here
+			if !c.copied[id+"\x00"+name] && (!groupCreated || !c.sameSub(ctx, id, name, u.Attributes)) {
+				continue
 			}
 			_, err := c.svc.AdminAddUserToGroup(ctx, &model.AdminAddUserToGroupRequest{UserPoolId: id, GroupName: group, Username: name})
 			if err != nil {
@@ -392,4 +404,27 @@ func (c *copier) members(ctx context.Context, id, group string) error {
 		}
 	}
 	return nil
+}
+
+// sameSub reports whether the user called name here has the sub of the
+// old user whose attributes are attrs.
+func (c *copier) sameSub(ctx context.Context, id, name string, attrs []types.AttributeType) bool {
+	here, err := c.svc.AdminGetUser(ctx, &model.AdminGetUserRequest{UserPoolId: id, Username: name})
+	if err != nil {
+		return false
+	}
+	sub := func(attrs []model.AttributeType) string {
+		for _, a := range attrs {
+			if a.Name == "sub" {
+				return a.Value
+			}
+		}
+		return ""
+	}(here.UserAttributes)
+	for _, a := range attrs {
+		if aws.ToString(a.Name) == "sub" {
+			return sub != "" && aws.ToString(a.Value) == sub
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package cognitomigrate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -75,7 +76,8 @@ func (c *copier) result(kind, name string, err error) {
 }
 
 // ui copies the managed login CSS of the pool and of clients that have
-// their own (the logo is not copied: Cognito serves it from a URL).
+// their own (the logo is not copied: Cognito serves it from a URL),
+// unless the pool or client has its own here already.
 func (c *copier) ui(ctx context.Context, id string, clients []types.UserPoolClientType) error {
 	targets := []*string{nil}
 	for _, cl := range clients {
@@ -90,9 +92,24 @@ func (c *copier) ui(ctx context.Context, id string, clients []types.UserPoolClie
 		if ui == nil || aws.ToString(ui.CSS) == "" || (clientID != nil && aws.ToString(ui.ClientId) != *clientID) {
 			continue // none, or the pool's, which applies to the client
 		}
+		if c.uiHere(ctx, id, aws.ToString(clientID)) {
+			c.made("UI customizations", false)
+			continue
+		}
 		_, err = c.svc.SetUICustomization(ctx, &model.SetUICustomizationRequest{UserPoolId: id,
 			ClientId: aws.ToString(clientID), CSS: aws.ToString(ui.CSS)})
 		c.result("UI customizations", "of "+aws.ToString(clientID), err)
 	}
 	return nil
+}
+
+// uiHere reports whether the pool (clientID "") or the client has a
+// branding of its own here, set by an earlier run or since.
+func (c *copier) uiHere(ctx context.Context, id, clientID string) bool {
+	out, err := c.svc.GetUICustomization(ctx, &model.GetUICustomizationRequest{UserPoolId: id, ClientId: clientID})
+	if err != nil || out.UICustomization == nil {
+		return false
+	}
+	ui := out.UICustomization
+	return ui.ClientId == cmp.Or(clientID, "ALL") && (ui.CSS != "" || ui.ImageUrl != "")
 }

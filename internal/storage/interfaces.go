@@ -504,12 +504,12 @@ type ProviderLinks interface {
 	Delete(ctx context.Context, poolID, provider, subject string) error
 }
 
-// DeletedSubs records the subs of users deleted from a pool while it
-// migrates lazily from a Cognito pool, so that the migration, which
-// creates a user the old pool knows and this one does not, never brings a
-// deleted user back, nor does a later copy run. The records outlive the
-// migration (a copy run after it ends must not bring them back either);
-// deleting the pool drops them.
+// DeletedSubs records the subs of users deleted from a pool copied from a
+// Cognito pool, so that the lazy migration, which creates a user the old
+// pool knows and this one does not, never brings a deleted user back, nor
+// does a later copy run. Deletions are recorded after the migration ends
+// too, and the records outlive it (a copy run after it ends turns it on
+// again); deleting the pool drops them.
 type DeletedSubs interface {
 	// Add records sub as deleted from the pool; adding it again is no
 	// error; ErrNotFound if the pool does not exist.

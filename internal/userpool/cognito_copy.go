@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -54,19 +55,24 @@ func (s *Service) CopyUserPoolClient(ctx context.Context, id string, in *cip.Cre
 // copy run does not bring the user back.
 var ErrDeletedHere = errors.New("userpool: the user was deleted here during the migration")
 
+// ErrNameTaken is CopyUser's refusal of a user whose username another
+// user (another sub) holds here: that user is someone else, left as is.
+var ErrNameTaken = errors.New("userpool: another user holds the username here")
+
 // CopyUser creates the user ou describes, with its sub, status and
 // enabled flag and no password, unless the pool has a user with that
-// username or sub; it reports whether it created one. A sub deleted here
-// during the migration is ErrDeletedHere.
+// sub; it reports whether it created one. A sub deleted here during the
+// migration is ErrDeletedHere; a username another user holds here is
+// ErrNameTaken.
 func (s *Service) CopyUser(ctx context.Context, poolID string, ou *OldUser) (bool, error) {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
 		return false, err
 	}
-	if gone, err := s.store.DeletedSubs().Has(ctx, poolID, ou.Attributes["sub"]); err != nil {
-		return false, err
-	} else if gone {
-		return false, ErrDeletedHere
+	// Checked first, so that a deleted user whose name another user took
+	// since counts as deleted, not as existing; checked again below.
+	if gone, err := s.store.DeletedSubs().Has(ctx, poolID, ou.Attributes["sub"]); err != nil || gone {
+		return false, cmp.Or(err, ErrDeletedHere)
 	}
 	if _, err := s.store.Users().GetBySub(ctx, poolID, ou.Attributes["sub"]); err == nil {
 		return false, nil
@@ -74,7 +80,7 @@ func (s *Service) CopyUser(ctx context.Context, poolID string, ou *OldUser) (boo
 		return false, err
 	}
 	if u, err := s.getByKey(ctx, p, storage.LookupUsername, ou.Username); err == nil && u.Sub != "" {
-		return false, nil
+		return false, ErrNameTaken
 	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return false, err
 	}
@@ -83,11 +89,24 @@ func (s *Service) CopyUser(ctx context.Context, poolID string, ou *OldUser) (boo
 		return false, err
 	}
 	u.Status = ou.Status
-	err = s.userTx(ctx, func(tx storage.Stores) error { return s.saveUser(ctx, tx, p, u, true) })
-	if err != nil {
-		return false, err
-	}
-	return true, nil
+	created := false
+	err = s.userTx(ctx, func(tx storage.Stores) error {
+		// The record is read in the create's transaction: a deletion
+		// that commits between the reads above and this create either
+		// comes first (its record refuses the create) or conflicts with it.
+		if gone, err := tx.DeletedSubs().Has(ctx, poolID, u.Sub); err != nil || gone {
+			return cmp.Or(err, ErrDeletedHere)
+		}
+		created = false
+		if _, err := tx.Users().GetBySub(ctx, poolID, u.Sub); err == nil {
+			return nil // copied meanwhile (a concurrent run)
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		created = true
+		return s.saveUser(ctx, tx, p, u, true)
+	})
+	return created && err == nil, err
 }
 
 // copiedUser builds the user ou describes, keeping its username and sub.

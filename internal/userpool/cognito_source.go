@@ -113,7 +113,8 @@ var ErrOldResetRequired = errors.New("userpool: the old Cognito pool requires a 
 var ErrOldBusy = errors.New("userpool: the old Cognito pool throttles requests")
 
 // SetCognitoSource makes the pool remember src as the pool it was copied
-// from, turning the lazy migration on; nil forgets it, turning it off.
+// from, turning the lazy migration on; nil forgets it, turning it off
+// (the pool stays marked as copied: removeUser).
 func (s *Service) SetCognitoSource(ctx context.Context, poolID string, src *CognitoSource) error {
 	return s.updatePool(ctx, poolID, func(_ *storage.Pool, cfg *poolConfig) error {
 		if src == nil {
@@ -127,7 +128,7 @@ func (s *Service) SetCognitoSource(ctx context.Context, poolID string, src *Cogn
 				st.Sealed[name] = s.ring.Seal([]byte(v), sourceSecretAAD(poolID, name))
 			}
 		}
-		cfg.CognitoSource = st
+		cfg.CognitoSource, cfg.CognitoCopied = st, true
 		return nil
 	})
 }
@@ -344,6 +345,15 @@ func (s *Service) migrateFromSource(ctx context.Context, p *pool, cl *client, sr
 	u, err := s.copiedUser(p, ou)
 	if err != nil {
 		return nil, err
+	}
+	// A deleted user is refused before the password is hashed, so that
+	// their right old password costs no more than a wrong one; the
+	// transaction below checks again.
+	if gone, err := s.store.DeletedSubs().Has(ctx, p.rec.ID, u.Sub); err != nil || gone {
+		if gone {
+			s.log.Info("Cognito source: a user deleted here is not created again", "pool", p.rec.ID, "sub", u.Sub)
+		}
+		return nil, cmp.Or(err, errNotMigrated)
 	}
 	u.Status = status
 	if pw != "" {

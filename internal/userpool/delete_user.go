@@ -29,17 +29,31 @@ func (s *Service) DeleteUser(ctx context.Context, in *cip.DeleteUserRequest) (*E
 	return &Empty{}, nil
 }
 
-// removeUser deletes the user sub of pool p. In a pool that migrates from
-// Cognito it records the sub in the same transaction: the old pool still
-// knows the user, and without the record the next password sign-in or
-// ForgotPassword of that name would create them again, undoing the
-// deletion (migrateFromSource and CopyUser refuse a recorded sub).
+// removeUser deletes the user sub of pool p. In a pool copied from
+// Cognito, while it migrates and after, it records the sub in the same
+// transaction: the old pool still knows the user, and without the record
+// the next password sign-in or ForgotPassword of that name would create
+// them again, undoing the deletion, as would a later copy run, which turns
+// the migration on again (migrateFromSource and CopyUser refuse a
+// recorded sub). Whether the pool was copied is read in the transaction
+// when p, which may be cached, says no: a copy run in another process may
+// have marked it since (and its mark conflicts with this deletion, which
+// counts the pool's users).
 func (s *Service) removeUser(ctx context.Context, p *pool, sub string) error {
-	if p.cfg.CognitoSource == nil {
-		return s.store.Users().Delete(ctx, p.rec.ID, sub)
-	}
-	return s.store.InTx(ctx, func(tx storage.Stores) error {
-		if err := tx.Users().Delete(ctx, p.rec.ID, sub); err != nil {
+	return s.userTx(ctx, func(tx storage.Stores) error {
+		copied := p.cfg.CognitoSource != nil || p.cfg.CognitoCopied
+		if !copied {
+			rec, err := tx.Pools().Get(ctx, p.rec.ID)
+			if err != nil {
+				return err
+			}
+			cur, err := parsePool(rec)
+			if err != nil {
+				return err
+			}
+			copied = cur.cfg.CognitoSource != nil || cur.cfg.CognitoCopied
+		}
+		if err := tx.Users().Delete(ctx, p.rec.ID, sub); err != nil || !copied {
 			return err
 		}
 		return tx.DeletedSubs().Add(ctx, p.rec.ID, sub)

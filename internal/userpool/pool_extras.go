@@ -22,6 +22,11 @@ type poolExtras struct {
 	// CognitoSource is the Cognito pool this one was copied from, while
 	// its users migrate lazily (cognito_source.go).
 	CognitoSource *storedSource `json:"CognateCognitoSource,omitempty"`
+	// CognitoCopied marks a pool that ever had a CognitoSource: it stays
+	// after the migration ends, so that deletions go on being recorded
+	// (removeUser) and a later copy run, which may turn the migration on
+	// again, does not bring them back.
+	CognitoCopied bool `json:"CognateCognitoCopied,omitempty"`
 	// Rekey marks a pool whose users' lookup keys are changing to a new
 	// sign-in rule (rekey.go).
 	Rekey *rekeyState `json:"CognateRekey,omitempty"`
