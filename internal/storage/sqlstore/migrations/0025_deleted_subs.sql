@@ -1,8 +1,8 @@
--- 0025_deleted_subs: the subs of users deleted from a pool while it
--- migrates lazily from a Cognito pool, so that the migration never
--- creates them again (a deletion here is final, as in Cognito), nor a
--- later copy run. Only pools under migration record them; the records
--- outlive the migration, and deleting the pool drops them.
+-- 0025_deleted_subs: the subs of users deleted from a pool copied from a
+-- Cognito pool, so that neither its lazy migration nor a later copy run
+-- creates them again (a deletion here is final, as in Cognito). Pools
+-- ever copied record them, during the migration and after --finish;
+-- deleting the pool drops them.
 CREATE TABLE deleted_subs (
     pool_id TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
     sub     TEXT NOT NULL,
