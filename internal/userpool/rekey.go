@@ -368,6 +368,14 @@ func (s *Service) rekeyUsers(ctx context.Context, c *rekeyClaim, p *pool, each f
 			}
 			return s.recordProgress(ctx, tx, c, rekeyProgress{Token: next, Count: c.prog.Count + n})
 		})
+		if errors.Is(err, storage.ErrBadPageToken) && pg.Token != "" && pg.Token == c.prog.Token {
+			// A recorded token the store no longer reads (an older
+			// release's, a damaged row): the pass starts over, which is
+			// correct, only slower; failing would fail every resume.
+			s.log.Warn("re-keying: the recorded progress is unreadable; the pass starts over", "lease", c.name)
+			c.prog, pg.Token = rekeyProgress{}, ""
+			continue
+		}
 		if err != nil {
 			return c.prog.Count, err
 		}

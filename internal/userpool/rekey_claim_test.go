@@ -138,3 +138,40 @@ func TestRekeyUserWrittenDuringBatch(t *testing.T) {
 		wantRuleKeys(t, s, db)
 	})
 }
+
+// TestRekeyResumesFromUnreadableProgress: a lease whose progress is not
+// JSON, or whose page token the store no longer reads (a token of an older
+// release, a damaged row), makes the pass start over rather than fail.
+// Before, a token the store refused failed every resume with
+// ErrBadPageToken: the runner warned every RekeyPoll, for good, and the
+// pool stayed marked, refusing every change of its rule.
+func TestRekeyResumesFromUnreadableProgress(t *testing.T) {
+	for what, bad := range map[string]string{"token": `{"Token":"not a page token","Count":7}`, "json": `{"Token":`} {
+		t.Run(what, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, db storage.Store) {
+				ctx, cancel := context.WithCancel(context.Background())
+				s := rekeyFixture(t, db, 250)
+				atBatch(s, 1, cancel)
+				if _, err := caseInsensitive(s, ctx); err == nil {
+					t.Fatal("a cancelled change reported success")
+				}
+				s.rekeyHook = nil
+				bg, name := context.Background(), rekeyLeaseName(rekeyPool)
+				if _, ok, err := db.Leases().Take(bg, name, "damage", s.now(), time.Minute); err != nil || !ok {
+					t.Fatalf("take: %v %v", ok, err)
+				}
+				if err := db.Leases().Renew(bg, name, "damage", s.now(), time.Minute, []byte(bad)); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Leases().Release(bg, name, "damage"); err != nil {
+					t.Fatal(err)
+				}
+				s.resumeRekeys(bg)
+				if !found(t, s, "USER249") {
+					t.Fatalf("progress %s: the resumed change did not complete", bad)
+				}
+				wantRuleKeys(t, s, db)
+			})
+		})
+	}
+}
