@@ -72,8 +72,9 @@ func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Contex
 		c.prog = rekeyProgress{} // unreadable: the pass starts over, which is correct, only slower
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
+	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		t := time.NewTicker(s.rekeyLease / 3)
 		defer t.Stop()
 		for {
@@ -93,8 +94,12 @@ func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Contex
 		}
 	}()
 	release := func() {
+		// The renewer stops before the lease ends: a renewal landing after
+		// the release would hold the lease a whole rekeyLease more, and
+		// none may outlive the call (App.Close closes the store after).
 		close(done)
 		cancel(nil)
+		<-stopped
 		end := leases.Release
 		if c.done {
 			end = leases.Delete

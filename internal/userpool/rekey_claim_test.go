@@ -143,8 +143,8 @@ func TestRekeyUserWrittenDuringBatch(t *testing.T) {
 // JSON, or whose page token the store no longer reads (a token of an older
 // release, a damaged row), makes the pass start over rather than fail.
 // Before, a token the store refused failed every resume with
-// ErrBadPageToken: the runner warned every RekeyPoll, for good, and the
-// pool stayed marked, refusing every change of its rule.
+// ErrBadPageToken: the runner warned every RekeyPoll, for good, the pool
+// stayed marked, and the same change asked again failed too.
 func TestRekeyResumesFromUnreadableProgress(t *testing.T) {
 	for what, bad := range map[string]string{"token": `{"Token":"not a page token","Count":7}`, "json": `{"Token":`} {
 		t.Run(what, func(t *testing.T) {
