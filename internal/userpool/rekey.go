@@ -115,7 +115,10 @@ func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(sig
 		return signInRule{}, 0, err
 	}
 	defer release()
-	if p, err = s.adminPool(ctx, p.rec.ID); err != nil {
+	// Under the lease the pool is read from the store: a cached copy may
+	// show another node's change as it was before that node finished, and
+	// every step of this one would then be refused (sameMark).
+	if p, err = s.storedPool(ctx, p.rec.ID); err != nil {
 		return signInRule{}, 0, err
 	}
 	if rk := p.cfg.Rekey; rk != nil && rk.To != nil {
@@ -278,7 +281,7 @@ func errRekeyMoved() error {
 // before its switch is rolled back, then keys of any other rule are
 // dropped and the mark lifted. It returns the pool as it then is.
 func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string) (*pool, error) {
-	p, err := s.adminPool(ctx, poolID)
+	p, err := s.storedPool(ctx, poolID)
 	if err != nil || p.cfg.Rekey == nil {
 		return p, err
 	}
@@ -301,7 +304,7 @@ func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string)
 	if err := s.setRekeyIf(ctx, c, plain, func(cfg *poolConfig) { cfg.Rekey = nil }); err != nil {
 		return nil, err
 	}
-	return s.adminPool(ctx, poolID)
+	return s.storedPool(ctx, poolID)
 }
 
 // rekeyUsers gives every user of p the keys p.lookupsFor computes, in

@@ -88,3 +88,32 @@ func TestRekeyNodeCachingMark(t *testing.T) {
 		}
 	})
 }
+
+// TestRekeyAfterAnotherNodesChange: a node that cached a pool while
+// another node changed its rule can change the rule again as soon as
+// that change is done: under the lease the pool is read from the store,
+// not the cache. Before, the second change started from the cached
+// mark, found the pool otherwise and failed with
+// ConcurrentModificationException for up to cacheTTL, with no change
+// under way; the runner skipped such a pool likewise.
+func TestRekeyAfterAnotherNodesChange(t *testing.T) {
+	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
+		ctx := context.Background()
+		other.cache.ttl = 2 * time.Second
+		atBatch(s, 1, func() {
+			if _, err := other.adminPool(ctx, rekeyPool); err != nil { // caches the marked pool
+				t.Fatal(err)
+			}
+		})
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if found(t, s, "USER249") {
+			t.Fatal("the pool is not case-sensitive again")
+		}
+		wantRuleKeys(t, s, db)
+	})
+}
