@@ -105,8 +105,11 @@ func (p *pool) withRule(r signInRule) *pool {
 // with, if any. Another node working on the pool's change refuses it with
 // ConcurrentModificationException.
 func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (signInRule, int, error) {
-	s.rekeyMu.Lock() // one change at a time on this node
-	defer s.rekeyMu.Unlock()
+	unlock, err := s.lockRekey(ctx, p.rec.ID)
+	if err != nil {
+		return signInRule{}, 0, err
+	}
+	defer unlock()
 	if _, err := s.adminPool(ctx, p.rec.ID); err != nil {
 		return signInRule{}, 0, err // no lease for a pool that is not there
 	}

@@ -54,6 +54,33 @@ func errLostClaim() error {
 	return errorf(ConcurrentModification, "Another node took over this change of the pool's sign-in rules.")
 }
 
+// lockRekey waits until this node is changing no sign-in rule of pool
+// poolID (or ctx ends) and returns the unlock. The lease cannot keep this
+// node's own calls apart: its owner is the node.
+func (s *Service) lockRekey(ctx context.Context, poolID string) (func(), error) {
+	for {
+		s.rekeyMu.Lock()
+		busy, ok := s.rekeying[poolID]
+		if !ok {
+			done := make(chan struct{})
+			s.rekeying[poolID] = done
+			s.rekeyMu.Unlock()
+			return func() {
+				s.rekeyMu.Lock()
+				delete(s.rekeying, poolID)
+				s.rekeyMu.Unlock()
+				close(done)
+			}, nil
+		}
+		s.rekeyMu.Unlock()
+		select {
+		case <-busy:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // claimRekey takes the lease on pool poolID's change, with its progress,
 // and keeps renewing it until release, which drops it once the change is
 // done and otherwise lets another node take it at once, progress and

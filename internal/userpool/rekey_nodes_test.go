@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,5 +116,52 @@ func TestRekeyAfterAnotherNodesChange(t *testing.T) {
 			t.Fatal("the pool is not case-sensitive again")
 		}
 		wantRuleKeys(t, s, db)
+	})
+}
+
+// TestRekeyPoolsDoNotWait: a node changes two pools' sign-in rules at
+// once: the change of one does not wait for the other's (which may take
+// minutes on a large pool, as the runner's resumes at start-up may too).
+// Before, one lock per node held the second call, an HTTP request, until
+// the first was done.
+func TestRekeyPoolsDoNotWait(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 10)
+		rec, err := db.Pools().Get(ctx, rekeyPool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.ID = "us-east-1_rekeying2"
+		if err := db.Pools().Create(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		second := make(chan error, 1)
+		var checks atomic.Int32 // the hook runs on both changes' goroutines
+		s.rekeyHook = func(event string) {
+			if event != "checked" {
+				return
+			}
+			if checks.Add(1) > 1 {
+				return
+			}
+			// The first pool's change, checked, waits for the second's.
+			go func() {
+				_, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rec.ID, CaseSensitive: ptr(false)})
+				second <- err
+			}()
+			select {
+			case err := <-second:
+				second <- err
+			case <-time.After(3 * time.Second):
+				t.Error("the second pool's change waited for the first's")
+			}
+		}
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-second; err != nil {
+			t.Fatal(err)
+		}
 	})
 }
