@@ -131,7 +131,10 @@ func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Contex
 		if c.done {
 			end = leases.Delete
 		}
-		if err := end(context.WithoutCancel(ctx), c.name, s.node); err != nil {
+		// Bounded: Serve waits for the runner at shutdown.
+		ectx, stop := context.WithTimeout(context.WithoutCancel(ctx), rekeyLease/3)
+		defer stop()
+		if err := end(ectx, c.name, s.node); err != nil {
 			s.log.Warn("re-keying: releasing the lease", "lease", c.name, "err", err)
 		}
 	}
