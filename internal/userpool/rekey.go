@@ -104,7 +104,7 @@ func (p *pool) withRule(r signInRule) *pool {
 // the rule stays. A nil change only resumes the change the pool is marked
 // with, if any. Another node working on the pool's change refuses it with
 // ConcurrentModificationException.
-func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (signInRule, int, error) {
+func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (_ signInRule, _ int, err error) {
 	unlock, err := s.lockRekey(ctx, p.rec.ID)
 	if err != nil {
 		return signInRule{}, 0, err
@@ -117,7 +117,14 @@ func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(sig
 	if err != nil {
 		return signInRule{}, 0, err
 	}
-	defer release()
+	defer func() {
+		// A pool deleted under the lease (its region was checked before)
+		// ends the change: its lease goes too, not kept for nobody.
+		if e := AsError(err); e != nil && e.Kind == ResourceNotFound {
+			c.done = true
+		}
+		release()
+	}()
 	// Under the lease the pool is read from the store: a cached copy may
 	// show another node's change as it was before that node finished, and
 	// every step of this one would then be refused (sameMark).

@@ -175,3 +175,25 @@ func TestRekeyResumesFromUnreadableProgress(t *testing.T) {
 		})
 	}
 }
+
+// TestRekeyPoolDeletedMidChange: a pool deleted while its rule changes
+// ends the change with ResourceNotFoundException and takes the pool's
+// lease with it. Before, the lease was let go with its progress and kept
+// for good, a row per such pool, read by nothing.
+func TestRekeyPoolDeletedMidChange(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 250)
+		atBatch(s, 1, func() {
+			if err := db.Pools().Delete(ctx, rekeyPool); err != nil {
+				t.Fatal(err)
+			}
+		})
+		_, err := caseInsensitive(s, ctx)
+		wantKind(t, err, ResourceNotFound, "")
+		p, ok, err := db.Leases().Take(ctx, rekeyLeaseName(rekeyPool), "other", s.now(), time.Minute)
+		if err != nil || !ok || p != nil {
+			t.Fatalf("the deleted pool's lease: progress %q, taken %v, %v", p, ok, err)
+		}
+	})
+}
