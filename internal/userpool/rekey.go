@@ -118,6 +118,12 @@ func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(sig
 		return signInRule{}, 0, err
 	}
 	defer func() {
+		// A lease the renewer found lost ends ctx: the caller is told why
+		// (ConcurrentModificationException), not that ctx ended.
+		var lost *Error
+		if err != nil && errors.As(context.Cause(ctx), &lost) {
+			err = lost
+		}
 		// A pool deleted under the lease (its region was checked before)
 		// ends the change: its lease goes too, not kept for nobody.
 		if e := AsError(err); e != nil && e.Kind == ResourceNotFound {

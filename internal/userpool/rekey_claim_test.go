@@ -197,3 +197,32 @@ func TestRekeyPoolDeletedMidChange(t *testing.T) {
 		}
 	})
 }
+
+// TestRekeyLeaseLostWhileWaiting: a node whose renewer finds its lease
+// taken while the change waits (here for other nodes' caches) stops with
+// ConcurrentModificationException, as when a batch finds it. Before, the
+// caller got the bare context.Canceled of the claim's context, which the
+// protocol layer answers as an internal error.
+func TestRekeyLeaseLostWhileWaiting(t *testing.T) {
+	eachTwoNodes(t, 20, func(t *testing.T, db storage.Store, s, other *Service) {
+		ctx := context.Background()
+		s.cache.ttl, s.rekeyLease = 2*time.Second, 300*time.Millisecond
+		name := rekeyLeaseName(rekeyPool)
+		s.rekeyHook = func(event string) {
+			if event != "checked" {
+				return
+			}
+			// Once the pool is marked and the change waits for caches.
+			time.AfterFunc(300*time.Millisecond, func() {
+				if err := db.Leases().Release(ctx, name, s.node); err != nil {
+					t.Error(err)
+				}
+				if _, ok, err := db.Leases().Take(ctx, name, other.node, other.now(), time.Minute); err != nil || !ok {
+					t.Errorf("the other node could not take the lease: %v", err)
+				}
+			})
+		}
+		_, err := caseInsensitive(s, ctx)
+		wantKind(t, err, ConcurrentModification, "Another node took over")
+	})
+}
