@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/apigateway"
@@ -333,11 +334,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	// The background jobs end before Serve returns, and so before the
+	// caller's Close: a change of sign-in rule cut short lets go of its
+	// lease while the store is open.
 	jctx, stopJanitor := context.WithCancel(ctx)
+	var jobs sync.WaitGroup
+	defer jobs.Wait()
 	defer stopJanitor()
-	go a.janitor(jctx)
-	go a.RunImportJobs(jctx)
-	go a.RunRekeys(jctx)
+	jobs.Go(func() { a.janitor(jctx) })
+	jobs.Go(func() { a.RunImportJobs(jctx) })
+	jobs.Go(func() { a.RunRekeys(jctx) })
 	errc := make(chan error, 1)
 	if a.cert != nil {
 		srv.TLSConfig = a.cert.tlsConfig()

@@ -81,6 +81,14 @@ func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
 	if ok && now.Before(e.expires) {
 		return e.val, nil
 	}
+	return s.storedPool(ctx, id)
+}
+
+// storedPool reads the pool with the given id from the store, as loadPool
+// does past the cache, and caches it.
+func (s *Service) storedPool(ctx context.Context, id string) (*pool, error) {
+	c := s.cache
+	now := c.now()
 	rec, err := s.store.Pools().Get(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, poolNotFound(id)

@@ -104,9 +104,12 @@ func (p *pool) withRule(r signInRule) *pool {
 // the rule stays. A nil change only resumes the change the pool is marked
 // with, if any. Another node working on the pool's change refuses it with
 // ConcurrentModificationException.
-func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (signInRule, int, error) {
-	s.rekeyMu.Lock() // one change at a time on this node
-	defer s.rekeyMu.Unlock()
+func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(signInRule) (signInRule, error), refusal string, all bool) (_ signInRule, _ int, err error) {
+	unlock, err := s.lockRekey(ctx, p.rec.ID)
+	if err != nil {
+		return signInRule{}, 0, err
+	}
+	defer unlock()
 	if _, err := s.adminPool(ctx, p.rec.ID); err != nil {
 		return signInRule{}, 0, err // no lease for a pool that is not there
 	}
@@ -114,8 +117,24 @@ func (s *Service) changeSignInRule(ctx context.Context, p *pool, change func(sig
 	if err != nil {
 		return signInRule{}, 0, err
 	}
-	defer release()
-	if p, err = s.adminPool(ctx, p.rec.ID); err != nil {
+	defer func() {
+		// A lease the renewer found lost ends ctx: the caller is told why
+		// (ConcurrentModificationException), not that ctx ended.
+		var lost *Error
+		if err != nil && errors.As(context.Cause(ctx), &lost) {
+			err = lost
+		}
+		// A pool deleted under the lease (its region was checked before)
+		// ends the change: its lease goes too, not kept for nobody.
+		if e := AsError(err); e != nil && e.Kind == ResourceNotFound {
+			c.done = true
+		}
+		release()
+	}()
+	// Under the lease the pool is read from the store: a cached copy may
+	// show another node's change as it was before that node finished, and
+	// every step of this one would then be refused (sameMark).
+	if p, err = s.storedPool(ctx, p.rec.ID); err != nil {
 		return signInRule{}, 0, err
 	}
 	if rk := p.cfg.Rekey; rk != nil && rk.To != nil {
@@ -278,7 +297,7 @@ func errRekeyMoved() error {
 // before its switch is rolled back, then keys of any other rule are
 // dropped and the mark lifted. It returns the pool as it then is.
 func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string) (*pool, error) {
-	p, err := s.adminPool(ctx, poolID)
+	p, err := s.storedPool(ctx, poolID)
 	if err != nil || p.cfg.Rekey == nil {
 		return p, err
 	}
@@ -301,7 +320,7 @@ func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string)
 	if err := s.setRekeyIf(ctx, c, plain, func(cfg *poolConfig) { cfg.Rekey = nil }); err != nil {
 		return nil, err
 	}
-	return s.adminPool(ctx, poolID)
+	return s.storedPool(ctx, poolID)
 }
 
 // rekeyUsers gives every user of p the keys p.lookupsFor computes, in
@@ -368,6 +387,14 @@ func (s *Service) rekeyUsers(ctx context.Context, c *rekeyClaim, p *pool, each f
 			}
 			return s.recordProgress(ctx, tx, c, rekeyProgress{Token: next, Count: c.prog.Count + n})
 		})
+		if errors.Is(err, storage.ErrBadPageToken) && pg.Token != "" && pg.Token == c.prog.Token {
+			// A recorded token the store no longer reads (an older
+			// release's, a damaged row): the pass starts over, which is
+			// correct, only slower; failing would fail every resume.
+			s.log.Warn("re-keying: the recorded progress is unreadable; the pass starts over", "lease", c.name)
+			c.prog, pg.Token = rekeyProgress{}, ""
+			continue
+		}
 		if err != nil {
 			return c.prog.Count, err
 		}

@@ -54,6 +54,33 @@ func errLostClaim() error {
 	return errorf(ConcurrentModification, "Another node took over this change of the pool's sign-in rules.")
 }
 
+// lockRekey waits until this node is changing no sign-in rule of pool
+// poolID (or ctx ends) and returns the unlock. The lease cannot keep this
+// node's own calls apart: its owner is the node.
+func (s *Service) lockRekey(ctx context.Context, poolID string) (func(), error) {
+	for {
+		s.rekeyMu.Lock()
+		busy, ok := s.rekeying[poolID]
+		if !ok {
+			done := make(chan struct{})
+			s.rekeying[poolID] = done
+			s.rekeyMu.Unlock()
+			return func() {
+				s.rekeyMu.Lock()
+				delete(s.rekeying, poolID)
+				s.rekeyMu.Unlock()
+				close(done)
+			}, nil
+		}
+		s.rekeyMu.Unlock()
+		select {
+		case <-busy:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // claimRekey takes the lease on pool poolID's change, with its progress,
 // and keeps renewing it until release, which drops it once the change is
 // done and otherwise lets another node take it at once, progress and
@@ -72,8 +99,9 @@ func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Contex
 		c.prog = rekeyProgress{} // unreadable: the pass starts over, which is correct, only slower
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
+	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		t := time.NewTicker(s.rekeyLease / 3)
 		defer t.Stop()
 		for {
@@ -93,13 +121,20 @@ func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Contex
 		}
 	}()
 	release := func() {
+		// The renewer stops before the lease ends: a renewal landing after
+		// the release would hold the lease a whole rekeyLease more, and
+		// none may outlive the call (App.Close closes the store after).
 		close(done)
 		cancel(nil)
+		<-stopped
 		end := leases.Release
 		if c.done {
 			end = leases.Delete
 		}
-		if err := end(context.WithoutCancel(ctx), c.name, s.node); err != nil {
+		// Bounded: Serve waits for the runner at shutdown.
+		ectx, stop := context.WithTimeout(context.WithoutCancel(ctx), rekeyLease/3)
+		defer stop()
+		if err := end(ectx, c.name, s.node); err != nil {
 			s.log.Warn("re-keying: releasing the lease", "lease", c.name, "err", err)
 		}
 	}

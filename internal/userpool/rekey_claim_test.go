@@ -138,3 +138,91 @@ func TestRekeyUserWrittenDuringBatch(t *testing.T) {
 		wantRuleKeys(t, s, db)
 	})
 }
+
+// TestRekeyResumesFromUnreadableProgress: a lease whose progress is not
+// JSON, or whose page token the store no longer reads (a token of an older
+// release, a damaged row), makes the pass start over rather than fail.
+// Before, a token the store refused failed every resume with
+// ErrBadPageToken: the runner warned every RekeyPoll, for good, the pool
+// stayed marked, and the same change asked again failed too.
+func TestRekeyResumesFromUnreadableProgress(t *testing.T) {
+	for what, bad := range map[string]string{"token": `{"Token":"not a page token","Count":7}`, "json": `{"Token":`} {
+		t.Run(what, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, db storage.Store) {
+				ctx, cancel := context.WithCancel(context.Background())
+				s := rekeyFixture(t, db, 250)
+				atBatch(s, 1, cancel)
+				if _, err := caseInsensitive(s, ctx); err == nil {
+					t.Fatal("a cancelled change reported success")
+				}
+				s.rekeyHook = nil
+				bg, name := context.Background(), rekeyLeaseName(rekeyPool)
+				if _, ok, err := db.Leases().Take(bg, name, "damage", s.now(), time.Minute); err != nil || !ok {
+					t.Fatalf("take: %v %v", ok, err)
+				}
+				if err := db.Leases().Renew(bg, name, "damage", s.now(), time.Minute, []byte(bad)); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Leases().Release(bg, name, "damage"); err != nil {
+					t.Fatal(err)
+				}
+				s.resumeRekeys(bg)
+				if !found(t, s, "USER249") {
+					t.Fatalf("progress %s: the resumed change did not complete", bad)
+				}
+				wantRuleKeys(t, s, db)
+			})
+		})
+	}
+}
+
+// TestRekeyPoolDeletedMidChange: a pool deleted while its rule changes
+// ends the change with ResourceNotFoundException and takes the pool's
+// lease with it. Before, the lease was let go with its progress and kept
+// for good, a row per such pool, read by nothing.
+func TestRekeyPoolDeletedMidChange(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 250)
+		atBatch(s, 1, func() {
+			if err := db.Pools().Delete(ctx, rekeyPool); err != nil {
+				t.Fatal(err)
+			}
+		})
+		_, err := caseInsensitive(s, ctx)
+		wantKind(t, err, ResourceNotFound, "")
+		p, ok, err := db.Leases().Take(ctx, rekeyLeaseName(rekeyPool), "other", s.now(), time.Minute)
+		if err != nil || !ok || p != nil {
+			t.Fatalf("the deleted pool's lease: progress %q, taken %v, %v", p, ok, err)
+		}
+	})
+}
+
+// TestRekeyLeaseLostWhileWaiting: a node whose renewer finds its lease
+// taken while the change waits (here for other nodes' caches) stops with
+// ConcurrentModificationException, as when a batch finds it. Before, the
+// caller got the bare context.Canceled of the claim's context, which the
+// protocol layer answers as an internal error.
+func TestRekeyLeaseLostWhileWaiting(t *testing.T) {
+	eachTwoNodes(t, 20, func(t *testing.T, db storage.Store, s, other *Service) {
+		ctx := context.Background()
+		s.cache.ttl, s.rekeyLease = 2*time.Second, 300*time.Millisecond
+		name := rekeyLeaseName(rekeyPool)
+		s.rekeyHook = func(event string) {
+			if event != "checked" {
+				return
+			}
+			// Once the pool is marked and the change waits for caches.
+			time.AfterFunc(300*time.Millisecond, func() {
+				if err := db.Leases().Release(ctx, name, s.node); err != nil {
+					t.Error(err)
+				}
+				if _, ok, err := db.Leases().Take(ctx, name, other.node, other.now(), time.Minute); err != nil || !ok {
+					t.Errorf("the other node could not take the lease: %v", err)
+				}
+			})
+		}
+		_, err := caseInsensitive(s, ctx)
+		wantKind(t, err, ConcurrentModification, "Another node took over")
+	})
+}

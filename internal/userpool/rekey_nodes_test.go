@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -85,6 +86,82 @@ func TestRekeyNodeCachingMark(t *testing.T) {
 		}
 		if err := createUser(s, "ann"); err != nil {
 			t.Errorf(`user "ann" refused after the change: %v`, err)
+		}
+	})
+}
+
+// TestRekeyAfterAnotherNodesChange: a node that cached a pool while
+// another node changed its rule can change the rule again as soon as
+// that change is done: under the lease the pool is read from the store,
+// not the cache. Before, the second change started from the cached
+// mark, found the pool otherwise and failed with
+// ConcurrentModificationException for up to cacheTTL, with no change
+// under way; the runner skipped such a pool likewise.
+func TestRekeyAfterAnotherNodesChange(t *testing.T) {
+	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
+		ctx := context.Background()
+		other.cache.ttl = 2 * time.Second
+		atBatch(s, 1, func() {
+			if _, err := other.adminPool(ctx, rekeyPool); err != nil { // caches the marked pool
+				t.Fatal(err)
+			}
+		})
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if found(t, s, "USER249") {
+			t.Fatal("the pool is not case-sensitive again")
+		}
+		wantRuleKeys(t, s, db)
+	})
+}
+
+// TestRekeyPoolsDoNotWait: a node changes two pools' sign-in rules at
+// once: the change of one does not wait for the other's (which may take
+// minutes on a large pool, as the runner's resumes at start-up may too).
+// Before, one lock per node held the second call, an HTTP request, until
+// the first was done.
+func TestRekeyPoolsDoNotWait(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 10)
+		rec, err := db.Pools().Get(ctx, rekeyPool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.ID = "us-east-1_rekeying2"
+		if err := db.Pools().Create(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		second := make(chan error, 1)
+		var checks atomic.Int32 // the hook runs on both changes' goroutines
+		s.rekeyHook = func(event string) {
+			if event != "checked" {
+				return
+			}
+			if checks.Add(1) > 1 {
+				return
+			}
+			// The first pool's change, checked, waits for the second's.
+			go func() {
+				_, err := s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rec.ID, CaseSensitive: ptr(false)})
+				second <- err
+			}()
+			select {
+			case err := <-second:
+				second <- err
+			case <-time.After(3 * time.Second):
+				t.Error("the second pool's change waited for the first's")
+			}
+		}
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-second; err != nil {
+			t.Fatal(err)
 		}
 	})
 }

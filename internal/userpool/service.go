@@ -76,10 +76,13 @@ type Service struct {
 	old       OldPool
 	// imports wakes the import runner (RunImportJobs).
 	imports chan struct{}
-	// rekeyMu makes changes of sign-in rules (rekey.go) run one at a time
-	// on this node; the pool's lease, held as node for rekeyLease between
-	// renewals, one at a time across nodes (rekey_claim.go).
-	rekeyMu sync.Mutex
+	// rekeying holds, under rekeyMu, the pools whose sign-in rules this
+	// node is changing (rekey.go), so that its changes of a pool run one
+	// at a time, and of different pools side by side; the pool's lease,
+	// held as node for rekeyLease between renewals, makes them one at a
+	// time across nodes (rekey_claim.go).
+	rekeyMu  sync.Mutex
+	rekeying map[string]chan struct{}
 	// node names this Service as the owner of leases.
 	node string
 	// rekeyLease is how long a lease lasts unrenewed (tests shorten it).
@@ -134,6 +137,7 @@ func New(d Deps) *Service {
 		imports:   make(chan struct{}, 1),
 	}
 	s.node, s.rekeyLease = secret.RandomString(16, secret.Alnum), rekeyLease
+	s.rekeying = map[string]chan struct{}{}
 	return s
 }
 
