@@ -16,20 +16,25 @@ import (
 	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
 )
 
-// TestUsernameOrderSkipsInFewQueries: while a pool is re-keyed, every user
-// holds a second username lookup that List and the username searches read
-// and leave out (users_byname.go). Here every second key sorts after every
-// user's first, so the last page of a listing walks past all of them. It
-// must do so in a few queries, not one query per left-out row: a re-key
-// batch lists its users inside a write transaction.
-func TestUsernameOrderSkipsInFewQueries(t *testing.T) {
+// onBothBackends runs test on a new SQLite database and in a new
+// PostgreSQL schema, each with a pool named name.
+func onBothBackends(t *testing.T, name string, test func(*testing.T, *sqlstore.Store, storage.Pool)) {
+	t.Helper()
+	withPool := func(t *testing.T, st *sqlstore.Store) {
+		pool := storage.Pool{ID: "us-east-1_" + name, Region: "us-east-1", Name: name, Config: []byte(`{}`),
+			CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
+		if err := st.Pools().Create(t.Context(), pool); err != nil {
+			t.Fatal(err)
+		}
+		test(t, st, pool)
+	}
 	t.Run("sqlite", func(t *testing.T) {
 		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db.sqlite"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		testSkipQueries(t, st.Store)
+		withPool(t, st.Store)
 	})
 	t.Run("postgres", func(t *testing.T) {
 		_, url := pgSchema(t, "byname")
@@ -38,18 +43,23 @@ func TestUsernameOrderSkipsInFewQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		testSkipQueries(t, st.Store)
+		withPool(t, st.Store)
 	})
 }
 
-func testSkipQueries(t *testing.T, st *sqlstore.Store) {
+// TestUsernameOrderSkipsInFewQueries: while a pool is re-keyed, every user
+// holds a second username lookup that List and the username searches read
+// and leave out (users_byname.go). Here every second key sorts after every
+// user's first, so the last page of a listing walks past all of them. It
+// must do so in a few queries, not one query per left-out row: a re-key
+// batch lists its users inside a write transaction.
+func TestUsernameOrderSkipsInFewQueries(t *testing.T) {
+	onBothBackends(t, "skip", testSkipQueries)
+}
+
+func testSkipQueries(t *testing.T, st *sqlstore.Store, pool storage.Pool) {
 	ctx := t.Context()
 	const users = 300
-	pool := storage.Pool{ID: "us-east-1_skip", Region: "us-east-1", Name: "skip", Config: []byte(`{}`),
-		CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
-	if err := st.Pools().Create(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
 	var us []storage.User
 	var want []string
 	for i := range users {
@@ -146,32 +156,11 @@ func subIndex(sub string) int {
 // user given its first username key between two of them is on the page
 // once, not twice.
 func TestUsernameOrderListsAUserOncePerPage(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db.sqlite"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testOncePerPage(t, st.Store)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		_, url := pgSchema(t, "byname")
-		st, err := postgres.Open(t.Context(), url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testOncePerPage(t, st.Store)
-	})
+	onBothBackends(t, "once", testOncePerPage)
 }
 
-func testOncePerPage(t *testing.T, st *sqlstore.Store) {
+func testOncePerPage(t *testing.T, st *sqlstore.Store, pool storage.Pool) {
 	ctx := t.Context()
-	pool := storage.Pool{ID: "us-east-1_once", Region: "us-east-1", Name: "once", Config: []byte(`{}`),
-		CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
-	if err := st.Pools().Create(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
 	user := func(sub, key string) storage.User {
 		u := storage.User{PoolID: pool.ID, Sub: sub, Username: sub, Status: "CONFIRMED", Enabled: true,
 			CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
@@ -218,32 +207,11 @@ func testOncePerPage(t *testing.T, st *sqlstore.Store) {
 // users_by_username ordered them) resumes after that user, and so does a
 // token whose user was deleted since.
 func TestUsernameOrderTokens(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db.sqlite"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testTokens(t, st.Store)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		_, url := pgSchema(t, "byname")
-		st, err := postgres.Open(t.Context(), url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		testTokens(t, st.Store)
-	})
+	onBothBackends(t, "tokens", testTokens)
 }
 
-func testTokens(t *testing.T, st *sqlstore.Store) {
+func testTokens(t *testing.T, st *sqlstore.Store, pool storage.Pool) {
 	ctx := t.Context()
-	pool := storage.Pool{ID: "us-east-1_tokens", Region: "us-east-1", Name: "tokens", Config: []byte(`{}`),
-		CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
-	if err := st.Pools().Create(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
 	for _, key := range []string{"", "a", "b", "c"} {
 		u := storage.User{PoolID: pool.ID, Sub: "sub-" + key, Username: "u" + key, Status: "CONFIRMED", Enabled: true,
 			CreatedAt: time.Unix(1, 0), UpdatedAt: time.Unix(1, 0)}
