@@ -149,13 +149,7 @@ func TestRekeyResumesFromUnreadableProgress(t *testing.T) {
 	for what, bad := range map[string]string{"token": `{"Token":"not a page token","Count":7}`, "json": `{"Token":`} {
 		t.Run(what, func(t *testing.T) {
 			eachStore(t, func(t *testing.T, db storage.Store) {
-				ctx, cancel := context.WithCancel(context.Background())
-				s := rekeyFixture(t, db, 250)
-				atBatch(s, 1, cancel)
-				if _, err := caseInsensitive(s, ctx); err == nil {
-					t.Fatal("a cancelled change reported success")
-				}
-				s.rekeyHook = nil
+				s := cutShort(t, db)
 				bg, name := context.Background(), rekeyLeaseName(rekeyPool)
 				if _, ok, err := db.Leases().Take(bg, name, "damage", s.now(), time.Minute); err != nil || !ok {
 					t.Fatalf("take: %v %v", ok, err)

@@ -140,6 +140,20 @@ func atBatch(s *Service, n int, fn func()) {
 	}
 }
 
+// cutShort makes the change to case-insensitive on a fixture of 250 users
+// and gives it up after its first batch, as a caller that went away.
+func cutShort(t *testing.T, db storage.Store) *Service {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := rekeyFixture(t, db, 250)
+	atBatch(s, 1, cancel)
+	if _, err := caseInsensitive(s, ctx); err == nil {
+		t.Fatal("a cancelled change reported success")
+	}
+	s.rekeyHook = nil
+	return s
+}
+
 // caseInsensitive is the change TestRekey* make.
 func caseInsensitive(s *Service, ctx context.Context) (*ca.UsernameConfiguration, error) {
 	return s.UpdateUsernameConfiguration(ctx, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(false)})
@@ -311,13 +325,7 @@ func TestRekeyRollsBack(t *testing.T) {
 // committed.
 func TestRekeyResumes(t *testing.T) {
 	eachStore(t, func(t *testing.T, db storage.Store) {
-		ctx, cancel := context.WithCancel(context.Background())
-		s := rekeyFixture(t, db, 250)
-		atBatch(s, 1, cancel)
-		if _, err := caseInsensitive(s, ctx); err == nil {
-			t.Fatal("a cancelled change reported success")
-		}
-		s.rekeyHook = nil
+		s := cutShort(t, db)
 		bg := context.Background()
 		p, _ := s.adminPool(bg, rekeyPool)
 		if p.cfg.Rekey == nil || p.cfg.Rekey.To == nil || !p.caseSensitive() {
