@@ -29,6 +29,19 @@ func bigWrite(t *testing.T, b *backend) {
 	}
 }
 
+// newBackend opens a new database, closed at the test's end, and returns
+// it and its path.
+func newBackend(t *testing.T) (*backend, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cognate.db")
+	b, err := openBackend(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b, path
+}
+
 func fileSize(t *testing.T, path string) int64 {
 	t.Helper()
 	fi, err := os.Stat(path)
@@ -44,12 +57,7 @@ func fileSize(t *testing.T, path string) int64 {
 // inside the commit, holding the writer); Checkpoint then copies all of it.
 func TestCommitDoesNotCheckpoint(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "cognate.db")
-	b, err := openBackend(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b, path := newBackend(t)
 	var auto int
 	if err := b.write.db.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto); err != nil || auto != 0 {
 		t.Fatalf("writer's wal_autocheckpoint = %d (%v), want 0", auto, err)
@@ -79,13 +87,7 @@ func TestCommitDoesNotCheckpoint(t *testing.T) {
 // TestCheckpointerCopiesCommits: the background checkpointer, woken by a
 // commit, copies the WAL into the database file without being asked.
 func TestCheckpointerCopiesCommits(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "cognate.db")
-	b, err := openBackend(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b, path := newBackend(t)
 	before := fileSize(t, path)
 	bigWrite(t, b)
 	waitForCheckpoint(t, path, before+3000*4000, 10*time.Second)
@@ -112,12 +114,7 @@ func waitForCheckpoint(t *testing.T, path string, size int64, within time.Durati
 // of refused sign-ins) would otherwise grow the WAL without end.
 func TestCheckpointerCopiesSingleStatementUpserts(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "cognate.db")
-	b, err := openBackend(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b, path := newBackend(t)
 	if _, err := b.Writer().Exec(ctx, `CREATE TABLE big (b BLOB)`); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +124,7 @@ func TestCheckpointerCopiesSingleStatementUpserts(t *testing.T) {
 	time.Sleep(2 * checkpointEvery) // the checkpointer is idle again
 	before := fileSize(t, path)
 	var n int
-	err = b.Writer().QueryRow(ctx, `INSERT INTO big SELECT randomblob(4000) FROM
+	err := b.Writer().QueryRow(ctx, `INSERT INTO big SELECT randomblob(4000) FROM
 		(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT x FROM c)
 		RETURNING 1`, 3000).Scan(&n)
 	if err != nil {
