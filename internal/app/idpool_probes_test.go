@@ -52,10 +52,9 @@ func TestGuestOpenIDTokenIsNotALogin(t *testing.T) {
 	})
 }
 
-// rawIdentityCall calls an AWSCognitoIdentityService or CognateAdmin
-// operation (target "<prefix>.<op>") signed with the root credentials and
-// returns the decoded JSON body, so a test sees which members were sent.
-func (s *server) rawIdentityCall(t *testing.T, target string, in any) map[string]any {
+// rootCall posts in as JSON to the operation target ("<prefix>.<op>"),
+// signed (SigV4) with the root credentials; the caller closes the body.
+func (s *server) rootCall(t *testing.T, target string, in any) *http.Response {
 	t.Helper()
 	body, _ := json.Marshal(in)
 	req, _ := http.NewRequest(http.MethodPost, s.http.URL+"/", bytes.NewReader(body))
@@ -71,6 +70,15 @@ func (s *server) rawIdentityCall(t *testing.T, target string, in any) map[string
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+// rawIdentityCall calls an AWSCognitoIdentityService or CognateAdmin
+// operation (target "<prefix>.<op>") signed with the root credentials and
+// returns the decoded JSON body, so a test sees which members were sent.
+func (s *server) rawIdentityCall(t *testing.T, target string, in any) map[string]any {
+	t.Helper()
+	resp := s.rootCall(t, target, in)
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {

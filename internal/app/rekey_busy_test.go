@@ -1,17 +1,11 @@
 package app_test
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // TestSignInRuleChangeBusy: while another node holds a pool's re-keying
@@ -50,20 +44,7 @@ func TestSignInRuleChangeBusy(t *testing.T) {
 // and the error's __type.
 func adminStatus(t *testing.T, s *server, op string, in any) (int, string) {
 	t.Helper()
-	body, _ := json.Marshal(in)
-	req, _ := http.NewRequest(http.MethodPost, s.http.URL+"/", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "CognateAdmin."+op)
-	id, key := s.app.RootCredentials()
-	sum := sha256.Sum256(body)
-	if err := v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: id, SecretAccessKey: key}, req,
-		hex.EncodeToString(sum[:]), "cognito-identity", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := s.http.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := s.rootCall(t, "CognateAdmin."+op, in)
 	defer resp.Body.Close()
 	var e struct {
 		Type string `json:"__type"`
