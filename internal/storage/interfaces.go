@@ -59,7 +59,7 @@ type Clients interface {
 
 // Users stores users and keeps their lookups unique per pool and kind.
 type Users interface {
-	// Create fails with ErrConflict if the sub (in any pool) or any lookup
+	// Create fails with ErrConflict if the sub (in the pool) or any lookup
 	// is taken, and with ErrNotFound if the pool does not exist; a refused
 	// Create stores nothing.
 	Create(ctx context.Context, u User) error

@@ -31,7 +31,8 @@ type Client struct {
 	UpdatedAt    time.Time
 }
 
-// User is a user of a pool. Sub is immutable and unique across all pools.
+// User is a user of a pool. Sub is immutable and unique within the pool
+// (another pool may hold the same sub: a Cognito pool copied twice).
 // Attributes holds every attribute except sub, keyed by attribute name.
 //
 // Lookups are the keys by which the user can be found (the username and, in

@@ -15,7 +15,7 @@ func init() {
 		test{"CreateGet", testUserCreateGet},
 		test{"EmptyValues", testUserEmptyValues},
 		test{"Copies", testUserCopies},
-		test{"CreateSubTaken", testUserCreateSubTaken},
+		test{"CreateSubPerPool", testUserCreateSubPerPool},
 		test{"CreateLookupTaken", testUserCreateLookupTaken},
 		test{"LookupScope", testUserLookupScope},
 		test{"CountFollowsWrites", testUserCountFollowsWrites},
@@ -123,15 +123,20 @@ func testUserCopies(t *testing.T, f *fixture) {
 	same(t, "user after changing a read value", f.getUser(p.ID, u.Sub), want)
 }
 
-// testUserCreateSubTaken: subs are unique across pools.
-func testUserCreateSubTaken(t *testing.T, f *fixture) {
+// testUserCreateSubPerPool: a sub is unique within its pool; another pool
+// may hold the same sub (a Cognito pool copied twice), and each pool's
+// user stays its own.
+func testUserCreateSubPerPool(t *testing.T, f *fixture) {
 	p, u := f.poolUser()
 	again := f.newUser(p.ID, "other")
 	again.Sub = u.Sub
 	wantErr(t, f.Users().Create(f.ctx, again), storage.ErrConflict)
 	again.PoolID = f.pool().ID
-	wantErr(t, f.Users().Create(f.ctx, again), storage.ErrConflict)
+	must(t, f.Users().Create(f.ctx, again))
 	same(t, "user", f.getUser(p.ID, u.Sub), wantUser(u))
+	same(t, "other pool's user", f.getUser(again.PoolID, u.Sub), wantUser(again))
+	must(t, f.Users().Delete(f.ctx, again.PoolID, u.Sub))
+	same(t, "user after the other's deletion", f.getUser(p.ID, u.Sub), wantUser(u))
 }
 
 // testUserCreateLookupTaken: Create refuses a lookup another user of the

@@ -232,3 +232,18 @@ func restrictFiles(path string) error {
 	}
 	return nil
 }
+
+// WithoutForeignKeys runs fn, a migration's transaction, with foreign keys
+// off on the writer (see sqlstore.ForeignKeySwitch). The pragma has no
+// effect inside a transaction, so it is set around it, on the one writer
+// connection; a connection opened anew has them on, from the DSN.
+func (b *backend) WithoutForeignKeys(ctx context.Context, fn func() error) error {
+	if _, err := b.write.db.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("sqlite: foreign keys off: %w", convert(err))
+	}
+	err := fn()
+	if _, onErr := b.write.db.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); onErr != nil {
+		err = errors.Join(err, fmt.Errorf("sqlite: foreign keys on: %w", convert(onErr)))
+	}
+	return err
+}

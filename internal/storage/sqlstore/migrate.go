@@ -112,24 +112,75 @@ func Migrate(ctx context.Context, b Backend, dialect func(string) string) error 
 			newest, ms[len(ms)-1].Version)
 	}
 	for _, m := range ms {
-		err := b.Tx(ctx, Atomic, func(q Querier) error {
+		if err := apply(ctx, b, m, dialect(m.SQL)); err != nil {
+			return fmt.Errorf("migrate: %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}
+
+// foreignKeysOff is the line that has a migration run with foreign keys
+// off where the backend can (ForeignKeySwitch).
+const foreignKeysOff = "-- foreign keys off"
+
+// apply runs migration m (its SQL as rewritten for the dialect) in one
+// transaction, unless another process applied it first.
+func apply(ctx context.Context, b Backend, m Migration, sql string) error {
+	sw, switched := b.(ForeignKeySwitch)
+	switched = switched && hasLine(sql, foreignKeysOff)
+	tx := func() error {
+		return b.Tx(ctx, Atomic, func(q Querier) error {
 			var n int64
 			err := q.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n)
 			if err != nil || n > 0 {
 				return err
 			}
-			if _, err := q.Exec(ctx, dialect(m.SQL)); err != nil {
+			if _, err := q.Exec(ctx, sql); err != nil {
 				return err
+			}
+			if switched {
+				if err := checkForeignKeys(ctx, q); err != nil {
+					return err
+				}
 			}
 			_, err = q.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.Version, m.Name, micros(time.Now()))
 			return err
 		})
-		if err != nil {
-			return fmt.Errorf("migrate: %s: %w", m.Name, err)
+	}
+	if switched {
+		return sw.WithoutForeignKeys(ctx, tx)
+	}
+	return tx()
+}
+
+func hasLine(text, line string) bool {
+	for l := range strings.Lines(text) {
+		if strings.TrimSpace(l) == line {
+			return true
 		}
 	}
-	return nil
+	return false
+}
+
+// checkForeignKeys fails when a row refers to one that is not there
+// (SQLite's foreign_key_check), which a migration run with foreign keys
+// off could leave behind.
+func checkForeignKeys(ctx context.Context, q Querier) error {
+	rows, err := q.Query(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid, parent, fk any
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		return fmt.Errorf("a row of %s refers to a missing row of %v", table, parent)
+	}
+	return rows.Err()
 }
 
 // Ready checks that the database answers and holds every migration this

@@ -123,6 +123,15 @@ type Checkpointer interface {
 	Checkpoint(ctx context.Context) error
 }
 
+// ForeignKeySwitch is a Backend that can run a migration with foreign
+// keys off: SQLite, whose table rebuild (create, copy, drop, rename) would
+// otherwise cascade the drop to every row that refers to the table.
+// Migrate calls it for a migration with the line "-- foreign keys off",
+// and checks the keys before that migration commits.
+type ForeignKeySwitch interface {
+	WithoutForeignKeys(ctx context.Context, fn func() error) error
+}
+
 // Store is a storage.Store over a Backend.
 type Store struct {
 	b Backend
