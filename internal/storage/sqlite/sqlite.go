@@ -135,6 +135,13 @@ func openBackend(ctx context.Context, path string) (*backend, error) {
 		b.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
+	// Pages a migration's table rebuild freed (0026: the old users table),
+	// or a pool deletion stopped before its reclaim, go back to the file
+	// system before the node serves; with none free this is one read.
+	if err := b.ReclaimSpace(ctx); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
 	return b, nil
 }
 

@@ -86,6 +86,15 @@ func TestMigration0026SQLite(t *testing.T) {
 	if indexes != 4 {
 		t.Errorf("users has %d indexes after 0026, want 4: %s", indexes, schema)
 	}
+	// The old table's pages went back to the file system as the store
+	// opened.
+	var free, vacuum int
+	if err := db.QueryRow(`SELECT freelist_count, auto_vacuum FROM pragma_freelist_count, pragma_auto_vacuum`).Scan(&free, &vacuum); err != nil {
+		t.Fatal(err)
+	}
+	if free != 0 || vacuum != 2 {
+		t.Errorf("after 0026: %d free pages, auto_vacuum %d; want 0 and 2 (incremental)", free, vacuum)
+	}
 	check0026(t, st, func(table string) int {
 		var n int
 		if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {

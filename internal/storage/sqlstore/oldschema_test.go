@@ -43,7 +43,7 @@ func execOld(t *testing.T, exec func(string) error, dialect func(string) string,
 func oldSQLite(t *testing.T, upTo int, rows ...string) (path string) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "db.sqlite")
-	db, err := sql.Open("sqlite", path+"?_foreign_keys=1")
+	db, err := sql.Open("sqlite", path+"?_foreign_keys=1&_auto_vacuum=INCREMENTAL") // as sqlite.Open makes a new database
 	if err != nil {
 		t.Fatal(err)
 	}
