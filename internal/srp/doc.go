@@ -42,7 +42,8 @@
 // expiry and replay protection of the block belong to the caller.
 //
 // The secret exponentiations (g^x, g^b, v^u and the power b) and the
-// products with v run in constant time with filippo.io/bigmod. Hashing the
+// products with v run in constant time with filippo.io/bigmod; g^x and g^b
+// use a table of powers of g computed once (fixedbase.go). Hashing the
 // padded form of S and B leaks, as in every Cognito client, how many leading
 // zero bytes they have.
 package srp

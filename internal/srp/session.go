@@ -74,13 +74,12 @@ func newServerSession(srpA string, verifier []byte, random io.Reader) (*ServerSe
 		return nil, ErrInvalidVerifier
 	}
 	kv := mustNat(kBytes).Mul(v, modulus)
-	g := mustNat(gBytes)
 	for {
 		secret := make([]byte, secretSize)
 		if _, err := io.ReadFull(random, secret); err != nil {
 			return nil, err
 		}
-		pub := bigmod.NewNat().Exp(g, secret, modulus).Add(kv, modulus)
+		pub := expG(secret).Add(kv, modulus)
 		s := &ServerSession{A: a, B: trim(pub.Bytes(modulus)), Secret: secret}
 		// B = 0 or u = 0 would make the exchange fail on the client; both
 		// happen with negligible probability, and a new b avoids them.

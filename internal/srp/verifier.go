@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
-
-	"filippo.io/bigmod"
 )
 
 // saltSize is the number of random bytes in a salt drawn by NewVerifier, as
@@ -60,8 +58,7 @@ func VerifierWithSalt(poolName, userID, password string, salt []byte) []byte {
 
 // computeVerifier returns g^x mod N as 384 big-endian bytes.
 func computeVerifier(poolName, userID, password string, salt []byte) []byte {
-	x := computeX(poolName, userID, password, salt)
-	return bigmod.NewNat().Exp(mustNat(gBytes), x, modulus).Bytes(modulus)
+	return expG(computeX(poolName, userID, password, salt)).Bytes(modulus)
 }
 
 // computeX returns x = H(PAD(salt) | H(poolName | userID | ":" | password)).
