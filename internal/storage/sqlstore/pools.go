@@ -95,9 +95,15 @@ func (s pools) Delete(ctx context.Context, id string) error {
 }
 
 // deleteBatchTime is how long one transaction of Pools.Delete aims to
-// take; deleteBatchMin and deleteBatchMax bound its users.
+// take; deleteBatchMin and deleteBatchMax bound its users. Another pool's
+// write waits for at most the batch in flight, and a batch's commit waits
+// for its WAL to reach the disk, which on a busy disk can take several
+// times the batch's own work: aiming at 10 ms rather than 25 cut the
+// longest wait of another pool's write from 140-210 ms to 40-60 ms
+// (BenchmarkDeletePoolWhileWriting, 200,000 users, a busy machine), for
+// a deletion about 10% longer.
 const (
-	deleteBatchTime = 25 * time.Millisecond
+	deleteBatchTime = 10 * time.Millisecond
 	deleteBatchMin  = 50
 	deleteBatchMax  = 5000
 )
