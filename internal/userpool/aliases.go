@@ -23,6 +23,10 @@ import (
 // code run it first in the same transaction, so a refused confirmation
 // leaves the code for a retry with ForceAliasCreation.
 func (s *Service) claimAliases(ctx context.Context, tx storage.Stores, p *pool, u *storage.User, force bool) error {
+	p, err := inForce(ctx, tx, p) // the keys saveUser will give
+	if err != nil {
+		return err
+	}
 	for _, l := range p.lookupsFor(u) {
 		other, err := tx.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
 		if errors.Is(err, storage.ErrNotFound) {

@@ -204,6 +204,10 @@ func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, 
 	var next storage.ImportJob
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {
 		next = j
+		p, err := inForce(ctx, tx, p) // as saveUser does
+		if err != nil {
+			return err
+		}
 		var fails []storage.ImportFailure
 		fail := func(r importRow, reason string, skipped bool) {
 			if skipped {

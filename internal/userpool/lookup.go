@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -206,6 +207,10 @@ func looksLikeUUID(s string) bool {
 // that a concurrent request deleted into ResourceNotFoundException or
 // UserNotFoundException.
 func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
+	p, err := inForce(ctx, st, p)
+	if err != nil {
+		return err
+	}
 	u.Lookups = p.lookupsFor(u)
 	for _, l := range u.Lookups {
 		other, err := st.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
@@ -226,7 +231,6 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 		}
 		return lookupConflict(p, l.Kind)
 	}
-	var err error
 	if create {
 		if err = st.Users().Create(ctx, *u); err == nil {
 			u.Version = 1
@@ -245,6 +249,29 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 		return errorf(UserNotFound, msgUserNotFound)
 	}
 	return err
+}
+
+// inForce is p, or, when the pool's sign-in rule or re-keying mark in
+// st's view of the store differs from p's, the pool as stored: a user's
+// keys must be those of the rule in force when the write commits, not of
+// a node's cached copy (cacheTTL), which a re-key that does not wait for
+// other nodes' caches, or a request that held p for long, would otherwise
+// leave behind (rekey.go). One read of the pool's row by primary key; the
+// settings are parsed only when their bytes differ from p's.
+func inForce(ctx context.Context, st storage.Stores, p *pool) (*pool, error) {
+	rec, err := st.Pools().Get(ctx, p.rec.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, poolNotFound(p.rec.ID)
+	}
+	if err != nil || bytes.Equal(rec.Config, p.rec.Config) {
+		return p, err
+	}
+	cur, err := parsePool(rec)
+	if err != nil || sameMark(cur.cfg, p.cfg) {
+		return p, err
+	}
+	cur.readOnly = p.readOnly
+	return cur, nil
 }
 
 func lookupConflict(p *pool, kind string) error {

@@ -33,10 +33,15 @@ import (
 // crash, a caller gone) goes on from the last batch it committed: the
 // runner (RunRekeys) resumes it at start-up and then every RekeyPoll, and
 // so does the next call of either operation on the pool (the same change
-// resumes; another change first finishes or rolls it back). Steps 3 and 5
-// start once other nodes' cached copies of the pool as it was before
-// steps 2 and 4 have expired (cacheTTL), so that no node writes a user
-// with keys of a rule the pass has dealt with. Between steps 4 and 5, a
+// resumes; another change first finishes or rolls it back). A write of a
+// user takes its keys from the rule and mark its transaction reads in the
+// pool's row (inForce), not from the node's cached copy, which may be of
+// any age by the time a request writes. On SQLite that read is the rule at
+// commit (the write holds the one writer). On PostgreSQL a step may commit
+// between the read and the write's commit: steps 3 and 5 start cacheTTL
+// after steps 2 and 4, so such a write has committed before the pass
+// reads its user (it would have to stay open for cacheTTL), and the
+// pass's read and versioned write see it. Between steps 4 and 5, a
 // key left over from the old rule that a new write wants is dropped from
 // its holder first (saveUser), so leftovers never refuse a write. One node at a time
 // works on a pool's change: it holds the pool's lease (rekey_claim.go),
@@ -171,9 +176,9 @@ func (s *Service) rekeyTo(ctx context.Context, c *rekeyClaim, p *pool, from, to 
 			return 0, err
 		}
 	}
-	// Other nodes write users under the unmarked pool from their caches
-	// for up to cacheTTL after the mark: step 3 starts after, so no user
-	// is missed (a resumed change waits too: the mark may be recent).
+	// A write that read the pool's row before the mark may commit after
+	// it (on PostgreSQL, see above): step 3 starts cacheTTL after, so no
+	// user is missed (a resumed change waits too: the mark may be recent).
 	if err := s.waitCaches(ctx); err != nil {
 		return 0, err
 	}
@@ -306,9 +311,10 @@ func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string)
 			return nil, err
 		}
 	}
-	// Other nodes caching the pool still marked with To write users with
-	// the keys of both rules until their copies expire: a key dropped
-	// before would come back after the mark is gone, for good.
+	// A write that read the pool's row still marked with To may commit
+	// after the switch with the keys of both rules (on PostgreSQL, see
+	// above): a key dropped before would come back after the mark is
+	// gone, for good.
 	if err := s.waitCaches(ctx); err != nil {
 		return nil, err
 	}

@@ -165,3 +165,66 @@ func TestRekeyPoolsDoNotWait(t *testing.T) {
 		}
 	})
 }
+
+// TestRekeyStaleNodeWrites: a node whose cache still holds the pool as
+// it was before a change (here for a minute, as a node whose change was
+// not waited for, or a request that held the pool for long) writes
+// users after the change passed them, one during its last pass and one
+// after it completed: each gets the keys of the rule in force, not of
+// its cached copy. Before, they kept the old rule's keys alone: "ANN"
+// and "bob" found nobody in the pool made case-insensitive, "Ann" and
+// "Bob" did.
+func TestRekeyStaleNodeWrites(t *testing.T) {
+	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
+		ctx := context.Background()
+		subs := map[string]string{}
+		for _, name := range []string{"Ann", "Bob"} {
+			if err := createUser(s, name); err != nil {
+				t.Fatal(err)
+			}
+			_, u, err := s.adminUser(ctx, rekeyPool, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			subs[name] = u.Sub
+		}
+		other.cache.ttl = time.Minute
+		if _, err := other.adminPool(ctx, rekeyPool); err != nil { // cached case-sensitive
+			t.Fatal(err)
+		}
+		// By sub: the stale rule no longer finds the names.
+		disable := func(name string) {
+			t.Helper()
+			if _, err := other.AdminDisableUser(ctx, &cip.AdminDisableUserRequest{UserPoolId: rekeyPool, Username: subs[name]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		written := false
+		s.rekeyHook = func(event string) {
+			if event != "batch" || written {
+				return
+			}
+			p, err := s.storedPool(ctx, rekeyPool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.cfg.Rekey != nil && p.cfg.Rekey.To == nil && !p.caseSensitive() {
+				disable("Ann") // the last pass's first batch had her: she sorts first
+				written = true
+			}
+		}
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !written {
+			t.Fatal("the change had no last pass to write during")
+		}
+		disable("Bob")
+		for _, name := range []string{"ANN", "bob"} {
+			if !found(t, s, name) {
+				t.Errorf("%q finds no user after the change", name)
+			}
+		}
+		wantRuleKeys(t, s, db)
+	})
+}
