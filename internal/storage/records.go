@@ -109,7 +109,9 @@ type UserFilter struct {
 // Keys of a UserFilter besides attribute names. Attribute names are
 // searchable when SearchableAttribute says so.
 const (
-	// SearchUsername matches the key of the user's "username" Lookup.
+	// SearchUsername matches the key of any of the user's "username"
+	// Lookups (a user holds two while its pool is re-keyed); a user two of
+	// whose keys start with a Prefix is found once.
 	SearchUsername = "username"
 	// SearchSub matches the sub.
 	SearchSub = "sub"

@@ -120,6 +120,21 @@ func (p *pool) storageFilter(f *userFilter) (sf storage.UserFilter, all, none bo
 	return sf, false, false, nil
 }
 
+// usernameMatches reports whether u's username satisfies sf, a search of
+// the username key, under p's rule. The store finds a user by any of its
+// username keys: while the pool's rule changes (rekey.go) a user holds the
+// keys of two rules, the old rule's first until the last pass reaches it,
+// and only the rule in force decides. Users written before keys were NFC
+// hold the legacy key (see canonicalName).
+func (p *pool) usernameMatches(sf storage.UserFilter, u *storage.User) bool {
+	for _, k := range [...]string{p.key(u.Username), p.legacyKey(u.Username)} {
+		if k == sf.Value || sf.Prefix && strings.HasPrefix(k, sf.Value) {
+			return true
+		}
+	}
+	return false
+}
+
 // matchesWord reports whether word satisfies the filter's match.
 func matchesWord(word string, f *userFilter) bool {
 	if f.Prefix {

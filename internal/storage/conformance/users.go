@@ -386,7 +386,7 @@ func testUserList(t *testing.T, f *fixture) {
 	must(t, f.Users().Create(f.ctx, noName2))
 	must(t, f.Users().Create(f.ctx, noName1))
 	// A user with two username lookups (as while a pool is re-keyed) is
-	// listed once, by the first.
+	// listed once, by the first, and found by either.
 	rekeyed := f.newUser(p.ID, "Rekeyed")
 	rekeyed.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: "Rekeyed"}, {Kind: storage.LookupUsername, Key: "rekeyed"}}
 	must(t, f.Users().Create(f.ctx, rekeyed))
@@ -397,8 +397,9 @@ func testUserList(t *testing.T, f *fixture) {
 		want []string
 	}{
 		{storage.UserFilter{Key: storage.SearchUsername, Value: "Rekeyed"}, subsOf(rekeyed)},
-		{storage.UserFilter{Key: storage.SearchUsername, Value: "rekeyed"}, nil},
-		{storage.UserFilter{Key: storage.SearchUsername, Value: "rek", Prefix: true}, nil},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "rekeyed"}, subsOf(rekeyed)},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "rek", Prefix: true}, subsOf(rekeyed)},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "Rek", Prefix: true}, subsOf(rekeyed)},
 		{storage.UserFilter{Key: storage.SearchUsername, Value: ""}, subsOf(noName1, noName2)},
 		{storage.UserFilter{Key: storage.SearchUsername, Value: "", Prefix: true}, f.search(p.ID, storage.UserFilter{Key: storage.SearchStatus, Value: "CONFIRMED"}, 60)},
 	} {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cognate-dev/cognate/internal/storage"
 )
@@ -11,13 +10,16 @@ import (
 // searches read the pool's "username" rows of user_lookups, whose primary
 // key (pool_id, kind, lookup_key) orders them, and each user by its
 // primary key: no index of users by username key, which would repeat
-// those rows (issue 15: a user's bytes). A user is listed by the username
+// those rows (issue 15: a user's bytes). List lists a user by the username
 // lookup whose key is its username_key (during a re-key a user holds two
-// username lookups, and username_key is the first). Keys are unique in a
-// pool, so the key alone orders and resumes; the page token keeps its
-// (key, sub) form. Users without a username key (the store allows a user
-// with no lookups) sort first, by sub, from the partial index
-// users_without_username.
+// username lookups, and username_key is the first). A search finds a user
+// by either: after a re-key's switch, the user's first key is of the old
+// rule until the last pass reaches it, and the domain, which knows the
+// rule, sorts the matches out; a prefix that two of a user's keys start
+// with finds it once, by the lower. Keys are unique in a pool, so the key
+// alone orders and resumes; the page token keeps its (key, sub) form.
+// Users without a username key (the store allows a user with no lookups)
+// sort first, by sub, from the partial index users_without_username.
 
 // usernameKeyed is a user with the key it was listed by; current is
 // whether that key is the user's username_key (see byUsernameSelect).
@@ -37,8 +39,8 @@ func scanKeyed(r Row) (usernameKeyed, error) {
 }
 
 // The queries of the username order (see TestSearchUsesIndexes). The
-// rows of a user's other username lookup (during a re-key) are left out in
-// Go, not by a condition u.username_key = l.lookup_key: with it,
+// rows by which a user is not listed (byUsername) are left out in Go, not
+// by a condition u.username_key = l.lookup_key: with it,
 // PostgreSQL's planner expects one row of the join and hashes the pool's
 // users rather than walking the lookups in order.
 const noUsernameQuery = `SELECT ` + userCols + `, username_key, username_key FROM users
@@ -74,8 +76,8 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 }
 
 // byUsername reads up to n users in username order after the token after
-// (key, sub): all of them when hi is "", else those whose key starts at lo
-// and is below hi.
+// (key, sub): all of them by their username_key when hi is "", else those
+// with a key from lo and below hi, by the lowest such key.
 func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []string, n int) ([]usernameKeyed, error) {
 	var out []usernameKeyed
 	if lo == "" && after[0] == "" { // the users without a key come first
@@ -116,7 +118,11 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 			return nil, err
 		}
 		for _, k := range items {
-			if k.current && !seen[k.u.Sub] {
+			listed := k.current
+			if hi != "" {
+				listed = k.key == lowestKey(k.u.Lookups, lo, hi)
+			}
+			if listed && !seen[k.u.Sub] {
 				seen[k.u.Sub] = true
 				out = append(out, k)
 			}
@@ -136,14 +142,25 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 // users still wanted.
 const maxSkipBatch = 1000
 
-// byUsernameExact reads the users whose username key is key, after the
-// token's sub: at most one, or those without a key when key is "".
+// lowestKey is the lowest of the username keys in ls from lo and below hi.
+func lowestKey(ls []storage.Lookup, lo, hi string) string {
+	lowest, found := "", false
+	for _, l := range ls {
+		if l.Kind == storage.LookupUsername && l.Key >= lo && l.Key < hi && (!found || l.Key < lowest) {
+			lowest, found = l.Key, true
+		}
+	}
+	return lowest
+}
+
+// byUsernameExact reads the users with the username key key, after the
+// token's sub: at most one (keys are unique in a pool), or those without
+// a key when key is "".
 func (s users) byUsernameExact(ctx context.Context, poolID, key, afterSub string, n int) ([]usernameKeyed, error) {
 	query, args := usernameExactQuery, []any{poolID, key, afterSub, n}
 	if key == "" {
 		query, args = noUsernameQuery, []any{poolID, afterSub, n}
 	}
 	rows, err := s.s.read().Query(ctx, query, args...)
-	items, err := collect(rows, err, scanKeyed)
-	return slices.DeleteFunc(items, func(k usernameKeyed) bool { return !k.current }), err
+	return collect(rows, err, scanKeyed)
 }
