@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -44,9 +43,6 @@ func (s *Service) ListUsers(ctx context.Context, in *cip.ListUsersRequest) (*lis
 			users, next, err = s.store.Users().List(ctx, p.rec.ID, page)
 		default:
 			users, next, err = s.store.Users().Search(ctx, p.rec.ID, sf, page)
-			if sf.Key == storage.SearchUsername {
-				users = slices.DeleteFunc(users, func(u storage.User) bool { return !p.usernameMatches(sf, &u) })
-			}
 		}
 	}
 	if err != nil {

@@ -170,3 +170,52 @@ func testRekeySearches(t *testing.T, db storage.Store, switched bool) {
 	check("after the change", true)
 	wantRuleKeys(t, s, db)
 }
+
+// TestRekeyPrefixPagesAcrossBatch: a prefix search paged by 1 goes on
+// while a change back to case-sensitive passes its users and stops before
+// its switch. The pass gives "johnB" the key "johnB", which sorts before
+// the page token "johna"; the search still finds it, by "johnb", the key
+// of the rule in force. Before, it was found by its lowest key in range,
+// behind the token, and missed.
+func TestRekeyPrefixPagesAcrossBatch(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 0)
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"johna", "johnB"} {
+			if err := createUser(s, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		one := int32(1)
+		in := &cip.ListUsersRequest{UserPoolId: rekeyPool, Filter: `username ^= "john"`, Limit: &one}
+		out, err := s.ListUsers(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []string{}
+		for _, u := range out.Users {
+			got = append(got, u.Username)
+		}
+		cut, cancel := context.WithCancel(ctx)
+		defer cancel()
+		atBatch(s, 1, cancel)
+		if _, err := s.UpdateUsernameConfiguration(cut, &ca.UpdateUsernameConfigurationInput{UserPoolId: rekeyPool, CaseSensitive: ptr(true)}); err == nil {
+			t.Fatal("a cancelled change reported success")
+		}
+		s.rekeyHook = nil
+		for in.PaginationToken = out.PaginationToken; in.PaginationToken != ""; in.PaginationToken = out.PaginationToken {
+			if out, err = s.ListUsers(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range out.Users {
+				got = append(got, u.Username)
+			}
+		}
+		if want := []string{"johna", "johnB"}; !slices.Equal(got, want) {
+			t.Errorf(`username ^= "john" by pages of 1 across a batch: %v, want %v`, got, want)
+		}
+	})
+}

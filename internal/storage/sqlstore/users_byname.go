@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cognate-dev/cognate/internal/storage"
 )
@@ -12,12 +13,13 @@ import (
 // primary key: no index of users by username key, which would repeat
 // those rows (issue 15: a user's bytes). List lists a user by the username
 // lookup whose key is its username_key (during a re-key a user holds two
-// username lookups, and username_key is the first). A search finds a user
-// by either: after a re-key's switch, the user's first key is of the old
-// rule until the last pass reaches it, and the domain, which knows the
-// rule, sorts the matches out; a prefix that two of a user's keys start
-// with finds it once, by the lower. Keys are unique in a pool, so the key
-// alone orders and resumes; the page token keeps its (key, sub) form.
+// username lookups, and username_key is the first); a search finds it by
+// the key its filter's ListedBy names, which the domain takes from the
+// rule in force: after a re-key's switch, the first key is of the old rule
+// until the last pass reaches the user. A user is read once per listing
+// while that choice stays the same (a switch in the middle of a listing
+// can move a user across the page token). Keys are unique in a pool, so
+// the key alone orders and resumes; the page token keeps its (key, sub) form.
 // Users without a username key (the store allows a user with no lookups)
 // sort first, by sub, from the partial index users_without_username.
 
@@ -63,7 +65,7 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 		return nil, "", wrap("users: list", err)
 	}
 	n := limit(pg)
-	items, err := s.byUsername(ctx, poolID, "", "", after, n+1)
+	items, err := s.byUsername(ctx, poolID, "", "", nil, after, n+1)
 	if err != nil {
 		return nil, "", wrap("users: list", err)
 	}
@@ -76,9 +78,9 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 }
 
 // byUsername reads up to n users in username order after the token after
-// (key, sub): all of them by their username_key when hi is "", else those
-// with a key from lo and below hi, by the lowest such key.
-func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []string, n int) ([]usernameKeyed, error) {
+// (key, sub): all of them when hi is "", else those whose key starts at lo
+// and is below hi; each by the key that listedBy picks.
+func (s users) byUsername(ctx context.Context, poolID, lo, hi string, by func(*storage.User) string, after []string, n int) ([]usernameKeyed, error) {
 	var out []usernameKeyed
 	if lo == "" && after[0] == "" { // the users without a key come first
 		rows, err := s.s.read().Query(ctx, noUsernameQuery, poolID, after[1], n)
@@ -118,11 +120,7 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 			return nil, err
 		}
 		for _, k := range items {
-			listed := k.current
-			if hi != "" {
-				listed = k.key == lowestKey(k.u.Lookups, lo, hi)
-			}
-			if listed && !seen[k.u.Sub] {
+			if listedBy(k, by) && !seen[k.u.Sub] {
 				seen[k.u.Sub] = true
 				out = append(out, k)
 			}
@@ -142,25 +140,24 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 // users still wanted.
 const maxSkipBatch = 1000
 
-// lowestKey is the lowest of the username keys in ls from lo and below hi.
-func lowestKey(ls []storage.Lookup, lo, hi string) string {
-	lowest, found := "", false
-	for _, l := range ls {
-		if l.Kind == storage.LookupUsername && l.Key >= lo && l.Key < hi && (!found || l.Key < lowest) {
-			lowest, found = l.Key, true
-		}
+// listedBy reports whether k is the row by which its user is found: its
+// key is the one by names, or the user's username_key when by is nil.
+func listedBy(k usernameKeyed, by func(*storage.User) string) bool {
+	if by == nil {
+		return k.current
 	}
-	return lowest
+	return k.key == by(&k.u)
 }
 
-// byUsernameExact reads the users with the username key key, after the
-// token's sub: at most one (keys are unique in a pool), or those without
-// a key when key is "".
-func (s users) byUsernameExact(ctx context.Context, poolID, key, afterSub string, n int) ([]usernameKeyed, error) {
-	query, args := usernameExactQuery, []any{poolID, key, afterSub, n}
+// byUsernameExact reads the users found by the username key key (see
+// listedBy), after the token's sub: at most one (keys are unique in a
+// pool), or those without a key when key is "".
+func (s users) byUsernameExact(ctx context.Context, poolID, key string, by func(*storage.User) string, afterSub string, n int) ([]usernameKeyed, error) {
 	if key == "" {
-		query, args = noUsernameQuery, []any{poolID, afterSub, n}
+		rows, err := s.s.read().Query(ctx, noUsernameQuery, poolID, afterSub, n)
+		return collect(rows, err, scanKeyed)
 	}
-	rows, err := s.s.read().Query(ctx, query, args...)
-	return collect(rows, err, scanKeyed)
+	rows, err := s.s.read().Query(ctx, usernameExactQuery, poolID, key, afterSub, n)
+	items, err := collect(rows, err, scanKeyed)
+	return slices.DeleteFunc(items, func(k usernameKeyed) bool { return !listedBy(k, by) }), err
 }
