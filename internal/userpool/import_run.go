@@ -204,7 +204,7 @@ func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, 
 	var next storage.ImportJob
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {
 		next = j
-		p, err := inForce(ctx, tx, p) // as saveUser does
+		p, err := s.inForce(ctx, tx, p) // as saveUser does
 		if err != nil {
 			return err
 		}

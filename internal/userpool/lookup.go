@@ -1,7 +1,6 @@
 package userpool
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -207,10 +206,16 @@ func looksLikeUUID(s string) bool {
 // that a concurrent request deleted into ResourceNotFoundException or
 // UserNotFoundException.
 func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
-	p, err := inForce(ctx, st, p)
+	p, err := s.inForce(ctx, st, p)
 	if err != nil {
 		return err
 	}
+	return s.saveInForce(ctx, st, p, u, create)
+}
+
+// saveInForce is saveUser for a p that inForce returned in st.
+func (s *Service) saveInForce(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
+	var err error
 	u.Lookups = p.lookupsFor(u)
 	for _, l := range u.Lookups {
 		other, err := st.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
@@ -256,21 +261,37 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 // keys must be those of the rule in force when the write commits, not of
 // a node's cached copy (cacheTTL), which a re-key that does not wait for
 // other nodes' caches, or a request that held p for long, would otherwise
-// leave behind (rekey.go). One read of the pool's row by primary key; the
-// settings are parsed only when their bytes differ from p's.
-func inForce(ctx context.Context, st storage.Stores, p *pool) (*pool, error) {
-	rec, err := st.Pools().Get(ctx, p.rec.ID)
+// leave behind (rekey.go). Reading the pool's row in the transaction also
+// orders the write against a re-key's steps on PostgreSQL (SERIALIZABLE).
+// Commonly one narrow read by primary key: the settings are read and
+// parsed only when the pool's UpdatedAt differs from p's, and once per
+// change of the pool (cache.stored).
+func (s *Service) inForce(ctx context.Context, st storage.Stores, p *pool) (*pool, error) {
+	at, err := st.Pools().UpdatedAt(ctx, p.rec.ID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, poolNotFound(p.rec.ID)
 	}
-	if err != nil || bytes.Equal(rec.Config, p.rec.Config) {
+	if err != nil || at.Equal(p.rec.UpdatedAt) {
 		return p, err
 	}
-	cur, err := parsePool(rec)
-	if err != nil || sameMark(cur.cfg, p.cfg) {
-		return p, err
+	cur := s.cache.storedPool(p.rec.ID, at)
+	if cur == nil {
+		rec, err := st.Pools().Get(ctx, p.rec.ID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, poolNotFound(p.rec.ID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cur, err = parsePool(rec); err != nil {
+			return nil, err
+		}
+		cur.readOnly = p.readOnly
+		s.cache.keepStored(cur)
 	}
-	cur.readOnly = p.readOnly
+	if sameMark(cur.cfg, p.cfg) {
+		return p, nil
+	}
 	return cur, nil
 }
 
