@@ -36,12 +36,17 @@ import (
 // resumes; another change first finishes or rolls it back). A write of a
 // user takes its keys from the rule and mark its transaction reads in the
 // pool's row (inForce), not from the node's cached copy, which may be of
-// any age by the time a request writes. On SQLite that read is the rule at
-// commit (the write holds the one writer). On PostgreSQL a step may commit
-// between the read and the write's commit: steps 3 and 5 start cacheTTL
-// after steps 2 and 4, so such a write has committed before the pass
-// reads its user (it would have to stay open for cacheTTL), and the
-// pass's read and versioned write see it. Between steps 4 and 5, a
+// any age by the time a request writes. That read orders the write against
+// the steps, which write the row: on SQLite the write holds the one
+// writer, so it reads the rule at commit; on PostgreSQL InTx is
+// SERIALIZABLE, so a write that read the row before a step and commits
+// after it, around a batch that read or wrote its user, fails a
+// serialization check (or the user's version) and is retried, reading the
+// row anew. Steps 3 and 5 still start cacheTTL after steps 2 and 4
+// (waitCaches): until then other nodes may look users up by their cached
+// rule, which after step 4 is the old one, whose keys step 5 drops; and a
+// path that writes users without reading the pool's row in its
+// transaction would leave keys of the cached rule. Between steps 4 and 5, a
 // key left over from the old rule that a new write wants is dropped from
 // its holder first (saveUser), so leftovers never refuse a write. One node at a time
 // works on a pool's change: it holds the pool's lease (rekey_claim.go),
@@ -176,9 +181,11 @@ func (s *Service) rekeyTo(ctx context.Context, c *rekeyClaim, p *pool, from, to 
 			return 0, err
 		}
 	}
-	// A write that read the pool's row before the mark may commit after
-	// it (on PostgreSQL, see above): step 3 starts cacheTTL after, so no
-	// user is missed (a resumed change waits too: the mark may be recent).
+	// Writes that read the pool's row are ordered against the mark (see
+	// above); step 3 starts cacheTTL after it anyway, so that a write that
+	// does not read the row, on a node that cached the pool unmarked, has
+	// committed before the pass reads its user (a resumed change waits
+	// too: the mark may be recent).
 	if err := s.waitCaches(ctx); err != nil {
 		return 0, err
 	}
@@ -311,10 +318,12 @@ func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string)
 			return nil, err
 		}
 	}
-	// A write that read the pool's row still marked with To may commit
-	// after the switch with the keys of both rules (on PostgreSQL, see
-	// above): a key dropped before would come back after the mark is
-	// gone, for good.
+	// Nodes that cached the pool before the switch look users up by the
+	// old rule's keys until their copies expire, and a write that does not
+	// read the pool's row gives keys of both rules: dropping the old keys
+	// before would fail those sign-ins, or leave keys that come back after
+	// the mark is gone, for good. Writes that read the row are ordered
+	// against the switch (see above).
 	if err := s.waitCaches(ctx); err != nil {
 		return nil, err
 	}
