@@ -63,6 +63,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 		if err != nil {
 			return err
 		}
+		pinNameVerifier(p, in, u)
 		if err := s.saveInForce(ctx, tx, in, u, true); err != nil {
 			return err
 		}

@@ -206,14 +206,18 @@ func looksLikeUUID(s string) bool {
 // that a concurrent request deleted into ResourceNotFoundException or
 // UserNotFoundException.
 func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
-	p, err := s.inForce(ctx, st, p)
+	in, err := s.inForce(ctx, st, p)
 	if err != nil {
 		return err
 	}
-	return s.saveInForce(ctx, st, p, u, create)
+	if create { // its verifiers, if any, were made under p
+		pinNameVerifier(p, in, u)
+	}
+	return s.saveInForce(ctx, st, in, u, create)
 }
 
-// saveInForce is saveUser for a p that inForce returned in st.
+// saveInForce is saveUser for a p that inForce returned in st; the
+// caller has pinned u's new SRP verifiers (pinNameVerifier).
 func (s *Service) saveInForce(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
 	var err error
 	u.Lookups = p.lookupsFor(u)

@@ -69,6 +69,7 @@ func (s *Service) migrateUser(ctx context.Context, p *pool, cl *client, name, pw
 		if err != nil {
 			return err
 		}
+		pinNameVerifier(p, in, u)
 		if err := s.saveInForce(ctx, tx, in, u, true); err != nil {
 			return err
 		}

@@ -79,6 +79,7 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 		if err != nil {
 			return err
 		}
+		pinNameVerifier(p, in, u)
 		if err := s.saveInForce(ctx, tx, in, u, true); err != nil {
 			return err
 		}
