@@ -27,6 +27,10 @@ type Pools interface {
 	Create(ctx context.Context, p Pool) error
 	// Get fails with ErrNotFound if there is no such pool.
 	Get(ctx context.Context, id string) (Pool, error)
+	// UpdatedAt reads the pool's UpdatedAt alone, by which a caller that
+	// keeps a parsed copy tells whether it is the stored one; ErrNotFound
+	// if absent.
+	UpdatedAt(ctx context.Context, id string) (time.Time, error)
 	// Update replaces Name, Config and UpdatedAt; ErrNotFound if absent.
 	Update(ctx context.Context, p Pool) error
 	// Delete removes the pool and everything in it (clients, users, codes,

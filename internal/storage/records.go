@@ -105,12 +105,19 @@ type UserFilter struct {
 	Key    string // SearchUsername, SearchSub, SearchStatus, SearchEnabled, or an attribute name
 	Value  string
 	Prefix bool
+	// ListedBy, for SearchUsername, names which of a user's username keys
+	// finds it (a user holds two while its pool is re-keyed, and only the
+	// domain knows which rule is in force); when nil, the first, by which
+	// List lists it. A user whose ListedBy key matches is found once by
+	// it, in that key's place in the order.
+	ListedBy func(u *User) string
 }
 
 // Keys of a UserFilter besides attribute names. Attribute names are
 // searchable when SearchableAttribute says so.
 const (
-	// SearchUsername matches the key of the user's "username" Lookup.
+	// SearchUsername matches the key of the user's "username" Lookup
+	// that UserFilter.ListedBy names.
 	SearchUsername = "username"
 	// SearchSub matches the sub.
 	SearchSub = "sub"

@@ -21,35 +21,40 @@ import (
 // email or phone alias: then it moves, the other user keeping the value
 // unverified (and saved in tx without the lookup). Callers that use up a
 // code run it first in the same transaction, so a refused confirmation
-// leaves the code for a retry with ForceAliasCreation.
-func (s *Service) claimAliases(ctx context.Context, tx storage.Stores, p *pool, u *storage.User, force bool) error {
+// leaves the code for a retry with ForceAliasCreation. It returns the
+// pool in force (inForce), for the caller's saveInForce.
+func (s *Service) claimAliases(ctx context.Context, tx storage.Stores, p *pool, u *storage.User, force bool) (*pool, error) {
+	p, err := s.inForce(ctx, tx, p) // the keys saveUser will give
+	if err != nil {
+		return nil, err
+	}
 	for _, l := range p.lookupsFor(u) {
 		other, err := tx.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if other.Sub == u.Sub {
 			continue
 		}
 		if dropped, err := dropStaleKey(ctx, tx, p, &other, l); dropped || err != nil {
 			if err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
 		if !force || !movableAlias(p, l.Kind) {
-			return lookupConflict(p, l.Kind)
+			return nil, lookupConflict(p, l.Kind)
 		}
 		other.Attributes[l.Kind+"_verified"] = "false"
 		other.UpdatedAt = s.now()
-		if err := s.saveUser(ctx, tx, p, &other, false); err != nil {
-			return err
+		if err := s.saveInForce(ctx, tx, p, &other, false); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return p, nil
 }
 
 // movableAlias reports whether ForceAliasCreation may move a lookup of

@@ -52,16 +52,21 @@ type cache struct {
 	// brandings are app clients' managed login brandings by
 	// "<pool>/<client>" (branding_doc.go).
 	brandings map[string]cacheEntry[*Branding]
+	// stored are pools as a write's transaction last read them when they
+	// differed from the copy in pools (inForce), so that the settings are
+	// parsed once per change, not once per write.
+	stored map[string]*pool
 }
 
 func newCache(ttl time.Duration, now func() time.Time) *cache {
 	return &cache{ttl: ttl, now: now, pools: map[string]cacheEntry[*pool]{}, clients: map[string]cacheEntry[*client]{},
-		brandings: map[string]cacheEntry[*Branding]{}}
+		brandings: map[string]cacheEntry[*Branding]{}, stored: map[string]*pool{}}
 }
 
 func (c *cache) forgetPool(id string) {
 	c.mu.Lock()
 	delete(c.pools, id)
+	delete(c.stored, id)
 	c.mu.Unlock()
 }
 
@@ -200,4 +205,21 @@ func (s *Service) loadClientOfPool(ctx context.Context, poolID, clientID string)
 		return nil, nil, clientNotFound(clientID)
 	}
 	return p, cl, nil
+}
+
+// storedPool is the pool kept by keepStored if it is the one stored at
+// updatedAt, else nil.
+func (c *cache) storedPool(id string, updatedAt time.Time) *pool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if p := c.stored[id]; p != nil && p.rec.UpdatedAt.Equal(updatedAt) {
+		return p
+	}
+	return nil
+}
+
+func (c *cache) keepStored(p *pool) {
+	c.mu.Lock()
+	c.stored[p.rec.ID] = p
+	c.mu.Unlock()
 }

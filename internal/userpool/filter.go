@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -91,7 +92,7 @@ func (p *pool) storageFilter(f *userFilter) (sf storage.UserFilter, all, none bo
 	sf = storage.UserFilter{Key: f.Name, Value: f.Value, Prefix: f.Prefix}
 	switch {
 	case f.Name == "username":
-		sf.Key, sf.Value = storage.SearchUsername, p.key(f.Value)
+		sf.Key, sf.Value, sf.ListedBy = storage.SearchUsername, p.key(f.Value), p.listedKey
 	case f.Name == "sub":
 		sf.Key = storage.SearchSub
 	case f.Name == "cognito:user_status": // case-insensitive
@@ -118,6 +119,20 @@ func (p *pool) storageFilter(f *userFilter) (sf storage.UserFilter, all, none bo
 		return sf, false, false, errorf(InvalidParameter, msgBadFilter)
 	}
 	return sf, false, false, nil
+}
+
+// listedKey is the username key by which ListUsers finds u: the key of
+// p's rule, or the legacy key when u holds only that (see canonicalName).
+// While the pool's rule changes (rekey.go) a user holds the keys of two
+// rules, the old rule's first until the last pass reaches it; the rule in
+// force picks one, and it changes only at the switch, so each user is
+// found once by a listing that no switch interrupts.
+func (p *pool) listedKey(u *storage.User) string {
+	k := p.key(u.Username)
+	if slices.Contains(u.Lookups, storage.Lookup{Kind: storage.LookupUsername, Key: k}) {
+		return k
+	}
+	return p.legacyKey(u.Username)
 }
 
 // matchesWord reports whether word satisfies the filter's match.

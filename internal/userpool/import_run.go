@@ -204,6 +204,10 @@ func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, 
 	var next storage.ImportJob
 	err := s.store.InTx(ctx, func(tx storage.Stores) error {
 		next = j
+		p, err := s.inForce(ctx, tx, p) // as saveUser does
+		if err != nil {
+			return err
+		}
 		var fails []storage.ImportFailure
 		fail := func(r importRow, reason string, skipped bool) {
 			if skipped {
@@ -227,8 +231,9 @@ func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, 
 			return err
 		}
 		held := make(map[storage.Lookup]bool, len(taken)+len(ls))
+		stored := make(map[storage.Lookup]bool, len(taken))
 		for _, l := range taken {
-			held[l] = true
+			held[l], stored[l] = true, true
 		}
 		create := make([]storage.User, 0, len(rows))
 		for i, r := range rows {
@@ -238,10 +243,21 @@ func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, 
 			}
 			clash := ""
 			for _, l := range users[i].Lookups {
-				if held[l] {
-					clash = l.Kind
-					break
+				if !held[l] {
+					continue
 				}
+				if stored[l] {
+					freed, err := freeStaleKey(ctx, tx, p, l)
+					if err != nil {
+						return err
+					}
+					if freed {
+						held[l], stored[l] = false, false
+						continue
+					}
+				}
+				clash = l.Kind
+				break
 			}
 			if clash != "" {
 				e := AsError(lookupConflict(p, clash))
@@ -268,6 +284,19 @@ func (s *Service) importRows(ctx context.Context, p *pool, j storage.ImportJob, 
 	}
 	next.Version++
 	return next, nil
+}
+
+// freeStaleKey frees l from the user that holds it when that user holds it
+// from a rule the pool no longer follows, as saveUser does (dropStaleKey).
+func freeStaleKey(ctx context.Context, tx storage.Stores, p *pool, l storage.Lookup) (bool, error) {
+	if p.cfg.Rekey == nil || p.cfg.Rekey.To != nil { // no old rule's keys are left
+		return false, nil
+	}
+	other, err := tx.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
+	if err != nil {
+		return false, err
+	}
+	return dropStaleKey(ctx, tx, p, &other, l)
 }
 
 // importRow is one data row of a file: the user to create, or why not.

@@ -206,6 +206,20 @@ func looksLikeUUID(s string) bool {
 // that a concurrent request deleted into ResourceNotFoundException or
 // UserNotFoundException.
 func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
+	in, err := s.inForce(ctx, st, p)
+	if err != nil {
+		return err
+	}
+	if create { // its verifiers, if any, were made under p
+		pinNameVerifier(p, in, u)
+	}
+	return s.saveInForce(ctx, st, in, u, create)
+}
+
+// saveInForce is saveUser for a p that inForce returned in st; the
+// caller has pinned u's new SRP verifiers (pinNameVerifier).
+func (s *Service) saveInForce(ctx context.Context, st storage.Stores, p *pool, u *storage.User, create bool) error {
+	var err error
 	u.Lookups = p.lookupsFor(u)
 	for _, l := range u.Lookups {
 		other, err := st.Users().GetByLookup(ctx, p.rec.ID, l.Kind, l.Key)
@@ -226,7 +240,6 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 		}
 		return lookupConflict(p, l.Kind)
 	}
-	var err error
 	if create {
 		if err = st.Users().Create(ctx, *u); err == nil {
 			u.Version = 1
@@ -245,6 +258,45 @@ func (s *Service) saveUser(ctx context.Context, st storage.Stores, p *pool, u *s
 		return errorf(UserNotFound, msgUserNotFound)
 	}
 	return err
+}
+
+// inForce is p, or, when the pool's sign-in rule or re-keying mark in
+// st's view of the store differs from p's, the pool as stored: a user's
+// keys must be those of the rule in force when the write commits, not of
+// a node's cached copy (cacheTTL), which a re-key that does not wait for
+// other nodes' caches, or a request that held p for long, would otherwise
+// leave behind (rekey.go). Reading the pool's row in the transaction also
+// orders the write against a re-key's steps on PostgreSQL (SERIALIZABLE).
+// Commonly one narrow read by primary key: the settings are read and
+// parsed only when the pool's UpdatedAt differs from p's, and once per
+// change of the pool (cache.stored).
+func (s *Service) inForce(ctx context.Context, st storage.Stores, p *pool) (*pool, error) {
+	at, err := st.Pools().UpdatedAt(ctx, p.rec.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, poolNotFound(p.rec.ID)
+	}
+	if err != nil || at.Equal(p.rec.UpdatedAt) {
+		return p, err
+	}
+	cur := s.cache.storedPool(p.rec.ID, at)
+	if cur == nil {
+		rec, err := st.Pools().Get(ctx, p.rec.ID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, poolNotFound(p.rec.ID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cur, err = parsePool(rec); err != nil {
+			return nil, err
+		}
+		cur.readOnly = p.readOnly
+		s.cache.keepStored(cur)
+	}
+	if sameMark(cur.cfg, p.cfg) {
+		return p, nil
+	}
+	return cur, nil
 }
 
 func lookupConflict(p *pool, kind string) error {

@@ -65,10 +65,12 @@ func (s *Service) migrateUser(ctx context.Context, p *pool, cl *client, name, pw
 		s.putPassword(u, np)
 	}
 	err = s.userTx(ctx, func(tx storage.Stores) error {
-		if err := s.claimAliases(ctx, tx, p, u, resp.ForceAliasCreation); err != nil {
+		in, err := s.claimAliases(ctx, tx, p, u, resp.ForceAliasCreation)
+		if err != nil {
 			return err
 		}
-		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
+		pinNameVerifier(p, in, u)
+		if err := s.saveInForce(ctx, tx, in, u, true); err != nil {
 			return err
 		}
 		if pw == "" {

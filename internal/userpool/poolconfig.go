@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -88,7 +89,13 @@ func (s *Service) updatePoolTx(ctx context.Context, id string, fn func(tx storag
 			return fmt.Errorf("userpool: encode pool %s settings: %w", id, err)
 		}
 		p.rec.Config = doc
-		p.rec.UpdatedAt = s.now()
+		// Every change moves UpdatedAt, which tells a cached copy from
+		// the stored pool (inForce), even when two changes fall in one
+		// microsecond or a node's clock is behind.
+		p.rec.UpdatedAt = s.now().Truncate(time.Microsecond)
+		if !p.rec.UpdatedAt.After(rec.UpdatedAt) {
+			p.rec.UpdatedAt = rec.UpdatedAt.Add(time.Microsecond)
+		}
 		err = tx.Pools().Update(ctx, p.rec)
 		if errors.Is(err, storage.ErrNotFound) {
 			return poolNotFound(id)

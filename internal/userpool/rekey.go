@@ -33,10 +33,20 @@ import (
 // crash, a caller gone) goes on from the last batch it committed: the
 // runner (RunRekeys) resumes it at start-up and then every RekeyPoll, and
 // so does the next call of either operation on the pool (the same change
-// resumes; another change first finishes or rolls it back). Steps 3 and 5
-// start once other nodes' cached copies of the pool as it was before
-// steps 2 and 4 have expired (cacheTTL), so that no node writes a user
-// with keys of a rule the pass has dealt with. Between steps 4 and 5, a
+// resumes; another change first finishes or rolls it back). A write of a
+// user takes its keys from the rule and mark its transaction reads in the
+// pool's row (inForce), not from the node's cached copy, which may be of
+// any age by the time a request writes. That read orders the write against
+// the steps, which write the row: on SQLite the write holds the one
+// writer, so it reads the rule at commit; on PostgreSQL InTx is
+// SERIALIZABLE, so a write that read the row before a step and commits
+// after it, around a batch that read or wrote its user, fails a
+// serialization check (or the user's version) and is retried, reading the
+// row anew. Steps 3 and 5 still start cacheTTL after steps 2 and 4
+// (waitCaches): until then other nodes may look users up by their cached
+// rule, which after step 4 is the old one, whose keys step 5 drops; and a
+// path that writes users without reading the pool's row in its
+// transaction would leave keys of the cached rule. Between steps 4 and 5, a
 // key left over from the old rule that a new write wants is dropped from
 // its holder first (saveUser), so leftovers never refuse a write. One node at a time
 // works on a pool's change: it holds the pool's lease (rekey_claim.go),
@@ -171,9 +181,11 @@ func (s *Service) rekeyTo(ctx context.Context, c *rekeyClaim, p *pool, from, to 
 			return 0, err
 		}
 	}
-	// Other nodes write users under the unmarked pool from their caches
-	// for up to cacheTTL after the mark: step 3 starts after, so no user
-	// is missed (a resumed change waits too: the mark may be recent).
+	// Writes that read the pool's row are ordered against the mark (see
+	// above); step 3 starts cacheTTL after it anyway, so that a write that
+	// does not read the row, on a node that cached the pool unmarked, has
+	// committed before the pass reads its user (a resumed change waits
+	// too: the mark may be recent).
 	if err := s.waitCaches(ctx); err != nil {
 		return 0, err
 	}
@@ -306,9 +318,12 @@ func (s *Service) finishRekey(ctx context.Context, c *rekeyClaim, poolID string)
 			return nil, err
 		}
 	}
-	// Other nodes caching the pool still marked with To write users with
-	// the keys of both rules until their copies expire: a key dropped
-	// before would come back after the mark is gone, for good.
+	// Nodes that cached the pool before the switch look users up by the
+	// old rule's keys until their copies expire, and a write that does not
+	// read the pool's row gives keys of both rules: dropping the old keys
+	// before would fail those sign-ins, or leave keys that come back after
+	// the mark is gone, for good. Writes that read the row are ordered
+	// against the switch (see above).
 	if err := s.waitCaches(ctx); err != nil {
 		return nil, err
 	}

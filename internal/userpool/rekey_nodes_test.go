@@ -165,3 +165,83 @@ func TestRekeyPoolsDoNotWait(t *testing.T) {
 		}
 	})
 }
+
+// TestRekeyStaleNodeWrites: a node whose cache still holds the pool as
+// it was before a change (here for a minute, as a node whose change was
+// not waited for, or a request that held the pool for long) writes
+// users after the change passed them, one during its first pass, one
+// during its last and one after it completed: each gets the keys of the
+// rule in force, not of its cached copy. Before, they kept the old rule's
+// keys alone: "cY" found nobody between the switch and the last pass, and
+// "ANN" and "bob" nobody after the change, in the pool made
+// case-insensitive; "Cy", "Ann" and "Bob" did.
+func TestRekeyStaleNodeWrites(t *testing.T) {
+	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
+		ctx := context.Background()
+		subs := map[string]string{}
+		for _, name := range []string{"Ann", "Bob", "Cy"} {
+			if err := createUser(s, name); err != nil {
+				t.Fatal(err)
+			}
+			_, u, err := s.adminUser(ctx, rekeyPool, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			subs[name] = u.Sub
+		}
+		other.cache.ttl = time.Minute
+		if _, err := other.adminPool(ctx, rekeyPool); err != nil { // cached case-sensitive
+			t.Fatal(err)
+		}
+		// By sub: the stale rule no longer finds the names.
+		disable := func(name string) {
+			t.Helper()
+			if _, err := other.AdminDisableUser(ctx, &cip.AdminDisableUserRequest{UserPoolId: rekeyPool, Username: subs[name]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		written, writtenBefore, checked := false, false, false
+		s.rekeyHook = func(event string) {
+			if written {
+				return
+			}
+			p, err := s.storedPool(ctx, rekeyPool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switched := p.cfg.Rekey != nil && p.cfg.Rekey.To == nil && !p.caseSensitive()
+			if event == "listed" && switched && !checked {
+				// Before the last pass writes anyone: the pass before
+				// the switch must not be undone by the stale write.
+				if !found(t, s, "cY") {
+					t.Error(`between the switch and the last pass, "cY" finds no user`)
+				}
+				checked = true
+			}
+			if event != "batch" {
+				return
+			}
+			switch {
+			case p.cfg.Rekey != nil && p.cfg.Rekey.To != nil && !writtenBefore:
+				disable("Cy") // the first pass's first batch had him
+				writtenBefore = true
+			case switched:
+				disable("Ann") // the last pass's first batch had her: she sorts first
+				written = true
+			}
+		}
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !written || !writtenBefore || !checked {
+			t.Fatal("the change had no first or last pass to write during")
+		}
+		disable("Bob")
+		for _, name := range []string{"ANN", "bob", "cY"} {
+			if !found(t, s, name) {
+				t.Errorf("%q finds no user after the change", name)
+			}
+		}
+		wantRuleKeys(t, s, db)
+	})
+}

@@ -5,24 +5,28 @@ import (
 	"context"
 	"encoding/hex"
 	"testing"
+	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/srp"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
-// TestRekeySRPSetDuringChange: a password set while a pool becomes
-// case-insensitive, after re-keying passed its user, gets verifiers that
-// the pool still opens correctly after the switch: every id a stored
-// verifier binds to (srpBindings) is the id it was computed for. Before,
-// a verifier bound to the username's old key "Anna" was read after the
-// switch as bound to "anna", and SRP sign-in failed with the right
-// password until the next password change.
-func TestRekeySRPSetDuringChange(t *testing.T) {
-	eachStore(t, func(t *testing.T, db storage.Store) {
+// TestRekeyStaleNodeSRP: a node caching the pool as case-sensitive sets
+// "Anna"'s password while the change to case-insensitive runs, after its
+// pass gave her both keys. Her verifier, made for "Anna", is pinned to
+// that id: once the pool is case-insensitive, every verifier she holds is
+// bound to the id it was made for. Before, it was stored as bound to the
+// username's key and read as bound to "anna", so USER_SRP_AUTH failed
+// until her next password change.
+func TestRekeyStaleNodeSRP(t *testing.T) {
+	eachTwoNodes(t, 150, func(t *testing.T, db storage.Store, s, other *Service) {
 		ctx := context.Background()
-		s := rekeyFixture(t, db, 150)
 		if err := createUser(s, "Anna"); err != nil {
+			t.Fatal(err)
+		}
+		other.cache.ttl = time.Minute
+		if _, err := other.adminPool(ctx, rekeyPool); err != nil { // cached case-sensitive
 			t.Fatal(err)
 		}
 		const pw = "Battery-Staple-7"
@@ -31,18 +35,20 @@ func TestRekeySRPSetDuringChange(t *testing.T) {
 			if event != "batch" || set {
 				return
 			}
-			set = true // Anna sorts in the first batch, done by now
-			_, err := s.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordRequest{UserPoolId: rekeyPool, Username: "Anna", Password: pw, Permanent: ptr(true)})
-			if err != nil {
+			set = true
+			if _, err := other.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordRequest{UserPoolId: rekeyPool, Username: "Anna", Password: pw, Permanent: ptr(true)}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if _, err := caseInsensitive(s, ctx); err != nil {
 			t.Fatal(err)
 		}
+		if !set {
+			t.Fatal("the change had no batch to set the password after")
+		}
 		p, u, err := s.adminUser(ctx, rekeyPool, "ANNA")
-		if err != nil || !set {
-			t.Fatal(err, set)
+		if err != nil {
+			t.Fatal(err)
 		}
 		salt, err := hex.DecodeString(u.SRPSalt)
 		if err != nil {
@@ -50,7 +56,7 @@ func TestRekeySRPSetDuringChange(t *testing.T) {
 		}
 		bindings := p.srpBindings(u)
 		if len(bindings) == 0 {
-			t.Fatal("no verifier stored")
+			t.Fatal("no verifiers after the password was set")
 		}
 		for id := range bindings {
 			v, ok, err := s.srpVerifier(p, u, id)
@@ -58,7 +64,7 @@ func TestRekeySRPSetDuringChange(t *testing.T) {
 				t.Fatal(id, ok, err)
 			}
 			if !bytes.Equal(v, srp.VerifierWithSalt(srp.PoolName(rekeyPool), id, pw, salt)) {
-				t.Errorf("the verifier read as bound to %q was computed for another id", id)
+				t.Errorf("the verifier read as bound to %q was made for another id", id)
 			}
 		}
 	})

@@ -55,27 +55,9 @@ func eachDatabase(t *testing.T, fn func(t *testing.T, open func() storage.Store)
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatalf("postgres: %v", err)
-		}
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		name := "cognate_rekey_" + hex.EncodeToString(b)
-		if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-			t.Fatal(err)
-		}
-		conn.Close(ctx)
-		t.Cleanup(func() {
-			if conn, err := pgx.Connect(ctx, base); err == nil {
-				_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-				conn.Close(ctx)
-			}
-		})
-		u, _ := url.Parse(base)
-		u.Path = "/" + name
+		dsn := newPostgresDB(t, base)
 		fn(t, func() storage.Store {
-			db, err := postgres.Open(ctx, u.String())
+			db, err := postgres.Open(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,11 +67,37 @@ func eachDatabase(t *testing.T, fn func(t *testing.T, open func() storage.Store)
 	})
 }
 
+// newPostgresDB creates a PostgreSQL database on the server of base, to be
+// dropped when tb ends, and returns its URL.
+func newPostgresDB(tb testing.TB, base string) string {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		tb.Fatalf("postgres: %v", err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "cognate_rekey_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		tb.Fatal(err)
+	}
+	conn.Close(ctx)
+	tb.Cleanup(func() {
+		if conn, err := pgx.Connect(ctx, base); err == nil {
+			_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			conn.Close(ctx)
+		}
+	})
+	u, _ := url.Parse(base)
+	u.Path = "/" + name
+	return u.String()
+}
+
 const rekeyPool = "us-east-1_rekeying1"
 
 // rekeyFixture makes a case-sensitive pool of n users user000.. and a
 // Service on db that does not wait for other nodes' caches.
-func rekeyFixture(t *testing.T, db storage.Store, n int) *Service {
+func rekeyFixture(t testing.TB, db storage.Store, n int) *Service {
 	ctx := context.Background()
 	doc, _ := json.Marshal(&poolConfig{UserPoolType: cip.UserPoolType{Policies: &cip.UserPoolPolicyType{PasswordPolicy: &cip.PasswordPolicyType{}}}})
 	now := time.Now().UTC()
@@ -107,7 +115,7 @@ func rekeyFixture(t *testing.T, db storage.Store, n int) *Service {
 }
 
 // rekeyService is a node on db that does not wait for other nodes' caches.
-func rekeyService(t *testing.T, db storage.Store) *Service {
+func rekeyService(t testing.TB, db storage.Store) *Service {
 	ring, err := secret.NewKeyRing(map[uint32][]byte{1: make([]byte, 32)}, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -69,12 +69,18 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	sendCode = sendCode && !confirmed
 	code := newCodeValue()
 	err = s.userTx(ctx, func(tx storage.Stores) error {
+		var in *pool
+		var err error
 		if confirmed {
-			if err := s.claimAliases(ctx, tx, p, u, false); err != nil {
-				return err
-			}
+			in, err = s.claimAliases(ctx, tx, p, u, false)
+		} else {
+			in, err = s.inForce(ctx, tx, p)
 		}
-		if err := s.saveUser(ctx, tx, p, u, true); err != nil {
+		if err != nil {
+			return err
+		}
+		pinNameVerifier(p, in, u)
+		if err := s.saveInForce(ctx, tx, in, u, true); err != nil {
 			return err
 		}
 		if err := s.passwordSaved(ctx, tx, p, u); err != nil {
@@ -235,7 +241,8 @@ func (s *Service) confirm(ctx context.Context, tx storage.Stores, p *pool, u *st
 	}
 	u.Status = "CONFIRMED"
 	u.UpdatedAt = s.now()
-	return s.claimAliases(ctx, tx, p, u, force)
+	_, err := s.claimAliases(ctx, tx, p, u, force)
+	return err
 }
 
 // msgNoAutoVerification answers ResendConfirmationCode when no code can go

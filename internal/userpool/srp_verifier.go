@@ -74,6 +74,27 @@ func (s *Service) srpVerifiersFor(p *pool, u *storage.User, pw string) (salt str
 	return hex.EncodeToString(rawSalt), verifiers
 }
 
+// pinNameVerifier pins u's verifier bound to the username's key, newly
+// made under made (a node's cached pool), to the key it was made for when
+// in, the pool in force (inForce), reads that binding as another key: a
+// re-key passed made's rule meanwhile. It does as re-keying does
+// (dropNameVerifier). Left alone, the verifier would be read as bound to
+// a key it was not made for, and hasCurrentSRP would call it current, so
+// USER_SRP_AUTH would fail until the next password change.
+func pinNameVerifier(made, in *pool, u *storage.User) {
+	if made == in {
+		return
+	}
+	key := made.key(u.Username)
+	moved := in.key(u.Username) != key
+	if to := in.cfg.Rekey; to != nil && to.To != nil && in.withRule(*to.To).key(u.Username) != key {
+		moved = true
+	}
+	if moved {
+		dropNameVerifier(u, key)
+	}
+}
+
 // srpBindings maps each user id one of u's verifiers binds to that sealed
 // verifier (nil when stored text does not decode).
 func (p *pool) srpBindings(u *storage.User) map[string][]byte {

@@ -65,7 +65,8 @@ func staleBackoff(attempt int) time.Duration {
 // userTx, whose contract fn shares): fn gets the user as stored inside the
 // transaction, decides on it, edits it and may read and write other
 // records through tx; then the user is saved with fresh lookups
-// (saveUser), unless fn fails or returns errNoChange. It returns the user
+// (saveUser; SRP verifiers fn made under p are pinned to their key by
+// pinNameVerifier), unless fn fails or returns errNoChange. It returns the user
 // as it is after the commit. A user that no longer exists is
 // UserNotFoundException.
 func (s *Service) updateUser(ctx context.Context, p *pool, sub string, fn func(tx storage.Stores, u *storage.User) error) (*storage.User, error) {
@@ -78,12 +79,20 @@ func (s *Service) updateUser(ctx context.Context, p *pool, sub string, fn func(t
 		if err != nil {
 			return err
 		}
+		salt := u.SRPSalt
 		switch err := fn(tx, &u); {
 		case errors.Is(err, errNoChange):
 		case err != nil:
 			return err
 		default:
-			if err := s.saveUser(ctx, tx, p, &u, false); err != nil {
+			in, err := s.inForce(ctx, tx, p)
+			if err != nil {
+				return err
+			}
+			if u.SRPSalt != salt { // a new password: its verifiers were made under p
+				pinNameVerifier(p, in, &u)
+			}
+			if err := s.saveInForce(ctx, tx, in, &u, false); err != nil {
 				return err
 			}
 		}

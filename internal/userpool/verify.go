@@ -67,7 +67,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *cip.VerifyUserAtt
 		cur.UpdatedAt = s.now()
 		// Before the code is used up: a verified alias another account
 		// holds leaves the code for a later try.
-		if err := s.claimAliases(ctx, tx, c.pool, cur, false); err != nil {
+		if _, err := s.claimAliases(ctx, tx, c.pool, cur, false); err != nil {
 			return err
 		}
 		return consumeCode(ctx, tx, code)

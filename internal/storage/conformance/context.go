@@ -28,6 +28,7 @@ func (f *fixture) calls(ctx context.Context) map[string]func() error {
 	id := f.identity(ip.ID)
 	return map[string]func() error{
 		"Pools.Get":         func() error { return second(f.Pools().Get(ctx, p.ID)) },
+		"Pools.UpdatedAt":   func() error { return second(f.Pools().UpdatedAt(ctx, p.ID)) },
 		"Pools.Create":      func() error { return f.Pools().Create(ctx, storage.Pool{ID: "us-east-1_ctx000000"}) },
 		"Pools.Delete":      func() error { return f.Pools().Delete(ctx, p.ID) },
 		"Pools.List":        func() error { _, _, err := f.Pools().List(ctx, storage.Page{}); return err },

@@ -82,10 +82,17 @@ func testPoolUpdate(t *testing.T, f *fixture) {
 	want := p
 	want.Name, want.Config, want.UpdatedAt = upd.Name, upd.Config, upd.UpdatedAt
 	same(t, "updated pool", got, wantPool(want))
+	updatedAt, err := f.Pools().UpdatedAt(f.ctx, p.ID)
+	must(t, err)
+	if !updatedAt.Equal(got.UpdatedAt) {
+		t.Errorf("UpdatedAt: %v, want Get's %v", updatedAt, got.UpdatedAt)
+	}
 }
 
 func testPoolUpdateMissing(t *testing.T, f *fixture) {
 	wantErr(t, f.Pools().Update(f.ctx, storage.Pool{ID: "us-east-1_missing00", Name: "x"}), storage.ErrNotFound)
+	_, err := f.Pools().UpdatedAt(f.ctx, "us-east-1_missing00")
+	wantErr(t, err, storage.ErrNotFound)
 }
 
 func testPoolDelete(t *testing.T, f *fixture) {

@@ -171,12 +171,16 @@ func testSearchFollowsWrites(t *testing.T, f *fixture) {
 	u := f.searchUser(p.ID, "ann", map[string]string{"email": "ann@example.com", "custom:team": "red", "given_name": "Ann"})
 	u.Attributes = map[string]string{"email": "ann@new.example", "given_name": "Ann"}
 	must(t, f.Users().Put(f.ctx, u))
-	for uf, want := range map[storage.UserFilter][]string{
-		{Key: "email", Value: "ann@example.com"}:      nil,
-		{Key: "email", Value: "ann@new.example"}:      subsOf(u),
-		{Key: "custom:team", Value: "red"}:            nil,
-		{Key: "given_name", Value: "A", Prefix: true}: subsOf(u),
+	for _, c := range []struct {
+		uf   storage.UserFilter
+		want []string
+	}{
+		{storage.UserFilter{Key: "email", Value: "ann@example.com"}, nil},
+		{storage.UserFilter{Key: "email", Value: "ann@new.example"}, subsOf(u)},
+		{storage.UserFilter{Key: "custom:team", Value: "red"}, nil},
+		{storage.UserFilter{Key: "given_name", Value: "A", Prefix: true}, subsOf(u)},
 	} {
+		uf, want := c.uf, c.want
 		if got := f.search(p.ID, uf, 10); !slices.Equal(got, want) {
 			t.Errorf("after Put, search %+v: %v, want %v", uf, got, want)
 		}
@@ -207,13 +211,17 @@ func testSearchLongValues(t *testing.T, f *fixture) {
 	long := strings.Repeat("é", 700) // 1400 bytes
 	x := f.searchUser(p.ID, "x", map[string]string{"name": long + "x"})
 	y := f.searchUser(p.ID, "y", map[string]string{"name": long + "y"})
-	for uf, want := range map[storage.UserFilter][]string{
-		{Key: "name", Value: long + "x"}:               subsOf(x),
-		{Key: "name", Value: long}:                     nil,
-		{Key: "name", Value: long, Prefix: true}:       subsOf(x, y),
-		{Key: "name", Value: long + "y", Prefix: true}: subsOf(y),
-		{Key: "name", Value: "é", Prefix: true}:        subsOf(x, y),
+	for _, c := range []struct {
+		uf   storage.UserFilter
+		want []string
+	}{
+		{storage.UserFilter{Key: "name", Value: long + "x"}, subsOf(x)},
+		{storage.UserFilter{Key: "name", Value: long}, nil},
+		{storage.UserFilter{Key: "name", Value: long, Prefix: true}, subsOf(x, y)},
+		{storage.UserFilter{Key: "name", Value: long + "y", Prefix: true}, subsOf(y)},
+		{storage.UserFilter{Key: "name", Value: "é", Prefix: true}, subsOf(x, y)},
 	} {
+		uf, want := c.uf, c.want
 		if got := f.search(p.ID, uf, 1); !slices.Equal(got, want) {
 			t.Errorf("search %q… (%d bytes, prefix %v): %v, want %v", uf.Value[:4], len(uf.Value), uf.Prefix, got, want)
 		}

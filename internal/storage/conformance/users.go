@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -391,10 +392,11 @@ func testUserList(t *testing.T, f *fixture) {
 	must(t, f.Users().Create(f.ctx, noName2))
 	must(t, f.Users().Create(f.ctx, noName1))
 	// A user with two username lookups (as while a pool is re-keyed) is
-	// listed once, by the first.
+	// listed once, by the first, and found by the one ListedBy names.
 	rekeyed := f.newUser(p.ID, "Rekeyed")
 	rekeyed.Lookups = []storage.Lookup{{Kind: storage.LookupUsername, Key: "Rekeyed"}, {Kind: storage.LookupUsername, Key: "rekeyed"}}
 	must(t, f.Users().Create(f.ctx, rekeyed))
+	lower := func(u *storage.User) string { return strings.ToLower(u.Username) }
 	want := []string{"no-name-1", "no-name-2", "Rekeyed", "Zed", "_x", "alice", "bob", "mallory", "émile"}
 	checkPaging(t, f.ctx, list, want)
 	for _, c := range []struct {
@@ -404,6 +406,11 @@ func testUserList(t *testing.T, f *fixture) {
 		{storage.UserFilter{Key: storage.SearchUsername, Value: "Rekeyed"}, subsOf(rekeyed)},
 		{storage.UserFilter{Key: storage.SearchUsername, Value: "rekeyed"}, nil},
 		{storage.UserFilter{Key: storage.SearchUsername, Value: "rek", Prefix: true}, nil},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "R", Prefix: true}, subsOf(rekeyed)},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "rekeyed", ListedBy: lower}, subsOf(rekeyed)},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "Rekeyed", ListedBy: lower}, nil},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "rek", Prefix: true, ListedBy: lower}, subsOf(rekeyed)},
+		{storage.UserFilter{Key: storage.SearchUsername, Value: "Rek", Prefix: true, ListedBy: lower}, nil},
 		{storage.UserFilter{Key: storage.SearchUsername, Value: ""}, subsOf(noName1, noName2)},
 		{storage.UserFilter{Key: storage.SearchUsername, Value: "", Prefix: true}, f.search(p.ID, storage.UserFilter{Key: storage.SearchStatus, Value: "CONFIRMED"}, 60)},
 	} {

@@ -35,6 +35,12 @@ func (s pools) Get(ctx context.Context, id string) (storage.Pool, error) {
 	return p, wrap("pools: get "+id, err)
 }
 
+func (s pools) UpdatedAt(ctx context.Context, id string) (time.Time, error) {
+	var us int64
+	err := s.s.read().QueryRow(ctx, `SELECT updated_at FROM pools WHERE id = ?`, id).Scan(&us)
+	return fromMicros(us), wrap("pools: updated_at "+id, err)
+}
+
 func (s pools) Update(ctx context.Context, p storage.Pool) error {
 	return wrap("pools: update "+p.ID, mustChange(s.s.exec(ctx,
 		`UPDATE pools SET name = ?, config = ?, updated_at = ? WHERE id = ?`,

@@ -11,13 +11,17 @@ import (
 // searches read the pool's "username" rows of user_lookups, whose primary
 // key (pool_id, kind, lookup_key) orders them, and each user by its
 // primary key: no index of users by username key, which would repeat
-// those rows (issue 15: a user's bytes). A user is listed by the username
+// those rows (issue 15: a user's bytes). List lists a user by the username
 // lookup whose key is its username_key (during a re-key a user holds two
-// username lookups, and username_key is the first). Keys are unique in a
-// pool, so the key alone orders and resumes; the page token keeps its
-// (key, sub) form. Users without a username key (the store allows a user
-// with no lookups) sort first, by sub, from the partial index
-// users_without_username.
+// username lookups, and username_key is the first); a search finds it by
+// the key its filter's ListedBy names, which the domain takes from the
+// rule in force: after a re-key's switch, the first key is of the old rule
+// until the last pass reaches the user. A user is read once per listing
+// while that choice stays the same (a switch in the middle of a listing
+// can move a user across the page token). Keys are unique in a pool, so
+// the key alone orders and resumes; the page token keeps its (key, sub) form.
+// Users without a username key (the store allows a user with no lookups)
+// sort first, by sub, from the partial index users_without_username.
 
 // usernameKeyed is a user with the key it was listed by; current is
 // whether that key is the user's username_key (see byUsernameSelect).
@@ -37,8 +41,8 @@ func scanKeyed(r Row) (usernameKeyed, error) {
 }
 
 // The queries of the username order (see TestSearchUsesIndexes). The
-// rows of a user's other username lookup (during a re-key) are left out in
-// Go, not by a condition u.username_key = l.lookup_key: with it,
+// rows by which a user is not listed (byUsername) are left out in Go, not
+// by a condition u.username_key = l.lookup_key: with it,
 // PostgreSQL's planner expects one row of the join and hashes the pool's
 // users rather than walking the lookups in order.
 const noUsernameQuery = `SELECT ` + userCols + `, username_key, username_key FROM users
@@ -61,7 +65,7 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 		return nil, "", wrap("users: list", err)
 	}
 	n := limit(pg)
-	items, err := s.byUsername(ctx, poolID, "", "", after, n+1)
+	items, err := s.byUsername(ctx, poolID, "", "", nil, after, n+1)
 	if err != nil {
 		return nil, "", wrap("users: list", err)
 	}
@@ -75,8 +79,8 @@ func (s users) List(ctx context.Context, poolID string, pg storage.Page) ([]stor
 
 // byUsername reads up to n users in username order after the token after
 // (key, sub): all of them when hi is "", else those whose key starts at lo
-// and is below hi.
-func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []string, n int) ([]usernameKeyed, error) {
+// and is below hi; each by the key that listedBy picks.
+func (s users) byUsername(ctx context.Context, poolID, lo, hi string, by func(*storage.User) string, after []string, n int) ([]usernameKeyed, error) {
 	var out []usernameKeyed
 	if lo == "" && after[0] == "" { // the users without a key come first
 		rows, err := s.s.read().Query(ctx, noUsernameQuery, poolID, after[1], n)
@@ -116,7 +120,7 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 			return nil, err
 		}
 		for _, k := range items {
-			if k.current && !seen[k.u.Sub] {
+			if listedBy(k, by) && !seen[k.u.Sub] {
 				seen[k.u.Sub] = true
 				out = append(out, k)
 			}
@@ -136,14 +140,24 @@ func (s users) byUsername(ctx context.Context, poolID, lo, hi string, after []st
 // users still wanted.
 const maxSkipBatch = 1000
 
-// byUsernameExact reads the users whose username key is key, after the
-// token's sub: at most one, or those without a key when key is "".
-func (s users) byUsernameExact(ctx context.Context, poolID, key, afterSub string, n int) ([]usernameKeyed, error) {
-	query, args := usernameExactQuery, []any{poolID, key, afterSub, n}
-	if key == "" {
-		query, args = noUsernameQuery, []any{poolID, afterSub, n}
+// listedBy reports whether k is the row by which its user is found: its
+// key is the one by names, or the user's username_key when by is nil.
+func listedBy(k usernameKeyed, by func(*storage.User) string) bool {
+	if by == nil {
+		return k.current
 	}
-	rows, err := s.s.read().Query(ctx, query, args...)
+	return k.key == by(&k.u)
+}
+
+// byUsernameExact reads the users found by the username key key (see
+// listedBy), after the token's sub: at most one (keys are unique in a
+// pool), or those without a key when key is "".
+func (s users) byUsernameExact(ctx context.Context, poolID, key string, by func(*storage.User) string, afterSub string, n int) ([]usernameKeyed, error) {
+	if key == "" {
+		rows, err := s.s.read().Query(ctx, noUsernameQuery, poolID, afterSub, n)
+		return collect(rows, err, scanKeyed)
+	}
+	rows, err := s.s.read().Query(ctx, usernameExactQuery, poolID, key, afterSub, n)
 	items, err := collect(rows, err, scanKeyed)
-	return slices.DeleteFunc(items, func(k usernameKeyed) bool { return !k.current }), err
+	return slices.DeleteFunc(items, func(k usernameKeyed) bool { return !listedBy(k, by) }), err
 }

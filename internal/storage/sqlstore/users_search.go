@@ -217,9 +217,9 @@ func (s users) searchUsername(ctx context.Context, poolID string, f storage.User
 	var items []usernameKeyed
 	var err error
 	if f.Prefix {
-		items, err = s.byUsername(ctx, poolID, f.Value, f.Value+prefixEnd, after, n+1)
+		items, err = s.byUsername(ctx, poolID, f.Value, f.Value+prefixEnd, f.ListedBy, after, n+1)
 	} else {
-		items, err = s.byUsernameExact(ctx, poolID, f.Value, after[1], n+1)
+		items, err = s.byUsernameExact(ctx, poolID, f.Value, f.ListedBy, after[1], n+1)
 	}
 	if err != nil {
 		return nil, "", wrap("users: search", err)
