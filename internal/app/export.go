@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,6 +127,9 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 	var pools []storage.Pool
 	if opts.UserPoolID != "" {
 		p, err := st.Pools().Get(ctx, opts.UserPoolID)
+		if err == nil && userpool.Deleting(p) {
+			err = storage.ErrNotFound
+		}
 		if err != nil {
 			return nil, fmt.Errorf("user pool %s: %w", opts.UserPoolID, err)
 		}
@@ -133,6 +137,8 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 	} else if pools, err = all(ctx, st.Pools().List); err != nil {
 		return nil, err
 	}
+	// A pool being deleted is gone for the export as for the API.
+	pools = slices.DeleteFunc(pools, userpool.Deleting)
 	for _, p := range pools {
 		moved := p
 		if err := userpool.ResealPool(&moved, src, dst); err != nil {

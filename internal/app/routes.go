@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cognate-dev/cognate/internal/awsproto"
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 var poolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
@@ -120,8 +121,8 @@ func (a *App) poolExists(r *http.Request, poolID string) bool {
 	if !poolIDPattern.MatchString(poolID) {
 		return false
 	}
-	_, err := a.store.Pools().Get(r.Context(), poolID)
-	return err == nil
+	rec, err := a.store.Pools().Get(r.Context(), poolID)
+	return err == nil && !userpool.Deleting(rec)
 }
 
 func notFound(w http.ResponseWriter) {

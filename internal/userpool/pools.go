@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
@@ -220,31 +219,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 	return &cip.UpdateUserPoolResponse{}, nil
 }
 
-// DeleteUserPool deletes the pool and everything in it, unless deletion
-// protection is on.
-func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequest) (*Empty, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	if p.cfg.DeletionProtection == "ACTIVE" {
-		return nil, errorf(InvalidParameter, "The user pool %s cannot be deleted because deletion protection is activated.", p.rec.ID)
-	}
-	err = s.store.Pools().Delete(ctx, p.rec.ID)
-	s.cache.forgetPool(p.rec.ID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, poolNotFound(p.rec.ID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.releaseDomains(ctx, p)
-	return &Empty{}, nil
-}
-
 // ListUserPools lists the pools of the caller's region. A page may hold
-// fewer than MaxResults pools (pools of other regions are left out of it);
-// callers follow NextToken as usual.
+// fewer than MaxResults pools (pools of other regions, and pools being
+// deleted, are left out of it); callers follow NextToken as usual.
 func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsRequest) (*listUserPoolsOutput, error) {
 	region := regionFrom(ctx)
 	recs, next, err := s.store.Pools().List(ctx, storage.Page{Token: in.NextToken, Limit: int(int32v(in.MaxResults, 60))})
@@ -259,6 +236,9 @@ func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsReques
 		p, err := parsePool(rec)
 		if err != nil {
 			return nil, err
+		}
+		if p.cfg.Deleting != nil {
+			continue
 		}
 		out.UserPools = append(out.UserPools, cip.UserPoolDescriptionType{
 			Id: rec.ID, Name: rec.Name, LambdaConfig: p.cfg.LambdaConfig, Status: "Enabled",

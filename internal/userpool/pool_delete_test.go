@@ -1,0 +1,194 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
+	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/storage/sqlstore"
+)
+
+// deleteFixtureUsers is enough users for the deletion to take several
+// batches (the first holds 200).
+const deleteFixtureUsers = 3000
+
+// TestDeleteUserPoolMarksAndAnswers: DeleteUserPool answers with the
+// pool's users still in the store; from then on no operation finds the
+// pool; the runner then deletes the users and the pool, and drops its
+// lease.
+func TestDeleteUserPoolMarksAndAnswers(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+		ctx := context.Background()
+		db := open()
+		s := rekeyFixture(t, db, deleteFixtureUsers)
+		if err := createUser(s, "late"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
+		}
+		if n := userCount(t, db); n != deleteFixtureUsers+1 {
+			t.Fatalf("%d users when DeleteUserPool answered, want all %d", n, deleteFixtureUsers+1)
+		}
+		wantGone(t, s)
+		s.deleteMarked(ctx)
+		if n := userCount(t, db); n != 0 {
+			t.Fatalf("%d users left after the deletion", n)
+		}
+		if _, err := db.Pools().Get(ctx, rekeyPool); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("pool after the deletion: %v", err)
+		}
+		if _, ok, err := db.Leases().Take(ctx, deletionLeaseName(rekeyPool), "other", time.Now(), time.Minute); err != nil || !ok {
+			t.Fatalf("the deletion's lease is still held (%v)", err)
+		}
+	})
+}
+
+// wantGone checks that s finds the pool nowhere.
+func wantGone(t *testing.T, s *Service) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := s.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: rekeyPool})
+	wantKind(t, err, ResourceNotFound, "")
+	_, err = s.AdminGetUser(ctx, &cip.AdminGetUserRequest{UserPoolId: rekeyPool, Username: "user001"})
+	wantKind(t, err, ResourceNotFound, "")
+	wantKind(t, createUser(s, "later"), ResourceNotFound, "")
+	_, err = s.UpdateUserPool(ctx, &cip.UpdateUserPoolRequest{UserPoolId: rekeyPool})
+	wantKind(t, err, ResourceNotFound, "")
+	_, err = s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool})
+	wantKind(t, err, ResourceNotFound, "")
+	list, err := s.ListUserPools(ctx, &cip.ListUserPoolsRequest{MaxResults: ptr(int32(60))})
+	if err != nil || len(list.UserPools) != 0 {
+		t.Fatalf("ListUserPools: %+v, %v", list, err)
+	}
+	if ok, err := s.UserPoolExists(ctx, rekeyPool); ok || err != nil {
+		t.Fatalf("UserPoolExists: %v, %v", ok, err)
+	}
+}
+
+// userCount counts the pool's users in the store, one by one: the
+// pool's user_count is not kept by the deletion's batches.
+func userCount(t *testing.T, db storage.Store) int {
+	t.Helper()
+	n := 0
+	if err := eachUser(context.Background(), db, rekeyPool, func(*storage.User) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestPoolDeletionCutShortResumes: a node stopped after the first batch
+// of a deletion leaves the pool marked, with the rest of its users; a new
+// node on the same database deletes them at once (the stopped node let
+// go of its lease).
+func TestPoolDeletionCutShortResumes(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+		ctx := context.Background()
+		db := open()
+		fixture := rekeyFixture(t, db, deleteFixtureUsers)
+		if _, err := fixture.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
+		}
+		cut := open()
+		stop, cancel := context.WithCancel(ctx)
+		var started atomic.Bool
+		cut.(interface{ Observe(sqlstore.Observer) }).Observe(func(kind string, _ time.Duration, err error) {
+			if started.Load() && kind == "write" && err == nil {
+				cancel() // after the first batch
+			}
+		})
+		s := rekeyService(t, cut)
+		s.deleteHook = func() { started.Store(true) }
+		s.deleteMarked(stop)
+		if !started.Load() {
+			t.Fatal("the deletion did not start")
+		}
+		left := userCount(t, db)
+		if left == 0 || left == deleteFixtureUsers {
+			t.Fatalf("%d users left by the deletion cut short, want some of %d", left, deleteFixtureUsers)
+		}
+		if rec, err := db.Pools().Get(ctx, rekeyPool); err != nil || !Deleting(rec) {
+			t.Fatalf("pool after the deletion was cut short: %v (marked: %v)", err, err == nil && Deleting(rec))
+		}
+		next := rekeyService(t, open())
+		next.deleteMarked(ctx)
+		if n := userCount(t, db); n != 0 {
+			t.Fatalf("%d users left after the new node's deletion", n)
+		}
+		if _, err := db.Pools().Get(ctx, rekeyPool); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("pool after the new node's deletion: %v", err)
+		}
+	})
+}
+
+// TestPoolDeletionLeased: while another node holds a pool's deletion
+// lease (here a node that crashed holding it), this node leaves the pool
+// alone; once the lease expires, it takes the deletion over.
+func TestPoolDeletionLeased(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+		ctx := context.Background()
+		db := open()
+		s := rekeyFixture(t, db, deleteFixtureUsers)
+		if _, err := s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
+		}
+		const lease = 1500 * time.Millisecond
+		taken := time.Now()
+		if _, ok, err := db.Leases().Take(ctx, deletionLeaseName(rekeyPool), "crashed", taken, lease); err != nil || !ok {
+			t.Fatalf("take the lease: %v, %v", ok, err)
+		}
+		s.deleteMarked(ctx)
+		if n := userCount(t, db); n != deleteFixtureUsers {
+			t.Fatalf("%d users left while another node held the lease, want all %d", n, deleteFixtureUsers)
+		}
+		time.Sleep(time.Until(taken.Add(lease)))
+		s.deleteMarked(ctx)
+		if n := userCount(t, db); n != 0 {
+			t.Fatalf("%d users left after the lease expired", n)
+		}
+	})
+}
+
+// TestPoolDeletionWaitsForCaches: the runner leaves a pool marked less
+// than a cache's TTL ago alone, since another node may still write users
+// into it from its cache, and says when to look again.
+func TestPoolDeletionWaitsForCaches(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 10)
+		s.cache.ttl = time.Hour
+		if _, err := s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
+		}
+		if wait := s.deleteMarked(ctx); wait <= 0 || wait > time.Hour {
+			t.Fatalf("next look in %s, want within the hour", wait)
+		}
+		if n := userCount(t, db); n != 10 {
+			t.Fatalf("%d users left, want all 10: deleted within the cache's TTL", n)
+		}
+	})
+}
+
+// TestDeleteUserPoolProtected: deletion protection still refuses, and
+// leaves the pool as it was.
+func TestDeleteUserPoolProtected(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 1)
+		if _, err := s.UpdateUserPool(ctx, &cip.UpdateUserPoolRequest{UserPoolId: rekeyPool, DeletionProtection: "ACTIVE"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool})
+		wantKind(t, err, InvalidParameter, "deletion protection")
+		if _, err := s.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
+		}
+		if rec, err := db.Pools().Get(ctx, rekeyPool); err != nil || Deleting(rec) {
+			t.Fatalf("pool after a refused deletion: %v (marked: %v)", err, err == nil && Deleting(rec))
+		}
+	})
+}
