@@ -35,6 +35,10 @@ func TestDeleteUserPoolMarksAndAnswers(t *testing.T) {
 			t.Fatalf("%d users when DeleteUserPool answered, want all %d", n, deleteFixtureUsers+1)
 		}
 		wantGone(t, s)
+		// A copy from Cognito (migrate-from-cognito) would fill the pool
+		// being deleted.
+		_, err := s.CopyUserPool(ctx, rekeyPool, &cip.CreateUserPoolRequest{PoolName: "p"})
+		wantKind(t, err, ConcurrentModification, "being deleted")
 		s.deleteMarked(ctx)
 		if n := userCount(t, db); n != 0 {
 			t.Fatalf("%d users left after the deletion", n)
