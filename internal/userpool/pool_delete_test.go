@@ -196,3 +196,29 @@ func TestDeleteUserPoolProtected(t *testing.T) {
 		}
 	})
 }
+
+// TestRekeyStopsWhenPoolDeleted: a change of sign-in rule under way when
+// its pool is deleted stops at its next batch, as for a pool that is
+// gone, rather than go on writing the users the deletion removes.
+func TestRekeyStopsWhenPoolDeleted(t *testing.T) {
+	eachTwoNodes(t, 250, func(t *testing.T, db storage.Store, s, other *Service) {
+		batches, after := 0, 0
+		s.rekeyHook = func(event string) {
+			if event != "batch" {
+				return
+			}
+			if batches++; batches > 1 {
+				after++
+				return
+			}
+			if _, err := other.DeleteUserPool(context.Background(), &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+				t.Error(err)
+			}
+		}
+		_, err := caseInsensitive(s, context.Background())
+		wantKind(t, err, ResourceNotFound, "")
+		if after > 0 {
+			t.Fatalf("%d batches committed after the pool was deleted", after)
+		}
+	})
+}
