@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/cognate-dev/cognate/internal/app"
 	"github.com/cognate-dev/cognate/internal/storage"
 )
 
@@ -191,4 +192,65 @@ func apiError(err error) string {
 		return ae.ErrorCode() + ": " + ae.ErrorMessage()
 	}
 	return fmt.Sprint(err)
+}
+
+// TestServeResumesPoolDeletion: a server started on a database that holds
+// a pool marked for deletion (a node stopped before it was done) deletes
+// it at start-up, without waiting for a poll.
+func TestServeResumesPoolDeletion(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b, func(t *testing.T) {
+			cfg := newConfig(t, b)
+			cfg.Listen = "127.0.0.1:0"
+			ln, err := app.Listen(&cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := app.New(context.Background(), cfg, discardLog(), func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := openStore(t, cfg)
+			now := time.Now().UTC()
+			pool := storage.Pool{ID: "us-east-1_resumedel", Region: "us-east-1", Name: "p",
+				Config: []byte(`{"CognateDeleting":{"Since":"2020-01-01T00:00:00Z"}}`), CreatedAt: now, UpdatedAt: now}
+			if err := st.Pools().Create(ctx, pool); err != nil {
+				t.Fatal(err)
+			}
+			users := make([]storage.User, 500)
+			for i := range users {
+				name := fmt.Sprintf("left%03d", i)
+				users[i] = storage.User{PoolID: pool.ID, Sub: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Username: name,
+					Status: "CONFIRMED", Enabled: true, Attributes: map[string]string{},
+					Lookups: []storage.Lookup{{Kind: storage.LookupUsername, Key: name}}, CreatedAt: now, UpdatedAt: now}
+			}
+			if err := st.Users().CreateMany(ctx, users); err != nil {
+				t.Fatal(err)
+			}
+			serveCtx, stop := context.WithCancel(context.Background())
+			served := make(chan error, 1)
+			go func() { served <- a.Serve(serveCtx, ln, nil) }()
+			deadline := time.Now().Add(10 * time.Second) // well within a poll (30 s)
+			for {
+				_, err := st.Pools().Get(ctx, pool.ID)
+				if errors.Is(err, storage.ErrNotFound) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the marked pool is still stored 10 s after start-up (%v), %d users", err, storedUsers(t, st, pool.ID))
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			stop()
+			if err := <-served; err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if n := storedUsers(t, st, pool.ID); n != 0 {
+				t.Fatalf("%d users left", n)
+			}
+		})
+	}
 }
