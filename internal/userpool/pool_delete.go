@@ -18,10 +18,18 @@ import (
 // time works on it and a crash or a restart leaves it to the next poll.
 //
 // A node that loaded the pool before the mark keeps serving it from its
-// cache for up to the cache's TTL, and may write a user into it
-// meanwhile. The runner starts no sooner than that TTL after the mark, so
-// every such write lands before the deletion starts, and goes with the
-// pool.
+// cache for up to the cache's TTL. So the node that marks the pool takes
+// the deletion's lease in the mark's transaction, for the cache's TTL
+// plus a lease, and its runner starts no sooner than the TTL after the
+// mark, measured on its own monotonic clock; another node takes the
+// deletion over only once that lease expires (the marking node stopped),
+// so no two nodes' wall clocks are compared within the TTL. That empties
+// the caches of the pool before the deletion starts, but does not stop
+// every late write: a request that loaded the pool from a cache before
+// then may write later. Such a write either commits before the deletion
+// reaches its table, and goes with it, or refers to a pool that is gone
+// and fails with ResourceNotFoundException (the store's ErrNotFound),
+// never an internal error.
 
 // poolDeletion is the mark of a pool being deleted: since when.
 type poolDeletion struct {
@@ -65,18 +73,31 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 	if err != nil {
 		return nil, err
 	}
+	id := p.rec.ID
+	// Marked before the transaction, so that this node's runner cannot
+	// take the pool between the commit and the clock's reading.
+	s.setMark(id, time.Time{})
 	var marked poolConfig
-	err = s.updatePool(ctx, p.rec.ID, func(_ *storage.Pool, cfg *poolConfig) error {
+	err = s.updatePoolTx(ctx, id, func(tx storage.Stores, _ *storage.Pool, cfg *poolConfig) error {
 		if cfg.DeletionProtection == "ACTIVE" {
-			return errorf(InvalidParameter, "The user pool %s cannot be deleted because deletion protection is activated.", p.rec.ID)
+			return errorf(InvalidParameter, "The user pool %s cannot be deleted because deletion protection is activated.", id)
+		}
+		_, ok, err := tx.Leases().Take(ctx, deletionLeaseName(id), s.node, s.now(), s.cache.ttl+s.rekeyLease)
+		if err != nil {
+			return err
+		}
+		if !ok { // a deletion of an earlier pool of this id is ending
+			return errorf(ConcurrentModification, "The user pool %s is being deleted; try again later.", id)
 		}
 		cfg.Deleting = &poolDeletion{Since: s.now()}
 		marked = *cfg
 		return nil
 	})
 	if err != nil {
+		s.forgetMark(id)
 		return nil, err
 	}
+	s.setMark(id, time.Now())
 	s.releaseDomains(ctx, &pool{rec: p.rec, cfg: &marked})
 	select {
 	case s.deletions <- struct{}{}:
@@ -101,10 +122,42 @@ func (s *Service) RunPoolDeletions(ctx context.Context, poll time.Duration) {
 	}
 }
 
-// deleteMarked deletes every marked pool whose mark is older than the
-// pool cache's TTL and that no node holds the lease of. It returns how
-// long until the next younger mark comes of age (a long time when there
-// is none).
+func (s *Service) setMark(id string, at time.Time) {
+	s.marksMu.Lock()
+	s.marks[id] = at
+	s.marksMu.Unlock()
+}
+
+func (s *Service) forgetMark(id string) {
+	s.marksMu.Lock()
+	delete(s.marks, id)
+	s.marksMu.Unlock()
+}
+
+// markWait is how long this node's runner still waits before deleting
+// pool id: the rest of the cache's TTL when this node marked it, zero
+// when it did not (the lease decides).
+func (s *Service) markWait(id string) time.Duration {
+	s.marksMu.Lock()
+	defer s.marksMu.Unlock()
+	at, ok := s.marks[id]
+	switch {
+	case !ok:
+		return 0
+	case at.IsZero(): // DeleteUserPool wakes the runner once it is written
+		return max(s.cache.ttl, time.Second)
+	}
+	wait := s.cache.ttl - time.Since(at)
+	if wait <= 0 {
+		delete(s.marks, id)
+	}
+	return wait
+}
+
+// deleteMarked deletes every marked pool that this node marked more than
+// the pool cache's TTL ago or that no node holds the lease of. It returns
+// how long until the next of this node's younger marks comes of age (a
+// long time when there is none).
 func (s *Service) deleteMarked(ctx context.Context) time.Duration {
 	next := time.Duration(1<<63 - 1)
 	pg := storage.Page{Limit: 100}
@@ -121,7 +174,7 @@ func (s *Service) deleteMarked(ctx context.Context) time.Duration {
 			if err != nil || p.cfg.Deleting == nil {
 				continue
 			}
-			if wait := p.cfg.Deleting.Since.Add(s.cache.ttl).Sub(s.now()); wait > 0 {
+			if wait := s.markWait(rec.ID); wait > 0 {
 				next = min(next, wait)
 				continue
 			}
@@ -157,6 +210,8 @@ func (s *Service) deletePool(ctx context.Context, id string) error {
 		return err
 	}
 	if p, err := parsePool(rec); err != nil || p.cfg.Deleting == nil {
+		// Not marked: the deletion the lease was for is over.
+		done = err == nil
 		return err
 	}
 	s.log.Info("pool deletion: started", "pool", id)

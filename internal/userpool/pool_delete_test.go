@@ -46,8 +46,9 @@ func TestDeleteUserPoolMarksAndAnswers(t *testing.T) {
 		if _, err := db.Pools().Get(ctx, rekeyPool); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("pool after the deletion: %v", err)
 		}
-		if _, ok, err := db.Leases().Take(ctx, deletionLeaseName(rekeyPool), "other", time.Now(), time.Minute); err != nil || !ok {
-			t.Fatalf("the deletion's lease is still held (%v)", err)
+		// Renew finds a lease only released (expired) too, but not one deleted.
+		if err := db.Leases().Renew(ctx, deletionLeaseName(rekeyPool), s.node, time.Now(), time.Minute, nil); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("the deletion's lease is still stored (renew: %v), want it deleted", err)
 		}
 	})
 }
@@ -93,10 +94,7 @@ func TestPoolDeletionCutShortResumes(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
 		ctx := context.Background()
 		db := open()
-		fixture := rekeyFixture(t, db, deleteFixtureUsers)
-		if _, err := fixture.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
-			t.Fatal(err)
-		}
+		rekeyFixture(t, db, deleteFixtureUsers)
 		cut := open()
 		stop, cancel := context.WithCancel(ctx)
 		var started atomic.Bool
@@ -106,6 +104,9 @@ func TestPoolDeletionCutShortResumes(t *testing.T) {
 			}
 		})
 		s := rekeyService(t, cut)
+		if _, err := s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
+		}
 		s.deleteHook = func() { started.Store(true) }
 		s.deleteMarked(stop)
 		if !started.Load() {
@@ -129,30 +130,52 @@ func TestPoolDeletionCutShortResumes(t *testing.T) {
 	})
 }
 
-// TestPoolDeletionLeased: while another node holds a pool's deletion
-// lease (here a node that crashed holding it), this node leaves the pool
-// alone; once the lease expires, it takes the deletion over.
+// TestPoolDeletionLeased: the node that marks a pool holds its deletion's
+// lease; while it does (here it stopped before its runner started), other
+// nodes leave the pool alone; once the lease expires, one takes the
+// deletion over.
 func TestPoolDeletionLeased(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
 		ctx := context.Background()
 		db := open()
 		s := rekeyFixture(t, db, deleteFixtureUsers)
-		if _, err := s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+		marker := rekeyService(t, open())
+		marker.rekeyLease = 1500 * time.Millisecond
+		if _, err := marker.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
 			t.Fatal(err)
 		}
-		const lease = 1500 * time.Millisecond
-		taken := time.Now()
-		if _, ok, err := db.Leases().Take(ctx, deletionLeaseName(rekeyPool), "crashed", taken, lease); err != nil || !ok {
-			t.Fatalf("take the lease: %v, %v", ok, err)
-		}
+		marked := time.Now() // after the lease was taken
 		s.deleteMarked(ctx)
 		if n := userCount(t, db); n != deleteFixtureUsers {
-			t.Fatalf("%d users left while another node held the lease, want all %d", n, deleteFixtureUsers)
+			t.Fatalf("%d users left while the marking node held the lease, want all %d", n, deleteFixtureUsers)
 		}
-		time.Sleep(time.Until(taken.Add(lease)))
+		time.Sleep(time.Until(marked.Add(marker.rekeyLease)))
 		s.deleteMarked(ctx)
 		if n := userCount(t, db); n != 0 {
 			t.Fatalf("%d users left after the lease expired", n)
+		}
+	})
+}
+
+// TestPoolDeletionClockAhead: a node whose clock is ahead of the marking
+// node's by more than the cache's TTL does not start the deletion within
+// that TTL: the marking node's lease, not a comparison of clocks, keeps
+// it off.
+func TestPoolDeletionClockAhead(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+		ctx := context.Background()
+		db := open()
+		marker := rekeyFixture(t, db, 10)
+		marker.cache.ttl = cacheTTL
+		ahead := rekeyService(t, open())
+		ahead.cache.ttl = cacheTTL
+		ahead.now = func() time.Time { return time.Now().Add(cacheTTL + time.Second).UTC() }
+		if _, err := marker.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
+		}
+		ahead.deleteMarked(ctx)
+		if n := userCount(t, db); n != 10 {
+			t.Fatalf("%d users left, want all 10: a node with its clock ahead deleted within the cache's TTL", n)
 		}
 	})
 }

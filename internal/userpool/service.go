@@ -78,6 +78,12 @@ type Service struct {
 	imports chan struct{}
 	// deletions wakes the deletion runner (RunPoolDeletions).
 	deletions chan struct{}
+	// marks holds, under marksMu, the pools this node marked for deletion
+	// and when, on the local monotonic clock (zero while the mark is
+	// being written): the runner waits the cache's TTL from then (see
+	// pool_delete.go).
+	marksMu sync.Mutex
+	marks   map[string]time.Time
 	// rekeying holds, under rekeyMu, the pools whose sign-in rules this
 	// node is changing (rekey.go), so that its changes of a pool run one
 	// at a time, and of different pools side by side; the pool's lease,
@@ -141,6 +147,7 @@ func New(d Deps) *Service {
 		kms:       d.KMS,
 		imports:   make(chan struct{}, 1),
 		deletions: make(chan struct{}, 1),
+		marks:     map[string]time.Time{},
 	}
 	s.node, s.rekeyLease = secret.RandomString(16, secret.Alnum), rekeyLease
 	s.rekeying = map[string]chan struct{}{}
