@@ -54,7 +54,7 @@ func deleteUnderLoad(ctx context.Context, o options, admin *cip.Client, p *scale
 	go func() {
 		_, err := admin.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &p.poolID})
 		answered = time.Since(began)
-		if err == nil && o.scaleGone != "" {
+		if err == nil {
 			err = waitGone(ctx, o.scaleGone, p.poolID)
 			gone = time.Since(began)
 		}
@@ -79,11 +79,7 @@ loop:
 		return fmt.Errorf("DeleteUserPool: %w", deleteErr)
 	}
 	fmt.Fprintf(out, "DeleteUserPool of %d users: answered in %s\n", p.n, answered.Round(time.Millisecond))
-	if o.scaleGone != "" {
-		fmt.Fprintf(out, "  the pool was gone from the database after %s\n", gone.Round(time.Millisecond))
-	} else {
-		fmt.Fprintf(out, "  (its users are deleted in the background; --scale-gone times that)\n")
-	}
+	fmt.Fprintf(out, "  the pool was gone from the database after %s\n", gone.Round(time.Millisecond))
 	fmt.Fprintf(out, "writes to another pool before: %s; during the deletion: %s\n", summary(quiet), summary(busy))
 	if writeErr != nil {
 		fmt.Fprintf(out, "  first write error: %v\n", writeErr)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/cognate-dev/cognate/internal/awsproto"
-	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 var poolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
@@ -121,8 +120,8 @@ func (a *App) poolExists(r *http.Request, poolID string) bool {
 	if !poolIDPattern.MatchString(poolID) {
 		return false
 	}
-	rec, err := a.store.Pools().Get(r.Context(), poolID)
-	return err == nil && !userpool.Deleting(rec)
+	ok, err := a.users.UserPoolExists(r.Context(), poolID)
+	return err == nil && ok
 }
 
 func notFound(w http.ResponseWriter) {

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -242,6 +243,73 @@ func TestRekeyStopsWhenPoolDeleted(t *testing.T) {
 		wantKind(t, err, ResourceNotFound, "")
 		if after > 0 {
 			t.Fatalf("%d batches committed after the pool was deleted", after)
+		}
+	})
+}
+
+// TestListUserPoolsSkipsDeleting: pages of ListUserPools hold MaxResults
+// pools when there are that many left, though pools being deleted sort
+// among them, and following NextToken lists every other pool once.
+func TestListUserPoolsSkipsDeleting(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := WithRegion(context.Background(), "us-east-1")
+		s := rekeyFixture(t, db, 1)
+		rec, err := db.Pools().Get(ctx, rekeyPool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"us-east-1_aaaaaaaa", "us-east-1_bbbbbbbb", "us-east-1_zzzzzzzz"} {
+			rec.ID = id
+			if err := db.Pools().Create(ctx, rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, id := range []string{"us-east-1_aaaaaaaa", "us-east-1_bbbbbbbb"} {
+			if _, err := s.DeleteUserPool(ctx, &cip.DeleteUserPoolRequest{UserPoolId: id}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in := &cip.ListUserPoolsRequest{MaxResults: ptr(int32(1))}
+		var pages [][]string
+		for {
+			out, err := s.ListUserPools(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, p := range out.UserPools {
+				ids = append(ids, p.Id)
+			}
+			pages = append(pages, ids)
+			if in.NextToken = out.NextToken; in.NextToken == "" || len(pages) > 5 {
+				break
+			}
+		}
+		if got := fmt.Sprint(pages); got != "[[us-east-1_rekeying1] [us-east-1_zzzzzzzz]]" {
+			t.Fatalf("pages of 1: %s, want [[us-east-1_rekeying1] [us-east-1_zzzzzzzz]]", got)
+		}
+	})
+}
+
+// TestPoolDeletionStaleLease: the lease of a deletion that is over, found
+// with the pool no longer marked (a pool of the same id created since),
+// is deleted, not only released.
+func TestPoolDeletionStaleLease(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 1)
+		name := deletionLeaseName(rekeyPool)
+		if _, ok, err := db.Leases().Take(ctx, name, "gone", time.Now().Add(-time.Hour), time.Minute); err != nil || !ok {
+			t.Fatalf("take the lease: %v, %v", ok, err)
+		}
+		if err := s.deletePool(ctx, rekeyPool); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Leases().Renew(ctx, name, s.node, time.Now(), time.Minute, nil); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("the stale lease is still stored (renew: %v), want it deleted", err)
+		}
+		if _, err := s.DescribeUserPool(ctx, &cip.DescribeUserPoolRequest{UserPoolId: rekeyPool}); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
