@@ -195,8 +195,9 @@ func apiError(err error) string {
 }
 
 // TestServeResumesPoolDeletion: a server started on a database that holds
-// a pool marked for deletion (a node stopped before it was done) deletes
-// it at start-up, without waiting for a poll.
+// a pool marked for deletion, with its expired lease (a node stopped
+// before it was done), deletes it at start-up, without waiting for a
+// poll.
 func TestServeResumesPoolDeletion(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b, func(t *testing.T) {
@@ -216,6 +217,10 @@ func TestServeResumesPoolDeletion(t *testing.T) {
 				Config: []byte(`{"CognateDeleting":{"Since":"2020-01-01T00:00:00Z"}}`), CreatedAt: now, UpdatedAt: now}
 			if err := st.Pools().Create(ctx, pool); err != nil {
 				t.Fatal(err)
+			}
+			// The stopped node's lease on the deletion, expired.
+			if _, ok, err := st.Leases().Take(ctx, "delete-pool/"+pool.ID, "stopped node", now.Add(-time.Hour), time.Minute); err != nil || !ok {
+				t.Fatalf("take the lease: %v, %v", ok, err)
 			}
 			users := make([]storage.User, 500)
 			for i := range users {

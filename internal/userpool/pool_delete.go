@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
@@ -26,10 +27,13 @@ import (
 // so no two nodes' wall clocks are compared within the TTL. That empties
 // the caches of the pool before the deletion starts, but does not stop
 // every late write: a request that loaded the pool from a cache before
-// then may write later. Such a write either commits before the deletion
-// reaches its table, and goes with it, or refers to a pool that is gone
-// and fails with ResourceNotFoundException (the store's ErrNotFound),
-// never an internal error.
+// then may write later. Such a write either commits while the pool's row
+// is still stored, and goes with the pool (the row's final delete
+// cascades to whatever the batches before it missed), or refers to a pool
+// that is gone and fails with ResourceNotFoundException (the store's
+// ErrNotFound), never an internal error (TestPoolDeletionLateWrites).
+// The marks' leases, stored until their deletions end, are how the
+// runner finds the marks.
 
 // poolDeletion is the mark of a pool being deleted: since when.
 type poolDeletion struct {
@@ -58,7 +62,9 @@ func (s *Service) UserPoolExists(ctx context.Context, id string) (bool, error) {
 	return err == nil, err
 }
 
-func deletionLeaseName(poolID string) string { return "delete-pool/" + poolID }
+const deletionLeasePrefix = "delete-pool/"
+
+func deletionLeaseName(poolID string) string { return deletionLeasePrefix + poolID }
 
 // errLostDeletion ends the work of a node whose lease on a pool's deletion
 // another node took over.
@@ -155,38 +161,32 @@ func (s *Service) markWait(id string) time.Duration {
 }
 
 // deleteMarked deletes every marked pool that this node marked more than
-// the pool cache's TTL ago or that no node holds the lease of. It returns
-// how long until the next of this node's younger marks comes of age (a
-// long time when there is none).
+// the pool cache's TTL ago or that no node holds the lease of. The marks
+// are found through their leases, which DeleteUserPool stores with them
+// and which stay until the deletion ends, so a look reads a few lease
+// names rather than every pool's settings. It returns how long until the
+// next of this node's younger marks comes of age (a long time when there
+// is none).
 func (s *Service) deleteMarked(ctx context.Context) time.Duration {
 	next := time.Duration(1<<63 - 1)
-	pg := storage.Page{Limit: 100}
-	for {
-		recs, token, err := s.store.Pools().List(ctx, pg)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.log.Warn("pool deletion: listing pools", "err", err)
-			}
-			return next
+	names, err := s.store.Leases().Names(ctx, deletionLeasePrefix)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("pool deletion: listing deletions", "err", err)
 		}
-		for _, rec := range recs {
-			p, err := parsePool(rec)
-			if err != nil || p.cfg.Deleting == nil {
-				continue
-			}
-			if wait := s.markWait(rec.ID); wait > 0 {
-				next = min(next, wait)
-				continue
-			}
-			if err := s.deletePool(ctx, rec.ID); err != nil && ctx.Err() == nil {
-				s.log.Warn("pool deletion", "pool", rec.ID, "err", err)
-			}
-		}
-		if token == "" {
-			return next
-		}
-		pg.Token = token
+		return next
 	}
+	for _, name := range names {
+		id := strings.TrimPrefix(name, deletionLeasePrefix)
+		if wait := s.markWait(id); wait > 0 {
+			next = min(next, wait)
+			continue
+		}
+		if err := s.deletePool(ctx, id); err != nil && ctx.Err() == nil {
+			s.log.Warn("pool deletion", "pool", id, "err", err)
+		}
+	}
+	return next
 }
 
 // deletePool deletes the marked pool id under its lease; it does nothing

@@ -313,3 +313,30 @@ func TestPoolDeletionStaleLease(t *testing.T) {
 		}
 	})
 }
+
+// TestPoolDeletionPollReadsLeases: the runner's look finds marks through
+// their leases: with no deletion under way it is one read however many
+// pools there are, not a read of every pool's settings.
+func TestPoolDeletionPollReadsLeases(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, open func() storage.Store) {
+		ctx := context.Background()
+		db := open()
+		rec := storage.Pool{Region: "us-east-1", Name: "p", Config: []byte(`{}`), CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		for i := range 250 {
+			rec.ID = fmt.Sprintf("us-east-1_poll%04d", i)
+			if err := db.Pools().Create(ctx, rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var reads atomic.Int32
+		db.(interface{ Observe(sqlstore.Observer) }).Observe(func(kind string, _ time.Duration, _ error) {
+			if kind == "read" {
+				reads.Add(1)
+			}
+		})
+		rekeyService(t, db).deleteMarked(ctx)
+		if n := reads.Load(); n != 1 {
+			t.Fatalf("%d reads for a look with 250 pools and no deletion, want 1", n)
+		}
+	})
+}
