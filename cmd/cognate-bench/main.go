@@ -30,9 +30,14 @@
 // --server-pid it prints the server's peak RSS; with --scale-delete it
 // then deletes the largest pool while updating a user of another pool in
 // a loop, and prints those writes' latencies; --scale-show runs a shell
-// command (the database's size, say) before and after the deletion:
+// command (the database's size, say) before and after the deletion.
+// DeleteUserPool answers at once and the server deletes the users in the
+// background: --scale-gone, which --scale-delete needs, is a shell command
+// that succeeds once the pool ($POOL_ID) is gone from the database, polled
+// to time the deletion (and the writes go on until then):
 //
 //	cognate-bench --scale-users 1000,1000000 --scale-delete --server-pid $(pgrep -n cognate) \
+//	    --scale-gone '[ "$(sqlite3 cognate-data/cognate.db "SELECT count(*) FROM pools WHERE id = '\''$POOL_ID'\''")" = 0 ]' \
 //	    --scale-show 'sqlite3 cognate-data/cognate.db "PRAGMA wal_checkpoint(TRUNCATE)"; ls -l cognate-data'
 //
 // Run the server with --rate-limits off for it.
@@ -89,6 +94,7 @@ type options struct {
 	samples        int
 	scaleDelete    bool
 	scaleShow      string
+	scaleGone      string
 	scalePools     string
 	scaleBuildOnly bool
 }
@@ -111,10 +117,16 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&o.samples, "samples", 400, "scale mode: measured requests per operation")
 	fs.BoolVar(&o.scaleDelete, "scale-delete", false, "scale mode: then delete the largest pool while writing to another, and report the writes' waits")
 	fs.StringVar(&o.scaleShow, "scale-show", "", "scale mode: a shell command whose output is printed after the measurements and after the deletion (e.g. the database's size)")
+	fs.StringVar(&o.scaleGone, "scale-gone", "", "scale mode, needed by --scale-delete: a shell command that succeeds once the deleted pool ($POOL_ID) is gone from the database, polled to time the deletion itself")
 	fs.StringVar(&o.scalePools, "scale-pools", "", "scale mode: measure these pools (comma-separated ids) an earlier --scale-build-only run built, instead of building new ones")
 	fs.BoolVar(&o.scaleBuildOnly, "scale-build-only", false, "scale mode: build the pools and stop (restart the server, then measure with --scale-pools)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.scaleDelete && o.scaleGone == "" {
+		// DeleteUserPool answers at once: without it, the writes would be
+		// measured while it answers, not while the users are deleted.
+		return errors.New("--scale-delete needs --scale-gone, to know when the deletion is over")
 	}
 	ops, err := selectOps(o.op)
 	if err != nil {

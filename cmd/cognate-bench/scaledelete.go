@@ -17,8 +17,9 @@ import (
 )
 
 // deleteUnderLoad deletes p's pool while it updates a user of another pool
-// in a loop, one write at a time, and reports how long the deletion took
-// and how long the writes waited.
+// in a loop, one write at a time, and reports how long DeleteUserPool
+// took to answer, how long the deletion took (until --scale-gone
+// succeeds), and how long the writes waited.
 func deleteUnderLoad(ctx context.Context, o options, admin *cip.Client, p *scalePool, out io.Writer) error {
 	other, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("scale-other")})
 	if err != nil {
@@ -47,21 +48,24 @@ func deleteUnderLoad(ctx context.Context, o options, admin *cip.Client, p *scale
 		}
 		quiet = append(quiet, d)
 	}
+	var answered, gone time.Duration
 	done := make(chan error, 1)
 	began := time.Now()
 	go func() {
 		_, err := admin.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &p.poolID})
+		answered = time.Since(began)
+		if err == nil {
+			err = waitGone(ctx, o.scaleGone, p.poolID)
+			gone = time.Since(began)
+		}
 		done <- err
 	}()
 	var busy []time.Duration
-	var writeErr error
-	var deleteErr error
-	var took time.Duration
+	var writeErr, deleteErr error
 loop:
 	for i := 0; ; i++ {
 		select {
 		case deleteErr = <-done:
-			took = time.Since(began)
 			break loop
 		default:
 		}
@@ -74,13 +78,31 @@ loop:
 	if deleteErr != nil {
 		return fmt.Errorf("DeleteUserPool: %w", deleteErr)
 	}
-	fmt.Fprintf(out, "DeleteUserPool of %d users: %s\n", p.n, took.Round(time.Millisecond))
+	fmt.Fprintf(out, "DeleteUserPool of %d users: answered in %s\n", p.n, answered.Round(time.Millisecond))
+	fmt.Fprintf(out, "  the pool was gone from the database after %s\n", gone.Round(time.Millisecond))
 	fmt.Fprintf(out, "writes to another pool before: %s; during the deletion: %s\n", summary(quiet), summary(busy))
 	if writeErr != nil {
 		fmt.Fprintf(out, "  first write error: %v\n", writeErr)
 	}
 	_, err = admin.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: otherID})
 	return err
+}
+
+// waitGone runs the --scale-gone command, with POOL_ID set to the pool's
+// id, every 100 ms until it succeeds (or ctx ends).
+func waitGone(ctx context.Context, command, poolID string) error {
+	for {
+		cmd := exec.CommandContext(ctx, "sh", "-c", command)
+		cmd.Env = append(os.Environ(), "POOL_ID="+poolID)
+		if cmd.Run() == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the pool to be gone: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // summary describes latencies: count, p50, p99, max.

@@ -344,6 +344,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ready func(addr string
 	jobs.Go(func() { a.janitor(jctx) })
 	jobs.Go(func() { a.RunImportJobs(jctx) })
 	jobs.Go(func() { a.RunRekeys(jctx) })
+	jobs.Go(func() { a.RunPoolDeletions(jctx) })
 	errc := make(chan error, 1)
 	if a.cert != nil {
 		srv.TLSConfig = a.cert.tlsConfig()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognate-dev/cognate/internal/cognitomigrate"
 	"github.com/cognate-dev/cognate/internal/config"
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // MigrateFromCognito copies the Cognito pools old reaches into the
@@ -56,7 +57,9 @@ func FinishCognitoMigration(ctx context.Context, cfg config.Config, getenv func(
 		}
 		ids = ids[:0]
 		for _, p := range pools {
-			ids = append(ids, p.ID)
+			if !userpool.Deleting(p) {
+				ids = append(ids, p.ID)
+			}
 		}
 	}
 	for _, id := range ids {

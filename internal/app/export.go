@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,6 +127,9 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 	var pools []storage.Pool
 	if opts.UserPoolID != "" {
 		p, err := st.Pools().Get(ctx, opts.UserPoolID)
+		if err == nil && userpool.Deleting(p) {
+			err = storage.ErrNotFound
+		}
 		if err != nil {
 			return nil, fmt.Errorf("user pool %s: %w", opts.UserPoolID, err)
 		}
@@ -133,6 +137,13 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 	} else if pools, err = all(ctx, st.Pools().List); err != nil {
 		return nil, err
 	}
+	// A pool being deleted is gone for the export as for the API, and so
+	// are the identity logins of its users (exportServerWide).
+	deleting := map[string]bool{}
+	pools = slices.DeleteFunc(pools, func(p storage.Pool) bool {
+		deleting[p.ID] = userpool.Deleting(p)
+		return deleting[p.ID]
+	})
 	for _, p := range pools {
 		moved := p
 		if err := userpool.ResealPool(&moved, src, dst); err != nil {
@@ -198,7 +209,7 @@ func Export(ctx context.Context, cfg config.Config, getenv func(string) string, 
 		}
 	}
 	if opts.UserPoolID == "" {
-		if err := exportServerWide(ctx, st, opts, src, dst, put); err != nil {
+		if err := exportServerWide(ctx, st, opts, deleting, src, dst, put); err != nil {
 			return nil, err
 		}
 	}

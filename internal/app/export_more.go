@@ -34,8 +34,9 @@ func exportUserExtras(ctx context.Context, st storage.Store, u storage.User, src
 }
 
 // exportServerWide writes the identity pools, identities, logins, IAM
-// roles, policies and OIDC providers.
-func exportServerWide(ctx context.Context, st storage.Store, opts ExportOptions, src, dst *secret.KeyRing, put func(string, any) error) error {
+// roles, policies and OIDC providers; not the logins of users of the user
+// pools being deleted (deleting[id]), which the export leaves out.
+func exportServerWide(ctx context.Context, st storage.Store, opts ExportOptions, deleting map[string]bool, src, dst *secret.KeyRing, put func(string, any) error) error {
 	if opts.SigningKeys {
 		keys, err := st.Keys().List(ctx, OpenIDIssuer)
 		if err != nil {
@@ -94,6 +95,9 @@ func exportServerWide(ctx context.Context, st storage.Store, opts ExportOptions,
 				return err
 			}
 			for _, l := range logins {
+				if deleting[l.UserPoolID] {
+					continue
+				}
 				if err := put("identity-login", l); err != nil {
 					return err
 				}

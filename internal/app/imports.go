@@ -31,6 +31,12 @@ func (a *App) RunImportJobs(ctx context.Context) { a.users.RunImportJobs(ctx, im
 // it).
 func (a *App) RunRekeys(ctx context.Context) { a.users.RunRekeys(ctx, userpool.RekeyPoll) }
 
+// RunPoolDeletions deletes the pools DeleteUserPool marked, and takes
+// over deletions a crash or a restart cut short (Serve runs it).
+func (a *App) RunPoolDeletions(ctx context.Context) {
+	a.users.RunPoolDeletions(ctx, userpool.PoolDeletionPoll)
+}
+
 // mountImports adds the user import endpoints: the job's PreSignedUrl,
 // which takes the CSV file as S3 takes a presigned PUT (`curl -T users.csv
 // "$URL"`), and the list of rows a job did not import, with the reasons,

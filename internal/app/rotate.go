@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // OpenIDIssuer names, for RotateSigningKeys, the identity pools' OpenID
@@ -29,11 +30,13 @@ func (a *App) RotateSigningKeys(ctx context.Context, issuer string) error {
 		}
 		return a.tokens.Rotate(ctx, issuer, "openid", maxTokenLifetime)
 	}
-	if _, err := a.store.Pools().Get(ctx, issuer); err != nil {
+	if rec, err := a.store.Pools().Get(ctx, issuer); err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
 			return fmt.Errorf("no user pool %q", issuer)
 		}
 		return err
+	} else if userpool.Deleting(rec) {
+		return fmt.Errorf("no user pool %q (it is being deleted)", issuer)
 	}
 	for _, use := range []string{"id", "access"} {
 		if err := a.tokens.Rotate(ctx, issuer, use, maxTokenLifetime); err != nil {

@@ -120,8 +120,8 @@ func (a *App) poolExists(r *http.Request, poolID string) bool {
 	if !poolIDPattern.MatchString(poolID) {
 		return false
 	}
-	_, err := a.store.Pools().Get(r.Context(), poolID)
-	return err == nil
+	ok, err := a.users.UserPoolExists(r.Context(), poolID)
+	return err == nil && ok
 }
 
 func notFound(w http.ResponseWriter) {

@@ -9,6 +9,7 @@ import (
 	ca "github.com/cognate-dev/cognate/internal/awsmodel/cognateadmin"
 	cip "github.com/cognate-dev/cognate/internal/awsmodel/cognitoidp"
 	"github.com/cognate-dev/cognate/internal/storage"
+	"github.com/cognate-dev/cognate/internal/userpool"
 )
 
 // userRow is one user in a listing.
@@ -34,8 +35,10 @@ type usersData struct {
 func (c *Console) usersPage(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx, poolID, q := r.Context(), r.PathValue("pool"), r.URL.Query()
 	d := usersData{PoolID: poolID, Filter: q.Get("filter"), Identity: strings.TrimSpace(q.Get("identity"))}
-	if _, err := c.d.Store.Pools().Get(ctx, poolID); err != nil {
+	if rec, err := c.d.Store.Pools().Get(ctx, poolID); err != nil {
 		return err
+	} else if userpool.Deleting(rec) {
+		return storage.ErrNotFound
 	}
 	switch {
 	case d.Identity != "":

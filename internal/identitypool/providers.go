@@ -161,6 +161,15 @@ func (s *Service) verifyUserPoolToken(ctx context.Context, p *ipool, up userPool
 	if err := s.tokens.VerifyUse(ctx, up.poolID, "id", tok, &claims); err != nil {
 		return nil, tokenError(err, tok, s.now())
 	}
+	// A pool being deleted keeps its keys until its users are gone; its
+	// tokens are refused as those of a deleted pool, whose keys are gone.
+	if s.users != nil {
+		if ok, err := s.users.UserPoolExists(ctx, up.poolID); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, errorf(NotAuthorized, "Invalid login token. Couldn't verify signed token.")
+		}
+	}
 	if str(claims["iss"]) != s.publicURL+"/"+up.poolID {
 		return nil, errorf(NotAuthorized, msgIssuerMismatch)
 	}

@@ -81,6 +81,9 @@ type UserDirectory interface {
 	// UpdateSystemAttribute sets a server-maintained attribute of a user
 	// to update(old); defined is false when the pool lacks the attribute.
 	UpdateSystemAttribute(ctx context.Context, userPoolID, sub, name string, update func(old string) string) (defined bool, err error)
+	// UserPoolExists reports whether the user pool exists and is not
+	// being deleted.
+	UserPoolExists(ctx context.Context, userPoolID string) (bool, error)
 }
 
 // Deps are the parts a Service is built from.

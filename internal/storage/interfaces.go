@@ -543,4 +543,7 @@ type Leases interface {
 	Release(ctx context.Context, name, owner string) error
 	// Delete removes owner's lease and its progress: the work is done.
 	Delete(ctx context.Context, name, owner string) error
+	// Names returns the names, in order, of the stored leases (held,
+	// expired or released) that start with prefix.
+	Names(ctx context.Context, prefix string) ([]string, error)
 }

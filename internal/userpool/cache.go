@@ -76,7 +76,11 @@ func (c *cache) forgetClient(id string) {
 	c.mu.Unlock()
 }
 
-// loadPool returns the pool with the given id, or ResourceNotFoundException.
+// loadPool returns the pool with the given id, or ResourceNotFoundException,
+// also for a pool being deleted (its mark is read past the cache only: a
+// pool cached before its deletion stays visible here for up to the
+// cache's TTL, and the deletion runner waits that long; see
+// pool_delete.go).
 func (s *Service) loadPool(ctx context.Context, id string) (*pool, error) {
 	c := s.cache
 	now := c.now()
@@ -104,6 +108,9 @@ func (s *Service) storedPool(ctx context.Context, id string) (*pool, error) {
 	p, err := parsePool(rec)
 	if err != nil {
 		return nil, err
+	}
+	if p.cfg.Deleting != nil {
+		return nil, poolNotFound(id)
 	}
 	if s.readOnly != nil {
 		names, err := s.readOnly(ctx, id)

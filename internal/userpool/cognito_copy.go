@@ -24,7 +24,10 @@ func (s *Service) CopyUserPool(ctx context.Context, id string, in *cip.CreateUse
 	if !ok || region == "" {
 		return false, errorf(InvalidParameter, "Invalid user pool id %q.", id)
 	}
-	if _, err := s.store.Pools().Get(ctx, id); err == nil {
+	if rec, err := s.store.Pools().Get(ctx, id); err == nil {
+		if Deleting(rec) {
+			return false, errorf(ConcurrentModification, "The user pool %s is being deleted; copy it again once it is gone.", id)
+		}
 		return false, nil
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return false, err

@@ -260,7 +260,7 @@ func claimDomain(ctx context.Context, tx storage.Stores, name, poolID string, cf
 			if err != nil {
 				return err
 			}
-			if d, _ := other.cfg.domain(name); d != nil {
+			if d, _ := other.cfg.domain(name); d != nil && other.cfg.Deleting == nil {
 				return taken
 			}
 		}

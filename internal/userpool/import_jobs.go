@@ -274,8 +274,17 @@ var (
 // AuthorizeImportUpload checks an upload before its body is read: token
 // must be the job's upload token, not expired, and the job still Created.
 // An unknown pool or job is ErrUploadDenied too, as S3 answers a wrong
-// signature.
+// signature, and so is a pool being deleted: its job rows stay until the
+// deletion ends, and a file of up to MaxImportFile must not be written
+// into a pool that is going.
 func (s *Service) AuthorizeImportUpload(ctx context.Context, poolID, jobID, token string) error {
+	ok, err := s.UserPoolExists(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUploadDenied
+	}
 	j, err := s.store.ImportJobs().Get(ctx, poolID, jobID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return ErrUploadDenied
@@ -296,12 +305,17 @@ func (s *Service) AuthorizeImportUpload(ctx context.Context, poolID, jobID, toke
 // UploadImportFile stores the file read from r to its end as the file of
 // job jobID of pool poolID, after AuthorizeImportUpload's checks, and
 // returns its size. A file over MaxImportFile stores nothing
-// (ErrUploadTooLarge), nor does one whose reading fails (r's error).
+// (ErrUploadTooLarge), nor does one whose reading fails (r's error). A job
+// deleted with its pool while the file was read is ErrUploadDenied, as
+// when it was gone before.
 func (s *Service) UploadImportFile(ctx context.Context, poolID, jobID, token string, r io.Reader) (int64, error) {
 	if err := s.AuthorizeImportUpload(ctx, poolID, jobID, token); err != nil {
 		return 0, err
 	}
 	n, err := s.store.ImportJobs().PutFile(ctx, poolID, jobID, &capped{r: r, left: MaxImportFile})
+	if errors.Is(err, storage.ErrNotFound) {
+		return 0, ErrUploadDenied
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -81,11 +81,14 @@ func (s *Service) RunImportJobs(ctx context.Context, poll time.Duration) {
 	}
 }
 
+// msgPoolDeleted ends the jobs of a pool being deleted.
+const msgPoolDeleted = "The user pool was deleted."
+
 // runImportJob takes job j from where it is to its end.
 func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 	p, err := s.loadPool(ctx, j.PoolID)
 	if err != nil {
-		return err
+		return s.poolGone(ctx, j, err)
 	}
 	switch j.Status {
 	case jobStopping:
@@ -121,7 +124,7 @@ func (s *Service) runImportJob(ctx context.Context, j storage.ImportJob) error {
 		// users of later batches the keys of the rule they will be found
 		// by, and refuse those that would collide under it.
 		if p, err = s.loadPool(ctx, j.PoolID); err != nil {
-			return err
+			return s.poolGone(ctx, j, err)
 		}
 		rows := make([]importRow, 0, size)
 		for len(rows) < size {
@@ -175,6 +178,23 @@ func (s *Service) jobChanged(ctx context.Context, j storage.ImportJob, err error
 		return s.endJob(ctx, cur, jobStopped, msgJobStopped)
 	}
 	return nil
+}
+
+// poolGone handles err, the failure to load job j's pool. A pool being
+// deleted (ResourceNotFound) ends the job Failed rather than leave it
+// waiting: its rows stay until the deletion ends, minutes for a large
+// pool, and meanwhile every poll of every node would retry it, warn, and
+// give it one of the slots of ImportJobs.Active. A pool gone altogether
+// took the job's row with it, so the update finds nothing.
+func (s *Service) poolGone(ctx context.Context, j storage.ImportJob, err error) error {
+	if e := AsError(err); e == nil || e.Kind != ResourceNotFound {
+		return err
+	}
+	err = s.endJob(ctx, j, jobFailed, msgPoolDeleted)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // endJob gives job j its final status.

@@ -30,6 +30,9 @@ type poolExtras struct {
 	// Rekey marks a pool whose users' lookup keys are changing to a new
 	// sign-in rule (rekey.go).
 	Rekey *rekeyState `json:"CognateRekey,omitempty"`
+	// Deleting marks a pool that DeleteUserPool removed: no operation
+	// finds it, and the deletion runner removes it (pool_delete.go).
+	Deleting *poolDeletion `json:"CognateDeleting,omitempty"`
 }
 
 // allClients is the ClientId of settings that apply to every app client

@@ -58,7 +58,8 @@ func validateMFA(cfg *poolConfig) error {
 // updatePool changes a pool's stored settings in one transaction: fn gets
 // the record and settings read inside it and edits them; they are saved
 // with a new LastModifiedDate unless fn fails. The pool's cache entry is
-// dropped either way.
+// dropped either way. A pool being deleted is not found: no change lands
+// in it, whatever a node's cache still holds.
 func (s *Service) updatePool(ctx context.Context, id string, fn func(rec *storage.Pool, cfg *poolConfig) error) error {
 	return s.updatePoolTx(ctx, id, func(_ storage.Stores, rec *storage.Pool, cfg *poolConfig) error {
 		return fn(rec, cfg)
@@ -80,6 +81,9 @@ func (s *Service) updatePoolTx(ctx context.Context, id string, fn func(tx storag
 		p, err := parsePool(rec)
 		if err != nil {
 			return err
+		}
+		if p.cfg.Deleting != nil {
+			return poolNotFound(id)
 		}
 		if err := fn(tx, &p.rec, p.cfg); err != nil {
 			return err

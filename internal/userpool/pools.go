@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/cognate-dev/cognate/internal/awsmodel/awstime"
@@ -220,52 +219,41 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 	return &cip.UpdateUserPoolResponse{}, nil
 }
 
-// DeleteUserPool deletes the pool and everything in it, unless deletion
-// protection is on.
-func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequest) (*Empty, error) {
-	p, err := s.adminPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	if p.cfg.DeletionProtection == "ACTIVE" {
-		return nil, errorf(InvalidParameter, "The user pool %s cannot be deleted because deletion protection is activated.", p.rec.ID)
-	}
-	err = s.store.Pools().Delete(ctx, p.rec.ID)
-	s.cache.forgetPool(p.rec.ID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, poolNotFound(p.rec.ID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.releaseDomains(ctx, p)
-	return &Empty{}, nil
-}
-
-// ListUserPools lists the pools of the caller's region. A page may hold
-// fewer than MaxResults pools (pools of other regions are left out of it);
-// callers follow NextToken as usual.
+// ListUserPools lists the pools of the caller's region, leaving out pools
+// of other regions and pools being deleted. It reads on until the page
+// holds MaxResults pools or the list ends, asking the store each time for
+// only as many as are missing, so that every record read is on this page
+// or skipped and NextToken resumes right after the last one.
 func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsRequest) (*listUserPoolsOutput, error) {
 	region := regionFrom(ctx)
-	recs, next, err := s.store.Pools().List(ctx, storage.Page{Token: in.NextToken, Limit: int(int32v(in.MaxResults, 60))})
-	if err != nil {
-		return nil, pageError(err)
-	}
-	out := &listUserPoolsOutput{UserPools: []cip.UserPoolDescriptionType{}, NextToken: next}
-	for _, rec := range recs {
-		if region != "" && rec.Region != region {
-			continue
-		}
-		p, err := parsePool(rec)
+	want := int(int32v(in.MaxResults, 60))
+	out := &listUserPoolsOutput{UserPools: []cip.UserPoolDescriptionType{}, NextToken: in.NextToken}
+	for {
+		recs, next, err := s.store.Pools().List(ctx, storage.Page{Token: out.NextToken, Limit: want - len(out.UserPools)})
 		if err != nil {
-			return nil, err
+			return nil, pageError(err)
 		}
-		out.UserPools = append(out.UserPools, cip.UserPoolDescriptionType{
-			Id: rec.ID, Name: rec.Name, LambdaConfig: p.cfg.LambdaConfig, Status: "Enabled",
-			CreationDate: awstime.New(rec.CreatedAt), LastModifiedDate: awstime.New(rec.UpdatedAt),
-		})
+		out.NextToken = next
+		for _, rec := range recs {
+			if region != "" && rec.Region != region {
+				continue
+			}
+			p, err := parsePool(rec)
+			if err != nil {
+				return nil, err
+			}
+			if p.cfg.Deleting != nil {
+				continue
+			}
+			out.UserPools = append(out.UserPools, cip.UserPoolDescriptionType{
+				Id: rec.ID, Name: rec.Name, LambdaConfig: p.cfg.LambdaConfig, Status: "Enabled",
+				CreationDate: awstime.New(rec.CreatedAt), LastModifiedDate: awstime.New(rec.UpdatedAt),
+			})
+		}
+		if next == "" || len(out.UserPools) >= want {
+			return out, nil
+		}
 	}
-	return out, nil
 }
 
 // listUserPoolsOutput is ListUserPools' answer: UserPools is always

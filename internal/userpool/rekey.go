@@ -371,6 +371,9 @@ func (s *Service) rekeyUsers(ctx context.Context, c *rekeyClaim, p *pool, each f
 			if err != nil {
 				return err
 			}
+			if cur.cfg.Deleting != nil {
+				return poolNotFound(p.rec.ID) // its users are about to go
+			}
 			if !sameMark(cur.cfg, p.cfg) {
 				return errRekeyMoved()
 			}

@@ -87,16 +87,30 @@ func (s *Service) lockRekey(ctx context.Context, poolID string) (func(), error) 
 // all. The returned context ends when the lease is lost.
 func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Context, *rekeyClaim, func(), error) {
 	c := &rekeyClaim{name: rekeyLeaseName(poolID)}
-	leases := s.store.Leases()
-	raw, ok, err := leases.Take(ctx, c.name, s.node, s.now(), s.rekeyLease)
+	ctx, raw, release, err := s.holdLease(ctx, c.name, errLostClaim())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if !ok {
+	if release == nil {
 		return nil, nil, nil, errorf(ConcurrentModification, "Another node is changing the pool's sign-in rules; try again later.")
 	}
 	if len(raw) > 0 && json.Unmarshal(raw, &c.prog) != nil {
 		c.prog = rekeyProgress{} // unreadable: the pass starts over, which is correct, only slower
+	}
+	return ctx, c, func() { release(c.done) }, nil
+}
+
+// holdLease takes the lease name for this node, with the progress its
+// last holder recorded, and renews it every third of s.rekeyLease until
+// release(done), which deletes the lease when done and otherwise lets
+// another node take it at once. The returned context ends, with cause
+// lost, when another node takes the lease over. release is nil when
+// another node holds it.
+func (s *Service) holdLease(ctx context.Context, name string, lost error) (context.Context, []byte, func(done bool), error) {
+	leases := s.store.Leases()
+	raw, ok, err := leases.Take(ctx, name, s.node, s.now(), s.rekeyLease)
+	if err != nil || !ok {
+		return nil, nil, nil, err
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	done, stopped := make(chan struct{}), make(chan struct{})
@@ -110,17 +124,17 @@ func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Contex
 				return
 			case <-t.C:
 			}
-			err := leases.Renew(ctx, c.name, s.node, s.now(), s.rekeyLease, nil)
+			err := leases.Renew(ctx, name, s.node, s.now(), s.rekeyLease, nil)
 			if errors.Is(err, storage.ErrNotFound) {
-				cancel(errLostClaim())
+				cancel(lost)
 				return
 			}
 			if err != nil && ctx.Err() == nil {
-				s.log.Warn("re-keying: renewing the lease", "lease", c.name, "err", err)
+				s.log.Warn("renewing a lease", "lease", name, "err", err)
 			}
 		}
 	}()
-	release := func() {
+	release := func(finished bool) {
 		// The renewer stops before the lease ends: a renewal landing after
 		// the release would hold the lease a whole rekeyLease more, and
 		// none may outlive the call (App.Close closes the store after).
@@ -128,17 +142,17 @@ func (s *Service) claimRekey(ctx context.Context, poolID string) (context.Contex
 		cancel(nil)
 		<-stopped
 		end := leases.Release
-		if c.done {
+		if finished {
 			end = leases.Delete
 		}
-		// Bounded: Serve waits for the runner at shutdown.
+		// Bounded: Serve waits for the runners at shutdown.
 		ectx, stop := context.WithTimeout(context.WithoutCancel(ctx), rekeyLease/3)
 		defer stop()
-		if err := end(ectx, c.name, s.node); err != nil {
-			s.log.Warn("re-keying: releasing the lease", "lease", c.name, "err", err)
+		if err := end(ectx, name, s.node); err != nil {
+			s.log.Warn("releasing a lease", "lease", name, "err", err)
 		}
 	}
-	return ctx, c, release, nil
+	return ctx, raw, release, nil
 }
 
 // recordProgress renews c's lease in transaction tx with progress p: tx
@@ -183,7 +197,7 @@ func (s *Service) resumeRekeys(ctx context.Context) {
 		}
 		for _, rec := range recs {
 			p, err := parsePool(rec)
-			if err != nil || p.cfg.Rekey == nil {
+			if err != nil || p.cfg.Rekey == nil || p.cfg.Deleting != nil {
 				continue
 			}
 			_, _, err = s.changeSignInRule(ctx, p, nil, "The interrupted change of sign-in rules was rolled back", false)

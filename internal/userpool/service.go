@@ -76,6 +76,14 @@ type Service struct {
 	old       OldPool
 	// imports wakes the import runner (RunImportJobs).
 	imports chan struct{}
+	// deletions wakes the deletion runner (RunPoolDeletions).
+	deletions chan struct{}
+	// marks holds, under marksMu, the pools this node marked for deletion
+	// and when, on the local monotonic clock (zero while the mark is
+	// being written): the runner waits the cache's TTL from then (see
+	// pool_delete.go).
+	marksMu sync.Mutex
+	marks   map[string]time.Time
 	// rekeying holds, under rekeyMu, the pools whose sign-in rules this
 	// node is changing (rekey.go), so that its changes of a pool run one
 	// at a time, and of different pools side by side; the pool's lease,
@@ -95,6 +103,9 @@ type Service struct {
 	// importHook, set by tests, runs after each batch an import job
 	// commits.
 	importHook func()
+	// deleteHook, set by tests, runs when the deletion runner starts
+	// deleting a pool's users.
+	deleteHook func()
 }
 
 // New returns a Service.
@@ -135,6 +146,8 @@ func New(d Deps) *Service {
 		old:       d.OldPool,
 		kms:       d.KMS,
 		imports:   make(chan struct{}, 1),
+		deletions: make(chan struct{}, 1),
+		marks:     map[string]time.Time{},
 	}
 	s.node, s.rekeyLease = secret.RandomString(16, secret.Alnum), rekeyLease
 	s.rekeying = map[string]chan struct{}{}

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ func init() {
 		test{"Expiry", testLeaseExpiry},
 		test{"OneOfMany", testLeaseOneOfMany},
 		test{"FencesTx", testLeaseFencesTx},
+		test{"Names", testLeaseNames},
 	)
 }
 
@@ -102,4 +104,27 @@ func testLeaseFencesTx(t *testing.T, f *fixture) {
 	wantErr(t, err, storage.ErrNotFound)
 	_, err = f.Settings().Get(f.ctx, "fenced")
 	wantErr(t, err, storage.ErrNotFound)
+}
+
+// testLeaseNames: Names lists the leases of a prefix, held or released,
+// not deleted, and only those (the prefix's "_" matches only itself, and
+// case counts).
+func testLeaseNames(t *testing.T, f *fixture) {
+	for _, name := range []string{"job/b", "job/a", "job/c", "JOB/d", "job_x", "jobx", "other"} {
+		if _, ok, err := f.Leases().Take(f.ctx, name, "a", leaseT0, time.Minute); err != nil || !ok {
+			t.Fatalf("take %s: %v %v", name, ok, err)
+		}
+	}
+	must(t, f.Leases().Release(f.ctx, "job/b", "a"))
+	must(t, f.Leases().Delete(f.ctx, "job/c", "a"))
+	names, err := f.Leases().Names(f.ctx, "job/")
+	must(t, err)
+	if got := fmt.Sprint(names); got != "[job/a job/b]" {
+		t.Fatalf(`Names("job/"): %s, want [job/a job/b]`, got)
+	}
+	names, err = f.Leases().Names(f.ctx, "job_")
+	must(t, err)
+	if got := fmt.Sprint(names); got != "[job_x]" {
+		t.Fatalf(`Names("job_"): %s, want [job_x]`, got)
+	}
 }

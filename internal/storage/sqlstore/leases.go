@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cognate-dev/cognate/internal/storage"
@@ -50,6 +52,23 @@ func (s leases) Release(ctx context.Context, name, owner string) error {
 func (s leases) Delete(ctx context.Context, name, owner string) error {
 	_, err := s.s.exec(ctx, `DELETE FROM leases WHERE name = ? AND owner = ?`, name, owner)
 	return wrap("leases: delete "+name, err)
+}
+
+// Names matches with LIKE, its wildcards escaped, and checks the prefix
+// again: SQLite's LIKE ignores the case of ASCII letters.
+func (s leases) Names(ctx context.Context, prefix string) ([]string, error) {
+	pattern := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix) + "%"
+	rows, err := s.s.read().Query(ctx, `SELECT name FROM leases WHERE name LIKE ? ESCAPE '\'`, pattern)
+	names, err := collect(rows, err, func(r Row) (string, error) {
+		var n string
+		return n, r.Scan(&n)
+	})
+	if err != nil {
+		return nil, wrap("leases: names "+prefix, err)
+	}
+	names = slices.DeleteFunc(names, func(n string) bool { return !strings.HasPrefix(n, prefix) })
+	slices.Sort(names) // by bytes, whatever the database's collation
+	return names, nil
 }
 
 var _ storage.Leases = leases{}
