@@ -59,12 +59,12 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserRe
 	s.putPassword(u, np)
 	u.Status = "FORCE_CHANGE_PASSWORD"
 	err = s.userTx(ctx, func(tx storage.Stores) error {
-		in, err := s.claimAliases(ctx, tx, p, u, boolv(in.ForceAliasCreation))
+		cur, err := s.claimAliases(ctx, tx, p, u, boolv(in.ForceAliasCreation))
 		if err != nil {
 			return err
 		}
-		pinNameVerifier(p, in, u)
-		if err := s.saveInForce(ctx, tx, in, u, true); err != nil {
+		pinNameVerifier(p, cur, u)
+		if err := s.saveInForce(ctx, tx, cur, u, true); err != nil {
 			return err
 		}
 		return s.passwordSaved(ctx, tx, p, u)

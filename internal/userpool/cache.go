@@ -225,8 +225,16 @@ func (c *cache) storedPool(id string, updatedAt time.Time) *pool {
 	return nil
 }
 
+// maxStored bounds cache.stored: another node's changes and deletions
+// leave entries that nothing here forgets, and a server with pools coming
+// and going must not keep them all.
+const maxStored = 1024
+
 func (c *cache) keepStored(p *pool) {
 	c.mu.Lock()
+	if len(c.stored) >= maxStored {
+		clear(c.stored)
+	}
 	c.stored[p.rec.ID] = p
 	c.mu.Unlock()
 }

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -295,6 +296,13 @@ func (s *Service) inForce(ctx context.Context, st storage.Stores, p *pool) (*poo
 	}
 	if sameMark(cur.cfg, p.cfg) {
 		return p, nil
+	}
+	if !maps.Equal(cur.readOnly, p.readOnly) {
+		// The kept pool is shared, and the read-only attributes are the
+		// caller's (from the server's settings, not the pool's row).
+		in := *cur
+		in.readOnly = p.readOnly
+		return &in, nil
 	}
 	return cur, nil
 }

@@ -69,18 +69,18 @@ func (s *Service) SignUp(ctx context.Context, in *cip.SignUpRequest) (*cip.SignU
 	sendCode = sendCode && !confirmed
 	code := newCodeValue()
 	err = s.userTx(ctx, func(tx storage.Stores) error {
-		var in *pool
+		var cur *pool
 		var err error
 		if confirmed {
-			in, err = s.claimAliases(ctx, tx, p, u, false)
+			cur, err = s.claimAliases(ctx, tx, p, u, false)
 		} else {
-			in, err = s.inForce(ctx, tx, p)
+			cur, err = s.inForce(ctx, tx, p)
 		}
 		if err != nil {
 			return err
 		}
-		pinNameVerifier(p, in, u)
-		if err := s.saveInForce(ctx, tx, in, u, true); err != nil {
+		pinNameVerifier(p, cur, u)
+		if err := s.saveInForce(ctx, tx, cur, u, true); err != nil {
 			return err
 		}
 		if err := s.passwordSaved(ctx, tx, p, u); err != nil {
