@@ -81,8 +81,9 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 	}
 	id := p.rec.ID
 	// Marked before the transaction, so that this node's runner cannot
-	// take the pool between the commit and the clock's reading.
-	s.setMark(id, time.Time{})
+	// take the pool between the commit and the clock's reading (unless
+	// another call is marking it too).
+	s.markPending(id)
 	var marked poolConfig
 	err = s.updatePoolTx(ctx, id, func(tx storage.Stores, _ *storage.Pool, cfg *poolConfig) error {
 		if cfg.DeletionProtection == "ACTIVE" {
@@ -100,7 +101,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *cip.DeleteUserPoolRequ
 		return nil
 	})
 	if err != nil {
-		s.forgetMark(id)
+		s.forgetPending(id)
 		return nil, err
 	}
 	s.setMark(id, time.Now())
@@ -134,9 +135,24 @@ func (s *Service) setMark(id string, at time.Time) {
 	s.marksMu.Unlock()
 }
 
-func (s *Service) forgetMark(id string) {
+// markPending records that a DeleteUserPool of pool id is under way, unless
+// one marked it already (two calls at once: the one that loses must not
+// shorten the winner's wait).
+func (s *Service) markPending(id string) {
 	s.marksMu.Lock()
-	delete(s.marks, id)
+	if _, ok := s.marks[id]; !ok {
+		s.marks[id] = time.Time{}
+	}
+	s.marksMu.Unlock()
+}
+
+// forgetPending drops a pending mark of pool id, not one a committed
+// DeleteUserPool set.
+func (s *Service) forgetPending(id string) {
+	s.marksMu.Lock()
+	if at, ok := s.marks[id]; ok && at.IsZero() {
+		delete(s.marks, id)
+	}
 	s.marksMu.Unlock()
 }
 
@@ -210,9 +226,26 @@ func (s *Service) deletePool(ctx context.Context, id string) error {
 		return err
 	}
 	if p, err := parsePool(rec); err != nil || p.cfg.Deleting == nil {
-		// Not marked: the deletion the lease was for is over.
-		done = err == nil
-		return err
+		// Not marked: the deletion the lease was for is over, and its
+		// lease goes, unless a DeleteUserPool marked the pool since the
+		// read above: it takes the lease in its marking transaction as
+		// this node's owner, so deleting it unchecked would leave a marked
+		// pool that no runner finds.
+		if err != nil {
+			return err
+		}
+		return s.store.InTx(ctx, func(tx storage.Stores) error {
+			rec, err := tx.Pools().Get(ctx, id)
+			if err == nil {
+				p, err := parsePool(rec)
+				if err != nil || p.cfg.Deleting != nil {
+					return err
+				}
+			} else if !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+			return tx.Leases().Delete(ctx, deletionLeaseName(id), s.node)
+		})
 	}
 	s.log.Info("pool deletion: started", "pool", id)
 	if s.deleteHook != nil {

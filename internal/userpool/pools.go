@@ -223,12 +223,15 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolRequ
 // of other regions and pools being deleted. It reads on until the page
 // holds MaxResults pools or the list ends, asking the store each time for
 // only as many as are missing, so that every record read is on this page
-// or skipped and NextToken resumes right after the last one.
+// or skipped and NextToken resumes right after the last one. It asks at
+// most listPoolsRounds times: where most pools are left out (a sparse
+// region, many deletions) a page may hold fewer, as Cognito's pages may,
+// rather than cost a query for every pool left out.
 func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsRequest) (*listUserPoolsOutput, error) {
 	region := regionFrom(ctx)
 	want := int(int32v(in.MaxResults, 60))
 	out := &listUserPoolsOutput{UserPools: []cip.UserPoolDescriptionType{}, NextToken: in.NextToken}
-	for {
+	for round := 1; ; round++ {
 		recs, next, err := s.store.Pools().List(ctx, storage.Page{Token: out.NextToken, Limit: want - len(out.UserPools)})
 		if err != nil {
 			return nil, pageError(err)
@@ -250,11 +253,14 @@ func (s *Service) ListUserPools(ctx context.Context, in *cip.ListUserPoolsReques
 				CreationDate: awstime.New(rec.CreatedAt), LastModifiedDate: awstime.New(rec.UpdatedAt),
 			})
 		}
-		if next == "" || len(out.UserPools) >= want {
+		if next == "" || len(out.UserPools) >= want || round == listPoolsRounds {
 			return out, nil
 		}
 	}
 }
+
+// listPoolsRounds bounds the store queries of one ListUserPools.
+const listPoolsRounds = 8
 
 // listUserPoolsOutput is ListUserPools' answer: UserPools is always
 // present, [] when empty, as Cognito sends it.
