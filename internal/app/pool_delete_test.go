@@ -222,17 +222,7 @@ func apiError(err error) string {
 func TestServeResumesPoolDeletion(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b, func(t *testing.T) {
-			cfg := newConfig(t, b)
-			cfg.Listen = "127.0.0.1:0"
-			ln, err := app.Listen(&cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := app.New(context.Background(), cfg, discardLog(), func(string) string { return "" })
-			if err != nil {
-				t.Fatal(err)
-			}
-			st := openStore(t, cfg)
+			st, serve := unstartedServer(t, b)
 			now := time.Now().UTC()
 			pool := storage.Pool{ID: "us-east-1_resumedel", Region: "us-east-1", Name: "p",
 				Config: []byte(`{"CognateDeleting":{"Since":"2020-01-01T00:00:00Z"}}`), CreatedAt: now, UpdatedAt: now}
@@ -253,9 +243,7 @@ func TestServeResumesPoolDeletion(t *testing.T) {
 			if err := st.Users().CreateMany(ctx, users); err != nil {
 				t.Fatal(err)
 			}
-			serveCtx, stop := context.WithCancel(context.Background())
-			served := make(chan error, 1)
-			go func() { served <- a.Serve(serveCtx, ln, nil) }()
+			stop := serve()
 			deadline := time.Now().Add(10 * time.Second) // well within a poll (30 s)
 			for {
 				_, err := st.Pools().Get(ctx, pool.ID)
@@ -268,12 +256,6 @@ func TestServeResumesPoolDeletion(t *testing.T) {
 				time.Sleep(50 * time.Millisecond)
 			}
 			stop()
-			if err := <-served; err != nil {
-				t.Fatal(err)
-			}
-			if err := a.Close(); err != nil {
-				t.Fatal(err)
-			}
 			if n := storedUsers(t, st, pool.ID); n != 0 {
 				t.Fatalf("%d users left", n)
 			}
