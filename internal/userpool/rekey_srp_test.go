@@ -46,26 +46,63 @@ func TestRekeyStaleNodeSRP(t *testing.T) {
 		if !set {
 			t.Fatal("the change had no batch to set the password after")
 		}
-		p, u, err := s.adminUser(ctx, rekeyPool, "ANNA")
-		if err != nil {
-			t.Fatal(err)
-		}
-		salt, err := hex.DecodeString(u.SRPSalt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bindings := p.srpBindings(u)
-		if len(bindings) == 0 {
-			t.Fatal("no verifiers after the password was set")
-		}
-		for id := range bindings {
-			v, ok, err := s.srpVerifier(p, u, id)
-			if err != nil || !ok {
-				t.Fatal(id, ok, err)
-			}
-			if !bytes.Equal(v, srp.VerifierWithSalt(srp.PoolName(rekeyPool), id, pw, salt)) {
-				t.Errorf("the verifier read as bound to %q was made for another id", id)
-			}
-		}
+		verifiersMadeForTheirIDs(t, s, "ANNA", pw)
 	})
+}
+
+// TestRekeySRPSetDuringChange: the same with the password set on the node
+// running the change, after its pass gave Anna both keys.
+func TestRekeySRPSetDuringChange(t *testing.T) {
+	eachStore(t, func(t *testing.T, db storage.Store) {
+		ctx := context.Background()
+		s := rekeyFixture(t, db, 150)
+		if err := createUser(s, "Anna"); err != nil {
+			t.Fatal(err)
+		}
+		const pw = "Battery-Staple-7"
+		set := false
+		s.rekeyHook = func(event string) {
+			if event != "batch" || set {
+				return
+			}
+			set = true // Anna sorts in the first batch, done by now
+			if _, err := s.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordRequest{UserPoolId: rekeyPool, Username: "Anna", Password: pw, Permanent: ptr(true)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := caseInsensitive(s, ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !set {
+			t.Fatal("the change had no batch to set the password after")
+		}
+		verifiersMadeForTheirIDs(t, s, "ANNA", pw)
+	})
+}
+
+// verifiersMadeForTheirIDs checks that every verifier user name holds
+// opens, from pw, for the id it is bound to (srpBindings).
+func verifiersMadeForTheirIDs(t *testing.T, s *Service, name, pw string) {
+	t.Helper()
+	p, u, err := s.adminUser(context.Background(), rekeyPool, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	salt, err := hex.DecodeString(u.SRPSalt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bindings := p.srpBindings(u)
+	if len(bindings) == 0 {
+		t.Fatal("no verifiers after the password was set")
+	}
+	for id := range bindings {
+		v, ok, err := s.srpVerifier(p, u, id)
+		if err != nil || !ok {
+			t.Fatal(id, ok, err)
+		}
+		if !bytes.Equal(v, srp.VerifierWithSalt(srp.PoolName(rekeyPool), id, pw, salt)) {
+			t.Errorf("the verifier read as bound to %q was made for another id", id)
+		}
+	}
 }
