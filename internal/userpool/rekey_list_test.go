@@ -20,16 +20,7 @@ import (
 func TestRekeyListsEachUserOnce(t *testing.T) {
 	eachStore(t, func(t *testing.T, db storage.Store) {
 		ctx := context.Background()
-		s := rekeyFixture(t, db, 0)
-		var all []string
-		users := make([]storage.User, 250)
-		for i := range users {
-			users[i] = rawUser(i, fmt.Sprintf("User%03d", i))
-			all = append(all, users[i].Username)
-		}
-		if err := db.Users().CreateMany(ctx, users); err != nil {
-			t.Fatal(err)
-		}
+		s, all := capitalisedUsers(t, db)
 		check := func(when string) {
 			t.Helper()
 			for _, limit := range []int32{1, 60} {
@@ -100,16 +91,7 @@ func TestRekeySearchesUsernames(t *testing.T) {
 
 func testRekeySearches(t *testing.T, db storage.Store, switched bool) {
 	ctx := context.Background()
-	s := rekeyFixture(t, db, 0)
-	var all []string
-	users := make([]storage.User, 250)
-	for i := range users {
-		users[i] = rawUser(i, fmt.Sprintf("User%03d", i))
-		all = append(all, users[i].Username)
-	}
-	if err := db.Users().CreateMany(ctx, users); err != nil {
-		t.Fatal(err)
-	}
+	s, all := capitalisedUsers(t, db)
 	cut, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.rekeyHook = func(event string) {
@@ -218,4 +200,21 @@ func TestRekeyPrefixPagesAcrossBatch(t *testing.T) {
 			t.Errorf(`username ^= "john" by pages of 1 across a batch: %v, want %v`, got, want)
 		}
 	})
+}
+
+// capitalisedUsers is the re-key fixture's pool (case-sensitive) holding
+// 250 users named User000 to User249, whose names all change key when the
+// pool becomes case-insensitive; all lists their names.
+func capitalisedUsers(t *testing.T, db storage.Store) (s *Service, all []string) {
+	t.Helper()
+	s = rekeyFixture(t, db, 0)
+	users := make([]storage.User, 250)
+	for i := range users {
+		users[i] = rawUser(i, fmt.Sprintf("User%03d", i))
+		all = append(all, users[i].Username)
+	}
+	if err := db.Users().CreateMany(context.Background(), users); err != nil {
+		t.Fatal(err)
+	}
+	return s, all
 }

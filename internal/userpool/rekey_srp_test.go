@@ -29,24 +29,7 @@ func TestRekeyStaleNodeSRP(t *testing.T) {
 		if _, err := other.adminPool(ctx, rekeyPool); err != nil { // cached case-sensitive
 			t.Fatal(err)
 		}
-		const pw = "Battery-Staple-7"
-		set := false
-		s.rekeyHook = func(event string) {
-			if event != "batch" || set {
-				return
-			}
-			set = true
-			if _, err := other.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordRequest{UserPoolId: rekeyPool, Username: "Anna", Password: pw, Permanent: ptr(true)}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if _, err := caseInsensitive(s, ctx); err != nil {
-			t.Fatal(err)
-		}
-		if !set {
-			t.Fatal("the change had no batch to set the password after")
-		}
-		verifiersMadeForTheirIDs(t, s, "ANNA", pw)
+		setPasswordDuringChange(t, s, other)
 	})
 }
 
@@ -54,30 +37,38 @@ func TestRekeyStaleNodeSRP(t *testing.T) {
 // running the change, after its pass gave Anna both keys.
 func TestRekeySRPSetDuringChange(t *testing.T) {
 	eachStore(t, func(t *testing.T, db storage.Store) {
-		ctx := context.Background()
 		s := rekeyFixture(t, db, 150)
 		if err := createUser(s, "Anna"); err != nil {
 			t.Fatal(err)
 		}
-		const pw = "Battery-Staple-7"
-		set := false
-		s.rekeyHook = func(event string) {
-			if event != "batch" || set {
-				return
-			}
-			set = true // Anna sorts in the first batch, done by now
-			if _, err := s.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordRequest{UserPoolId: rekeyPool, Username: "Anna", Password: pw, Permanent: ptr(true)}); err != nil {
-				t.Fatal(err)
-			}
+		setPasswordDuringChange(t, s, s)
+	})
+}
+
+// setPasswordDuringChange makes the pool of s case-insensitive and, after
+// the change's first batch (which holds Anna, who sorts first), sets
+// Anna's password on node setter; then checks her verifiers.
+func setPasswordDuringChange(t *testing.T, s, setter *Service) {
+	t.Helper()
+	ctx := context.Background()
+	const pw = "Battery-Staple-7"
+	set := false
+	s.rekeyHook = func(event string) {
+		if event != "batch" || set {
+			return
 		}
-		if _, err := caseInsensitive(s, ctx); err != nil {
+		set = true
+		if _, err := setter.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordRequest{UserPoolId: rekeyPool, Username: "Anna", Password: pw, Permanent: ptr(true)}); err != nil {
 			t.Fatal(err)
 		}
-		if !set {
-			t.Fatal("the change had no batch to set the password after")
-		}
-		verifiersMadeForTheirIDs(t, s, "ANNA", pw)
-	})
+	}
+	if _, err := caseInsensitive(s, ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !set {
+		t.Fatal("the change had no batch to set the password after")
+	}
+	verifiersMadeForTheirIDs(t, s, "ANNA", pw)
 }
 
 // verifiersMadeForTheirIDs checks that every verifier user name holds
